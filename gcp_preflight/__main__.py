@@ -1,0 +1,3 @@
+from gcp_preflight.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,267 @@
+"""The `preflight` command: the contract in DESIGN.md.
+
+Exit status: 0 nothing at or above the failing severity, 1 findings, 2 usage, configuration or
+internal error (`--exit-zero` never hides a 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from gcp_preflight import __version__
+from gcp_preflight.config import Config, ConfigError, find_config_file, load
+from gcp_preflight.report import FORMATS, render
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+# -- root and paths ---------------------------------------------------------------------------
+def find_root(paths: Sequence[str], explicit: str | None) -> Path:
+    """--root, else the nearest folder at or above the first path (or the working directory)
+    with a preflight config, else the git top level, else that folder."""
+    if explicit:
+        root = Path(explicit)
+        if not root.is_dir():
+            raise UsageError(f"--root {explicit}: not a directory")
+        return root.resolve()
+    start = Path(paths[0]) if paths else Path.cwd()
+    if not start.exists() and not start.is_symlink():
+        raise UsageError(f"{paths[0]}: no such file or directory")
+    start = start.absolute()
+    if not start.is_dir():
+        start = start.parent
+    for folder in (start, *start.parents):
+        if find_config_file(folder):
+            return folder.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder.resolve()
+    return start.resolve()
+
+
+def relative_paths(paths: Sequence[str], root: Path) -> list[str]:
+    out = []
+    for p in paths:
+        absolute = Path(p).absolute()
+        try:
+            rel = absolute.relative_to(root).as_posix()
+        except ValueError:
+            try:
+                rel = absolute.resolve().relative_to(root).as_posix()
+            except ValueError:
+                raise UsageError(f"{p}: outside the project root {root}") from None
+        if rel in ("", "."):
+            return []  # the whole root
+        out.append(rel)
+    return out
+
+
+def codes(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(c.strip().upper() for c in value.split(",") if c.strip())
+
+
+# -- shared option groups ---------------------------------------------------------------------
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--root", help="project root (default: nearest folder with a preflight config, else git top level)")
+    p.add_argument("--config", help="configuration file (preflight.toml or pyproject.toml)")
+    p.add_argument("--select", help="comma-separated rule codes or prefixes to run")
+    p.add_argument("--ignore", help="comma-separated rule codes or prefixes not to run")
+    p.add_argument("--format", choices=FORMATS, default=os.environ.get("PREFLIGHT_FORMAT", "text"))
+    p.add_argument("--output", "-o", help="write the report to this file instead of standard output")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail (errors still exit 2)")
+    p.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest failing severity (default: config, else warning)")
+    p.add_argument("--show-source", action="store_true", help="show the source line under each finding (text format)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write .preflight_cache/")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="preflight", description="Static checks for Python data pipelines on Google Cloud.")
+    parser.add_argument("--version", action="version", version=f"gcp-preflight {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("check", help="run the static checks")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="report only findings in or related to these files")
+    _add_common(p)
+    p.add_argument("--baseline", help="hide findings recorded in this baseline file")
+    p.add_argument("--write-baseline", metavar="FILE", help="record the current findings as accepted and exit 0")
+    p.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
+
+    p = sub.add_parser("audit", help="compare deployed resources with floors and deploy commands")
+    _add_common(p)
+    p.add_argument("--project", help="Google Cloud project id")
+    p.add_argument("--region", action="append", default=[], help="region to audit (repeatable)")
+    p.add_argument("--inventory", action="append", default=[], help="inventory JSON file (repeatable)")
+
+    p = sub.add_parser("validate-all", help="static checks plus the live audit: the gate before a deploy")
+    p.add_argument("root_arg", nargs="?", metavar="ROOT")
+    _add_common(p)
+    p.add_argument("--offline", action="store_true", help="skip the live audit")
+
+    p = sub.add_parser("rules", help="list the rules")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("rule", help="explain one rule")
+    p.add_argument("code")
+
+    p = sub.add_parser("init", help="write a starting configuration")
+    p.add_argument("root_arg", nargs="?", metavar="ROOT")
+    return parser
+
+
+# -- commands ---------------------------------------------------------------------------------
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _colour(output: str | None) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return output is None and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _load_config(args, root: Path) -> Config:
+    return load(root, Path(args.config) if getattr(args, "config", None) else None)
+
+
+def _selection(args, config: Config):
+    from gcp_preflight.engine import Selection
+
+    select = codes(args.select) if args.select is not None else tuple(config.select)
+    ignore = tuple(config.ignore) + (codes(args.ignore) or ())
+    return Selection(select, ignore)
+
+
+def report_and_exit(args, result, project, config: Config, category: str = "preflight/check") -> int:
+    from gcp_preflight.engine import failing
+
+    show_source = args.show_source or (args.output is None and sys.stdout.isatty())
+    text = render(args.format, result.findings, files=result.files, duration_s=result.duration_s,
+                  source=project.line if show_source else None, colour=_colour(args.output),
+                  fixed=result.fixed, category=category)
+    _emit(text, args.output)
+    for notice in result.notices:
+        print(notice, file=sys.stderr)
+    fail_on = args.fail_on or config.fail_on
+    if failing(result.findings, fail_on) and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from gcp_preflight import engine
+    from gcp_preflight.suppressions import read_baseline, write_baseline
+
+    root = find_root(args.paths, args.root)
+    config = _load_config(args, root)
+    only = relative_paths(args.paths, root)
+    selection = _selection(args, config)
+    baseline_file = args.baseline or config.get("baseline")
+    baseline = None
+    if baseline_file and not args.write_baseline:
+        path = Path(baseline_file)
+        if not path.is_absolute() and not path.exists():
+            path = root / baseline_file
+        baseline = read_baseline(path)
+    kwargs = dict(selection=selection, use_cache=not args.no_cache, baseline=baseline, only_paths=only)
+    result, project = engine.check(root, config, **kwargs)
+    if args.fix:
+        from gcp_preflight.fixes import apply_fixes
+
+        fixed = 0
+        for _ in range(5):  # a fix may unlock another on the same file
+            applied = apply_fixes(root, [f for f in result.findings if f.fix])
+            if not applied:
+                break
+            fixed += applied
+            result, project = engine.check(root, config, **kwargs)
+        result.fixed = fixed
+    if args.write_baseline:
+        write_baseline(Path(args.write_baseline), result.findings)
+        print(f"Wrote {len(result.findings)} findings to {args.write_baseline}.", file=sys.stderr)
+        return EXIT_OK
+    return report_and_exit(args, result, project, config)
+
+
+def cmd_rules(args) -> int:
+    from gcp_preflight.rules import ALL_RULES
+
+    rules = sorted(ALL_RULES, key=lambda r: r.code)
+    if args.format == "json":
+        data = [{"code": r.code, "name": r.meta.name, "severity": r.meta.severity.value,
+                 "summary": r.meta.summary} for r in rules]
+        _emit(json.dumps(data, indent=2) + "\n", None)
+    else:
+        width = max(len(r.meta.name) for r in rules)
+        _emit("".join(f"{r.code}  {r.meta.name.ljust(width)}  {r.meta.severity.value:<7}  {r.meta.summary}\n"
+                      for r in rules), None)
+    return EXIT_OK
+
+
+def cmd_rule(args) -> int:
+    from gcp_preflight.rules import BY_CODE
+
+    rule = BY_CODE.get(args.code.upper())
+    if rule is None:
+        raise UsageError(f"unknown rule {args.code}; `preflight rules` lists them")
+    meta = rule.meta
+    _emit(f"{meta.code} {meta.name} ({meta.severity.value})\n\n{meta.doc}\n", None)
+    return EXIT_OK
+
+
+def cmd_not_yet(args) -> int:
+    print(f"preflight {args.command}: not available yet", file=sys.stderr)
+    return EXIT_ERROR
+
+
+COMMANDS = {
+    "check": cmd_check,
+    "rules": cmd_rules,
+    "rule": cmd_rule,
+    "audit": cmd_not_yet,
+    "validate-all": cmd_not_yet,
+    "init": cmd_not_yet,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        return COMMANDS[args.command](args)
+    except (ConfigError, UsageError) as exc:
+        print(f"preflight: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a bug must still be one line and exit 2
+        from gcp_preflight.suppressions import BaselineError
+
+        if isinstance(exc, BaselineError):
+            print(f"preflight: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        if os.environ.get("PREFLIGHT_DEBUG"):
+            raise
+        print(f"preflight: internal error: {type(exc).__name__}: {exc} (set PREFLIGHT_DEBUG=1 for the traceback)",
+              file=sys.stderr)
+        return EXIT_ERROR

@@ -1,0 +1,156 @@
+"""Read `[tool.gcp-preflight]` (pyproject.toml) or `preflight.toml`, validate it, type it.
+
+The JSON Schema in schemas/config.schema.json is the single source of truth for what keys exist;
+each rule family keeps its own section in schemas/config-<section>.schema.json. A bad key or
+value is one line naming the file and the key path, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+TOOL_KEY = "gcp-preflight"
+
+
+class ConfigError(Exception):
+    """A configuration problem, already phrased for the user (file and key path first)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str | None = None  # where it was read, relative to the root when inside it
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.raw.get(key, default)
+
+    def section(self, name: str) -> dict[str, Any]:
+        return dict(self.raw.get(name) or {})
+
+    @property
+    def exclude(self) -> list[str]:
+        return list(self.raw.get("exclude", [])) + list(self.raw.get("extend-exclude", []))
+
+    @property
+    def select(self) -> list[str]:
+        return list(self.raw.get("select", []))
+
+    @property
+    def ignore(self) -> list[str]:
+        return list(self.raw.get("ignore", []))
+
+    @property
+    def severity(self) -> dict[str, str]:
+        return dict(self.raw.get("severity", {}))
+
+    @property
+    def per_file_ignores(self) -> dict[str, list[str]]:
+        return {k: list(v) for k, v in self.raw.get("per-file-ignores", {}).items()}
+
+    @property
+    def fail_on(self) -> str:
+        return self.raw.get("fail-on", "warning")
+
+
+def has_tool_section(pyproject: Path) -> bool:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    return TOOL_KEY in data.get("tool", {})
+
+
+def find_config_file(root: Path) -> Path | None:
+    """`preflight.toml` wins over a `pyproject.toml` with a `[tool.gcp-preflight]` table."""
+    candidate = root / "preflight.toml"
+    if candidate.is_file():
+        return candidate
+    candidate = root / "pyproject.toml"
+    if candidate.is_file() and has_tool_section(candidate):
+        return candidate
+    return None
+
+
+def load(root: Path, explicit: Path | None = None) -> Config:
+    path = explicit or find_config_file(root)
+    if path is None:
+        return Config()
+    shown = _display(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{shown}: cannot read configuration: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        raw, prefix = data.get("tool", {}).get(TOOL_KEY, {}), f"tool.{TOOL_KEY}"
+    else:
+        raw, prefix = data, ""
+    validate(raw, shown, prefix)
+    return Config(shown, raw)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+    from referencing import Registry, Resource
+
+    resources = []
+    for schema_file in sorted(SCHEMA_DIR.glob("config*.schema.json")):
+        schema = json.loads(schema_file.read_text(encoding="utf-8"))
+        resources.append((schema["$id"], Resource.from_contents(schema)))
+    registry = Registry().with_resources(resources)
+    root = json.loads((SCHEMA_DIR / "config.schema.json").read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(root)
+    return cls(root, registry=registry)
+
+
+def validate(raw: dict[str, Any], shown: str, prefix: str) -> None:
+    errors = sorted(_validator().iter_errors(raw), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    if errors:
+        raise ConfigError(_describe(errors[0], shown, prefix))
+
+
+def _describe(error, shown: str, prefix: str) -> str:
+    parts = [prefix] if prefix else []
+    parts += [str(p) for p in error.absolute_path]
+    where = ".".join(parts) or "(top level)"
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = sorted(schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed))
+        if unknown and allowed:
+            key = unknown[0]
+            hint = difflib.get_close_matches(key, allowed, n=1)
+            suffix = f" (did you mean '{hint[0]}'?)" if hint else f" (expected one of: {', '.join(allowed)})"
+            return f"{shown}: {where + '.' if parts else ''}{key}: unknown key{suffix}"
+    message = schema.get("x-message")
+    if not message:
+        if error.validator == "type":
+            message = f"expected {error.validator_value}, got {type(error.instance).__name__}"
+        elif error.validator == "enum":
+            message = f"expected one of {', '.join(map(str, error.validator_value))}, got {error.instance!r}"
+        else:
+            message = error.message
+    return f"{shown}: {where}: {message}"

@@ -1,0 +1,175 @@
+"""Run the rules over a Project and decide what is reported.
+
+Order: rules -> select/ignore -> per-file ignores -> inline suppressions (and PF001/PF005 for
+bad ones) -> severity overrides -> fingerprints -> baseline -> path filter -> sort.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from gcp_preflight.config import Config
+from gcp_preflight.model import Diagnostic, Finding, Location, Severity
+from gcp_preflight.project import Project
+from gcp_preflight.rules import ALL_RULES
+from gcp_preflight.rules.base import Rule
+from gcp_preflight.suppressions import Suppression, scan
+
+
+@dataclass(frozen=True)
+class Selection:
+    """select/ignore by code prefix; the longest matching prefix decides (as ruff and flake8)."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def enabled(self, code: str) -> bool:
+        best, verdict = -1, not self.select or "ALL" in self.select
+        for prefix in self.select:
+            if prefix != "ALL" and code.startswith(prefix) and len(prefix) > best:
+                best, verdict = len(prefix), True
+        for prefix in self.ignore:
+            if prefix == "ALL" or (code.startswith(prefix) and len(prefix) >= best):
+                best, verdict = (len(prefix) if prefix != "ALL" else best), False
+        return verdict
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    files: int
+    duration_s: float
+    suppressed: int = 0
+    baselined: int = 0
+    fixed: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+def run_rules(project: Project, rules: Sequence[Rule], selection: Selection) -> list[Finding]:
+    findings = []
+    for item in rules:
+        if not selection.enabled(item.code):
+            continue
+        for diag in item.check(project) or ():
+            findings.append(_stamp(item, diag))
+    return findings
+
+
+def _stamp(item: Rule, diag: Diagnostic) -> Finding:
+    return Finding(item.code, item.meta.severity, diag.message, diag.location, diag.related, diag.fix,
+                   fingerprint=diag.key or "")
+
+
+def fingerprint(finding: Finding, source_line: str) -> str:
+    """Independent of line numbers: the code, the path, the message and the offending text."""
+    basis = finding.fingerprint or f"{finding.message}\0{' '.join(source_line.split())}"
+    return hashlib.sha256(f"{finding.code}\0{finding.location.path}\0{basis}".encode()).hexdigest()[:20]
+
+
+def _per_file_ignored(finding: Finding, patterns: dict[str, list[str]]) -> bool:
+    path = finding.location.path
+    for glob, codes in patterns.items():
+        if fnmatch.fnmatchcase(path, glob) or fnmatch.fnmatchcase(path, glob.rstrip("/") + "/*"):
+            if any(c == "ALL" or finding.code.startswith(c) for c in codes):
+                return True
+    return False
+
+
+def _apply_suppressions(project: Project, findings: list[Finding], selection: Selection,
+                        require_reason: bool) -> tuple[list[Finding], int]:
+    by_line: dict[tuple[str, int], list[Suppression]] = {}
+    for path in sorted({f.location.path for f in findings} | set(project.texts_read)):
+        text = project.text(path)
+        for s in scan(path, text) if text else ():
+            by_line.setdefault((path, s.line), []).append(s)
+    used: set[tuple[Suppression, str]] = set()
+    kept = []
+    for f in findings:
+        hit = next((s for s in by_line.get((f.location.path, f.location.line), ()) if s.covers(f.code)), None)
+        if hit is None:
+            kept.append(f)
+        else:
+            used.add((hit, next(c for c in hit.codes if f.code.startswith(c))))
+    suppressed = len(findings) - len(kept)
+    meta = {r.code: r for r in ALL_RULES}
+    for group in by_line.values():
+        for s in group:
+            loc = Location(s.path, s.line, s.column)
+            for code in s.codes:
+                if (s, code) not in used and selection.enabled("PF001") and _any_enabled(code, selection):
+                    kept.append(_stamp(meta["PF001"], Diagnostic(loc, f"unused suppression: no {code} finding on this line")))
+            if require_reason and not s.reason and selection.enabled("PF005"):
+                kept.append(_stamp(meta["PF005"], Diagnostic(loc, "suppression without a reason: say why after the closing bracket")))
+    return kept, suppressed
+
+
+def _any_enabled(code: str, selection: Selection) -> bool:
+    return any(r.code.startswith(code) and selection.enabled(r.code) for r in ALL_RULES)
+
+
+def _touches(finding: Finding, paths: Sequence[str]) -> bool:
+    places = [finding.location.path] + [r.location.path for r in finding.related]
+    for place in places:
+        for p in paths:
+            if p in ("", ".") or place == p or place.startswith(p.rstrip("/") + "/"):
+                return True
+    return False
+
+
+def finalize(project: Project, raw: Iterable[Finding], config: Config, selection: Selection,
+             baseline: Counter | None = None, only_paths: Sequence[str] = ()) -> tuple[list[Finding], int, int]:
+    """Everything after the rules ran: returns (findings, suppressed, baselined)."""
+    findings = [f for f in raw if selection.enabled(f.code) and not _per_file_ignored(f, config.per_file_ignores)]
+    findings, suppressed = _apply_suppressions(project, findings, selection,
+                                               bool(config.get("require-suppression-reason", False)))
+    overrides = config.severity
+    stamped = []
+    seen: Counter = Counter()
+    for f in sorted(findings, key=Finding.sort_key):
+        fp = fingerprint(f, project.line(f.location.path, f.location.line))
+        seen[fp] += 1
+        if seen[fp] > 1:  # the same finding twice in a file: keep them apart, still line-free
+            fp = f"{fp}:{seen[fp]}"
+        severity = Severity(overrides[f.code]) if f.code in overrides else f.severity
+        stamped.append(replace(f, fingerprint=fp, severity=severity))
+    baselined = 0
+    if baseline is not None:
+        remaining = Counter(baseline)
+        kept = []
+        for f in stamped:
+            key = (f.code, f.location.path, f.fingerprint)
+            if remaining[key] > 0:
+                remaining[key] -= 1
+                baselined += 1
+            else:
+                kept.append(f)
+        stamped = kept
+    if only_paths:
+        stamped = [f for f in stamped if _touches(f, only_paths)]
+    return stamped, suppressed, baselined
+
+
+def check(root: Path, config: Config, *, selection: Selection | None = None, validators=None,
+          rules: Sequence[Rule] = ALL_RULES, use_cache: bool = True, baseline: Counter | None = None,
+          only_paths: Sequence[str] = (), extra_facts: Iterable[object] = ()) -> tuple[Result, Project]:
+    from gcp_preflight.validators import default_validators
+
+    started = time.perf_counter()
+    selection = selection or Selection(tuple(config.select), tuple(config.ignore))
+    project = Project(root, config, validators if validators is not None else default_validators(),
+                      use_cache=use_cache, extra_facts=extra_facts)
+    raw = run_rules(project, rules, selection)
+    findings, suppressed, baselined = finalize(project, raw, config, selection, baseline, only_paths)
+    result = Result(findings, project.files_read, time.perf_counter() - started, suppressed, baselined)
+    return result, project
+
+
+def failing(findings: Iterable[Finding], fail_on: str) -> bool:
+    threshold = Severity(fail_on).rank
+    return any(f.severity.rank >= threshold for f in findings)

@@ -1,0 +1,101 @@
+"""The vocabulary every part shares: where, how bad, what was found, how to fix it.
+
+Small frozen dataclasses with no I/O, so facts and findings can be cached, compared and sorted.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file. Paths are relative to the project root with forward slashes; lines and
+    columns start at 1. A path of "" means "no file" (a live resource declared nowhere)."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+    end_line: int | None = None
+    end_column: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Related:
+    """A second location that explains a finding (the YAML line that declares a name, say)."""
+
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace the text between two positions (1-based line, 1-based column, end exclusive)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    description: str
+    edits: tuple[TextEdit, ...]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """What a rule or validator reports; the engine stamps the code and severity on it."""
+
+    location: Location
+    message: str
+    related: tuple[Related, ...] = ()
+    fix: Fix | None = None
+    # Text that identifies the finding independently of line numbers (for baselines and SARIF).
+    # Defaults to the message plus the offending source line.
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    location: Location
+    related: tuple[Related, ...] = ()
+    fix: Fix | None = None
+    fingerprint: str = ""
+
+    def sort_key(self) -> tuple:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.code, self.message)
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    code: str
+    name: str
+    summary: str
+    severity: Severity
+    doc: str = field(default="", compare=False)
+
+    @property
+    def family(self) -> str:
+        return self.code[:3]

@@ -1,0 +1,225 @@
+"""Project: the files of a repository and the facts read from them, built once, then read-only.
+
+Each file a validator wants is read once; all validators that want it read that one text, and
+their facts are cached together on disk keyed by the file's content hash (`.preflight_cache/`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence, TypeVar
+
+from gcp_preflight import __version__, facts
+from gcp_preflight.config import Config
+from gcp_preflight.discovery import Symlink, Tree, walk
+from gcp_preflight.validators.base import Problem, SourceText, Validator, problem
+
+T = TypeVar("T")
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+CACHE_DIR = ".preflight_cache"
+
+
+def _code_fingerprint() -> str:
+    """A hash of this package's own source: any change to a validator invalidates the cache."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        try:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+        except OSError:
+            pass
+    return digest.hexdigest()[:16]
+
+
+_CODE_FINGERPRINT: str | None = None
+
+
+def code_fingerprint() -> str:
+    global _CODE_FINGERPRINT
+    if _CODE_FINGERPRINT is None:
+        _CODE_FINGERPRINT = _code_fingerprint()
+    return _CODE_FINGERPRINT
+
+
+class FactCache:
+    """Per-file facts as JSON under `.preflight_cache/facts/`; never pickle, since the folder
+    may come from an untrusted checkout. Any unreadable entry is treated as a miss."""
+
+    def __init__(self, root: Path):
+        self.dir = root / CACHE_DIR / "facts"
+        self.hits = 0
+        self.misses = 0
+        self._ready = False
+
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> tuple | None:
+        try:
+            value = facts.loads(self._path(key).read_text(encoding="utf-8"))
+        except Exception:  # a miss: absent, corrupt, or written by another version
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value: Sequence[object]) -> None:
+        try:
+            if not self._ready:
+                self.dir.mkdir(parents=True, exist_ok=True)
+                marker = self.dir.parent / ".gitignore"
+                if not marker.exists():
+                    marker.write_text("# created by gcp-preflight\n*\n", encoding="utf-8")
+                self._ready = True
+            path = self._path(key)
+            path.parent.mkdir(exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(facts.dumps(tuple(value)), encoding="utf-8")
+            os.replace(tmp, path)
+        except (OSError, TypeError, ValueError):
+            pass  # a read-only checkout still gets checked, just without a cache
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    text: str | None
+    problem: Problem | None
+    digest: str
+
+
+def read_source(root: Path, rel: str) -> ReadResult:
+    """Read and decode one file; any failure becomes a PF004 problem, never an exception."""
+    try:
+        size = (root / rel).stat().st_size
+        if size > MAX_FILE_BYTES:
+            return ReadResult(None, problem("PF004", rel, 1, 1,
+                              f"file is {size / 2**20:.1f} MiB, larger than the {MAX_FILE_BYTES // 2**20} MiB limit; not checked"), "")
+        data = (root / rel).read_bytes()
+    except OSError as exc:
+        return ReadResult(None, problem("PF004", rel, 1, 1, f"cannot read file: {exc.strerror or exc}"), "")
+    digest = hashlib.sha256(data).hexdigest()
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return ReadResult(None, problem("PF004", rel, line, 1, "binary content (NUL byte); not checked"), digest)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return ReadResult(None, problem("PF004", rel, line, column,
+                          f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); not checked"), digest)
+    return ReadResult(text, None, digest)
+
+
+class Project:
+    """Everything the rules may look at. Rules never touch the disk; they ask the project."""
+
+    def __init__(self, root: Path, config: Config, validators: Sequence[Validator],
+                 use_cache: bool = True, extra_facts: Iterable[object] = ()):
+        started = time.perf_counter()
+        self.root = root.resolve()
+        self.config = config
+        self.tree: Tree = walk(self.root, tuple(config.exclude))
+        self.symlinks: dict[str, Symlink] = {s.path: s for s in self.tree.symlinks}
+        self.cache = FactCache(self.root) if use_cache else None
+        self._texts: dict[str, str] = {}
+        self._by_type: dict[type, list] = defaultdict(list)
+        self._by_path: dict[tuple[type, str], list] = defaultdict(list)
+        self._memo: dict[Callable, Any] = {}
+        self.files_read = 0
+        for link in self.tree.symlinks:
+            self._add(link, link.path)
+        for rel in self.tree.files:
+            self._read(rel, validators)
+        for item in extra_facts:
+            self._add(item, getattr(item, "path", ""))
+        self.read_seconds = time.perf_counter() - started
+
+    # -- building ---------------------------------------------------------------------------
+    def _read(self, rel: str, validators: Sequence[Validator]) -> None:
+        head = _first_line(self.root / rel)
+        wanting = [v for v in validators if v.wants(rel, head)]
+        if not wanting:
+            return
+        self.files_read += 1
+        result = read_source(self.root, rel)
+        if result.text is not None:
+            self._texts[rel] = result.text
+        if result.problem is not None:
+            self._add(result.problem, rel)
+            return
+        key = hashlib.sha256(
+            f"{code_fingerprint()}\0{rel}\0{','.join(v.name for v in wanting)}\0{result.digest}".encode()
+        ).hexdigest()
+        found = self.cache.get(key) if self.cache else None
+        if found is None:
+            found = tuple(_safe_read(v, SourceText(rel, result.text)) for v in wanting)
+            found = tuple(item for group in found for item in group)
+            if self.cache:
+                self.cache.put(key, found)
+        for item in found:
+            self._add(item, rel)
+
+    def _add(self, item: object, rel: str) -> None:
+        self._by_type[type(item)].append(item)
+        self._by_path[(type(item), rel)].append(item)
+
+    # -- reading ----------------------------------------------------------------------------
+    def facts(self, kind: type[T]) -> tuple[T, ...]:
+        """All facts of one type, in file order."""
+        return tuple(self._by_type.get(kind, ()))
+
+    def facts_in(self, path: str, kind: type[T]) -> tuple[T, ...]:
+        return tuple(self._by_path.get((kind, path), ()))
+
+    def text(self, path: str) -> str | None:
+        """The decoded text of a file a validator read (None for files nobody read)."""
+        return self._texts.get(path)
+
+    def line(self, path: str, line: int) -> str:
+        text = self._texts.get(path)
+        if text is None:
+            return ""
+        lines = text.splitlines()
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    @property
+    def texts_read(self) -> tuple[str, ...]:
+        """Paths of every file some validator read, sorted."""
+        return tuple(sorted(self._texts))
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return self.tree.files
+
+    def memo(self, compute: Callable[["Project"], T]) -> T:
+        """A derived analysis computed once per run and shared by the rules that need it."""
+        if compute not in self._memo:
+            self._memo[compute] = compute(self)
+        return self._memo[compute]
+
+
+def _first_line(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return handle.readline(200).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _safe_read(validator: Validator, source: SourceText) -> list[object]:
+    """A validator bug must not lose the rest of the repository: it becomes a PF009 finding."""
+    try:
+        return list(validator.read(source))
+    except RecursionError:
+        return [problem("PF004", source.path, 1, 1, f"too deeply nested for the {validator.name} reader; not checked")]
+    except Exception as exc:  # noqa: BLE001 - reported, not swallowed
+        return [problem("PF009", source.path, 1, 1,
+                        f"internal error in the {validator.name} reader: {type(exc).__name__}: {exc}")]

@@ -1,0 +1,85 @@
+"""SARIF 2.1.0 for GitHub code scanning: every rule with its help, repo-relative URIs, and
+`partialFingerprints` that do not depend on line numbers, so alerts follow code that moves."""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from gcp_preflight import __version__
+from gcp_preflight.model import Finding, Location
+
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+INFORMATION_URI = "https://pypi.org/project/gcp-preflight/"
+
+
+def _region(loc: Location) -> dict:
+    region = {"startLine": loc.line, "startColumn": loc.column}
+    if loc.end_line:
+        region["endLine"] = loc.end_line
+    if loc.end_column:
+        region["endColumn"] = loc.end_column
+    return region
+
+
+def _physical(loc: Location) -> dict:
+    return {"physicalLocation": {"artifactLocation": {"uri": loc.path}, "region": _region(loc)}}
+
+
+def _rule_descriptor(rule) -> dict:
+    from gcp_preflight.rules.base import doc_sections
+
+    meta = rule.meta
+    what = doc_sections(meta.doc).get("What it does", meta.summary)
+    return {
+        "id": meta.code,
+        "name": meta.name,
+        "shortDescription": {"text": meta.summary[:1024]},
+        "fullDescription": {"text": (what or meta.summary)[:1024]},
+        "help": {"text": meta.doc or meta.summary, "markdown": meta.doc or meta.summary},
+        "defaultConfiguration": {"level": LEVELS[meta.severity.value]},
+        "properties": {"tags": ["gcp-preflight", meta.family], "precision": "high"},
+    }
+
+
+def render(findings: Sequence[Finding], *, category: str = "preflight/check", **_: object) -> str:
+    from gcp_preflight.rules import ALL_RULES
+
+    rules = sorted(ALL_RULES, key=lambda r: r.code)
+    index = {r.code: i for i, r in enumerate(rules)}
+    results = []
+    for f in findings:
+        result = {
+            "ruleId": f.code,
+            "ruleIndex": index.get(f.code, -1),
+            "level": LEVELS[f.severity.value],
+            "message": {"text": f.message},
+            "partialFingerprints": {"primaryLocationLineHash": f.fingerprint, "gcpPreflight/v1": f.fingerprint},
+        }
+        if result["ruleIndex"] < 0:
+            del result["ruleIndex"]
+        if f.location.path:
+            result["locations"] = [_physical(f.location)]
+        if f.related:
+            result["relatedLocations"] = [
+                dict(_physical(r.location), id=i, message={"text": r.message})
+                for i, r in enumerate(f.related) if r.location.path
+            ]
+        results.append(result)
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "gcp-preflight",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule_descriptor(r) for r in rules],
+            }},
+            "automationDetails": {"id": f"{category}/"},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,185 @@
+"""PF0xx: files the tool could not read, and the tool's own findings (suppressions).
+
+PF001 and PF005 are produced by the engine, which is where suppressions are applied; their
+entries here carry the documentation and metadata.
+"""
+
+from __future__ import annotations
+
+from gcp_preflight.model import Severity
+from gcp_preflight.rules.base import rule
+from gcp_preflight.validators.base import Problem
+
+
+def _problems(project, code):
+    for item in project.facts(Problem):
+        if item.code == code:
+            yield item.diagnostic
+
+
+@rule("PF001", "unused-suppression", Severity.WARNING)
+def unused_suppression(project):
+    """An inline `preflight: ignore[...]` comment that suppresses nothing.
+
+    ## What it does
+    Reports an inline suppression whose codes match no finding on its line.
+
+    ## Why is this bad?
+    A stale suppression hides the next real finding on that line, and it tells readers a
+    problem exists where none does. It usually stays behind after the code it excused was fixed.
+
+    ## Example
+    ```python app/main.py
+    import json  # preflight: ignore[PF002] old syntax error, long fixed
+    ```
+
+    ## Fix
+    Remove the comment, or the code that no longer applies.
+    ```python app/main.py
+    import json
+    ```
+    """
+    return ()
+
+
+@rule("PF002", "python-syntax-error", Severity.ERROR)
+def python_syntax_error(project):
+    """A Python file that does not parse.
+
+    ## What it does
+    Reports the line and column where Python's parser gave up on a `.py` file. Nothing else is
+    checked in that file; the rest of the repository still is.
+
+    ## Why is this bad?
+    A module that does not parse fails at import: a Cloud Function with such a module in its
+    import chain crashes at cold start, and every other check of that file is blind.
+
+    ## Example
+    ```python app/main.py
+    def handler(event, context)
+        return "ok"
+    ```
+
+    ## Fix
+    Correct the syntax.
+    ```python app/main.py
+    def handler(event, context):
+        return "ok"
+    ```
+    """
+    return _problems(project, "PF002")
+
+
+@rule("PF003", "yaml-syntax-error", Severity.ERROR)
+def yaml_syntax_error(project):
+    """A YAML file that does not parse.
+
+    ## What it does
+    Reports where the YAML parser failed in a `.yaml` or `.yml` file (workflows, Cloud Build,
+    GitHub Actions, any other).
+
+    ## Why is this bad?
+    A workflows file that does not parse means every processor name it declares is unknown;
+    a broken cloudbuild.yaml fails the deploy itself.
+
+    ## Example
+    ```yaml config/workflows.yaml
+    scrapers:
+      nbac_schedule:
+        processor_name: "p2_nbacom_schedule
+    ```
+
+    ## Fix
+    Close the quote (or the bracket, or fix the indentation) the parser points at.
+    ```yaml config/workflows.yaml
+    scrapers:
+      nbac_schedule:
+        processor_name: "p2_nbacom_schedule"
+    ```
+    """
+    return _problems(project, "PF003")
+
+
+@rule("PF004", "unreadable-file", Severity.ERROR)
+def unreadable_file(project):
+    """A file the tool should check but cannot read as text.
+
+    ## What it does
+    Reports a source file that is not valid UTF-8 (at the first bad byte), holds binary content,
+    is larger than 5 MiB, or cannot be opened.
+
+    ## Why is this bad?
+    Python and gcloud read these files as UTF-8 too: a Latin-1 byte in a module is a
+    SyntaxError at import, and nothing in the file can be checked.
+
+    ## Example
+    ```python app/names.py
+    NAMES = ["caf\udce9"]
+    ```
+
+    ## Fix
+    Re-encode the file as UTF-8.
+    ```python app/names.py
+    NAMES = ["café"]
+    ```
+    """
+    return _problems(project, "PF004")
+
+
+@rule("PF005", "suppression-without-reason", Severity.WARNING)
+def suppression_without_reason(project):
+    """An inline suppression without a reason, when reasons are required.
+
+    ## What it does
+    With `require-suppression-reason = true`, reports `# preflight: ignore[CODE]` comments that
+    give no reason after the closing bracket.
+
+    ## Why is this bad?
+    A suppression is a decision; without its reason the next reader cannot tell whether it
+    still holds.
+
+    ## Example
+    ```toml preflight.toml
+    require-suppression-reason = true
+    ```
+    ```python app/main.py
+    def handler(event, context)  # preflight: ignore[PF002]
+        return "ok"
+    ```
+
+    ## Fix
+    Say why the finding is accepted.
+    ```toml preflight.toml
+    require-suppression-reason = true
+    ```
+    ```python app/main.py
+    def handler(event, context)  # preflight: ignore[PF002] fixture for the parser tests
+        return "ok"
+    ```
+    """
+    return ()
+
+
+@rule("PF009", "internal-error", Severity.ERROR)
+def internal_error(project):
+    """A reader inside the tool failed on a file.
+
+    ## What it does
+    Reports a file on which one of the tool's own readers raised an unexpected error; that
+    file's facts are missing, and everything else is still checked.
+
+    ## Why is this bad?
+    Findings that depend on that file may be missing. It is a bug in gcp-preflight: please
+    report it with the file.
+
+    ## Example
+    No input triggers it on purpose.
+
+    ## Fix
+    Report the bug; suppress with `per-file-ignores` meanwhile.
+    """
+    return _problems(project, "PF009")
+
+
+RULES = (unused_suppression, python_syntax_error, yaml_syntax_error, unreadable_file,
+         suppression_without_reason, internal_error)

@@ -1,0 +1,58 @@
+"""Python modules: parse each once with `ast`, hand the tree to every fact extractor.
+
+Each rule family that needs facts from Python code adds an extractor to EXTRACTORS: a function
+`(tree, source) -> iterable of facts`. The tree is parsed once per file for all of them.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from gcp_preflight.facts import fact
+from gcp_preflight.validators.base import SourceText, problem
+
+
+@fact
+@dataclass(frozen=True)
+class PythonModule:
+    """A Python file that parsed."""
+
+    path: str
+
+
+Extractor = Callable[[ast.Module, SourceText], Iterable[object]]
+
+
+def _extractors() -> tuple[Extractor, ...]:
+    """One line per family; each extractor lives in its family's validator module."""
+    return ()
+
+
+def parse(source: SourceText) -> ast.Module:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes is not our finding
+        return ast.parse(source.text, filename=source.path)
+
+
+class PythonValidator:
+    name = "python"
+
+    def wants(self, path: str, head: str) -> bool:
+        return path.endswith(".py") or (head.startswith("#!") and "python" in head)
+
+    def read(self, source: SourceText) -> Iterable[object]:
+        try:
+            tree = parse(source)
+        except SyntaxError as exc:
+            message = exc.msg or "invalid syntax"
+            yield problem("PF002", source.path, exc.lineno or 1, exc.offset or 1, f"syntax error: {message}")
+            return
+        except (ValueError, MemoryError) as exc:
+            yield problem("PF004", source.path, 1, 1, f"cannot parse: {exc}")
+            return
+        yield PythonModule(source.path)
+        for extract in _extractors():
+            yield from extract(tree, source)

@@ -1,0 +1,57 @@
+"""PF001-PF005: unreadable input is a finding at the right place; the rest is still checked."""
+
+from gcp_preflight.cli import main
+from tests.helpers import found, write_repo
+
+BROKEN = {
+    "app/bad.py": "def handler(event, context)\n    return 1\n",
+    "app/good.py": "import json  # preflight: ignore[PF002] stale\n",
+    "config/broken.yaml": "scrapers:\n  a:\n    processor_name: [x,\n",
+    "config/fine.yaml": "a: 1\n",
+    "app/latin1.py": b"# ok\nNAME = 'caf\xe9'\n",
+    "app/binary.py": b"\x00\x01\x02",
+}
+
+
+def test_structural_findings_at_exact_places(tmp_path):
+    write_repo(tmp_path, BROKEN)
+    assert found(tmp_path) == [
+        ("PF002", "app/bad.py:1"),
+        ("PF004", "app/binary.py:1"),
+        ("PF001", "app/good.py:1"),
+        ("PF004", "app/latin1.py:2"),
+        ("PF003", "config/broken.yaml:3"),
+    ]
+
+
+def test_cli_exit_status_and_no_traceback(tmp_path, capsys):
+    write_repo(tmp_path, BROKEN)
+    assert main(["check", "--root", str(tmp_path), "--no-cache"]) == 1
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.splitlines() == [
+        "app/bad.py:1:28: PF002 syntax error: expected ':'",
+        "app/binary.py:1:1: PF004 binary content (NUL byte); not checked",
+        "app/good.py:1:14: PF001 unused suppression: no PF002 finding on this line",
+        "app/latin1.py:2:12: PF004 not valid UTF-8 (byte 0xe9); not checked",
+        "config/broken.yaml:3:24: PF003 YAML syntax error: expected the node content, but found '<stream end>'",
+        "Found 5 findings (4 errors, 1 warning).",
+    ]
+
+
+def test_suppression_with_reason_hides_finding(tmp_path):
+    write_repo(tmp_path, {"app/bad.py": "def f(:  # preflight: ignore[PF002] parser fixture\n    pass\n"})
+    assert found(tmp_path) == []
+
+
+def test_required_reason(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": "require-suppression-reason = true\n",
+        "app/bad.py": "def f(:  # preflight: ignore[PF002]\n    pass\n",
+    })
+    assert found(tmp_path) == [("PF005", "app/bad.py:1")]
+
+
+def test_unused_suppression_not_reported_for_disabled_rule(tmp_path):
+    write_repo(tmp_path, {"app/ok.py": "x = 1  # preflight: ignore[PF002] old\n"})
+    assert found(tmp_path, ignore=("PF002",)) == []

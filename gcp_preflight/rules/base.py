@@ -61,6 +61,8 @@ def doc_sections(doc: str) -> dict[str, str]:
 FENCE = re.compile(r"^```(\w+)\s+(\S+)\s*\n(.*?)^```\s*$", re.S | re.M)
 
 
-def doc_files(section_text: str) -> dict[str, str]:
-    """The files of an Example or Fix section: ```lang path blocks."""
-    return {m.group(2): m.group(3) for m in FENCE.finditer(section_text)}
+def doc_files(section_text: str) -> dict[str, str | bytes]:
+    """The files of an Example or Fix section: ```lang path blocks. A `latin1` block is written
+    in that encoding (bytes), to show input that is not UTF-8."""
+    return {m.group(2): m.group(3).encode("latin-1") if m.group(1) == "latin1" else m.group(3)
+            for m in FENCE.finditer(section_text)}

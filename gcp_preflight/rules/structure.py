@@ -113,8 +113,8 @@ def unreadable_file(project):
     SyntaxError at import, and nothing in the file can be checked.
 
     ## Example
-    ```python app/names.py
-    NAMES = ["caf\udce9"]
+    ```latin1 app/names.py
+    NAMES = ["café"]
     ```
 
     ## Fix

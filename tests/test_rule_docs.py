@@ -1,0 +1,54 @@
+"""Every rule documents what, why, an example and a fix; the example triggers it and the fix
+does not; docs/rules.md is up to date."""
+
+import pytest
+
+from gcp_preflight.docs import TARGET, rules_markdown
+from gcp_preflight.rules import ALL_RULES
+from gcp_preflight.rules.base import SECTIONS, doc_files, doc_sections
+from tests.helpers import found
+
+NO_EXAMPLE = {"PF009"}  # an internal error has no input that triggers it on purpose
+
+
+def _write(root, files):
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+
+
+def test_codes_unique_and_in_family_range():
+    codes = [r.code for r in ALL_RULES]
+    assert len(codes) == len(set(codes))
+    for code in codes:
+        assert code[:2] == "PF" and len(code) == 5 and code[2:].isdigit()
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+def test_docstring_has_four_sections(rule):
+    sections = doc_sections(rule.meta.doc)
+    for name in SECTIONS:
+        assert sections.get(name, "").strip(), f"{rule.code}: missing '## {name}'"
+
+
+@pytest.mark.parametrize("rule", [r for r in ALL_RULES if r.code not in NO_EXAMPLE], ids=lambda r: r.code)
+def test_example_triggers_and_fix_does_not(rule, tmp_path):
+    sections = doc_sections(rule.meta.doc)
+    example, fix = doc_files(sections["Example"]), doc_files(sections["Fix"])
+    assert example, f"{rule.code}: the Example has no ```lang path blocks"
+    _write(tmp_path / "example", example)
+    assert rule.code in {code for code, _ in found(tmp_path / "example", select=(rule.code, "PF0"))}
+    fixed = dict(example, **fix)
+    _write(tmp_path / "fixed", fixed)
+    assert rule.code not in {code for code, _ in found(tmp_path / "fixed", select=(rule.code,))}
+
+
+def test_rules_md_is_current():
+    from pathlib import Path
+
+    target = Path(__file__).resolve().parent.parent / TARGET
+    assert target.read_text(encoding="utf-8") == rules_markdown(), "run: python -m gcp_preflight.docs"

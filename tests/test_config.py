@@ -1,0 +1,56 @@
+"""Configuration: discovery, precedence, and one-line errors naming the file and key path."""
+
+import pytest
+
+from gcp_preflight.cli import main
+from gcp_preflight.config import ConfigError, load
+from gcp_preflight.floors import floor_for
+from tests.helpers import write_repo
+
+
+def test_pyproject_section_is_read(tmp_path):
+    write_repo(tmp_path, {"pyproject.toml": '[tool.gcp-preflight]\nignore = ["PF3"]\n'})
+    config = load(tmp_path)
+    assert (config.path, config.ignore) == ("pyproject.toml", ["PF3"])
+
+
+def test_preflight_toml_wins(tmp_path):
+    write_repo(tmp_path, {"pyproject.toml": '[tool.gcp-preflight]\nignore = ["PF3"]\n',
+                          "preflight.toml": 'ignore = ["PF4"]\n'})
+    assert load(tmp_path).ignore == ["PF4"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[tool.gcp-preflight.memory.floors]\nx = "lots"\n',
+     'pyproject.toml: tool.gcp-preflight.memory.floors.x: expected a memory size like "512MiB"'),
+    ('[tool.gcp-preflight]\nselekt = ["PF1"]\n',
+     "pyproject.toml: tool.gcp-preflight.selekt: unknown key (did you mean 'select'?)"),
+    ('[tool.gcp-preflight]\nfail-on = "fatal"\n',
+     "pyproject.toml: tool.gcp-preflight.fail-on: expected one of error, warning, info, got 'fatal'"),
+    ('[tool.gcp-preflight]\nexclude = "build"\n',
+     "pyproject.toml: tool.gcp-preflight.exclude: expected array, got str"),
+    ('[tool.gcp-preflight\n', "pyproject.toml: invalid TOML: Expected ']' at the end of a table declaration (at line 1, column 20)"),
+])
+def test_bad_config_is_one_line(tmp_path, text, message):
+    write_repo(tmp_path, {"pyproject.toml": text})
+    if "invalid TOML" in message:  # a broken pyproject has no tool section to find: name it explicitly
+        with pytest.raises(ConfigError) as info:
+            load(tmp_path, tmp_path / "pyproject.toml")
+    else:
+        with pytest.raises(ConfigError) as info:
+            load(tmp_path)
+    assert str(info.value) == message
+
+
+def test_bad_config_exits_2_with_one_line(tmp_path, capsys):
+    write_repo(tmp_path, {"preflight.toml": 'select = ["XX1"]\n'})
+    assert main(["check", "--root", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == 'preflight: preflight.toml: select.0: expected rule codes or prefixes like "PF301" or "PF3"\n'
+
+
+def test_floors_are_byte_counts():
+    assert floor_for("phase2-orchestrator", "function", {}).bytes == 512_000_000
+    assert floor_for("svc", "run-service", {}).bytes == 512 * 2**20
+    config = {"floors": {"*-orchestrator": "1GiB", "phase2-*": "768MiB"}, "function-floor": "256MiB"}
+    assert floor_for("phase2-orchestrator", "function", config).source == 'floors."*-orchestrator"'
+    assert floor_for("other", "function", config).text == "256MiB"

@@ -135,12 +135,12 @@ def _collect(tasks: list[_Task], results: dict, project: str, regions: Sequence[
             unreachable = {r for r in unreachable if not wanted or r in wanted}
             if task.api == "functions-v2":  # the v2 API lists both generations: it decides coverage
                 covered = sorted(wanted - unreachable) if wanted else [ALL_REGIONS]
-                listed += [Listed("function", r) for r in covered]
+                listed += [Listed("function", r, project=project) for r in covered]
             for region in sorted(unreachable):
                 problems.append(AccessProblem(task.scope, "unreachable",
                                               f"{task.scope}: region {region} was unreachable; its functions are not audited"))
         else:
-            listed.append(Listed(task.kind, task.region))
+            listed.append(Listed(task.kind, task.region, project=project))
         items += [(raw, "api") for raw in found]
     return assemble(items, listed, problems)
 

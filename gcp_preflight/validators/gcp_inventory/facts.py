@@ -59,6 +59,7 @@ class Listed:
     kind: str
     region: str
     source: str = "api"
+    project: str = ""  # the audited project, when known
     path: str = ""
 
 

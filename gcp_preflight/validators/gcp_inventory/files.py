@@ -51,7 +51,8 @@ def _snapshot(data: dict, shown: str) -> Inventory:
     if version != SNAPSHOT_VERSION:
         return Inventory(problems=[AccessProblem(shown, "malformed",
                                                  f"inventory {shown} is snapshot version {version!r}; this preflight reads version {SNAPSHOT_VERSION}")])
-    listed = [Listed(str(e.get("kind")), str(e.get("region") or "-"), shown) for e in data.get("listed") or ()
+    project = str(data.get("project") or "")
+    listed = [Listed(str(e.get("kind")), str(e.get("region") or "-"), shown, project) for e in data.get("listed") or ()
               if isinstance(e, dict) and e.get("kind") in KINDS]
     resources = data.get("resources") if isinstance(data.get("resources"), list) else []
     return assemble([(item, shown) for item in resources], listed)

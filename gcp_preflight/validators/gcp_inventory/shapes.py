@@ -113,8 +113,10 @@ def _knative(raw: dict, source: str) -> LiveResource:
     meta, spec = raw.get("metadata") or {}, raw.get("spec") or {}
     kind = {"Service": "run-service", "Job": "run-job"}.get(str(raw.get("kind", "")))
     name = _str(meta.get("name"))
-    if kind is None or not name:
-        raise ShapeError(f"a {raw.get('kind') or 'resource'} without a name is not a Cloud Run service or job")
+    if kind is None:
+        raise ShapeError(f"kind {raw.get('kind')!r} is not a Cloud Run Service or Job")
+    if not name:
+        raise ShapeError(f"a Cloud Run {raw.get('kind')} without metadata.name")
     template = spec.get("template") or {}
     if kind == "run-job":
         task = ((template.get("spec") or {}).get("template") or {}).get("spec") or {}

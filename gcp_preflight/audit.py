@@ -73,6 +73,7 @@ class LiveAudit:
     plan: Plan
     root: Path
     connection: object = None  # api.Connection; None: Application Default Credentials
+    limits: object = None  # api.Limits; None: from the plan's timeout
     progress: Callable[[int, int, str], None] | None = None
     notices: list[str] = field(default_factory=list)
     inventory: Inventory | None = None
@@ -137,7 +138,7 @@ class LiveAudit:
         connection = self.connection
         if connection is None:
             connection = _adc(api)
-        limits = api.Limits(timeout=self.plan.timeout)
+        limits = self.limits or api.Limits(timeout=self.plan.timeout)
         return api.list_live(self.plan.project, regions, connection, limits, self.progress)
 
 

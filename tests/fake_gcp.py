@@ -41,6 +41,7 @@ REPLIES = {
     "429": lambda path: (429, error_body(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Read requests'.")),
     "500": lambda path: (500, error_body(500, "INTERNAL", "Internal error encountered.")),
     "404": lambda path: (404, error_body(404, "NOT_FOUND", "Requested entity was not found.")),
+    "401": lambda path: (401, error_body(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.")),
 }
 
 
@@ -69,6 +70,7 @@ class FakeGcp:
         self.page_size = page_size
         self.failures: list[Failure] = []
         self.requests: list[tuple[str, dict]] = []
+        self.unreachable: list[str] = []  # regions the functions listings report as unreachable
         self._lock = threading.Lock()
         fake = self
 
@@ -141,6 +143,8 @@ class FakeGcp:
         body: dict = {coll: items[start:start + size]}
         if start + size < len(items):
             body["nextPageToken"] = str(start + size)
+        if coll == "functions" and start == 0 and self.unreachable:
+            body["unreachable"] = self.unreachable
         _send(handler, 200, body)
 
 

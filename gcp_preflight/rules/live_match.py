@@ -52,8 +52,16 @@ def audit(project) -> Audit:
             not_deployed.append(cmd)
     # a command whose name cannot be resolved might deploy anything of its platform
     blind = {c.platform for c in project.facts(DeployCommand) if not known(c.name)}
-    undeclared = [r for r in resources if r not in by_resource and r.kind not in blind]
+    # the Cloud Run service behind a 2nd gen function, when the functions could not be listed
+    function_services = {run_service_name(known(c.name)) for c in commands if c.platform == "function"}
+    undeclared = [r for r in resources if r not in by_resource and r.kind not in blind
+                  and not (r.kind == "run-service" and r.name in function_services)]
     return Audit(tuple(pairs), tuple(not_deployed), tuple(undeclared), by_resource)
+
+
+def run_service_name(function_name: str) -> str:
+    """The Cloud Run service a 2nd gen function gets: "Function_1" -> "function-1"."""
+    return function_name.lower().replace("_", "-")
 
 
 def _covered(listed, kind: str, region: str | None) -> bool:

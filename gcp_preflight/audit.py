@@ -131,13 +131,11 @@ class LiveAudit:
             from gcp_preflight.validators.gcp_inventory import api
         except ImportError as exc:
             raise AuditError(f"the live audit needs the Google Cloud client libraries ({exc.name} is missing): {LIVE_EXTRA}") from None
+        connection = self.connection if self.connection is not None else _adc(api)
         regions = self.plan.regions or deploy_regions(project)
         if not regions:
             self.notices.append("Cloud Run not audited: no region known (pass --region, set [audit] regions, "
                                 "or give the deploy commands --region).")
-        connection = self.connection
-        if connection is None:
-            connection = _adc(api)
         limits = self.limits or api.Limits(timeout=self.plan.timeout)
         return api.list_live(self.plan.project, regions, connection, limits, self.progress)
 

@@ -86,7 +86,7 @@ class FakeGcp:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
 
     # -- setting up -------------------------------------------------------------------------
     def add(self, *resources: dict, ver: str = "v2") -> "FakeGcp":

@@ -12,6 +12,13 @@ logger = logging.getLogger(__name__)
 RAW_BUCKET = os.environ.get("RAW_BUCKET", "nba-scraped-data")
 
 
+def season_label(game_date):
+    """'2024-11-02' -> '2024-25' (seasons start in October)."""
+    year, month = int(game_date[:4]), int(game_date[5:7])
+    start = year if month >= 10 else year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
 class ScraperBase:
     """Subclasses set scraper_name, url_template and gcs_path_template."""
 
@@ -23,6 +30,10 @@ class ScraperBase:
     def __init__(self, bucket_name=RAW_BUCKET):
         self.bucket_name = bucket_name
         self.storage_client = storage.Client()
+
+    def default_params(self, **params):
+        """Template parameters derived from the given ones (override in subclasses)."""
+        return {}
 
     def build_url(self, **params):
         return self.url_template.format(**params)
@@ -41,6 +52,7 @@ class ScraperBase:
 
     def run(self, **params):
         """Fetch the document and store it; return the GCS object path."""
+        params = {**self.default_params(**params), **params}
         response = self.fetch(**params)
         path = self.gcs_path(**params)
         blob = self.storage_client.bucket(self.bucket_name).blob(path)

@@ -1,6 +1,9 @@
 """NBA.com scrapers (CDN and stats endpoints)."""
 
-from scrapers.base import ScraperBase
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from scrapers.base import ScraperBase, season_label
 
 
 class NbaComScraper(ScraperBase):
@@ -20,8 +23,14 @@ class ScheduleScraper(NbaComScraper):
 
 class GamebookScraper(NbaComScraper):
     scraper_name = "nbac_gamebook"
-    url_template = "https://stats.nba.com/stats/boxscoretraditionalv3?GameID={game_id}"
-    gcs_path_template = "nba-com/gamebooks-data/{date}/{game_id}/{timestamp}.json"
+    url_template = (
+        "https://stats.nba.com/stats/leaguegamelog?LeagueID=00&PlayerOrTeam=P"
+        "&Season={season}&DateFrom={date}&DateTo={date}"
+    )
+    gcs_path_template = "nba-com/gamebooks-data/{date}/{timestamp}.json"
+
+    def default_params(self, **params):
+        return {"season": season_label(params["date"])}
 
 
 class InjuryReportScraper(NbaComScraper):
@@ -29,8 +38,14 @@ class InjuryReportScraper(NbaComScraper):
     url_template = "https://ak-static.cms.nba.com/referee/injury/Injury-Report_{date}_{hour}.json"
     gcs_path_template = "nba-com/injury-report-data/{date}/{hour}/{timestamp}.json"
 
+    def default_params(self, **params):
+        return {"hour": datetime.now(ZoneInfo("America/New_York")).strftime("%I%p")}
+
 
 class RostersScraper(NbaComScraper):
     scraper_name = "nbac_rosters"
     url_template = "https://stats.nba.com/stats/playerindex?LeagueID=00&Season={season}"
     gcs_path_template = "nba-com/player-list/{date}/{timestamp}.json"
+
+    def default_params(self, **params):
+        return {"season": season_label(params["date"])}

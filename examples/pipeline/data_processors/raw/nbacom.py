@@ -58,24 +58,23 @@ class GamebookProcessor(ProcessorBase):
     table_name = "nbac_gamebook_player_stats"
 
     def process(self, payload, game_date, source_file_path=""):
-        box = payload["boxScoreTraditional"]
+        result = payload["resultSets"][0]
+        columns = result["headers"]
         processed_at = datetime.now(timezone.utc).isoformat()
         rows = []
-        for side in ("homeTeam", "awayTeam"):
-            team = box[side]
-            for player in team["players"]:
-                rows.append({
-                    "game_id": box["gameId"],
-                    "game_date": game_date,
-                    "team_abbr": team["teamTricode"],
-                    "player_id": player["personId"],
-                    "player_name": f"{player['firstName']} {player['familyName']}",
-                    "minutes": player["statistics"]["minutes"],
-                    "points": player["statistics"]["points"],
-                    "dnp_reason": player.get("comment") or None,
-                    "source_file_path": source_file_path,
-                    "processed_at": processed_at,
-                })
+        for values in result["rowSet"]:
+            record = dict(zip(columns, values))
+            rows.append({
+                "game_id": record["GAME_ID"],
+                "game_date": game_date,
+                "team_abbr": record["TEAM_ABBREVIATION"],
+                "player_id": record["PLAYER_ID"],
+                "player_name": record["PLAYER_NAME"],
+                "minutes": record["MIN"],
+                "points": record["PTS"],
+                "source_file_path": source_file_path,
+                "processed_at": processed_at,
+            })
         insert_bigquery_rows(self.table_id, rows)
         return len(rows)
 

@@ -14,14 +14,20 @@ MEMORY="${MEMORY:-256MB}"
 TIMEOUT="540s"
 
 cd "$REPO_ROOT"
-log "Deploying $FUNCTION_NAME from $SOURCE_DIR"
+log "Packaging $FUNCTION_NAME from $SOURCE_DIR"
+
+# shared/ in the function folder is made of symlinks; gcloud uploads linked
+# files but not linked folders, so dereference every link into a build folder.
+BUILD_DIR=$(mktemp -d)
+trap 'rm -rf "$BUILD_DIR"' EXIT
+rsync -aL --exclude '__pycache__' "$SOURCE_DIR/" "$BUILD_DIR/"
 
 gcloud functions deploy "$FUNCTION_NAME" \
   --gen2 \
   --project "$PROJECT_ID" \
   --region "$REGION" \
   --runtime "$RUNTIME" \
-  --source "$SOURCE_DIR" \
+  --source "$BUILD_DIR" \
   --entry-point "$ENTRY_POINT" \
   --trigger-topic "$TRIGGER_TOPIC" \
   --memory "$MEMORY" \

@@ -139,7 +139,7 @@ def check_subset(project, check: Check, out: list[Found], keys_cover: bool = Fal
         declared = _first_by_text(targets)
         skeletons = {skeleton(t): t for t in declared}
         for item in a.items:
-            if item.text in declared:
+            if item.text in declared or (keys_cover and item.text in a.intermediate):
                 continue
             other = lookalike_of(item.text, skeletons)
             if other is not None:
@@ -219,7 +219,7 @@ def _dedupe(found: list[Found]) -> list[Found]:
     by_place: dict[tuple, Found] = {}
     for code, diag in found:
         key = (code, diag.location.path, diag.location.line, diag.location.column)
-        if code in ("PF101", "PF103", "PF106"):
+        if code != "PF105":
             key += (diag.message,)
         if key not in by_place or (code == "PF105" and diag.related and not by_place[key][1].related):
             by_place[key] = (code, diag)

@@ -4,6 +4,7 @@ closest declared name for a did-you-mean."""
 from __future__ import annotations
 
 import difflib
+import os
 import unicodedata
 
 SEPARATORS = frozenset("_-. /:")
@@ -52,13 +53,38 @@ def lookalike_of(name: str, declared: dict[str, str]) -> str | None:
     return found if found is not None and found != name else None
 
 
+def _affixes(names: list[str]) -> tuple[str, str]:
+    """The prefix and suffix every declared name shares ("p2_", "Processor"): they say nothing
+    about which name was meant, so they are left out of the comparison."""
+    if len(names) < 2:
+        return "", ""
+    prefix = os.path.commonprefix(names)
+    suffix = os.path.commonprefix([n[::-1] for n in names])[::-1]
+    shortest = min(len(n) for n in names)
+    if len(prefix) + len(suffix) >= shortest:
+        return prefix, ""
+    return prefix, suffix
+
+
+def _core(name: str, prefix: str, suffix: str) -> str:
+    if prefix and name.startswith(prefix):
+        name = name[len(prefix):]
+    if suffix and name.endswith(suffix) and len(name) > len(suffix):
+        name = name[: -len(suffix)]
+    return name
+
+
 def suggest(name: str, declared: list[str]) -> str | None:
-    """The closest declared name, compared both as written and as skeletons."""
+    """The closest declared name, compared as written and as skeletons, without the affixes all
+    declared names share."""
+    prefix, suffix = _affixes(declared)
+    core = _core(name, prefix, suffix)
+    key = skeleton(core)
     best, best_score = None, SUGGEST_CUTOFF
-    key = skeleton(name)
     for candidate in declared:
-        score = max(difflib.SequenceMatcher(None, name, candidate).ratio(),
-                    difflib.SequenceMatcher(None, key, skeleton(candidate)).ratio())
-        if score > best_score or (score == best_score and best is not None and candidate < best):
+        other = _core(candidate, prefix, suffix)
+        score = max(difflib.SequenceMatcher(None, core, other).ratio(),
+                    difflib.SequenceMatcher(None, key, skeleton(other)).ratio())
+        if score > best_score:
             best, best_score = candidate, score
     return best

@@ -249,8 +249,11 @@ class Evaluator:
             if chosen is None:
                 continue
             sub = self._eval(chosen, path, "keys", seen)
-            out.items += [NameItem(i.text, i.location, i.group or expr.location) if chosen.kind == "str" else i
-                          for i in sub.items]
+            if part == "keys":  # a repeated key is a duplicate; repeated values are normal
+                out.items += [NameItem(i.text, i.location, expr.location) if chosen.kind == "str" else i
+                              for i in sub.items]
+            else:
+                out.items += sub.items
             out.unknowns += sub.unknowns
 
     def _ref(self, expr: Expr, path: str, part: str, seen: frozenset, out: Resolved) -> None:

@@ -61,6 +61,7 @@ class Instance:
     items: list[NameItem] = field(default_factory=list)
     unknowns: list[Unknown] = field(default_factory=list)
     python: bool = False  # duplicates matter only inside one Python literal
+    intermediate: set[str] = field(default_factory=set)  # classes others derive from
 
     @property
     def texts(self) -> set[str]:
@@ -101,7 +102,9 @@ def yaml_instances(documents: tuple[YamlDocument, ...], spec: SourceSpec, label:
 
 def class_instances(index: PythonIndex, spec: SourceSpec, label: str) -> list[Instance]:
     resolved = Resolved()
-    for cls in index.subclasses(spec.classes):
+    found = index.subclasses(spec.classes)
+    bases = {b.split(".")[-1] for cls in found for b in cls.bases}
+    for cls in found:
         if not spec.attribute:
             resolved.items.append(NameItem(cls.name, cls.location))
             continue
@@ -111,7 +114,8 @@ def class_instances(index: PythonIndex, spec: SourceSpec, label: str) -> list[In
     if not resolved.items and not resolved.unknowns:
         return []
     first = resolved.items[0].location if resolved.items else resolved.unknowns[0].location
-    return [Instance(label, None, first, resolved.items, resolved.unknowns)]
+    intermediate = {cls.name for cls in found if cls.name in bases}
+    return [Instance(label, None, first, resolved.items, resolved.unknowns, intermediate=intermediate)]
 
 
 def shell_instances(literals: tuple[ShellLiteral, ...], spec: SourceSpec, label: str) -> list[Instance]:

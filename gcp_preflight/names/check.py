@@ -31,6 +31,7 @@ class Check:
     target: list[Instance]
     target_phrase: str  # "in declared (...)" / "declared by any processor_name in ..."
     target_label: str
+    target_where: str  # related-location text when no close name can be suggested
 
 
 def python_index(project) -> PythonIndex:
@@ -73,7 +74,8 @@ def checks(project, options: NamesOptions, out: list[Found]) -> list[Check]:
         names = set().union(*(d.texts for d in declared)) if declared else set()
         label = auto.declared_label(declared)
         for candidate in auto.candidate_instances(project.memo(python_index), names):
-            found.append(Check("subset", [candidate], declared, f"declared by {label}", auto.DECLARING_KEY))
+            found.append(Check("subset", [candidate], declared, f"declared by {label}", auto.DECLARING_KEY,
+                               f"{auto.DECLARING_KEY} values are declared here"))
     matched: dict[str, list[Instance]] = {}
     for name, spec in options.sources.items():
         matched[name] = instances(project, spec)
@@ -82,7 +84,8 @@ def checks(project, options: NamesOptions, out: list[Found]) -> list[Check]:
     for contract in options.contracts:
         target_spec = options.sources[contract.target]
         found.append(Check(contract.kind, matched[contract.source], matched[contract.target],
-                           f"in {contract.target} ({target_spec.describe()})", contract.target))
+                           f"in {contract.target} ({target_spec.describe()})", contract.target,
+                           f"the names of source '{contract.target}' are read from here"))
     return found
 
 
@@ -156,7 +159,7 @@ def check_subset(project, check: Check, out: list[Found], keys_cover: bool = Fal
                 message += f"; did you mean '{hint}'?"
                 related = (Related(declared[hint].location, f"'{hint}' is declared here"),)
             elif targets:
-                related = (Related(targets[0].location, f"the names of {check.target_label} are read here"),)
+                related = (Related(targets[0].location, check.target_where),)
             else:
                 related = ()
                 message += f" ({check.target_label} has no names)"

@@ -70,9 +70,14 @@ class PythonIndex:
         self.bindings: dict[tuple[str, str], PyNameBinding] = {}
         self.by_symbol: dict[str, list[PyNameBinding]] = defaultdict(list)
         for b in bindings:
-            if (b.path, b.symbol) not in self.bindings:  # the first binding: try body before except
-                self.bindings[(b.path, b.symbol)] = b
+            key = (b.path, b.symbol)
+            if key not in self.bindings:
                 self.by_symbol[b.symbol].append(b)
+            if key not in self.bindings or (_literal(b) and not _literal(self.bindings[key])):
+                # Bound twice (`try: X = cfg.X` / `except ImportError: X = [...]`): the literal
+                # is the list a name contract is about.
+                self.bindings[key] = b
+                self.by_symbol[b.symbol] = [b if (o.path, o.symbol) == key else o for o in self.by_symbol[b.symbol]]
         self.classes: dict[tuple[str, str], PyClassDef] = {}
         self.classes_by_name: dict[str, list[PyClassDef]] = defaultdict(list)
         for c in classes:
@@ -179,6 +184,10 @@ class PythonIndex:
                 if found is not None:
                     return found
         return None
+
+
+def _literal(binding: PyNameBinding) -> bool:
+    return binding.value.kind in ("str", "seq", "dict")
 
 
 def _shared_prefix(a: str, b: str) -> int:

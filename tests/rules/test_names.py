@@ -408,3 +408,29 @@ def test_bad_names_config_is_one_line(tmp_path, text, message):
     with pytest.raises(ConfigError) as info:
         load(tmp_path)
     assert str(info.value) == message
+
+
+def test_fallback_bound_twice_uses_the_literal_list(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": """
+            [names.sources.expected]
+            python = "shared/config.py"
+            symbol = "Cfg.expected"
+            [names.sources.fallback]
+            python = "orchestration/*/main.py"
+            symbol = "EXPECTED"
+            [[names.contracts]]
+            kind = "equal"
+            source = "fallback"
+            target = "expected"
+            """,
+        "shared/config.py": "class Cfg:\n    expected = ['p3_a', 'p3_b']\n",
+        "orchestration/phase3/main.py": """
+            try:
+                from shared.config import Cfg
+                EXPECTED = Cfg().expected
+            except ImportError:
+                EXPECTED = ["p3_a"]  # expect: PF102
+            """,
+    })
+    assert_marks(tmp_path, ("PF1",))

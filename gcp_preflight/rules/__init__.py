@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from gcp_preflight.rules import live, structure
+from gcp_preflight.rules import live, names, structure
 from gcp_preflight.rules.base import Rule
 
 ALL_RULES: tuple[Rule, ...] = (
     *structure.RULES,
+    *names.RULES,
     *live.RULES,
 )
 

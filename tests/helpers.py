@@ -9,6 +9,10 @@ from pathlib import Path
 from gcp_preflight import engine
 from gcp_preflight.config import load
 
+REPO = Path(__file__).resolve().parent.parent
+# The official OASIS schema lies in ../shared beside the checkout (not copied into the project).
+SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+
 EXPECT = re.compile(r"(?:#|--)\s*expect:\s*((?:PF\d{3}[ ,]*)+)")
 
 

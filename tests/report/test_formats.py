@@ -8,9 +8,9 @@ import pytest
 
 from gcp_preflight.model import Finding, Fix, Location, Related, Severity, TextEdit
 from gcp_preflight.report import render
+from tests.helpers import SARIF_SCHEMA
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
-SARIF_SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 REPORT_SCHEMA = Path(__file__).resolve().parents[2] / "gcp_preflight" / "schemas" / "report.schema.json"
 
 FINDINGS = [

@@ -38,7 +38,6 @@ _BUILTIN_KINDS = {"str": "converted", "repr": "converted", "int": "converted", "
                   "round": "num", "len": "num", "bool": "bool", "bytes": "bytes", "bytearray": "bytes",
                   "set": "set", "frozenset": "set", "list": "list", "tuple": "tuple", "sorted": "list"}
 _QUERY_METHODS = {"query_and_wait", "list_rows"}
-_WORDS = ("bigquery", "insert_rows", "load_table_from_json", "json", "rows", "SchemaField")
 
 
 # -- abstract values (mutable while a function is walked, frozen into facts at each call) ----
@@ -548,15 +547,30 @@ class FunctionWalk:
         return tuple(out)
 
     # calls ----------------------------------------------------------------------------------
-    def scan_calls(self, expr: ast.AST) -> None:
-        for node in _calls_in(expr):
-            self.record_call(node)
+    def scan_calls(self, expr: ast.AST, env: dict | None = None) -> None:
+        """Record the calls an expression makes; inside a comprehension its targets are bound."""
+        env = self.env if env is None else env
+        if isinstance(expr, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return
+        if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            inner = self.comprehension_env(expr, env)
+            for gen in expr.generators:
+                self.scan_calls(gen.iter, env)
+                for cond in gen.ifs:
+                    self.scan_calls(cond, inner)
+            for part in (expr.key, expr.value) if isinstance(expr, ast.DictComp) else (expr.elt,):
+                self.scan_calls(part, inner)
+            return
+        if isinstance(expr, ast.Call):
+            self.record_call(expr, env)
+        for child in ast.iter_child_nodes(expr):
+            self.scan_calls(child, env)
 
-    def record_call(self, node: ast.Call) -> None:
+    def record_call(self, node: ast.Call, env: dict) -> None:
         callee = dotted(node.func)
         name = self.ctx.canonical(node.func)
         if name == "json.dumps":
-            self.record_dumps(node)
+            self.record_dumps(node, env)
         if not callee:
             return
         args = []
@@ -564,20 +578,20 @@ class FunctionWalk:
         for position, arg_node in enumerate(node.args):
             if isinstance(arg_node, ast.Starred):
                 break
-            arg = self.arg(position, "", arg_node)
+            arg = self.arg(position, "", arg_node, env)
             interesting |= bool(arg.param or arg.rows)
             args.append(arg)
         for kw in node.keywords:
             if kw.arg is None:
                 continue
-            arg = self.arg(-1, kw.arg, kw.value)
+            arg = self.arg(-1, kw.arg, kw.value, env)
             interesting |= bool(arg.param or arg.rows)
             args.append(arg)
         if interesting:
             self.ctx.facts.append(BqCall(self.ctx.path, self.qualname, callee, self.ctx.loc(node), tuple(args)))
 
-    def arg(self, position: int, keyword: str, node: ast.AST) -> Arg:
-        value = self.eval(node)
+    def arg(self, position: int, keyword: str, node: ast.AST, env: dict) -> Arg:
+        value = self.eval(node, env)
         literal = repr(node.value) if isinstance(node, ast.Constant) and node.value in (True, False, None) else ""
         param = value.name if isinstance(value, AParam) else ""
         rows = None
@@ -615,10 +629,10 @@ class FunctionWalk:
                          source=value.source)
         return Value("unknown", where, text, origin)
 
-    def record_dumps(self, node: ast.Call) -> None:
+    def record_dumps(self, node: ast.Call, env: dict) -> None:
         if any(k.arg in ("default", "cls") for k in node.keywords) or not node.args:
             return
-        why = _unencodable(self.eval(node.args[0]), 0)
+        why = _unencodable(self.eval(node.args[0], env), 0)
         if why:
             certain, reason = why
             self.ctx.facts.append(JsonDumps(self.ctx.loc(node), self.ctx.text(node.args[0]), certain, reason))
@@ -637,17 +651,6 @@ def _header_expressions(stmt: ast.stmt) -> list[ast.AST]:
     if isinstance(stmt, (ast.Try, ast.Match)) or type(stmt).__name__ == "TryStar":
         return [stmt.subject] if isinstance(stmt, ast.Match) else []
     return [stmt]
-
-
-def _calls_in(expr: ast.AST) -> Iterable[ast.Call]:
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        if isinstance(node, ast.Call):
-            yield node
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
 
 def _const_str(node: ast.AST) -> str | None:
@@ -778,8 +781,6 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
     _module_constants(ctx, tree, module_walk)
     module = BqModule(source.path, ctx.module, tuple(sorted(ctx.constants.items())), tuple(ctx.imports),
                       tuple(sorted(ctx.schemas.items())), ctx.imports_bigquery, ctx.has_json_import, _import_line(tree))
-    if not any(word in source.text for word in _WORDS):
-        return [module]  # constants and imports only: nothing here writes rows or dumps JSON
     for qualname, node, is_method in _functions(tree):
         args = node.args
         params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])

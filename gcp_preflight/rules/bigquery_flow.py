@@ -299,7 +299,7 @@ def _call_job(call: BqCall, spec: Spec) -> JobConfig | None:
         arg = arg_for(call, 7, "job_config")
         if arg is None or arg.literal == "None":
             return JobConfig("absent")
-        return arg.job or JobConfig("unknown")
+        return _job_of(arg)
     job = spec.job or JobConfig("unknown")
     if job.mode == "param" and spec.function is not None:
         position, _ = _param_slot(spec.function, job.param, "." in call.callee)
@@ -309,8 +309,14 @@ def _call_job(call: BqCall, spec: Spec) -> JobConfig | None:
             return JobConfig("absent") if default == (Piece("none", ""),) else JobConfig("unknown")
         if arg.literal == "None":
             return JobConfig("absent")
-        return arg.job or JobConfig("unknown")
+        return _job_of(arg)
     return job
+
+
+def _job_of(arg: Arg) -> JobConfig:
+    if arg.job is not None:
+        return arg.job
+    return JobConfig("param", param=arg.param) if arg.param else JobConfig("unknown")
 
 
 def _ignore_unknown(call: BqCall, spec: Spec) -> bool:

@@ -439,6 +439,9 @@ class FunctionWalk:
             return AVal("str" if known_str else "unknown", node, pieces=_concat(left, right))
         if isinstance(left, AVal) and left.kind in ("date", "datetime") and isinstance(node.op, (ast.Add, ast.Sub)):
             return AVal(left.kind, node, source=left.source)
+        if any(isinstance(v, AVal) and v.kind == "decimal" for v in (left, right)) and \
+                isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+            return AVal("decimal", node, source=self.ctx.text(node))  # Decimal arithmetic stays Decimal
         if isinstance(left, AVal) and left.kind in ("str", "converted") and isinstance(node.op, (ast.Mod, ast.Add)):
             return AVal("converted", node)
         return UNKNOWN
@@ -597,13 +600,7 @@ class FunctionWalk:
         rows = None
         if isinstance(value, AList) and any(isinstance(i, ADict) for i in value.items):
             rows = Rows(tuple(self.freeze_row(i) for i in value.items if isinstance(i, ADict)))
-        elif isinstance(value, AParam):
-            rows = None
-        job = None
-        if isinstance(value, AJob):
-            job = JobConfig(value.mode, value.columns, value.schema_name, value.ignore_unknown)
-        elif isinstance(value, AParam):
-            job = JobConfig("param", param=value.name)
+        job = JobConfig(value.mode, value.columns, value.schema_name, value.ignore_unknown) if isinstance(value, AJob) else None
         text = tuple(_text_pieces(value)) if _is_text(value) else None
         return Arg(position, keyword, text, rows, job, literal, param)
 

@@ -126,7 +126,8 @@ def read_ddl(source: SourceText) -> Iterable[object]:
         match = _DDL_ANYWHERE.search(source.text)
         if match:
             line = source.text.count("\n", 0, match.start()) + 1
-            yield problem("PF400", source.path, line, 1, f"cannot read this SQL file: {exc}")
+            yield problem("PF400", source.path, line, 1,
+                          "cannot read this SQL file: a string or comment is not terminated")
         return
     for statement, line in statements:
         if not _DDL_START.match(statement):
@@ -138,8 +139,9 @@ def read_ddl(source: SourceText) -> Iterable[object]:
         except sqlglot.errors.ParseError as exc:
             err = exc.errors[0] if exc.errors else {}
             near = (err.get("highlight") or "").strip()
+            column = max((err.get("col") or 1) - len(near) + 1, 1)  # sqlglot points at the token's end
             near = f" near {near!r}" if near else ""
-            yield problem("PF400", source.path, err.get("line") or line, err.get("col") or 1,
+            yield problem("PF400", source.path, err.get("line") or line, column,
                           f"cannot parse this table DDL{near}: {err.get('description') or exc}")
             continue
         except sqlglot.errors.SqlglotError as exc:  # tokenizer errors and the like

@@ -45,7 +45,8 @@ def _rule_descriptor(rule) -> dict:
 def render(findings: Sequence[Finding], *, category: str = "preflight/check", **_: object) -> str:
     from gcp_preflight.rules import ALL_RULES
 
-    rules = sorted(ALL_RULES, key=lambda r: r.code)
+    hit = {f.code for f in findings}  # only the rules with results, as ruff and cfn-lint do
+    rules = sorted((r for r in ALL_RULES if r.code in hit), key=lambda r: r.code)
     index = {r.code: i for i, r in enumerate(rules)}
     results = []
     for f in findings:

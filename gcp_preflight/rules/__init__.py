@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from gcp_preflight.rules import bigquery, structure
+from gcp_preflight.rules import bigquery, names, structure
 from gcp_preflight.rules.base import Rule
 
 ALL_RULES: tuple[Rule, ...] = (
     *structure.RULES,
+    *names.RULES,
     *bigquery.RULES,
 )
 

@@ -467,8 +467,8 @@ def json_dumps_without_default(project):
     ```
     """
     for item in project.facts(JsonDumps):
-        certainty = "" if item.certain else "may "
-        yield Diagnostic(item.where, f"json.dumps(`{item.text}`) has no default=: {item.why}, so it {certainty}raise "
+        certainty = "will" if item.certain else "may"
+        yield Diagnostic(item.where, f"json.dumps(`{item.text}`) has no default=: {item.why}, so it {certainty} raise "
                          "TypeError (not JSON serializable); pass default=str or convert the values first")
 
 

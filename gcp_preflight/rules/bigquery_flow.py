@@ -123,7 +123,8 @@ class Resolver:
             return self.module(source, module.path), item
         return None, ""
 
-    def constant(self, module: BqModule, name: str, depth: int) -> str | None:
+    def constant(self, module: BqModule, name: str, depth: int) -> tuple[str, bool] | None:
+        """(value as rendered, fully known) of a string constant, followed through imports."""
         head, _, rest = name.partition(".")
         if rest:
             target, item = self.imported(module, head)
@@ -132,33 +133,37 @@ class Resolver:
             return self.constant(target, rest, depth + 1)
         value = dict(module.constants).get(name)
         if value is not None:
-            return self.text(tag(value, module.path), {}, depth + 1)
+            return self.render(tag(value, module.path), depth + 1)
         target, item = self.imported(module, name)
         if target is not None and item:
             return self.constant(target, item, depth + 1)
         return None
 
     def text(self, pieces: tuple[TPiece, ...], bindings: dict, depth: int = 0) -> str | None:
+        shown, exact = self.render(pieces, depth)
+        return shown if exact else None
+
+    def render(self, pieces: tuple[TPiece, ...], depth: int = 0) -> tuple[str, bool]:
+        """The string, with `{NAME}` for each part that cannot be known statically, and whether
+        every part was known."""
         if depth > 12:
-            return None
-        out = []
+            return "{...}", False
+        out, exact = [], True
         for piece in pieces:
+            value = None
             if piece.kind == "lit":
-                out.append(piece.value)
+                value = piece.value
             elif piece.kind == "name":
                 module = self.by_path.get(piece.path)
-                value = self.constant(module, piece.value, depth) if module else None
-                if value is None:
-                    return None
-                out.append(value)
-            elif piece.kind == "param" and bindings.get(piece.value) is not None:
-                value = self.text(bindings[piece.value], {}, depth + 1)
-                if value is None:
-                    return None
-                out.append(value)
-            else:
-                return None
-        return "".join(out)
+                found = self.constant(module, piece.value, depth) if module else None
+                if found is not None:
+                    value, known = found
+                    exact &= known
+            if value is None:
+                exact = False
+                value = "{" + (piece.value if piece.kind in ("name", "param") else "...") + "}"
+            out.append(value)
+        return "".join(out), exact
 
     def why_unresolved(self, pieces: tuple[TPiece, ...] | None) -> str:
         if not pieces:
@@ -168,7 +173,8 @@ class Resolver:
                 return f"it comes from parameter `{piece.value}`, which the call does not set"
             if piece.kind == "name":
                 module = self.by_path.get(piece.path)
-                if module is None or self.constant(module, piece.value, 0) is None:
+                found = self.constant(module, piece.value, 0) if module else None
+                if found is None or not found[1]:
                     return f"`{piece.value}` is not a string constant of a project module"
             if piece.kind == "unknown":
                 return f"part of it is {piece.value}"
@@ -268,6 +274,8 @@ def _bindings(resolver: Resolver, call: BqCall, function: BqFunction | None) -> 
         arg = arg_for(call, position, name)
         if arg is not None and arg.text is not None:
             out[name] = tag(arg.text, call.path)
+        elif arg is not None:
+            out[name] = (TPiece("unknown", f"the value passed for `{name}`, computed at run time", call.path),)
         elif arg is None and name in defaults:
             out[name] = tag(defaults[name], function.path)
     return out
@@ -365,18 +373,32 @@ def analyse(project) -> Analysis:
         if spec is None or rows is None or rows.rows is None or not rows.rows.rows:
             continue
         pieces = _call_table(resolver, call, spec)
-        table = resolver.text(pieces, {}) if pieces else None
+        table, parts = _table_id(resolver, pieces, opts)
         job = _call_job(call, spec)
-        site = Site(call, spec.api, rows.rows, table, "" if table else resolver.why_unresolved(pieces), job,
+        site = Site(call, spec.api, rows.rows, table, "" if parts else resolver.why_unresolved(pieces), job,
                     _ignore_unknown(call, spec), spec.chain)
         if job is not None and job.mode == "schema" and job.columns is not None:
             site.columns = {c.name.lower(): c for c in job.columns}
             site.schema_path, site.schema_where = call.path, "the load job's schema"
-        elif table:
-            site.columns, site.schema_where, site.schema_why = schemas.lookup(table)
+        elif parts:
+            site.columns, site.schema_where, site.schema_why = schemas.lookup(parts, table)
             site.schema_path = site.schema_where.rsplit(":", 1)[0]
         result.sites.append(site)
     return result
+
+
+def _table_id(resolver: Resolver, pieces, opts: Options) -> tuple[str | None, tuple | None]:
+    """(id as shown, (project, dataset, table)); a project known only at run time (an
+    environment variable, say) matches any project: `{PROJECT_ID}.dataset.table`."""
+    if not pieces:
+        return None, None
+    shown, exact = resolver.render(pieces)
+    if exact:
+        return shown, split_id(shown, opts)
+    parts = shown.split(".")
+    if len(parts) == 3 and "{" in parts[0] and not any("{" in p for p in parts[1:]):
+        return shown, (None, parts[1], parts[2])
+    return None, None
 
 
 # -- schemas --------------------------------------------------------------------------------
@@ -408,8 +430,7 @@ class SchemaIndex:
             if table and columns:
                 self.entries.append((split_id(table, opts), "python", f"{decl.path}:{decl.location.line}", columns))
 
-    def lookup(self, table: str) -> tuple[dict | None, str, str]:
-        want = split_id(table, self.opts)
+    def lookup(self, want: tuple, table: str) -> tuple[dict | None, str, str]:
         matches = [e for e in self.entries if _compatible(want, e[0])]
         bases = [e for e in matches if e[1] != "alter"]
         if not bases:

@@ -38,6 +38,8 @@ _BUILTIN_KINDS = {"str": "converted", "repr": "converted", "int": "converted", "
                   "round": "num", "len": "num", "bool": "bool", "bytes": "bytes", "bytearray": "bytes",
                   "set": "set", "frozenset": "set", "list": "list", "tuple": "tuple", "sorted": "list"}
 _QUERY_METHODS = {"query_and_wait", "list_rows"}
+_DECIMAL_METHODS = {"quantize", "normalize", "copy_abs", "copy_negate", "to_integral_value", "to_integral",
+                    "sqrt", "exp", "ln", "log10", "scaleb", "max", "min", "fma", "remainder_near"}
 
 
 # -- abstract values (mutable while a function is walked, frozen into facts at each call) ----
@@ -485,6 +487,8 @@ class FunctionWalk:
                 return AVal("bytes", node, source=self.ctx.text(node))
             if isinstance(receiver, AVal) and receiver.kind == "datetime" and func.attr in ("replace", "astimezone"):
                 return AVal("datetime", node, source=receiver.source)
+            if isinstance(receiver, AVal) and receiver.kind == "decimal" and func.attr in _DECIMAL_METHODS:
+                return AVal("decimal", node, source=self.ctx.text(node))
             if isinstance(receiver, AQueryRow) and func.attr == "get":
                 return AVal("query-field", node, source="a query result row")
             if isinstance(receiver, AQuery) and func.attr == "result":
@@ -710,7 +714,8 @@ def _unencodable(value: object, depth: int) -> tuple[bool, str] | None:
     if depth > 4:
         return None
     if isinstance(value, AVal) and value.kind in RISKY:
-        return True, f"it holds {value.source or 'a ' + value.kind} ({value.kind})"
+        name = {"decimal": "Decimal"}.get(value.kind, value.kind)
+        return True, f"it holds a {name} (`{value.source}`)" if value.source else f"it holds a {name}"
     if isinstance(value, AVal) and value.kind == "query-field":
         return False, "it holds a field of a query result row (NUMERIC comes back as Decimal, DATE as date)"
     if isinstance(value, AQueryRow) or isinstance(value, ADict) and value.from_query:

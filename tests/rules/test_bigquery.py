@@ -347,8 +347,13 @@ def test_dumps_without_default(tmp_path):
     })
     assert_marks(tmp_path, select=("PF4",))
     messages = [f.message for f in run(tmp_path, select=("PF406",))]
-    assert messages[1] == ("json.dumps(`{\"day\": date.today()}`) has no default=: it holds date.today() (date), "
-                           "so it raise TypeError (not JSON serializable); pass default=str or convert the values first")
+    assert messages == [
+        "json.dumps(`[dict(r) for r in rows]`) has no default=: it holds a query result row (NUMERIC comes back as "
+        "Decimal, DATE as date), so it may raise TypeError (not JSON serializable); pass default=str or convert the "
+        "values first",
+        "json.dumps(`{\"day\": date.today()}`) has no default=: it holds a date (`date.today()`), so it will raise "
+        "TypeError (not JSON serializable); pass default=str or convert the values first",
+    ]
 
 
 def test_unreadable_schemas(tmp_path):

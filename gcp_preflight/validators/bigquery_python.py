@@ -51,6 +51,23 @@ class ADict:
     open: bool = False
     from_query: bool = False
 
+    def absorb(self, other: object) -> None:
+        """Take the entries of `other`: `{**other}`, `dict(other)`, `row.update(other)`."""
+        if isinstance(other, ADict):
+            self.entries.update(other.entries)
+            self.open |= other.open
+            self.from_query |= other.from_query
+        else:
+            self.open = True
+            self.from_query |= isinstance(other, AQueryRow)
+
+    def absorb_keywords(self, keywords: list[ast.keyword], evaluate) -> None:
+        for kw in keywords:
+            if kw.arg is None:
+                self.open = True
+            else:
+                self.entries[kw.arg] = (evaluate(kw.value), kw.value)
+
 
 @dataclass
 class AList:
@@ -328,17 +345,8 @@ class FunctionWalk:
         elif isinstance(holder, ADict):
             if func.attr == "update":
                 for arg in call.args:
-                    added = self.eval(arg)
-                    if isinstance(added, ADict):
-                        holder.entries.update(added.entries)
-                        holder.open |= added.open
-                    else:
-                        holder.open = True
-                for kw in call.keywords:
-                    if kw.arg is None:
-                        holder.open = True
-                    else:
-                        holder.entries[kw.arg] = (self.eval(kw.value), kw.value)
+                    holder.absorb(self.eval(arg))
+                holder.absorb_keywords(call.keywords, self.eval)
             elif func.attr == "setdefault" and len(call.args) == 2:
                 key = _const_str(call.args[0])
                 if key is not None and key not in holder.entries:
@@ -403,12 +411,7 @@ class FunctionWalk:
         result = ADict(node)
         for key, value in zip(node.keys, node.values):
             if key is None:  # {**other}
-                merged = self.eval(value, env)
-                if isinstance(merged, ADict):
-                    result.entries.update(merged.entries)
-                    result.open |= merged.open
-                else:
-                    result.open = True
+                result.absorb(self.eval(value, env))
                 continue
             name = _const_str(key)
             if name is None:
@@ -506,18 +509,8 @@ class FunctionWalk:
     def eval_dict_call(self, node: ast.Call, env: dict) -> ADict:
         result = ADict(node)
         for arg in node.args:
-            base = self.eval(arg, env)
-            if isinstance(base, ADict):
-                result.entries.update(base.entries)
-                result.open |= base.open
-            else:
-                result.open = True
-                result.from_query |= isinstance(base, AQueryRow)
-        for kw in node.keywords:
-            if kw.arg is None:
-                result.open = True
-            else:
-                result.entries[kw.arg] = (self.eval(kw.value, env), kw.value)
+            result.absorb(self.eval(arg, env))
+        result.absorb_keywords(node.keywords, lambda value: self.eval(value, env))
         return result
 
     def table_reference(self, node: ast.Call, func: ast.Attribute, env: dict) -> object:

@@ -152,11 +152,16 @@ def _selection(args, config: Config):
 def report_and_exit(args, result, project, config: Config, category: str = "preflight/check") -> int:
     from gcp_preflight.engine import failing
 
+    from gcp_preflight.hooks import github
+
     show_source = args.show_source or (args.output is None and sys.stdout.isatty())
+    prefix = github.path_prefix(project.root, os.environ) if args.format in ("github", "sarif") else ""
     text = render(args.format, result.findings, files=result.files, duration_s=result.duration_s,
                   source=project.line if show_source else None, colour=_colour(args.output),
-                  fixed=result.fixed, category=category)
+                  fixed=result.fixed, category=category, path_prefix=prefix)
     _emit(text, args.output)
+    if args.format == "github":
+        github.write_step_summary(result.findings, os.environ, prefix)
     for notice in result.notices:
         print(notice, file=sys.stderr)
     fail_on = args.fail_on or config.fail_on

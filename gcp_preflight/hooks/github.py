@@ -1,13 +1,9 @@
-"""GitHub Actions glue: where paths start inside the workspace, the step summary file, and the
-gate the composite action (action.yml) runs.
-
-    python -m gcp_preflight.hooks.github     # reads PREFLIGHT_ARGS, PREFLIGHT_SARIF, PREFLIGHT_SARIF_FILE
-"""
+"""GitHub Actions glue for `--format github`: where paths start inside the workspace, and the
+step summary file."""
 
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -53,21 +49,3 @@ def write_step_summary(findings: Sequence[Finding], environ: Mapping[str, str], 
         print(f"preflight: cannot write the step summary {target}: {exc.strerror or exc}", file=sys.stderr)
         return False
     return True
-
-
-def gate(environ: Mapping[str, str]) -> int:
-    """What action.yml runs: SARIF first (never failing, so the upload step has a file), then
-    the annotated check whose exit status is the gate's."""
-    from gcp_preflight.cli import main
-
-    args = shlex.split(environ.get("PREFLIGHT_ARGS", ""))
-    if environ.get("PREFLIGHT_SARIF", "false").strip().lower() == "true":
-        sarif_file = environ.get("PREFLIGHT_SARIF_FILE") or "gcp-preflight.sarif"
-        status = main(["check", *args, "--format", "sarif", "--output", sarif_file, "--exit-zero"])
-        if status != 0:
-            return status
-    return main(["check", *args, "--format", "github"])
-
-
-if __name__ == "__main__":
-    sys.exit(gate(os.environ))

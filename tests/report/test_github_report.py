@@ -1,6 +1,5 @@
 """GitHub Actions output: annotation caps, escaping, the step summary (golden files)."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,15 @@ from tests.helpers import write_repo
 GOLDEN = Path(__file__).parent.parent / "golden" / "github"
 
 
-def golden(name: str, text: str) -> None:
-    """Compare with tests/golden/github/NAME; PREFLIGHT_UPDATE_GOLDEN=1 rewrites it."""
-    path = GOLDEN / name
-    if os.environ.get("PREFLIGHT_UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
+@pytest.fixture
+def golden(update_goldens):
+    """Compare with tests/golden/github/NAME (`pytest --update-goldens` rewrites it)."""
+    def compare(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update_goldens:
+            path.write_text(text, encoding="utf-8")
+        assert text == path.read_text(encoding="utf-8")
+    return compare
 
 
 def finding(code, severity, path, line, message, related=()):
@@ -39,7 +40,7 @@ def many_findings():
     return sorted(out, key=Finding.sort_key)
 
 
-def test_few_findings_are_all_annotations_with_escaping():
+def test_few_findings_are_all_annotations_with_escaping(golden):
     findings = [
         finding("PF003", "error", "config/a,b:c.yaml", 3, "YAML syntax error: 100% broken\nsecond line",
                 [Related(Location("config/workflows.yaml", 94), "declared here")]),
@@ -48,7 +49,7 @@ def test_few_findings_are_all_annotations_with_escaping():
     golden("few.txt", render(findings))
 
 
-def test_caps_put_the_most_severe_first_and_list_the_rest_without_commands():
+def test_caps_put_the_most_severe_first_and_list_the_rest_without_commands(golden):
     findings = many_findings()
     shown, rest = select_annotations(findings)
     assert [f.severity.value for f in shown] == ["error"] * 10 + ["warning"] * 10 + ["info"] * 2
@@ -65,7 +66,7 @@ def test_annotation_paths_take_the_prefix_of_the_root_in_the_workspace():
         "title=PF002 python-syntax-error::syntax error: invalid syntax%0Aexamples/pipeline/shared/x.py:4: imported here\n")
 
 
-def test_summary_table_golden():
+def test_summary_table_golden(golden):
     findings = many_findings()
     golden("summary.md", render_summary(findings, shown=22, path_prefix="repo"))
 

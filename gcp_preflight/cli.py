@@ -117,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="write a starting configuration")
     p.add_argument("root_arg", nargs="?", metavar="ROOT")
+    p.add_argument("--force", action="store_true", help="replace an existing gcp-preflight configuration")
+    p.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
     return parser
 
 
@@ -235,6 +237,28 @@ def cmd_rule(args) -> int:
     return EXIT_OK
 
 
+def cmd_init(args) -> int:
+    from gcp_preflight.init import InitError, found_summary, run
+
+    root = Path(args.root_arg or ".")
+    if not root.is_dir():
+        raise UsageError(f"{args.root_arg}: not a directory")
+    try:
+        result = run(root.resolve(), force=args.force, dry_run=args.dry_run)
+    except InitError as exc:
+        raise UsageError(str(exc)) from None
+    if args.dry_run:
+        _emit(result.text, None)
+        return EXIT_OK
+    where = result.path.name if result.path.name == "preflight.toml" else f"[tool.gcp-preflight] to {result.path.name}"
+    lines = [f"Wrote {where} ({result.path}).", "Found:"]
+    lines += [f"  {line}" for line in found_summary(result.layout)]
+    lines += [f"Note: {note}" for note in result.notes]
+    lines.append("Next: `preflight check`.")
+    print("\n".join(lines), file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_not_yet(args) -> int:
     print(f"preflight {args.command}: not available yet", file=sys.stderr)
     return EXIT_ERROR
@@ -246,7 +270,7 @@ COMMANDS = {
     "rule": cmd_rule,
     "audit": cmd_not_yet,
     "validate-all": cmd_not_yet,
-    "init": cmd_not_yet,
+    "init": cmd_init,
 }
 
 

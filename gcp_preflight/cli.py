@@ -161,7 +161,9 @@ def report_and_exit(args, result, project, config: Config, category: str = "pref
     from gcp_preflight.hooks import github
 
     show_source = args.show_source or (args.output is None and sys.stdout.isatty())
-    prefix = github.path_prefix(project.root, os.environ) if args.format in ("github", "sarif") else ""
+    prefix = getattr(args, "path_prefix", None)  # set when one run checks several roots
+    if prefix is None:
+        prefix = github.path_prefix(project.root, os.environ) if args.format in ("github", "sarif") else ""
     text = render(args.format, result.findings, files=result.files, duration_s=result.duration_s,
                   source=project.line if show_source else None, colour=_colour(args.output),
                   fixed=result.fixed, category=category, path_prefix=prefix)
@@ -176,10 +178,43 @@ def report_and_exit(args, result, project, config: Config, category: str = "pref
     return EXIT_OK
 
 
+def roots_of(paths: Sequence[str]) -> dict[Path, list[str]]:
+    """Paths grouped by the root each would select (a repository holding several configured
+    projects, as pre-commit passes them all at once). Looked up once per folder."""
+    by_folder: dict[Path, Path] = {}
+    groups: dict[Path, list[str]] = {}
+    for p in paths:
+        folder = Path(p).absolute().parent
+        if folder not in by_folder:
+            by_folder[folder] = find_root([p], None)
+        groups.setdefault(by_folder[folder], []).append(p)
+    return groups
+
+
+def _check_each_root(args, groups: dict[Path, list[str]]) -> int:
+    if args.format in ("json", "sarif") or args.output or args.write_baseline:
+        shown = ", ".join(sorted(_display_root(root) or "." for root in groups))
+        raise UsageError(f"the paths belong to several configured roots ({shown}); pass --root, or run once per root")
+    status = EXIT_OK
+    for root, paths in sorted(groups.items()):
+        one = argparse.Namespace(**{**vars(args), "root": str(root), "paths": paths, "path_prefix": _display_root(root)})
+        status = max(status, cmd_check(one))
+    return status
+
+
+def _display_root(root: Path) -> str:
+    rel = os.path.relpath(root, Path.cwd()).replace(os.sep, "/")
+    return "" if rel == "." else rel
+
+
 def cmd_check(args) -> int:
     from gcp_preflight import engine
     from gcp_preflight.suppressions import read_baseline, write_baseline
 
+    if args.root is None and len(args.paths) > 1:
+        groups = roots_of(args.paths)
+        if len(groups) > 1:
+            return _check_each_root(args, groups)
     root = find_root(args.paths, args.root)
     config = _load_config(args, root)
     only = relative_paths(args.paths, root)

@@ -116,3 +116,23 @@ def test_commit_is_refused_with_the_finding_then_accepted(tmp_path):
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert "Passed" in accepted.stdout + accepted.stderr
     print(f"pre-commit install + 3 commits: {time.perf_counter() - started:.1f} s")
+
+
+def test_files_of_several_configured_roots_are_checked_each_with_its_own_config(tmp_path, monkeypatch, capsys):
+    """pre-commit passes every changed file at once; a nested project keeps its own config."""
+    write_repo(tmp_path, {
+        "preflight.toml": "",
+        "app/broken.py": "def g(:\n",
+        "examples/pipeline/preflight.toml": 'ignore = ["PF003"]\n',
+        "examples/pipeline/app/broken.py": "def f(:\n",
+        "examples/pipeline/config/bad.yaml": "a: [\n",
+    })
+    monkeypatch.chdir(tmp_path)
+    paths = ["examples/pipeline/app/broken.py", "app/broken.py", "examples/pipeline/config/bad.yaml"]
+    assert main(["check", "--no-cache", *paths]) == 1
+    assert capsys.readouterr().out == (
+        "app/broken.py:1:7: PF002 syntax error: invalid syntax\nFound 1 finding (1 error).\n"
+        "examples/pipeline/app/broken.py:1:7: PF002 syntax error: invalid syntax\nFound 1 finding (1 error).\n")
+    assert main(["check", "--no-cache", "--format", "json", *paths]) == 2
+    assert capsys.readouterr().err == ("preflight: the paths belong to several configured roots (., examples/pipeline); "
+                                       "pass --root, or run once per root\n")

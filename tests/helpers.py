@@ -60,3 +60,11 @@ def assert_marks(root: Path, select: tuple[str, ...] = (), **kwargs) -> None:
     got = found(root, select, **kwargs)
     got = sorted(got, key=lambda m: (m[1].rsplit(":", 1)[0], int(m[1].rsplit(":", 1)[1]), m[0]))
     assert got == expected_marks(root)
+
+
+def assert_golden(path: Path, text: str, update: bool) -> None:
+    """`text` equals the golden file at `path` (`pytest --update-goldens` rewrites it)."""
+    if update:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from gcp_preflight.cli import main
 from gcp_preflight.config import load
 from gcp_preflight.init import layout as layout_module
 from gcp_preflight.init import proposals, run
-from tests.helpers import found, write_repo
+from tests.helpers import assert_golden, found, write_repo
 
 GOLDEN = Path(__file__).parent / "golden" / "init"
 
@@ -96,12 +96,7 @@ SERVICE_REPO = {
 
 @pytest.fixture
 def golden(update_goldens):
-    def compare(name: str, text: str) -> None:
-        path = GOLDEN / name
-        if update_goldens:
-            path.write_text(text, encoding="utf-8")
-        assert text == path.read_text(encoding="utf-8")
-    return compare
+    return lambda name, text: assert_golden(GOLDEN / name, text, update_goldens)
 
 
 @pytest.fixture(autouse=True)

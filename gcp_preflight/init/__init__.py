@@ -77,11 +77,6 @@ def _assemble(proposals: list[Proposal], layout: Layout) -> tomlkit.items.Table:
     return table
 
 
-def _existing_config(root: Path) -> Path | None:
-    found = find_config_file(root)
-    return found
-
-
 def _render_preflight_toml(table: tomlkit.items.Table) -> str:
     doc = tomlkit.document()
     for key, item in table.value.body:
@@ -119,7 +114,7 @@ def _project(root: Path) -> Project:
 
 
 def run(root: Path, force: bool = False, dry_run: bool = False) -> InitResult:
-    existing = _existing_config(root)
+    existing = find_config_file(root)
     if existing is not None and not force and not dry_run:
         where = f"[tool.{TOOL_KEY}] in {existing.name}" if existing.name == "pyproject.toml" else existing.name
         raise InitError(f"{where} already configures gcp-preflight; `preflight init --force` replaces it")

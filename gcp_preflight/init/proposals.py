@@ -61,8 +61,7 @@ def as_table(section: str, text: str) -> tomlkit.items.Table:
     except TOMLKitError as exc:
         raise ValueError(f"not valid TOML: {exc}") from None
     if list(doc) == [section] and isinstance(doc[section], tomlkit.items.Table):
-        table = doc[section]
-        return table
+        return doc[section]
     if any(isinstance(v, tomlkit.items.Table) and k in SECTIONS for k, v in doc.items()):
         raise ValueError(f"holds tables other than [{section}]")
     table = tomlkit.table()
@@ -80,7 +79,9 @@ def propose(section: str, project: Project, layout: Layout) -> Proposal:
         proposer = _proposer(section)
         if proposer is not None:
             text = proposer(project)
-            table = as_table(section, text or "")
+            if not (text or "").strip():  # nothing to propose: say what was found instead
+                return Proposal(section, as_table(section, FALLBACKS[section](layout)), "fallback")
+            table = as_table(section, text)
             validate({section: table.unwrap()}, "proposal", "")
             return Proposal(section, table, "family")
     except (ValueError, ConfigError) as exc:

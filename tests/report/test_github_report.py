@@ -8,20 +8,14 @@ from gcp_preflight.cli import main
 from gcp_preflight.hooks.github import path_prefix, write_step_summary
 from gcp_preflight.model import Finding, Location, Related, Severity
 from gcp_preflight.report.github import render, render_summary, select_annotations
-from tests.helpers import write_repo
+from tests.helpers import assert_golden, write_repo
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "github"
 
 
 @pytest.fixture
 def golden(update_goldens):
-    """Compare with tests/golden/github/NAME (`pytest --update-goldens` rewrites it)."""
-    def compare(name: str, text: str) -> None:
-        path = GOLDEN / name
-        if update_goldens:
-            path.write_text(text, encoding="utf-8")
-        assert text == path.read_text(encoding="utf-8")
-    return compare
+    return lambda name, text: assert_golden(GOLDEN / name, text, update_goldens)
 
 
 def finding(code, severity, path, line, message, related=()):

@@ -48,7 +48,8 @@ def render(findings: Sequence[Finding], *, category: str = "preflight/check", pa
     """`path_prefix` is the root's folder inside the repository GitHub scans ("" at its top)."""
     from gcp_preflight.rules import ALL_RULES
 
-    rules = sorted(ALL_RULES, key=lambda r: r.code)
+    hit = {f.code for f in findings}  # only the rules with results, as ruff and cfn-lint do
+    rules = sorted((r for r in ALL_RULES if r.code in hit), key=lambda r: r.code)
     index = {r.code: i for i, r in enumerate(rules)}
     results = []
     for f in findings:

@@ -30,18 +30,15 @@ class InitResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _count(items: list, one: str, many: str) -> str:
-    return f"{len(items)} {one if len(items) == 1 else many}"
-
-
 def found_summary(layout: Layout) -> list[str]:
-    """One line per kind of thing found, for the header comment and the terminal."""
+    """One short line per kind of thing found (the sections below list the paths)."""
     def paths(items: list[Found]) -> str:
-        shown = ", ".join(f.path for f in items[:4])
-        return shown + (f", ... ({len(items)} in all)" if len(items) > 4 else "")
+        if not items:
+            return ""
+        return f"{len(items)}: {items[0].path}" + (", ..." if len(items) > 1 else "")
 
     def values(items: list[Value]) -> str:
-        return ", ".join(f"{v.value} ({v.places[0]})" for v in items[:4])
+        return ", ".join(f"{v.value} ({v.places[0]})" for v in items[:3]) + (", ..." if len(items) > 3 else "")
 
     rows = [
         ("workflows YAML", paths(layout.workflows)),

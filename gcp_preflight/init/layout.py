@@ -168,12 +168,15 @@ def _sources(project: Project, platform: str) -> set[str]:
 
 
 def function_units(project: Project) -> list[Found]:
-    """Folders with a main.py beside a requirements.txt, and the --source of function deploys."""
+    """Folders with a main.py beside a requirements.txt (and no Dockerfile: that is a Cloud Run
+    service), and the --source of function deploys."""
     files = set(project.paths)
+    services = {f.path for f in service_units(project)}
     units = {}
     for path in files:
         folder = posixpath.dirname(path)
-        if posixpath.basename(path) == "main.py" and posixpath.join(folder, "requirements.txt") in files:
+        if posixpath.basename(path) == "main.py" and posixpath.join(folder, "requirements.txt") in files \
+                and (folder or ".") not in services:
             units[folder or "."] = "main.py, requirements.txt"
     for source in _sources(project, "function"):
         units.setdefault(source, "deployed with --source")

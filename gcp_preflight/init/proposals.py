@@ -10,6 +10,7 @@ fallback below: comments stating what init found, never a key that could change 
 from __future__ import annotations
 
 import importlib
+import inspect
 from dataclasses import dataclass
 from typing import Callable
 
@@ -23,7 +24,7 @@ from gcp_preflight.project import Project
 
 # section -> "module:function" of the family's proposer (one line per family).
 PROPOSERS: dict[str, str] = {
-    "names": "gcp_preflight.rules.names:propose_names_config",
+    "names": "gcp_preflight.names.propose:propose_names_config",
     "packaging": "gcp_preflight.rules.packaging:propose_packaging_config",
     "memory": "gcp_preflight.rules.deploy:propose_memory_config",
     "deploy": "gcp_preflight.rules.deploy:propose_deploy_config",
@@ -61,7 +62,10 @@ def as_table(section: str, text: str) -> tomlkit.items.Table:
     except TOMLKitError as exc:
         raise ValueError(f"not valid TOML: {exc}") from None
     if list(doc) == [section] and isinstance(doc[section], tomlkit.items.Table):
-        return doc[section]
+        table = tomlkit.table()  # comments above the header stay with the section
+        for key, item in [kv for kv in doc.body if kv[0] is None] + list(doc[section].value.body):
+            table.add(item) if key is None else table.add(key, item)
+        return table
     if any(isinstance(v, tomlkit.items.Table) and k in SECTIONS for k, v in doc.items()):
         raise ValueError(f"holds tables other than [{section}]")
     table = tomlkit.table()
@@ -78,7 +82,9 @@ def propose(section: str, project: Project, layout: Layout) -> Proposal:
     try:
         proposer = _proposer(section)
         if proposer is not None:
-            text = proposer(project)
+            # A proposer may take the header prefix ("" for preflight.toml form, which init wants).
+            text = proposer(project, prefix="") if "prefix" in inspect.signature(proposer).parameters \
+                else proposer(project)
             if not (text or "").strip():  # nothing to propose: say what was found instead
                 return Proposal(section, as_table(section, FALLBACKS[section](layout)), "fallback")
             table = as_table(section, text)

@@ -66,6 +66,17 @@ def _hook_repository(tmp_path: Path, env: dict) -> tuple[Path, str]:
     return shadow, _git(shadow, "rev-parse", "HEAD", env=env).stdout.strip()
 
 
+CONFIG_MODULE = """from dataclasses import dataclass, field
+
+
+@dataclass
+class PhaseTransitionConfig:
+    phase2_expected_processors: list = field(default_factory=lambda: [
+        {names}
+    ])
+"""
+
+
 @pytest.mark.integration
 def test_commit_is_refused_with_the_finding_then_accepted(tmp_path):
     if shutil.which("git") is None:
@@ -86,9 +97,12 @@ def test_commit_is_refused_with_the_finding_then_accepted(tmp_path):
         "preflight.toml": "",
         "config/workflows.yaml": """
             scrapers:
+              bdl_box_scores:
+                processor_name: "p2_bdl_box_scores"
               nbac_schedule:
                 processor_name: "p2_nbacom_schedule"
             """,
+        "shared/config/orchestration_config.py": CONFIG_MODULE.format(names='"p2_nbacom_schedule",'),
     })
     assert _git(work, "init", "-q", env=env).returncode == 0
     started = time.perf_counter()
@@ -99,20 +113,22 @@ def test_commit_is_refused_with_the_finding_then_accepted(tmp_path):
     first = _git(work, "commit", "-m", "initial", env=env)
     assert first.returncode == 0, first.stdout + first.stderr
 
-    (work / "config/workflows.yaml").write_text(
-        'scrapers:\n  nbac_schedule:\n    processor_name: "p2_nbacom_schedule\n', encoding="utf-8")
+    config = work / "shared/config/orchestration_config.py"
+    config.write_text(CONFIG_MODULE.format(names='"p2_nbacom_schedule",\n        "bdl_player_boxscores",'), encoding="utf-8")
     _git(work, "add", "-A", env=env)
-    refused = _git(work, "commit", "-m", "break a processor name", env=env)
+    refused = _git(work, "commit", "-m", "expect the box scores processor", env=env)
     assert refused.returncode != 0
     output = refused.stdout + refused.stderr  # git shows the hook's output on stderr
     assert "gcp-preflight" in output and "Failed" in output
-    assert "config/workflows.yaml:3:40: PF003 YAML syntax error: found unexpected end of stream\n" in output
+    assert ("shared/config/orchestration_config.py:8:9: PF101 'bdl_player_boxscores' in "
+            "PhaseTransitionConfig.phase2_expected_processors is not declared by any processor_name in "
+            "config/workflows.yaml; did you mean 'p2_bdl_box_scores'?\n"
+            "    = config/workflows.yaml:3: 'p2_bdl_box_scores' is declared here\n") in output
     assert _git(work, "log", "--oneline", env=env).stdout.count("\n") == 1
 
-    (work / "config/workflows.yaml").write_text(
-        'scrapers:\n  nbac_schedule:\n    processor_name: "p2_nbacom_schedule"\n    critical: true\n', encoding="utf-8")
+    config.write_text(CONFIG_MODULE.format(names='"p2_nbacom_schedule",\n        "p2_bdl_box_scores",'), encoding="utf-8")
     _git(work, "add", "-A", env=env)
-    accepted = _git(work, "commit", "-m", "fix it", env=env)
+    accepted = _git(work, "commit", "-m", "expect the box scores processor, by its name", env=env)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert "Passed" in accepted.stdout + accepted.stderr
     print(f"pre-commit install + 3 commits: {time.perf_counter() - started:.1f} s")

@@ -130,13 +130,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="write a starting configuration")
     p.add_argument("root_arg", nargs="?", metavar="ROOT")
+    p.add_argument("--force", action="store_true", help="replace an existing gcp-preflight configuration")
+    p.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
     return parser
 
 
 # -- commands ---------------------------------------------------------------------------------
 def _emit(text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--output {output}: {exc.strerror or exc}") from None
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -165,11 +171,18 @@ def _selection(args, config: Config):
 def report_and_exit(args, result, project, config: Config, category: str = "preflight/check") -> int:
     from gcp_preflight.engine import failing
 
+    from gcp_preflight.hooks import github
+
     show_source = args.show_source or (args.output is None and sys.stdout.isatty())
+    prefix = getattr(args, "path_prefix", None)  # set when one run checks several roots
+    if prefix is None:
+        prefix = github.path_prefix(project.root, os.environ) if args.format in ("github", "sarif") else ""
     text = render(args.format, result.findings, files=result.files, duration_s=result.duration_s,
                   source=project.line if show_source else None, colour=_colour(args.output),
-                  fixed=result.fixed, category=category)
+                  fixed=result.fixed, category=category, path_prefix=prefix)
     _emit(text, args.output)
+    if args.format == "github":
+        github.write_step_summary(result.findings, os.environ, prefix)
     for notice in result.notices:
         print(notice, file=sys.stderr)
     fail_on = args.fail_on or config.fail_on
@@ -213,10 +226,43 @@ def _live_only(selection):
     return Selection(select, selection.ignore)
 
 
+def roots_of(paths: Sequence[str]) -> dict[Path, list[str]]:
+    """Paths grouped by the root each would select (a repository holding several configured
+    projects, as pre-commit passes them all at once). Looked up once per folder."""
+    by_folder: dict[Path, Path] = {}
+    groups: dict[Path, list[str]] = {}
+    for p in paths:
+        folder = Path(p).absolute().parent
+        if folder not in by_folder:
+            by_folder[folder] = find_root([p], None)
+        groups.setdefault(by_folder[folder], []).append(p)
+    return groups
+
+
+def _check_each_root(args, groups: dict[Path, list[str]]) -> int:
+    if args.format in ("json", "sarif") or args.output or args.write_baseline:
+        shown = ", ".join(sorted(_display_root(root) or "." for root in groups))
+        raise UsageError(f"the paths belong to several configured roots ({shown}); pass --root, or run once per root")
+    status = EXIT_OK
+    for root, paths in sorted(groups.items()):
+        one = argparse.Namespace(**{**vars(args), "root": str(root), "paths": paths, "path_prefix": _display_root(root)})
+        status = max(status, cmd_check(one))
+    return status
+
+
+def _display_root(root: Path) -> str:
+    rel = os.path.relpath(root, Path.cwd()).replace(os.sep, "/")
+    return "" if rel == "." else rel
+
+
 def cmd_check(args) -> int:
     from gcp_preflight import engine
     from gcp_preflight.suppressions import write_baseline
 
+    if args.root is None and len(args.paths) > 1:
+        groups = roots_of(args.paths)
+        if len(groups) > 1:
+            return _check_each_root(args, groups)
     root = find_root(args.paths, args.root)
     config = _load_config(args, root)
     only = relative_paths(args.paths, root)
@@ -268,9 +314,27 @@ def cmd_rule(args) -> int:
     return EXIT_OK
 
 
-def cmd_not_yet(args) -> int:
-    print(f"preflight {args.command}: not available yet", file=sys.stderr)
-    return EXIT_ERROR
+def cmd_init(args) -> int:
+    from gcp_preflight.init import InitError, found_summary, run
+
+    root = Path(args.root_arg or ".")
+    if not root.is_dir():
+        raise UsageError(f"{args.root_arg}: not a directory")
+    try:
+        result = run(root.resolve(), force=args.force, dry_run=args.dry_run)
+    except InitError as exc:
+        raise UsageError(str(exc)) from None
+    if args.dry_run:
+        _emit(result.text, None)
+        return EXIT_OK
+    where = result.path.name if result.path.name == "preflight.toml" else f"[tool.gcp-preflight] to {result.path.name}"
+    lines = [f"Wrote {where} ({result.path}).", "Found:"]
+    lines += [f"  {line}" for line in found_summary(result.layout)]
+    lines += [f"Note: {note}" for note in result.notes]
+    lines.append("Next: `preflight check`.")
+    print("\n".join(lines), file=sys.stderr)
+    return EXIT_OK
+
 
 
 NO_PROJECT = ("no project to audit: pass --project ID, set `project` under [audit] in the configuration, "
@@ -337,7 +401,7 @@ COMMANDS = {
     "rule": cmd_rule,
     "audit": cmd_audit,
     "validate-all": cmd_validate_all,
-    "init": cmd_not_yet,
+    "init": cmd_init,
 }
 
 

@@ -73,3 +73,11 @@ def offline_audit(root: Path):
 
     plan = make_plan(root, load(root))
     return LiveAudit(plan, root) if plan.inventories else ()
+
+
+def assert_golden(path: Path, text: str, update: bool) -> None:
+    """`text` equals the golden file at `path` (`pytest --update-goldens` rewrites it)."""
+    if update:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")

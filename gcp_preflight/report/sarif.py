@@ -28,8 +28,9 @@ def _region(loc: Location) -> dict:
     return region
 
 
-def _physical(loc: Location) -> dict:
-    return {"physicalLocation": {"artifactLocation": {"uri": loc.path}, "region": _region(loc)}}
+def _physical(loc: Location, prefix: str = "") -> dict:
+    uri = f"{prefix.rstrip('/')}/{loc.path}" if prefix else loc.path
+    return {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": _region(loc)}}
 
 
 def _rule_descriptor(rule) -> dict:
@@ -48,7 +49,9 @@ def _rule_descriptor(rule) -> dict:
     }
 
 
-def render(findings: Sequence[Finding], *, category: str = "preflight/check", **_: object) -> str:
+def render(findings: Sequence[Finding], *, category: str = "preflight/check", path_prefix: str = "",
+           **_: object) -> str:
+    """`path_prefix` is the root's folder inside the repository GitHub scans ("" at its top)."""
     from gcp_preflight.rules import ALL_RULES
 
     hit = {f.code for f in findings}  # only the rules with results, as ruff and cfn-lint do
@@ -69,10 +72,10 @@ def render(findings: Sequence[Finding], *, category: str = "preflight/check", **
         }
         if result["ruleIndex"] < 0:
             del result["ruleIndex"]
-        result["locations"] = [_physical(f.location)]
+        result["locations"] = [_physical(f.location, path_prefix)]
         if f.related:
             result["relatedLocations"] = [
-                dict(_physical(r.location), id=i, message={"text": r.message})
+                dict(_physical(r.location, path_prefix), id=i, message={"text": r.message})
                 for i, r in enumerate(f.related) if r.location.path
             ]
         results.append(result)

@@ -29,11 +29,15 @@ def summary_line(findings: Sequence[Finding], fixed: int = 0) -> str:
 
 
 def render(findings: Sequence[Finding], *, source: Callable[[str, int], str] | None = None,
-           colour: bool = False, fixed: int = 0, **_: object) -> str:
+           colour: bool = False, fixed: int = 0, path_prefix: str = "", **_: object) -> str:
+    """`path_prefix` is prepended to paths when one run reports on several roots."""
+    def place(path: str) -> str:
+        return f"{path_prefix.rstrip('/')}/{path}" if path_prefix and path else path
+
     out = []
     for f in findings:
         loc = f.location
-        where = f"{loc.path}:{loc.line}:{loc.column}:" if loc.path else "(live):"
+        where = f"{place(loc.path)}:{loc.line}:{loc.column}:" if loc.path else "(live):"
         code = f.code
         if colour:
             where = f"{_BOLD}{where}{_RESET}"
@@ -47,7 +51,7 @@ def render(findings: Sequence[Finding], *, source: Callable[[str, int], str] | N
                 out.append("    " + " " * (len(text[: loc.column - 1].expandtabs(4))) + "^" * max(width, 1))
         for r in f.related:
             rl = r.location
-            line = f"    = {rl.path}:{rl.line}: {r.message}"
+            line = f"    = {place(rl.path)}:{rl.line}: {r.message}"
             out.append(f"{_DIM}{line}{_RESET}" if colour else line)
     out.append(summary_line(findings, fixed))
     return "\n".join(out) + "\n"

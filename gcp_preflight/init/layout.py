@@ -1,0 +1,266 @@
+"""What `preflight init` finds in a repository: where the pipeline's parts live.
+
+Everything is read statically. Deploy facts (DeployCommand) are used when a validator produced
+them; otherwise regions and the project come from a light textual scan of the deploy scripts,
+so init still says something useful before (or without) the deploy family.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from gcp_preflight.project import Project, read_source
+from gcp_preflight.validators.base import matches_any
+from gcp_preflight.validators.command_facts import DeployCommand
+from gcp_preflight.validators.yaml_source import YamlDocument, YamlNode
+
+NAME_WORDS = ("processor", "scraper", "phase", "expected", "required", "optional", "workflow")
+MAP_SUFFIXES = ("_MAP", "_MAPPING", "_REGISTRY", "_ROUTES", "_TABLE")
+CLOUDBUILD = ("cloudbuild*.yaml", "cloudbuild*.yml")
+SHELL_SUFFIXES = (".sh", ".bash")
+REGION = r"[a-z]+-[a-z]+[0-9]"
+PROJECT_ID = r"[a-z][a-z0-9-]{4,28}[a-z0-9]"
+_FLAG_VALUE = r"""--{flag}(?:=|\s+)["']?({pattern})\b"""
+_ASSIGNED = r"""^\s*(?:export\s+)?(?:{names})=["']?({pattern})["']?\s*(?:#.*)?$"""
+_DEFAULTED = r"""\$\{{(?:{names}):?[-=]["']?({pattern})\b"""
+
+
+@dataclass(frozen=True)
+class Found:
+    """One thing found: a path (file or folder) and a short note on why it counts."""
+
+    path: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value read from a file (a region, a project id), with every place that states it."""
+
+    value: str
+    places: tuple[str, ...]  # "path:line"
+
+
+@dataclass
+class Layout:
+    workflows: list[Found] = field(default_factory=list)
+    config_modules: list[Found] = field(default_factory=list)
+    functions: list[Found] = field(default_factory=list)
+    services: list[Found] = field(default_factory=list)
+    deploy_scripts: list[Found] = field(default_factory=list)
+    cloudbuild: list[Found] = field(default_factory=list)
+    bigquery_schemas: list[Found] = field(default_factory=list)
+    projects: list[Value] = field(default_factory=list)
+    regions: list[Value] = field(default_factory=list)
+
+
+def detect(project: Project) -> Layout:
+    return Layout(
+        workflows=workflows_yaml(project),
+        config_modules=config_modules(project),
+        functions=function_units(project),
+        services=service_units(project),
+        deploy_scripts=deploy_scripts(project),
+        cloudbuild=[Found(p) for p in project.paths if matches_any(p, CLOUDBUILD)],
+        bigquery_schemas=bigquery_schemas(project),
+        projects=_values(project, "project", PROJECT_ID, ("PROJECT", "PROJECT_ID", "GCP_PROJECT", "GOOGLE_CLOUD_PROJECT")),
+        regions=_values(project, "region", REGION, ("REGION", "GCP_REGION", "LOCATION")),
+    )
+
+
+# -- workflows YAML -----------------------------------------------------------------------------
+def _keys(node: YamlNode):
+    for key, value in node.pairs():
+        yield key.value, value
+        yield from _keys(value)
+    if node.kind == "seq":
+        for item in node.items:
+            yield from _keys(item)
+
+
+def workflows_yaml(project: Project) -> list[Found]:
+    """YAML (outside CI and Cloud Build) that declares `processor_name` fields or a `workflows` map."""
+    counts: dict[str, int] = defaultdict(int)
+    for doc in project.facts(YamlDocument):
+        if doc.path.startswith(".github/") or matches_any(doc.path, CLOUDBUILD):
+            continue
+        names = sum(1 for key, _ in _keys(doc.root) if key == "processor_name")
+        top = {k.value for k, _ in doc.root.pairs()}
+        if names or "workflows" in top:
+            counts[doc.path] += names
+    return [Found(path, f"{n} processor_name" if n else "workflows") for path, n in sorted(counts.items())]
+
+
+# -- orchestration config modules -----------------------------------------------------------------
+def _strings(node: ast.AST) -> int:
+    """How many string literals a list/tuple/set literal (or frozenset/set/list/tuple call of one) holds."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args and \
+            node.func.id in ("frozenset", "set", "list", "tuple"):
+        node = node.args[0]
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return sum(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts)
+    return 0
+
+
+def _factory(node: ast.AST) -> ast.AST:
+    """`field(default_factory=lambda: [...])` -> the list."""
+    if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "field":
+        for kw in node.keywords:
+            if kw.arg == "default_factory" and isinstance(kw.value, ast.Lambda):
+                return kw.value.body
+    return node
+
+
+def _assigned(body, prefix: str = ""):
+    for stmt in body:
+        if isinstance(stmt, ast.Assign) and stmt.value is not None:
+            targets = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name):
+            targets = [stmt.target.id]
+        elif isinstance(stmt, ast.ClassDef) and not prefix:
+            yield from _assigned(stmt.body, stmt.name + ".")
+            continue
+        else:
+            continue
+        for name in targets:
+            yield prefix + name, _factory(stmt.value)
+
+
+def name_lists(source: str) -> list[str]:
+    """Names of lists, sets and maps of names a module assigns (module level and class bodies)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    found = []
+    for name, value in _assigned(tree.body):
+        short = name.rsplit(".", 1)[-1]
+        if _strings(value) and any(w in short.lower() for w in NAME_WORDS):
+            found.append(name)
+        elif isinstance(value, ast.Dict) and short.upper().endswith(MAP_SUFFIXES) and any(
+                isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys):
+            found.append(name)
+    return found
+
+
+def config_modules(project: Project) -> list[Found]:
+    out = []
+    for path in project.texts_read:
+        text = project.text(path) or ""
+        if not path.endswith(".py") or not any(w in text.lower() for w in NAME_WORDS):
+            continue
+        names = name_lists(text)
+        if names:
+            out.append(Found(path, ", ".join(names)))
+    return out
+
+
+# -- deployment units -----------------------------------------------------------------------------
+def _sources(project: Project, platform: str) -> set[str]:
+    return {posixpath.normpath(posixpath.join(d.cwd, d.value("--source").text))
+            for d in project.facts(DeployCommand)
+            if d.platform == platform and d.value("--source") is not None and d.value("--source").known}
+
+
+def function_units(project: Project) -> list[Found]:
+    """Folders with a main.py beside a requirements.txt (and no Dockerfile: that is a Cloud Run
+    service), and the --source of function deploys."""
+    files = set(project.paths)
+    services = {f.path for f in service_units(project)}
+    units = {}
+    for path in files:
+        folder = posixpath.dirname(path)
+        if posixpath.basename(path) == "main.py" and posixpath.join(folder, "requirements.txt") in files \
+                and (folder or ".") not in services:
+            units[folder or "."] = "main.py, requirements.txt"
+    for source in _sources(project, "function"):
+        units.setdefault(source, "deployed with --source")
+    return [Found(path, note) for path, note in sorted(units.items())]
+
+
+def service_units(project: Project) -> list[Found]:
+    units = {}
+    for path in project.paths:
+        base = posixpath.basename(path)
+        if base == "Dockerfile" or base.startswith("Dockerfile.") or base.endswith(".Dockerfile"):
+            units.setdefault(posixpath.dirname(path) or ".", base)
+    for source in _sources(project, "run-service") | _sources(project, "run-job"):
+        units.setdefault(source, "deployed with --source")
+    return [Found(path, note) for path, note in sorted(units.items())]
+
+
+def _text(project: Project, path: str) -> str:
+    text = project.text(path)
+    if text is None:
+        text = read_source(project.root, path).text
+    return text or ""
+
+
+def _is_shell(project: Project, path: str) -> bool:
+    if path.endswith(SHELL_SUFFIXES):
+        return True
+    if "." in posixpath.basename(path):
+        return False
+    head = _text(project, path)[:200].split("\n", 1)[0]
+    return head.startswith("#!") and re.search(r"\b(ba|z|da|k)?sh\b", head) is not None
+
+
+def deploy_scripts(project: Project) -> list[Found]:
+    """Shell scripts that run a gcloud deploy-like command."""
+    from_facts = {d.path for d in project.facts(DeployCommand) if d.origin == "shell"}
+    out = []
+    for path in project.paths:
+        if path in from_facts or (_is_shell(project, path) and re.search(
+                r"\bgcloud\s+(?:(?:beta|alpha)\s+)?(?:functions|run)\b[^\n]*?\b(?:deploy|update|create)\b",
+                _text(project, path).replace("\\\n", " "))):
+            out.append(Found(path))
+    return out
+
+
+# -- BigQuery schema files --------------------------------------------------------------------------
+def _json_schema(text: str) -> bool:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    if isinstance(data, dict):
+        data = data.get("schema", {}).get("fields", data.get("fields"))
+    return isinstance(data, list) and bool(data) and all(
+        isinstance(c, dict) and "name" in c and "type" in c for c in data)
+
+
+def bigquery_schemas(project: Project) -> list[Found]:
+    out = []
+    for path in project.paths:
+        if path.endswith(".sql") and re.search(r"\b(create|alter)\s+(or\s+replace\s+)?(table|view)\b",
+                                               _text(project, path), re.I):
+            out.append(Found(path))
+        elif path.endswith(".json") and _json_schema(_text(project, path)):
+            out.append(Found(path))
+    return out
+
+
+# -- project and regions ----------------------------------------------------------------------------
+def _values(project: Project, flag: str, pattern: str, names: tuple[str, ...]) -> list[Value]:
+    """Values of --FLAG in deploy commands (deploy facts when present, else the scripts' text)."""
+    places: dict[str, list[str]] = defaultdict(list)
+    for d in project.facts(DeployCommand):
+        word = d.value(f"--{flag}")
+        if word is not None and word.known and re.fullmatch(pattern, word.text):
+            where = word.origin or word.location
+            places[word.text].append(f"{where.path}:{where.line}")
+    if not places:
+        texts = [f.path for f in deploy_scripts(project)] + [p for p in project.paths if matches_any(p, CLOUDBUILD)]
+        spellings = [re.compile(s.format(flag=flag, names="|".join(names), pattern=pattern), re.M)
+                     for s in (_FLAG_VALUE, _ASSIGNED, _DEFAULTED)]
+        for path in texts:
+            for number, line in enumerate(_text(project, path).splitlines(), start=1):
+                for spelling in spellings:
+                    for match in spelling.finditer(line):
+                        places[match.group(1)].append(f"{path}:{number}")
+    return [Value(v, tuple(dict.fromkeys(p))) for v, p in sorted(places.items(), key=lambda kv: (-len(kv[1]), kv[0]))]

@@ -6,9 +6,12 @@ from gcp_preflight.validators.base import Validator
 
 
 def default_validators() -> list[Validator]:
-    from gcp_preflight.validators import python_source, yaml_source
+    from gcp_preflight.validators import dockerfile, ignore_files, python_source, requirements, yaml_source
 
     return [
         python_source.PythonValidator(),
         yaml_source.YamlValidator(),
+        requirements.RequirementsValidator(),
+        dockerfile.DockerfileValidator(),
+        ignore_files.IgnoreFileValidator(),
     ]

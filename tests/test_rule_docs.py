@@ -17,6 +17,9 @@ def _write(root, files):
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(text, bytes):
             path.write_bytes(text)
+        elif text.startswith("-> "):  # a ```symlink path block: the link's target
+            path.unlink(missing_ok=True)
+            path.symlink_to(text[3:].strip())
         else:
             path.write_text(text, encoding="utf-8")
 

@@ -6,9 +6,10 @@ from gcp_preflight.validators.base import Validator
 
 
 def default_validators() -> list[Validator]:
-    from gcp_preflight.validators import python_source, yaml_source
+    from gcp_preflight.validators import python_source, shell_source, yaml_source
 
     return [
         python_source.PythonValidator(),
         yaml_source.YamlValidator(),
+        shell_source.ShellValidator(),
     ]

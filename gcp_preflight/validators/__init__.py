@@ -6,11 +6,13 @@ from gcp_preflight.validators.base import Validator
 
 
 def default_validators() -> list[Validator]:
-    from gcp_preflight.validators import dockerfile, ignore_files, python_source, requirements, yaml_source
+    from gcp_preflight.validators import (dockerfile, ignore_files, python_source, requirements, shell_source,
+                                          yaml_source)
 
     return [
         python_source.PythonValidator(),
         yaml_source.YamlValidator(),
+        shell_source.ShellValidator(),
         requirements.RequirementsValidator(),
         dockerfile.DockerfileValidator(),
         ignore_files.IgnoreFileValidator(),

@@ -25,6 +25,7 @@ from gcp_preflight.model import Location
 from gcp_preflight.packaging.files import Dangling, Node, RepoIndex, UnitFiles
 from gcp_preflight.validators.command_facts import ShellCommand
 
+MKTEMP = "/tmp/mktemp-line"
 _READ_ONLY = {"echo", "printf", "ls", "cat", "test", "[", "[[", "du", "find", "tree", "wc", "stat", "cd",
               "pushd", "popd", "true", "set", "export", "local", "readonly"}
 
@@ -51,6 +52,8 @@ class Package:
 
     # -- where a path lives -------------------------------------------------------------------
     def virtual(self, path: str) -> bool:
+        if path.startswith(MKTEMP):  # `$(mktemp -d)`, as the shell reader names it: a fresh folder
+            self.made.add(path[: (path.find("/", len(MKTEMP)) + 1 or len(path) + 1) - 1])
         return any(path == d or path.startswith(d.rstrip("/") + "/") for d in self.made)
 
     def kind(self, path: str) -> str | None:
@@ -145,8 +148,11 @@ def _join(base: str, rel: str) -> str:
     return posixpath.normpath(posixpath.join(base, rel)) if base else posixpath.normpath(rel)
 
 
-def _resolve(cwd: str, path: str) -> str:
-    if path.startswith("/"):
+def resolve_path(cwd: str, path: str) -> str:
+    """A script path, root-relative; Cloud Build's /workspace is the repository root."""
+    if path == "/workspace" or path.startswith("/workspace/"):
+        path = path[len("/workspace/"):] or "."
+    elif path.startswith("/"):
         return posixpath.normpath(path)
     joined = posixpath.normpath(posixpath.join(cwd if cwd not in (".", "") else "", path) or ".")
     return "" if joined == "." else joined
@@ -200,7 +206,7 @@ def replay(repo: RepoIndex, commands: list[ShellCommand]) -> Package:
         if name == "sudo" and len(words) > 1:
             words, name = words[1:], posixpath.basename(words[1] or "")
         if None in words:
-            if any(w.text and package.virtual(_resolve(command.cwd, w.text)) for w in command.words[1:]):
+            if any(w.text and package.virtual(resolve_path(command.cwd, w.text)) for w in command.words[1:]):
                 package.notes.append((command.location, "an argument could not be resolved"))
             continue
         handler = _HANDLERS.get(name)
@@ -208,7 +214,7 @@ def replay(repo: RepoIndex, commands: list[ShellCommand]) -> Package:
             handler(package, command, words[1:])
         elif name in ("pip", "pip3", "python", "python3") and "install" in words:
             _pip(package, command, words)
-        elif name not in _READ_ONLY and any(package.virtual(_resolve(command.cwd, w)) for w in words[1:]):
+        elif name not in _READ_ONLY and any(package.virtual(resolve_path(command.cwd, w)) for w in words[1:]):
             package.notes.append((command.location, f"`{' '.join(words)}` changes the package folder"))
     return package
 
@@ -216,13 +222,13 @@ def replay(repo: RepoIndex, commands: list[ShellCommand]) -> Package:
 def _mkdir(package: Package, command: ShellCommand, words: list[str]) -> None:
     _, args, _ = _split_options(words, ("-m", "--mode"))
     for arg in args:
-        package.made.add(_resolve(command.cwd, arg))
+        package.made.add(resolve_path(command.cwd, arg))
 
 
 def _rm(package: Package, command: ShellCommand, words: list[str]) -> None:
     _, args, _ = _split_options(words)
     for arg in args:
-        path = _resolve(command.cwd, arg)
+        path = resolve_path(command.cwd, arg)
         if package.virtual(path):
             package.remove(path)
 
@@ -233,7 +239,7 @@ def _cp(package: Package, command: ShellCommand, words: list[str]) -> None:
         return
     recursive = bool(flags & {"r", "R", "a", "--recursive", "--archive"})
     deref = bool(flags & {"L", "--dereference"})
-    *sources, dest = [_resolve(command.cwd, a) for a in args]
+    *sources, dest = [resolve_path(command.cwd, a) for a in args]
     contents_only = [a.endswith("/.") for a in args[:-1]]
     sources = [s for pattern in sources for s in _glob(package, pattern)]
     into = len(sources) > 1 or args[-1].endswith("/") or package.kind(dest) == "dir"
@@ -263,11 +269,11 @@ def _rsync(package: Package, command: ShellCommand, words: list[str]) -> None:
     deref = bool(flags & {"L", "--copy-links"})
     exclude = pathspec.GitIgnoreSpec.from_lines(values.get("--exclude", [])) if values.get("--exclude") else None
     *sources, dest = args
-    dest_path = _resolve(command.cwd, dest)
+    dest_path = resolve_path(command.cwd, dest)
     if not package.virtual(dest_path):
         return
     for raw in sources:
-        src = _resolve(command.cwd, raw)
+        src = resolve_path(command.cwd, raw)
         for path in _glob(package, src):
             kind = package.kind(path)
             if kind is None:
@@ -285,7 +291,7 @@ def _ln(package: Package, command: ShellCommand, words: list[str]) -> None:
     if "s" not in flags or len(args) != 2:
         return
     target, link = args
-    path = _resolve(command.cwd, link)
+    path = resolve_path(command.cwd, link)
     if package.virtual(path):
         if package.kind(path) == "dir":
             path = _join(path, posixpath.basename(target))
@@ -295,10 +301,10 @@ def _ln(package: Package, command: ShellCommand, words: list[str]) -> None:
 def _pip(package: Package, command: ShellCommand, words: list[str]) -> None:
     flags, args, values = _split_options(words, ("-t", "--target", "-r", "--requirement", "-c", "-i", "--index-url"))
     target = (values.get("-t") or values.get("--target") or [None])[-1]
-    if target is None or not package.virtual(_resolve(command.cwd, target)):
+    if target is None or not package.virtual(resolve_path(command.cwd, target)):
         return
     for req in values.get("-r", []) + values.get("--requirement", []):
-        package.vendored_requirements.append(_resolve(command.cwd, req))
+        package.vendored_requirements.append(resolve_path(command.cwd, req))
     names = [a for a in args if a not in ("pip", "pip3", "python", "python3", "install") and not a.startswith("-")]
     for name in names:
         if "/" in name or name.startswith("."):

@@ -12,7 +12,7 @@ from gcp_preflight.model import Location
 from gcp_preflight.packaging.docker import image_unit
 from gcp_preflight.packaging.files import RepoIndex, UnitFiles
 from gcp_preflight.packaging.options import Options, UnitConfig
-from gcp_preflight.packaging.shell import Package, _resolve, replay
+from gcp_preflight.packaging.shell import Package, replay, resolve_path
 from gcp_preflight.packaging.unit import EntryPoint, Unit, parse_runtime
 from gcp_preflight.validators.command_facts import DeployCommand, ShellCommand
 from gcp_preflight.validators.dockerfile import DockerInstruction
@@ -61,9 +61,9 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes) -> Uni
     steps = [c for c in project.facts_in(command.path, ShellCommand) if c.sequence < command.sequence]
     package = replay(repo, steps)
     notes.extend(package.notes)
-    root = _resolve(command.cwd, source)
+    root = resolve_path(command.cwd, source)
     if not package.virtual(root) and repo.kind(root) is None:
-        beside = _resolve(posixpath.dirname(command.path), posixpath.join(command.cwd, source))
+        beside = resolve_path(posixpath.dirname(command.path), posixpath.join(command.cwd, source))
         root = beside if repo.kind(beside) is not None else root
     if package.virtual(root):
         files = package.files(root)

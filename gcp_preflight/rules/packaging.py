@@ -408,9 +408,16 @@ def package_step_not_understood(project):
     ```shell bin/deploy.sh
     BUILD=/tmp/build
     mkdir -p $BUILD
-    cp main.py $BUILD/
+    cp fn/main.py $BUILD/
     tar -xzf vendor.tgz -C $BUILD
     gcloud functions deploy ingest --source $BUILD --entry-point handler --runtime python311
+    ```
+    ```python fn/main.py
+    def handler(request):
+        return "ok"
+    ```
+    ```python vendor/lib.py
+    VERSION = 1
     ```
 
     ## Fix
@@ -418,7 +425,7 @@ def package_step_not_understood(project):
     ```shell bin/deploy.sh
     BUILD=/tmp/build
     mkdir -p $BUILD
-    cp main.py $BUILD/
+    cp fn/main.py $BUILD/
     cp -r vendor $BUILD/
     gcloud functions deploy ingest --source $BUILD --entry-point handler --runtime python311
     ```
@@ -429,4 +436,4 @@ def package_step_not_understood(project):
 
 
 RULES = (dangling_symlink, missing_local_module, missing_distribution, import_name_not_defined,
-         entry_point_not_defined, syntax_newer_than_runtime, invalid_requirement)  # PF208 joins with the deploy reader
+         entry_point_not_defined, syntax_newer_than_runtime, invalid_requirement, package_step_not_understood)

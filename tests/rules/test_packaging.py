@@ -290,3 +290,76 @@ def test_entry_point_from_deploy_flag(tmp_path):
     findings = run(tmp_path, select=("PF205",), extra_facts=[_deploy(1, 3, "functions/ingest", entry="main")])
     assert [(str(f.location), f.message) for f in findings] == [
         ("bin/deploy.sh:3:60", "entry point `main` is not defined in main.py of function ingest")]
+
+
+# -- end to end: the shell and Cloud Build reader defines the units ---------------------------
+
+SCRIPT = '''#!/bin/bash
+set -euo pipefail
+FUNCTION_NAME=ingest
+SOURCE_DIR="functions/ingest"
+BUILD_DIR=$(mktemp -d)
+rsync -aL --exclude '__pycache__' "$SOURCE_DIR/" "$BUILD_DIR/"
+mkdir -p "$BUILD_DIR/shared"
+cp -r shared/utils "$BUILD_DIR/shared/"
+cp shared/__init__.py "$BUILD_DIR/shared/"
+gcloud functions deploy $FUNCTION_NAME --gen2 --runtime python311 \\
+  --source "$BUILD_DIR" --entry-point handler --trigger-topic raw
+'''
+
+
+def test_script_building_a_package_misses_one_shared_module(tmp_path):
+    write_repo(tmp_path, {**SHARED, "bin/deploy_ingest.sh": SCRIPT,
+                          "functions/ingest/main.py": "from shared.utils import today\n\ndef handler(event, context):\n    return today()\n",
+                          "functions/ingest/requirements.txt": "functions-framework\n"})
+    findings = run(tmp_path, select=("PF2",))
+    assert [(f.code, str(f.location), f.message, [str(r.location) for r in f.related]) for f in findings] == [
+        ("PF202", "shared/utils/__init__.py:2:1",
+         "`shared.config` cannot be imported in function ingest: shared/config.py exists in the repository but not "
+         "in the deployed package; import chain: main.py:1 -> shared/utils/__init__.py:2 -> from shared.config import BUCKET",
+         ["bin/deploy_ingest.sh:10:1"]),
+    ]
+    fixed = SCRIPT.replace('cp shared/__init__.py "$BUILD_DIR/shared/"', 'cp shared/__init__.py shared/config.py "$BUILD_DIR/shared/"')
+    write_repo(tmp_path, {"bin/deploy_ingest.sh": fixed})
+    assert found(tmp_path, select=("PF2",)) == []
+
+
+def test_symlinked_function_deployed_by_script(tmp_path):
+    write_repo(tmp_path, {**LINKED, "preflight.toml": "",
+                          "bin/deploy.sh": "gcloud functions deploy ingest --runtime python312 --source functions/ingest "
+                                           "--entry-point handler --trigger-http\n"})
+    assert found(tmp_path, select=("PF2",)) == []
+    os.remove(tmp_path / "shared/utils/dates.py")
+    assert found(tmp_path, select=("PF2",)) == [("PF202", "shared/utils/__init__.py:1")]
+
+
+CLOUDBUILD = '''steps:
+- name: gcr.io/google.com/cloudsdktool/cloud-sdk
+  entrypoint: bash
+  args:
+  - -c
+  - |
+    mkdir -p /workspace/deploy_pkg
+    cp functions/ingest/main.py functions/ingest/requirements.txt /workspace/deploy_pkg/
+    cp -r shared /workspace/deploy_pkg/
+    gcloud functions deploy ingest --runtime python311 --source /workspace/deploy_pkg --entry-point handle
+'''
+
+
+def test_cloudbuild_package(tmp_path):
+    write_repo(tmp_path, {**SHARED, "cloudbuild.yaml": CLOUDBUILD,
+                          "functions/ingest/main.py": "from shared.utils import today\n\ndef handler(request):\n    return today()\n",
+                          "functions/ingest/requirements.txt": "functions-framework\n"})
+    findings = run(tmp_path, select=("PF2",))
+    assert [(f.code, str(f.location), f.message) for f in findings] == [
+        ("PF205", "cloudbuild.yaml:10:101", "entry point `handle` is not defined in main.py of function ingest (did you mean `handler`?)")]
+
+
+def test_step_not_understood_withholds_missing_modules(tmp_path):
+    write_repo(tmp_path, {**SHARED, "bin/deploy.sh": SCRIPT.replace("cp shared/__init__.py", "tar -xzf shared.tgz -C \"$BUILD_DIR/shared\"\ncp shared/__init__.py"),
+                          "functions/ingest/main.py": "from shared.utils import today\n\ndef handler(event, context):\n    return today()\n",
+                          "functions/ingest/requirements.txt": "functions-framework\n"})
+    findings = run(tmp_path, select=("PF2",))
+    assert [(f.code, str(f.location), f.message) for f in findings] == [
+        ("PF208", "bin/deploy.sh:9:1",
+         "package step not understood: `tar -xzf shared.tgz -C /tmp/mktemp-line5/shared` changes the package folder")]

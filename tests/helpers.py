@@ -60,3 +60,12 @@ def assert_marks(root: Path, select: tuple[str, ...] = (), **kwargs) -> None:
     got = found(root, select, **kwargs)
     got = sorted(got, key=lambda m: (m[1].rsplit(":", 1)[0], int(m[1].rsplit(":", 1)[1]), m[0]))
     assert got == expected_marks(root)
+
+
+def offline_audit(root: Path):
+    """The live facts a root's `[audit] inventory` files give (what `preflight audit` would
+    add), as engine.check's extra_facts; () when the root configures no inventory."""
+    from gcp_preflight.audit import LiveAudit, make_plan
+
+    plan = make_plan(root, load(root))
+    return LiveAudit(plan, root) if plan.inventories else ()

@@ -35,6 +35,7 @@ class Dangling:
     link: str  # the link's own repository path ("" for one made by a script)
     raw_target: str
     where: Location
+    step: Location | None = None  # the script step that tried to follow or copy it
 
 
 class RepoIndex:

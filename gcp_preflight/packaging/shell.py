@@ -36,6 +36,7 @@ class Entry:
     link: str | None = None  # raw target of a link kept as a link
     origin: str = ""  # repository path of the link it came from
     where: Location | None = None
+    dangling: bool = False  # a link followed (-L) whose target does not exist
 
 
 @dataclass
@@ -83,7 +84,7 @@ class Package:
             if entry.link is not None and deref and depth < 8:
                 self._deref(_join(src, rel), entry, target, where, depth)
             else:
-                self.entries[target] = Entry(entry.real, entry.link, entry.origin, where)
+                self.entries[target] = Entry(entry.real, entry.link, entry.origin, where, entry.dangling)
 
     def _deref(self, at: str, entry: Entry, target: str, where: Location, depth: int) -> None:
         link = self.repo.links.get(at)
@@ -91,7 +92,7 @@ class Package:
         if resolved is not None and self.kind(resolved) is not None:
             self.copy(resolved, target, True, where, None, depth + 1)
         else:
-            self.entries[target] = Entry(None, entry.link, entry.origin, where)
+            self.entries[target] = Entry(None, entry.link, entry.origin, where, dangling=True)
 
     def remove(self, path: str) -> None:
         prefix = path.rstrip("/") + "/"
@@ -104,6 +105,9 @@ class Package:
         for rel, entry in self.items(root):
             if entry.link is None:
                 out.add(rel, Node(entry.real))
+                continue
+            if entry.dangling:
+                out.dangling.append(Dangling(rel, entry.origin, entry.link, Location(entry.origin or rel), entry.where))
                 continue
             resolved = _resolve_link(_join(root, rel), entry.link)
             where = entry.where or Location(entry.origin)
@@ -222,7 +226,10 @@ def replay(repo: RepoIndex, commands: list[ShellCommand]) -> Package:
 def _mkdir(package: Package, command: ShellCommand, words: list[str]) -> None:
     _, args, _ = _split_options(words, ("-m", "--mode"))
     for arg in args:
-        package.made.add(resolve_path(command.cwd, arg))
+        path = resolve_path(command.cwd, arg)
+        while path not in ("", "/", ".") and (package.virtual(path) or package.repo.kind(path) is None):
+            package.made.add(path)  # with -p, parents that do not exist are made too
+            path = posixpath.dirname(path)
 
 
 def _rm(package: Package, command: ShellCommand, words: list[str]) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from gcp_preflight.rules import packaging, structure
+from gcp_preflight.rules import live, names, packaging, structure
 from gcp_preflight.rules.base import Rule
 
 ALL_RULES: tuple[Rule, ...] = (
     *structure.RULES,
+    *names.RULES,
     *packaging.RULES,
+    *live.RULES,
 )
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}

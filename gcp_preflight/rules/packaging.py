@@ -26,13 +26,18 @@ def _units_text(units) -> str:
 
 
 def _issues(project, code: str, skip_unsure: bool):
+    """Closure issues of one code; the same finding from several units (a function deployed by a
+    script and by Cloud Build) is reported once, related to each unit's definition."""
     analysis = project.memo(analyse)
+    groups: dict[tuple, list] = defaultdict(list)
     for unit, closure in analysis.closures:
         if skip_unsure and unit.notes:
             continue  # a step that was not understood may have supplied the module
         for issue in closure.issues:
             if issue.code == code:
-                yield Diagnostic(issue.location, issue.message, (_defined(unit),), key=f"{unit.label}:{issue.key}")
+                groups[(issue.location, issue.message, issue.key)].append(unit)
+    for (location, message, key), units in groups.items():
+        yield Diagnostic(location, message, tuple(dict.fromkeys(_defined(u) for u in units)), key=key)
 
 
 @rule("PF201", "dangling-symlink-in-package", Severity.ERROR)
@@ -76,18 +81,23 @@ def dangling_symlink(project):
     """
     analysis = project.memo(analyse)
     groups: dict[tuple[Location, str, str], list] = defaultdict(list)
+    steps: dict[tuple[Location, str, str], list] = defaultdict(list)
     for unit in analysis.units:
         if unit.notes:
             continue
         for link in unit.files.dangling:
-            groups[(link.where, link.link or link.path, link.raw_target)].append(unit)
+            key = (link.where, link.link or link.path, link.raw_target)
+            groups[key].append(unit)
+            if link.step is not None:
+                steps[key].append(Related(link.step, "this packaging step follows the link"))
     for (where, link, raw), units in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1])):
         if where.path == link:
             text = f"symlink `{link}` -> `{raw}` points to nothing: {_units_text(units)} is uploaded without it"
         else:
             text = (f"this step places `{link or raw}` in the package as a link to `{raw}`, which points to "
                     f"nothing there: {_units_text(units)} is uploaded without it (copy with -L to follow links)")
-        yield Diagnostic(where, text, tuple(_defined(u) for u in units))
+        related = tuple(dict.fromkeys(steps[(where, link, raw)] + [_defined(u) for u in units]))
+        yield Diagnostic(where, text, related)
 
 
 @rule("PF202", "missing-local-module", Severity.ERROR)

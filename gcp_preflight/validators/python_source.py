@@ -30,14 +30,15 @@ Extractor = Callable[[ast.Module, SourceText], Iterable[object]]
 def _extractors() -> tuple[Extractor, ...]:
     """One line per family; each extractor lives in its family's validator module."""
     from gcp_preflight.validators import python_imports
+    from gcp_preflight.validators.python_names import extract_names
 
-    return (python_imports.extract,)
+    return (extract_names, python_imports.extract)
 
 
-def parse(source: SourceText, text: str | None = None) -> ast.Module:
+def parse(source: SourceText) -> ast.Module:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes is not our finding
-        return ast.parse(source.text if text is None else text, filename=source.path)
+        return ast.parse(source.text, filename=source.path)
 
 
 class PythonValidator:
@@ -51,7 +52,7 @@ class PythonValidator:
         # so every host from 3.10 on parses the same text and yields the same facts.
         spans, _ = syntax_level.scan(source.text)
         try:
-            tree = parse(source, syntax_level.neutralize(source.text, spans) if spans else None)
+            tree = parse(SourceText(source.path, syntax_level.neutralize(source.text, spans)) if spans else source)
         except SyntaxError as exc:
             message = exc.msg or "invalid syntax"
             yield problem("PF002", source.path, exc.lineno or 1, exc.offset or 1, f"syntax error: {message}")

@@ -66,6 +66,15 @@ def logical_lines(text: str) -> Iterable[tuple[int, str]]:
         yield start, buffer.strip()
 
 
+def _named_by_egg(line: str, number: int, reqs: list, opaque: list) -> None:
+    """A path or URL names its distribution only through `#egg=`; otherwise it is opaque."""
+    egg = _EGG.search(line)
+    if egg:
+        reqs.append(Requirement(canonicalize_name(egg.group(1)), number, line))
+    else:
+        opaque.append((number, line))
+
+
 class RequirementsValidator:
     name = "requirements"
 
@@ -82,11 +91,7 @@ class RequirementsValidator:
                 continue
             option = line.split()[0] if line.startswith("-") else ""
             if option.startswith(("-e", "--editable")):
-                egg = _EGG.search(line)
-                if egg:
-                    reqs.append(Requirement(canonicalize_name(egg.group(1)), number, line))
-                else:
-                    opaque.append((number, line))
+                _named_by_egg(line, number, reqs, opaque)
                 continue
             if option.startswith(_IGNORED_OPTIONS):
                 continue
@@ -95,11 +100,7 @@ class RequirementsValidator:
                 continue
             spec = re.split(r"\s--hash[=\s]", line)[0].strip()
             if re.match(r"^(\.{0,2}/|[a-z+]+://)", spec):
-                egg = _EGG.search(spec)
-                if egg:
-                    reqs.append(Requirement(canonicalize_name(egg.group(1)), number, line))
-                else:
-                    opaque.append((number, line))
+                _named_by_egg(line, number, reqs, opaque)
                 continue
             try:
                 parsed = Parsed(spec)

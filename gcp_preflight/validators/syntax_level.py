@@ -43,11 +43,22 @@ class Span:
 
 
 _PREFIXES = {"r", "u", "b", "br", "rb", "f", "fr", "rf"}
-_SCAN = re.compile(r"""(?P<comment>\#[^\r\n]*)|(?P<word>[^\W\d]\w*)|(?P<quote>'''|\"\"\"|'|")|[^\w#'"]+|\w+""")
+_NEXT = re.compile(r"[#'\"]")
 _NAME = re.compile(r"[^\W\d]\w*")
-_PLAIN_END = {
-    q: re.compile(r"(?:[^\\%s\n]|\\.|\\\n)*%s" % (q, q)) for q in ("'", '"')
-} | {q: re.compile(r"(?:[^\\]|\\.|\\\n)*?%s" % q, re.S) for q in ("'''", '"""')}
+_PLAIN_END = {  # unrolled loops: a string body is skipped by the regex engine in one pass
+    q: re.compile(r"[^\\%s\n]*(?:\\[\s\S][^\\%s\n]*)*%s" % (q, q, q)) for q in ("'", '"')
+} | {q: re.compile(r"[^\\%s]*(?:(?:\\[\s\S]|%s(?!%s))[^\\%s]*)*%s" % (q[0], q[0], q[:2], q[0], q))
+     for q in ("'''", '"""')}
+
+
+def _prefix(text: str, quote_at: int) -> str:
+    """The string prefix (`f`, `rb`, ...) written right before a quote, lower-cased."""
+    for size in (2, 1):
+        word = text[max(quote_at - size, 0):quote_at]
+        before = text[quote_at - size - 1] if quote_at - size - 1 >= 0 else " "
+        if len(word) == size and word.lower() in _PREFIXES and not (before.isalnum() or before == "_"):
+            return word.lower()
+    return ""
 
 
 def _plain_end(text: str, pos: int, quote: str) -> int | None:
@@ -162,27 +173,25 @@ class _FString:
 
 
 def scan(text: str) -> tuple[list[Span], str]:
-    """The newer-grammar spans of a module, and the text with strings and comments blanked."""
+    """The newer-grammar spans of a module, and the text with strings and comments blanked
+    (blanked only when a statement-level feature may be present; otherwise "")."""
     spans: list[Span] = []
-    blanked = list(text)
+    hidden: list[tuple[int, int]] = []  # string bodies and comments
     pos, n = 0, len(text)
     while pos < n:
-        m = _SCAN.match(text, pos)
-        if m is None:  # unreachable: the last alternative matches any word character
-            pos += 1
-            continue
+        m = _NEXT.search(text, pos)  # the regex engine skips code; Python only sees strings
+        if m is None:
+            break
         start, pos = m.start(), m.end()
-        kind, prefix, quote = m.lastgroup, "", m.group()
-        if kind == "word":
-            if m.group().lower() not in _PREFIXES or not text.startswith(("'", '"'), pos):
-                continue
-            prefix, qm = m.group().lower(), _SCAN.match(text, pos)
-            kind, quote, pos = "quote", qm.group(), qm.end()
-        if kind == "comment":
-            _blank(blanked, start, pos)
+        if m.group() == "#":
+            end = text.find("\n", pos)
+            pos = n if end < 0 else end
+            hidden.append((start, pos))
             continue
-        if kind != "quote":
-            continue
+        quote = text[start:start + 3] if text.startswith(("'''", '"""'), start) else m.group()
+        pos = start + len(quote)
+        prefix = _prefix(text, start)
+        start -= len(prefix)
         old_end = _plain_end(text, pos, quote)
         if "f" in prefix:
             lexer = _FString(text)
@@ -196,17 +205,29 @@ def scan(text: str) -> tuple[list[Span], str]:
                 if found:
                     where, what = min(found)
                     spans.append(Span((3, 12), where, what, start, new_end, "fstring"))
-                _blank(blanked, pos, new_end - len(quote))
+                hidden.append((pos, new_end - len(quote)))
                 pos = new_end
                 continue
         if old_end is None:  # unterminated: the parser reports it
-            _blank(blanked, pos, n)
+            hidden.append((pos, n))
             break
-        _blank(blanked, pos, old_end - len(quote))
+        hidden.append((pos, old_end - len(quote)))
         pos = old_end
-    code = "".join(blanked)
-    spans.extend(_statement_features(code))
+    code = ""
+    if _MAYBE_STATEMENT.search(text):
+        code = _blanked(text, hidden)
+        spans.extend(_statement_features(code))
     return sorted(spans, key=lambda s: s.start), code
+
+
+def _blanked(text: str, hidden: list[tuple[int, int]]) -> str:
+    parts, last = [], 0
+    for start, end in hidden:
+        parts.append(text[last:start])
+        parts.append(re.sub(r"[^\r\n]", " ", text[start:end]))
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
@@ -215,6 +236,7 @@ def _blank(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
+_MAYBE_STATEMENT = re.compile(r"\bexcept\s*\*|^[ \t]*type[ \t]|(?:def|class)[ \t]+\w+[ \t]*\[", re.M)
 _EXCEPT_STAR = re.compile(r"\bexcept(\s*)\*")
 _TYPE_ALIAS = re.compile(r"^[ \t]*(type)[ \t]+([^\W\d]\w*)[ \t]*(?=[\[=])", re.M)
 _TYPE_PARAMS = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+[^\W\d]\w*[ \t]*(\[)", re.M)

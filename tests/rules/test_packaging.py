@@ -363,3 +363,26 @@ def test_step_not_understood_withholds_missing_modules(tmp_path):
     assert [(f.code, str(f.location), f.message) for f in findings] == [
         ("PF208", "bin/deploy.sh:9:1",
          "package step not understood: `tar -xzf shared.tgz -C /tmp/mktemp-line5/shared` changes the package folder")]
+
+
+def test_rsync_folder_without_slash_and_ln_s(tmp_path):
+    write_repo(tmp_path, BUILD_REPO)
+    facts = [
+        _command(1, 2, "mkdir", "-p", "/tmp/b"),
+        _command(2, 3, "rsync", "-a", "functions/ingest/main.py", "functions/ingest/requirements.txt", "/tmp/b/"),
+        _command(3, 4, "rsync", "-a", "shared", "/tmp/b"),  # no slash: the folder itself lands in /tmp/b/shared
+        _command(4, 5, "ln", "-s", "shared/utils", "/tmp/b/utils_link"),
+        _deploy(5, 6, "/tmp/b"),
+    ]
+    assert found(tmp_path, select=("PF2",), extra_facts=facts) == []
+
+
+def test_packaging_config_errors_are_one_line(tmp_path):
+    import pytest
+
+    from gcp_preflight.config import ConfigError, load
+
+    write_repo(tmp_path, {"preflight.toml": '[[packaging.units]]\nsource = "fn"\nruntime = "py3"\n'})
+    with pytest.raises(ConfigError) as info:
+        load(tmp_path)
+    assert str(info.value) == 'preflight.toml: packaging.units.0.runtime: expected a runtime like "python311"'

@@ -143,6 +143,10 @@ class Project:
             extra_facts = extra_facts(self)
         for item in extra_facts:
             self._add(item, getattr(item, "path", ""))
+        for validator in validators:  # cross-file steps (a script that sources another)
+            link = getattr(validator, "link", None)
+            if link is not None:
+                link(self)
         self.read_seconds = time.perf_counter() - started
 
     # -- building ---------------------------------------------------------------------------
@@ -173,6 +177,18 @@ class Project:
     def _add(self, item: object, rel: str) -> None:
         self._by_type[type(item)].append(item)
         self._by_path[(type(item), rel)].append(item)
+
+    def replace(self, path: str, kind: type, items: Iterable[object]) -> None:
+        """Swap the facts of one type read from one file (for a validator's `link` step only)."""
+        items = list(items)
+        old = self._by_path.get((kind, path), [])
+        if not old and not items:
+            return
+        old_ids = {id(x) for x in old}
+        merged = [x for x in self._by_type.get(kind, []) if id(x) not in old_ids]
+        self._by_type[kind] = merged + items
+        self._by_type[kind].sort(key=lambda x: getattr(x, "path", ""))  # stable: file order kept
+        self._by_path[(kind, path)] = items
 
     # -- reading ----------------------------------------------------------------------------
     def facts(self, kind: type[T]) -> tuple[T, ...]:

@@ -26,8 +26,8 @@ def test_example_pipeline_findings_are_exactly_the_expected_ones(capsys, monkeyp
     assert status == 1
 
 
-# The live incidents (INCIDENTS.md L1-L8) point at deploy commands: they need the shell and
-# Cloud Build deploy-command reader (strict: remove the mark when it is merged).
+# The live incidents (INCIDENTS.md L1-L8) point at deploy commands read by the shell and Cloud
+# Build deploy-command reader.
 LIVE_EXPECTED = [
     ("PF901", ""), ("PF905", ""), ("PF905", ""),
     ("PF902", "bin/orchestrators/deploy_phase2_to_phase3.sh:33"),
@@ -41,7 +41,6 @@ LIVE_EXPECTED = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="needs the deploy-command reader (branch deploy)")
 def test_example_pipeline_live_audit_from_the_shipped_inventory(capsys):
     import json
 

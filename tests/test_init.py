@@ -74,6 +74,7 @@ SERVICE_REPO = {
           - id: nightly
             scrapers: [espn_scores]
         """,
+    "app/main.py": "app = None\n",
     "app/settings.py": """
         REQUIRED_SCRAPERS = ("espn_scores",)
         OPTIONAL_SCRAPERS = frozenset({"odds_api"})
@@ -148,7 +149,7 @@ def test_service_layout_goes_into_preflight_toml(tmp_path, golden):
     assert [f.path for f in found_layout.bigquery_schemas] == ["sql/tables/scores.sql"]
     assert found_layout.projects == []
     assert [(v.value, v.places) for v in found_layout.regions] == [
-        ("asia-northeast1", ("scripts/release:3", "deploy/cloudbuild-prod.yml:4"))]
+        ("asia-northeast1", ("deploy/cloudbuild-prod.yml:4", "scripts/release:3"))]
 
 
 def test_check_right_after_init_finds_what_it_found_without_config(tmp_path):

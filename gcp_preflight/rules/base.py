@@ -63,6 +63,14 @@ FENCE = re.compile(r"^```(\w+)\s+(\S+)\s*\n(.*?)^```\s*$", re.S | re.M)
 
 def doc_files(section_text: str) -> dict[str, str | bytes]:
     """The files of an Example or Fix section: ```lang path blocks. A `latin1` block is written
-    in that encoding (bytes), to show input that is not UTF-8."""
-    return {m.group(2): m.group(3).encode("latin-1") if m.group(1) == "latin1" else m.group(3)
-            for m in FENCE.finditer(section_text)}
+    in that encoding (bytes), to show input that is not UTF-8; a `symlink` block is a link
+    whose target is the block's text ("-> target", as tests/helpers.write_repo writes them)."""
+    return {m.group(2): _content(m.group(1), m.group(3)) for m in FENCE.finditer(section_text)}
+
+
+def _content(lang: str, text: str) -> str | bytes:
+    if lang == "latin1":
+        return text.encode("latin-1")
+    if lang == "symlink":
+        return "-> " + text.strip()
+    return text

@@ -160,6 +160,33 @@ def suppression_without_reason(project):
     return ()
 
 
+@rule("PF006", "shell-parse-error", Severity.WARNING)
+def shell_parse_error(project):
+    """Shell text the tool could not parse; the commands in that part are not checked.
+
+    ## What it does
+    Reports where the bash grammar gave up on a shell script, a Cloud Build `bash -c` script or
+    a GitHub Actions `run:` block. Commands that did parse are still read and checked.
+
+    ## Why is this bad?
+    A deploy command in the unparsed part is invisible to every deploy check, so a memory floor
+    or a destructive flag there goes unreported. Often the script is also broken for bash.
+
+    ## Example
+    ```bash bin/deploy.sh
+    gcloud run deploy api --memory 1Gi
+    if then fi (
+    ```
+
+    ## Fix
+    Correct the syntax (here, an `if` without a condition and a stray parenthesis).
+    ```bash bin/deploy.sh
+    gcloud run deploy api --memory 1Gi
+    ```
+    """
+    return _problems(project, "PF006")
+
+
 @rule("PF009", "internal-error", Severity.ERROR)
 def internal_error(project):
     """A reader inside the tool failed on a file.
@@ -182,4 +209,4 @@ def internal_error(project):
 
 
 RULES = (unused_suppression, python_syntax_error, yaml_syntax_error, unreadable_file,
-         suppression_without_reason, internal_error)
+         suppression_without_reason, shell_parse_error, internal_error)

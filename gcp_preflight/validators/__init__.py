@@ -6,11 +6,16 @@ from gcp_preflight.validators.base import Validator
 
 
 def default_validators() -> list[Validator]:
-    from gcp_preflight.validators import bigquery_schema, python_source, shell_literals, yaml_source
+    from gcp_preflight.validators import (bigquery_schema, dockerfile, ignore_files, python_source, requirements,
+                                          shell_literals, shell_source, yaml_source)
 
     return [
         python_source.PythonValidator(),
         yaml_source.YamlValidator(),
+        shell_source.ShellValidator(),
         shell_literals.ShellLiteralValidator(),
+        requirements.RequirementsValidator(),
+        dockerfile.DockerfileValidator(),
+        ignore_files.IgnoreFileValidator(),
         bigquery_schema.BigQuerySchemaValidator(),
     ]

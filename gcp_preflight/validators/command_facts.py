@@ -26,6 +26,9 @@ class Word:
     # word came through a variable; a fix edits that place.
     origin: Location | None = None
     unknown_reason: str = ""
+    # The exact single-line span where `text` is written verbatim (in the word itself or at the
+    # assignment it came from); None when the text is computed. Fixes edit this span.
+    literal_at: Location | None = None
 
     @property
     def known(self) -> bool:
@@ -52,6 +55,8 @@ class ShellCommand:
     location: Location
     words: tuple[Word, ...]
     cwd: str = "."
+    # False when a `cd` before this command could not be followed (cwd is then ".").
+    cwd_known: bool = True
 
 
 @fact
@@ -75,6 +80,10 @@ class DeployCommand:
     flags: tuple[Flag, ...]
     origin: str
     cwd: str = "."
+    # Words that could not be resolved and may stand for any number of arguments (an unquoted
+    # `$EXTRA_FLAGS`): flags may hide in them, so "flag absent" is not certain when non-empty.
+    opaque: tuple[Word, ...] = ()
+    cwd_known: bool = True
 
     def flag(self, name: str) -> Flag | None:
         """The last occurrence of a flag (gcloud keeps the last one)."""
@@ -99,3 +108,18 @@ class DeployCommand:
         if self.has("--gen2"):
             return "gen2"
         return None
+
+
+@fact
+@dataclass(frozen=True)
+class ShellSource:
+    """A `source FILE` / `. FILE` in a script. `candidates` are the repository paths it may name,
+    most likely first; `read` says whether the file's text was followed when the facts of
+    `path` were made (it is when the sourced file is a script the project reads)."""
+
+    path: str
+    location: Location
+    raw: str
+    target: str | None
+    candidates: tuple[str, ...] = ()
+    read: bool = False

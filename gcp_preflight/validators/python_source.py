@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from gcp_preflight.facts import fact
+from gcp_preflight.validators import syntax_level
 from gcp_preflight.validators.base import SourceText, problem
 
 
@@ -28,10 +29,10 @@ Extractor = Callable[[ast.Module, SourceText], Iterable[object]]
 
 def _extractors() -> tuple[Extractor, ...]:
     """One line per family; each extractor lives in its family's validator module."""
-    from gcp_preflight.validators import bigquery_python
+    from gcp_preflight.validators import bigquery_python, python_imports
     from gcp_preflight.validators.python_names import extract_names
 
-    return (extract_names, bigquery_python.extract)
+    return (extract_names, python_imports.extract, bigquery_python.extract)
 
 
 def parse(source: SourceText) -> ast.Module:
@@ -47,8 +48,11 @@ class PythonValidator:
         return path.endswith(".py") or (head.startswith("#!") and "python" in head)
 
     def read(self, source: SourceText) -> Iterable[object]:
+        # Constructs newer than the oldest supported host's grammar are rewritten before parsing,
+        # so every host from 3.10 on parses the same text and yields the same facts.
+        spans, _ = syntax_level.scan(source.text)
         try:
-            tree = parse(source)
+            tree = parse(SourceText(source.path, syntax_level.neutralize(source.text, spans)) if spans else source)
         except SyntaxError as exc:
             message = exc.msg or "invalid syntax"
             yield problem("PF002", source.path, exc.lineno or 1, exc.offset or 1, f"syntax error: {message}")
@@ -57,5 +61,6 @@ class PythonValidator:
             yield problem("PF004", source.path, 1, 1, f"cannot parse: {exc}")
             return
         yield PythonModule(source.path)
+        yield from syntax_level.features(source.path, source.text, spans)
         for extract in _extractors():
             yield from extract(tree, source)

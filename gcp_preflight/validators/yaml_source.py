@@ -7,7 +7,7 @@ data with `plain()`, so every name read from YAML can point at its own line.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import yaml
 
@@ -88,6 +88,13 @@ def _convert(node: yaml.Node, budget: list[int]) -> YamlNode:
     return YamlNode("scalar", line, column, node.tag, node.value)
 
 
+def _extractors() -> tuple[Callable[["YamlDocument", SourceText], Iterable[object]], ...]:
+    """One line per family: `(document, source) -> facts`, run on every document parsed."""
+    from gcp_preflight.validators import ci_commands
+
+    return (ci_commands.extract,)
+
+
 class YamlValidator:
     name = "yaml"
 
@@ -117,3 +124,6 @@ class YamlValidator:
             yield problem("PF003", source.path, 1, 1, f"more than {MAX_NODES} nodes (alias expansion?); not checked")
             return
         yield from documents
+        for extract in _extractors():
+            for document in documents:
+                yield from extract(document, source)

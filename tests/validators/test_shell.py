@@ -1,0 +1,198 @@
+"""Shell scripts in, command facts out: variables, defaults, source, continuations, quoting, cd."""
+
+from pathlib import Path
+
+from gcp_preflight.config import load
+from gcp_preflight.model import Location
+from gcp_preflight.project import Project
+from gcp_preflight.validators import default_validators
+from gcp_preflight.validators.base import SourceText
+from gcp_preflight.validators.command_facts import DeployCommand, Flag, ShellCommand, Word
+from gcp_preflight.validators.shell_source import ShellValidator
+from tests.helpers import write_repo
+from tests.validators.command_summary import summary
+
+
+def read(text, path="bin/deploy.sh"):
+    return list(ShellValidator().read(SourceText(path, text)))
+
+
+SEED = """\
+#!/bin/bash
+FUNCTION_NAME="phase2-to-phase3-orchestrator"
+MEMORY="256MB"
+gcloud functions deploy $FUNCTION_NAME --gen2 \\
+  --memory $MEMORY
+"""
+
+
+def test_seed_script_whole_facts():
+    loc = lambda line, col, end: Location("bin/deploy.sh", line, col, line, end)  # noqa: E731
+    memory = Word("256MB", "$MEMORY", loc(5, 12, 19), loc(3, 9, 14), "", loc(3, 9, 14))
+    name = Word("phase2-to-phase3-orchestrator", "$FUNCTION_NAME", loc(4, 25, 39), loc(2, 16, 45), "", loc(2, 16, 45))
+    words = (Word("gcloud", "gcloud", loc(4, 1, 7), None, "", loc(4, 1, 7)),
+             Word("functions", "functions", loc(4, 8, 17), None, "", loc(4, 8, 17)),
+             Word("deploy", "deploy", loc(4, 18, 24), None, "", loc(4, 18, 24)),
+             name,
+             Word("--gen2", "--gen2", loc(4, 40, 46), None, "", loc(4, 40, 46)),
+             Word("--memory", "--memory", loc(5, 3, 11), None, "", loc(5, 3, 11)),
+             memory)
+    assert read(SEED) == [
+        ShellCommand("bin/deploy.sh", 0, loc(4, 1, 7), words),
+        DeployCommand("bin/deploy.sh", 0, loc(4, 1, 7), "function", "functions deploy", "", name,
+                      (Flag("--gen2", None, loc(4, 40, 46)), Flag("--memory", memory, loc(5, 3, 11))), "shell"),
+    ]
+
+
+def deploys(text):
+    return [f for f in summary(read(text)) if f[0] == "deploy"]
+
+
+def test_default_expansion_and_forms_of_flags():
+    text = """\
+MEMORY=${MEMORY:-256MB}
+REGION="${REGION:=europe-west1}"
+gcloud beta functions deploy fn --no-gen2 --memory=$MEMORY --region "$REGION" \\
+    --timeout=540s --set-env-vars "A=1,B=two words" -q
+"""
+    assert deploys(text) == [
+        ("deploy", 0, "functions deploy", "beta", "function", "fn", "gen1",
+         [("--no-gen2", None, "bin/deploy.sh:3:33", None),
+          ("--memory", "256MB", "bin/deploy.sh:3:43", "bin/deploy.sh:1:18"),
+          ("--region", "europe-west1", "bin/deploy.sh:3:60", "bin/deploy.sh:2:19"),
+          ("--timeout", "540s", "bin/deploy.sh:4:5", None),
+          ("--set-env-vars", "A=1,B=two words", "bin/deploy.sh:4:20", None),
+          ("--quiet", None, "bin/deploy.sh:4:53", None)], []),
+    ]
+
+
+def test_unknown_values_say_why():
+    text = """\
+VERSION=$(git describe)
+read -r MEM
+if [ "$ENV" = prod ]; then TIER=1Gi; else TIER=512Mi; fi
+gcloud run deploy "svc-$VERSION" --memory "$MEM" --cpu "$TIER" --timeout $1 $EXTRA_FLAGS
+"""
+    assert deploys(text) == [
+        ("deploy", 1, "run deploy", "", "run-service", None, None,
+         [("--memory", "$MEM is read at run time (line 2)", "bin/deploy.sh:4:34", None),
+          ("--cpu", "$TIER depends on which branch runs (line 3)", "bin/deploy.sh:4:50", None),
+          ("--timeout", "$1 is the script's argument 1", "bin/deploy.sh:4:64", None)],
+         ["$EXTRA_FLAGS"]),
+    ]
+    name = [f for f in read(text) if isinstance(f, DeployCommand)][0].name
+    assert (name.text, name.unknown_reason) == (None, "the output of $(git describe)")
+
+
+def test_arrays_functions_loops_case_heredoc_and_cd():
+    text = """\
+deploy_fn() {
+  local name=$1
+  local memory=${2:-512MB}
+  gcloud functions deploy "$name" --memory "$memory" "${COMMON[@]}"
+}
+COMMON=(--region us-east1 --runtime python311)
+COMMON+=(--gen2)
+cd "$(dirname "$0")/.."
+for f in a b; do echo "$f"; done
+case "$1" in
+  prod) deploy_fn orchestrator-a 1GiB ;;
+  *) deploy_fn orchestrator-b ;;
+esac
+cat <<EOF > /tmp/env.yaml
+A: "1"
+EOF
+"""
+    assert summary(read(text)) == [
+        ("cmd", 0, "bin/deploy.sh:8:1", ["cd", "bin/.."], "."),
+        ("cmd", 1, "bin/deploy.sh:9:18", ["echo", None], "."),
+        ("cmd", 2, "bin/deploy.sh:4:3", ["gcloud", "functions", "deploy", "orchestrator-a", "--memory", "1GiB",
+                                         "--region", "us-east1", "--runtime", "python311", "--gen2"], "."),
+        ("deploy", 2, "functions deploy", "", "function", "orchestrator-a", "gen2",
+         [("--memory", "1GiB", "bin/deploy.sh:4:35", "bin/deploy.sh:11:34"),
+          ("--region", "us-east1", "bin/deploy.sh:6:9", "bin/deploy.sh:6:18"),
+          ("--runtime", "python311", "bin/deploy.sh:6:27", "bin/deploy.sh:6:37"),
+          ("--gen2", None, "bin/deploy.sh:7:10", None)], []),
+        ("cmd", 3, "bin/deploy.sh:4:3", ["gcloud", "functions", "deploy", "orchestrator-b", "--memory", "512MB",
+                                         "--region", "us-east1", "--runtime", "python311", "--gen2"], "."),
+        ("deploy", 3, "functions deploy", "", "function", "orchestrator-b", "gen2",
+         [("--memory", "512MB", "bin/deploy.sh:4:35", "bin/deploy.sh:3:21"),
+          ("--region", "us-east1", "bin/deploy.sh:6:9", "bin/deploy.sh:6:18"),
+          ("--runtime", "python311", "bin/deploy.sh:6:27", "bin/deploy.sh:6:37"),
+          ("--gen2", None, "bin/deploy.sh:7:10", None)], []),
+        ("cmd", 4, "bin/deploy.sh:14:1", ["cat"], "."),
+    ]
+
+
+def test_cd_tracking_and_quoting():
+    text = """\
+BUILD_DIR=$(mktemp -d)
+cp -r 'shared' "$BUILD_DIR/"
+pushd orchestration/cloud_functions >/dev/null
+rsync -aL ./phase2/ "$BUILD_DIR"
+popd
+cd "$BUILD_DIR" && zip -r ../pkg.zip .
+echo a\\ b "c\\"d" $'e\\tf'
+cd "$SOMEWHERE"
+ls
+"""
+    assert summary(read(text)) == [
+        ("cmd", 0, "bin/deploy.sh:2:1", ["cp", "-r", "shared", "/tmp/mktemp-line1/"], "."),
+        ("cmd", 1, "bin/deploy.sh:3:1", ["pushd", "orchestration/cloud_functions"], "."),
+        ("cmd", 2, "bin/deploy.sh:4:1", ["rsync", "-aL", "./phase2/", "/tmp/mktemp-line1"], "orchestration/cloud_functions"),
+        ("cmd", 3, "bin/deploy.sh:5:1", ["popd"], "orchestration/cloud_functions"),
+        ("cmd", 4, "bin/deploy.sh:6:1", ["cd", "/tmp/mktemp-line1"], "."),
+        ("cmd", 5, "bin/deploy.sh:6:20", ["zip", "-r", "../pkg.zip", "."], "/tmp/mktemp-line1"),
+        ("cmd", 6, "bin/deploy.sh:7:1", ["echo", "a b", 'c"d', "e\tf"], "/tmp/mktemp-line1"),
+        ("cmd", 7, "bin/deploy.sh:8:1", ["cd", None], "/tmp/mktemp-line1"),
+        ("cmd", 8, "bin/deploy.sh:9:1", ["ls"], None),
+    ]
+
+
+def test_emptiness_test_is_a_default():
+    text = """\
+[ -z "${MEMORY:-}" ] && MEMORY=256MB
+if [ -z "$REGION" ]; then
+  REGION=us-central1
+fi
+gcloud run jobs deploy job --memory "$MEMORY" --region "$REGION"
+"""
+    assert deploys(text)[0][7] == [("--memory", "256MB", "bin/deploy.sh:5:28", "bin/deploy.sh:1:32"),
+                                   ("--region", "us-central1", "bin/deploy.sh:5:47", "bin/deploy.sh:3:10")]
+
+
+def test_syntax_error_is_a_problem_and_the_rest_is_read():
+    text = "gcloud run deploy a --memory 1Gi\nif then fi (\ngcloud run deploy b --memory 2Gi\n"
+    got = summary(read(text))
+    assert got[0] == ("problem", "PF006", "bin/deploy.sh:2:12",
+                      "cannot parse the shell here; commands in this part of the script are not checked")
+    assert [g[5] for g in got if g[0] == "deploy"] == ["a", "b"]
+
+
+def test_sourced_file_is_followed(tmp_path):
+    write_repo(tmp_path, {
+        "bin/common.sh": 'REGION="us-central1"\nMEMORY="${MEMORY:-256MB}"\n',
+        "bin/deploy.sh": 'source "$(dirname "$0")/common.sh"\n'
+                         'gcloud functions deploy fn --gen2 --memory "$MEMORY" --region $REGION\n',
+        "bin/alone.sh": '. ./missing.sh\ngcloud functions deploy fn --memory "$MEMORY"\n',
+    })
+    project = Project(tmp_path, load(tmp_path), default_validators(), use_cache=False)
+    assert summary(project.facts(DeployCommand)) == [
+        ("deploy", 1, "functions deploy", "", "function", "fn", None,
+         [("--memory", "$MEMORY is not set in this file (it may come from ./missing.sh, sourced at line 1)",
+           "bin/alone.sh:2:28", None)], []),
+        ("deploy", 1, "functions deploy", "", "function", "fn", "gen2",
+         [("--gen2", None, "bin/deploy.sh:2:28", None),
+          ("--memory", "256MB", "bin/deploy.sh:2:35", "bin/common.sh:2:19"),
+          ("--region", "us-central1", "bin/deploy.sh:2:54", "bin/common.sh:1:9")], []),
+    ]
+    assert [c.path for c in project.facts(ShellCommand)] == ["bin/alone.sh"] * 2 + ["bin/deploy.sh"] * 2
+
+
+def test_wants_scripts_by_suffix_and_shebang():
+    v = ShellValidator()
+    assert v.wants("bin/deploy.sh", "")
+    assert v.wants("bin/deploy", "#!/usr/bin/env bash\n")
+    assert v.wants("bin/deploy", "#!/bin/sh -e\n")
+    assert not v.wants("bin/tool", "#!/usr/bin/env python3\n")
+    assert not v.wants("README.md", "# deploy\n")

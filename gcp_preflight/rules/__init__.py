@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from gcp_preflight.rules import structure
+from gcp_preflight.rules import deploy, structure
 from gcp_preflight.rules.base import Rule
 
 ALL_RULES: tuple[Rule, ...] = (
     *structure.RULES,
+    *deploy.RULES,
 )
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}

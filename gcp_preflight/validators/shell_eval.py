@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import fnmatch
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -394,12 +395,30 @@ class ShellEvaluator:
                 name = f.value.text
                 if name and not name.startswith("-") and name.replace("_", "").isalnum():
                     self.env[name] = Var(unknown(f"${name} is read at run time (line {location.line})"), None, location)
+        elif head == "printf" and len(args) >= 2 and args[0].value.text == "-v":
+            self._printf_v(args[1].value.text, args[2:], location)
         elif head == "shift":
             count = args[0].value.text if args else "1"
             if self.positional is not None and count and count.isdigit():
                 self.positional = self.positional[int(count):]
         elif head == "set" and args and args[0].value.text == "--":
             self.positional = tuple(f.value for f in args[1:])
+
+    def _printf_v(self, name: str | None, args: list[Field], location: Location) -> None:
+        """`printf -v VAR FORMAT ARGS`: %s and %d formats of known arguments are followed."""
+        if not name:
+            return
+        texts = [a.value.text for a in args]
+        value = unknown(f"${name} is formatted by printf at line {location.line}")
+        if texts and all(t is not None for t in texts) and re.fullmatch(r"(?:[^%]|%%|%[sd])*", texts[0]):
+            count = len(re.findall(r"%[sd]", texts[0]))
+            if count == len(texts) - 1:
+                try:
+                    rendered = texts[0].replace("%d", "%s") % tuple(texts[1:])
+                    value = known(rendered)
+                except (TypeError, ValueError):
+                    pass
+        self.env[name] = Var(value, None, location)
 
     def _record(self, fields: list[Field], location: Location) -> None:
         self.invocations.append(Invocation(tuple(fields), location, self.cwd))
@@ -624,12 +643,25 @@ class ShellEvaluator:
         if kind == "command_substitution":
             return [("q" if quoted else "exp", self.substitute(node))]
         if kind == "arithmetic_expansion":
-            return [("q" if quoted else "exp", unknown(f"arithmetic {self.pos.raw(node)}"))]
+            return [("q" if quoted else "exp", self._arithmetic(node))]
         if kind == "command_name":
             return self._spanned(node, node.children, quoted)
         if kind == "brace_expression":
             return [("lit", Piece(self.pos.text(node)))]
         return [("q" if quoted else "exp", unknown(f"cannot evaluate {self.pos.raw(node)!r}"))]
+
+    def _arithmetic(self, node) -> Value:
+        """$(( ... )) over integers and variables that hold integers."""
+        raw = self.pos.raw(node)
+        inner = self.pos.text(node)[3:-2]
+
+        def value_of(match: re.Match) -> str:
+            text = self.lookup(match.group(1)).text
+            return text if text is not None and re.fullmatch(r"-?\d+", text.strip()) else "?"
+
+        expression = re.sub(r"\$?\{?([A-Za-z_][A-Za-z0-9_]*)\}?", value_of, inner)
+        result = _integer_arithmetic(expression) if "?" not in expression else None
+        return known(str(result)) if result is not None else unknown(f"the arithmetic {raw}")
 
     def _spanned(self, node, children, quoted: bool) -> list:
         """Segments of children, with any text between them kept as literal text."""
@@ -890,6 +922,44 @@ class ShellEvaluator:
         if head == "mktemp" and "-d" in flags:
             # a fresh directory: give it a stable name so later uses of it can be matched
             return known(f"/tmp/mktemp-line{self.pos.node(command).line}")
+        return None
+
+
+def _integer_arithmetic(expression: str) -> int | None:
+    """+ - * / % and parentheses over integers, as bash computes them; None for anything else."""
+    import ast
+
+    if not re.fullmatch(r"[\d\s+\-*/%()]+", expression):
+        return None
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        return None
+
+    def walk(node):
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            value = walk(node.operand)
+            return -value if isinstance(node.op, ast.USub) else value
+        if isinstance(node, ast.BinOp):
+            left, right = walk(node.left), walk(node.right)
+            if isinstance(node.op, ast.Add):
+                return left + right
+            if isinstance(node.op, ast.Sub):
+                return left - right
+            if isinstance(node.op, ast.Mult):
+                return left * right
+            if isinstance(node.op, (ast.Div, ast.FloorDiv, ast.Mod)) and right:
+                quotient = abs(left) // abs(right) * (1 if (left >= 0) == (right >= 0) else -1)
+                return quotient if not isinstance(node.op, ast.Mod) else left - right * quotient
+        raise ValueError
+
+    try:
+        return walk(tree)
+    except (ValueError, RecursionError):
         return None
 
 

@@ -86,6 +86,16 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true", help="do not read or write .preflight_cache/")
 
 
+def _add_live(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--project", help="Google Cloud project id (default: [audit] project, else GOOGLE_CLOUD_PROJECT)")
+    p.add_argument("--region", action="append", default=[],
+                   help="region to audit, repeatable (default: [audit] regions, else the deploy commands' --region)")
+    p.add_argument("--inventory", action="append", default=[], metavar="FILE",
+                   help="audit this inventory instead of calling Google: JSON from `gcloud functions list`, `gcloud run "
+                        "services list`, `gcloud run jobs list` (--format=json) or --save-inventory (repeatable)")
+    p.add_argument("--timeout", type=float, help="seconds per API request, retries included (default: [audit] timeout, else 30)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="preflight", description="Static checks for Python data pipelines on Google Cloud.")
     parser.add_argument("--version", action="version", version=f"gcp-preflight {__version__}")
@@ -100,14 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("audit", help="compare deployed resources with floors and deploy commands")
     _add_common(p)
-    p.add_argument("--project", help="Google Cloud project id")
-    p.add_argument("--region", action="append", default=[], help="region to audit (repeatable)")
-    p.add_argument("--inventory", action="append", default=[], help="inventory JSON file (repeatable)")
+    _add_live(p)
+    p.add_argument("--save-inventory", metavar="FILE", help="also write what was listed to FILE, for --inventory later")
 
     p = sub.add_parser("validate-all", help="static checks plus the live audit: the gate before a deploy")
     p.add_argument("root_arg", nargs="?", metavar="ROOT")
     _add_common(p)
+    _add_live(p)
+    p.add_argument("--baseline", help="hide findings recorded in this baseline file")
     p.add_argument("--offline", action="store_true", help="skip the live audit")
+    p.add_argument("--require-live", action="store_true",
+                   help="fail (exit 2) when there is nothing to audit against, instead of skipping the audit")
 
     p = sub.add_parser("rules", help="list the rules")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -165,22 +178,51 @@ def report_and_exit(args, result, project, config: Config, category: str = "pref
     return EXIT_OK
 
 
+def _baseline(args, config: Config, root: Path):
+    from gcp_preflight.suppressions import read_baseline
+
+    baseline_file = args.baseline or config.get("baseline")
+    if not baseline_file:
+        return None
+    path = Path(baseline_file)
+    if not path.is_absolute() and not path.exists():
+        path = root / baseline_file
+    return read_baseline(path)
+
+
+LIVE_FAMILY = "PF9"
+
+
+def _static_only(selection):
+    """Without an audit the PF9xx rules have nothing to look at; leaving them out also keeps a
+    `# preflight: ignore[PF902]` on a deploy line from counting as unused."""
+    from gcp_preflight.engine import Selection
+
+    return Selection(selection.select, selection.ignore + (LIVE_FAMILY,))
+
+
+def _live_only(selection):
+    """`audit` reports PF9xx only; a select that names no PF9 prefix selects none."""
+    from gcp_preflight.engine import Selection
+
+    if not selection.select or "ALL" in selection.select:
+        select = (LIVE_FAMILY,)
+    else:
+        select = tuple(c for c in selection.select if c.startswith(LIVE_FAMILY) or LIVE_FAMILY.startswith(c))
+        select = tuple(LIVE_FAMILY if LIVE_FAMILY.startswith(c) else c for c in select) or ("PF9__",)
+    return Selection(select, selection.ignore)
+
+
 def cmd_check(args) -> int:
     from gcp_preflight import engine
-    from gcp_preflight.suppressions import read_baseline, write_baseline
+    from gcp_preflight.suppressions import write_baseline
 
     root = find_root(args.paths, args.root)
     config = _load_config(args, root)
     only = relative_paths(args.paths, root)
     selection = _selection(args, config)
-    baseline_file = args.baseline or config.get("baseline")
-    baseline = None
-    if baseline_file and not args.write_baseline:
-        path = Path(baseline_file)
-        if not path.is_absolute() and not path.exists():
-            path = root / baseline_file
-        baseline = read_baseline(path)
-    kwargs = dict(selection=selection, use_cache=not args.no_cache, baseline=baseline, only_paths=only)
+    baseline = None if args.write_baseline else _baseline(args, config, root)
+    kwargs = dict(selection=_static_only(selection), use_cache=not args.no_cache, baseline=baseline, only_paths=only)
     result, project = engine.check(root, config, **kwargs)
     if args.fix:
         from gcp_preflight.fixes import apply_fixes
@@ -231,12 +273,70 @@ def cmd_not_yet(args) -> int:
     return EXIT_ERROR
 
 
+NO_PROJECT = ("no project to audit: pass --project ID, set `project` under [audit] in the configuration, "
+              "or give --inventory FILE (from `gcloud functions list --format=json`)")
+
+
+def _live_plan(args, root: Path, config: Config, save: str | None = None):
+    from gcp_preflight.audit import make_plan
+
+    return make_plan(root, config, project=args.project, regions=args.region, inventories=args.inventory,
+                     save_inventory=save, timeout=args.timeout)
+
+
+def cmd_audit(args) -> int:
+    from gcp_preflight import engine
+    from gcp_preflight.audit import LiveAudit, terminal_progress
+
+    root = find_root([], args.root)
+    config = _load_config(args, root)
+    plan = _live_plan(args, root, config, args.save_inventory)
+    if not plan.inventories and not plan.project:
+        raise UsageError(NO_PROJECT)
+    live = LiveAudit(plan, root, progress=terminal_progress())
+    result, project = engine.check(root, config, selection=_live_only(_selection(args, config)),
+                                   use_cache=not args.no_cache, extra_facts=live)
+    result.notices += live.notices
+    return report_and_exit(args, result, project, config, category="preflight/audit")
+
+
+def cmd_validate_all(args) -> int:
+    from gcp_preflight import engine
+    from gcp_preflight.audit import LiveAudit, terminal_progress
+
+    root = find_root([args.root_arg] if args.root_arg else [], args.root)
+    config = _load_config(args, root)
+    selection = _selection(args, config)
+    plan = _live_plan(args, root, config)
+    live, skipped = None, None
+    if args.offline:
+        skipped = "Live audit skipped (--offline)."
+    elif not plan.inventories and not plan.project:
+        if args.require_live:
+            raise UsageError(NO_PROJECT + " (--require-live)")
+        skipped = "Live audit skipped: no project configured and no inventory given (--require-live makes this fail)."
+    else:
+        live = LiveAudit(plan, root, progress=terminal_progress(), keep_going=True)
+    result, project = engine.check(root, config, selection=selection if live else _static_only(selection),
+                                   use_cache=not args.no_cache, baseline=_baseline(args, config, root),
+                                   extra_facts=live or ())
+    if skipped:
+        result.notices.append(skipped)
+    if live:
+        result.notices += live.notices
+    status = report_and_exit(args, result, project, config, category="preflight/validate-all")
+    if live and live.error:
+        print(f"preflight: live audit failed: {live.error}", file=sys.stderr)
+        return EXIT_ERROR
+    return status
+
+
 COMMANDS = {
     "check": cmd_check,
     "rules": cmd_rules,
     "rule": cmd_rule,
-    "audit": cmd_not_yet,
-    "validate-all": cmd_not_yet,
+    "audit": cmd_audit,
+    "validate-all": cmd_validate_all,
     "init": cmd_not_yet,
 }
 
@@ -255,9 +355,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug must still be one line and exit 2
+        from gcp_preflight.audit import AuditError
         from gcp_preflight.suppressions import BaselineError
 
-        if isinstance(exc, BaselineError):
+        if isinstance(exc, (BaselineError, AuditError)):
             print(f"preflight: {exc}", file=sys.stderr)
             return EXIT_ERROR
         if os.environ.get("PREFLIGHT_DEBUG"):

@@ -157,7 +157,9 @@ def finalize(project: Project, raw: Iterable[Finding], config: Config, selection
 
 def check(root: Path, config: Config, *, selection: Selection | None = None, validators=None,
           rules: Sequence[Rule] = ALL_RULES, use_cache: bool = True, baseline: Counter | None = None,
-          only_paths: Sequence[str] = (), extra_facts: Iterable[object] = ()) -> tuple[Result, Project]:
+          only_paths: Sequence[str] = (), extra_facts=()) -> tuple[Result, Project]:
+    """extra_facts: facts from outside the repository (a live audit), or a callable that makes
+    them from the Project once its files are read."""
     from gcp_preflight.validators import default_validators
 
     started = time.perf_counter()

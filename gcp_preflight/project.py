@@ -122,7 +122,8 @@ class Project:
     """Everything the rules may look at. Rules never touch the disk; they ask the project."""
 
     def __init__(self, root: Path, config: Config, validators: Sequence[Validator],
-                 use_cache: bool = True, extra_facts: Iterable[object] = ()):
+                 use_cache: bool = True,
+                 extra_facts: Iterable[object] | Callable[["Project"], Iterable[object]] = ()):
         started = time.perf_counter()
         self.root = root.resolve()
         self.config = config
@@ -138,6 +139,8 @@ class Project:
             self._add(link, link.path)
         for rel in self.tree.files:
             self._read(rel, validators)
+        if callable(extra_facts):  # facts that depend on the repository's (a live audit's regions)
+            extra_facts = extra_facts(self)
         for item in extra_facts:
             self._add(item, getattr(item, "path", ""))
         for validator in validators:  # cross-file steps (a script that sources another)

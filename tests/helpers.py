@@ -9,6 +9,10 @@ from pathlib import Path
 from gcp_preflight import engine
 from gcp_preflight.config import load
 
+REPO = Path(__file__).resolve().parent.parent
+# The official OASIS schema lies in ../shared beside the checkout (not copied into the project).
+SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+
 EXPECT = re.compile(r"(?:#|--)\s*expect:\s*((?:PF\d{3}[ ,]*)+)")
 
 
@@ -60,3 +64,12 @@ def assert_marks(root: Path, select: tuple[str, ...] = (), **kwargs) -> None:
     got = found(root, select, **kwargs)
     got = sorted(got, key=lambda m: (m[1].rsplit(":", 1)[0], int(m[1].rsplit(":", 1)[1]), m[0]))
     assert got == expected_marks(root)
+
+
+def offline_audit(root: Path):
+    """The live facts a root's `[audit] inventory` files give (what `preflight audit` would
+    add), as engine.check's extra_facts; () when the root configures no inventory."""
+    from gcp_preflight.audit import LiveAudit, make_plan
+
+    plan = make_plan(root, load(root))
+    return LiveAudit(plan, root) if plan.inventories else ()

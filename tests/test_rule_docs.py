@@ -6,9 +6,16 @@ import pytest
 from gcp_preflight.docs import TARGET, rules_markdown
 from gcp_preflight.rules import ALL_RULES
 from gcp_preflight.rules.base import SECTIONS, doc_files, doc_sections
-from tests.helpers import found
+from tests.helpers import found, offline_audit
 
 NO_EXAMPLE = {"PF009"}  # an internal error has no input that triggers it on purpose
+
+
+def _example_params():
+    for r in ALL_RULES:
+        if r.code in NO_EXAMPLE:
+            continue
+        yield pytest.param(r, id=r.code)
 
 
 def _write(root, files):
@@ -35,16 +42,18 @@ def test_docstring_has_four_sections(rule):
         assert sections.get(name, "").strip(), f"{rule.code}: missing '## {name}'"
 
 
-@pytest.mark.parametrize("rule", [r for r in ALL_RULES if r.code not in NO_EXAMPLE], ids=lambda r: r.code)
+@pytest.mark.parametrize("rule", _example_params())
 def test_example_triggers_and_fix_does_not(rule, tmp_path):
     sections = doc_sections(rule.meta.doc)
     example, fix = doc_files(sections["Example"]), doc_files(sections["Fix"])
     assert example, f"{rule.code}: the Example has no ```lang path blocks"
     _write(tmp_path / "example", example)
-    assert rule.code in {code for code, _ in found(tmp_path / "example", select=(rule.code, "PF0"))}
+    example_root = tmp_path / "example"  # PF9xx examples audit the inventory their config names
+    assert rule.code in {code for code, _ in found(example_root, select=(rule.code, "PF0"), extra_facts=offline_audit(example_root))}
     fixed = dict(example, **fix)
     _write(tmp_path / "fixed", fixed)
-    assert rule.code not in {code for code, _ in found(tmp_path / "fixed", select=(rule.code,))}
+    fixed_root = tmp_path / "fixed"
+    assert rule.code not in {code for code, _ in found(fixed_root, select=(rule.code,), extra_facts=offline_audit(fixed_root))}
 
 
 def test_rules_md_is_current():

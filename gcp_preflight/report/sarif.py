@@ -1,5 +1,11 @@
 """SARIF 2.1.0 for GitHub code scanning: every rule with its help, repo-relative URIs, and
-`partialFingerprints` that do not depend on line numbers, so alerts follow code that moves."""
+`partialFingerprints` that do not depend on line numbers, so alerts follow code that moves.
+
+Findings without a file (a live audit's resource that no deploy command declares, an API that
+could not be listed) are not results: code scanning rejects a result without a location, and
+pinning them on an unrelated file would mislead. They go to
+`invocations[0].toolExecutionNotifications`, each naming its rule, so the log still holds them;
+the exit status counts them as usual."""
 
 from __future__ import annotations
 
@@ -45,10 +51,15 @@ def _rule_descriptor(rule) -> dict:
 def render(findings: Sequence[Finding], *, category: str = "preflight/check", **_: object) -> str:
     from gcp_preflight.rules import ALL_RULES
 
-    rules = sorted(ALL_RULES, key=lambda r: r.code)
+    hit = {f.code for f in findings}  # only the rules with results, as ruff and cfn-lint do
+    rules = sorted((r for r in ALL_RULES if r.code in hit), key=lambda r: r.code)
     index = {r.code: i for i, r in enumerate(rules)}
-    results = []
+    results, notifications = [], []
     for f in findings:
+        if not f.location.path:
+            notifications.append({"level": LEVELS[f.severity.value], "message": {"text": f.message},
+                                  "associatedRule": {"id": f.code, "index": index[f.code]} if f.code in index else {"id": f.code}})
+            continue
         result = {
             "ruleId": f.code,
             "ruleIndex": index.get(f.code, -1),
@@ -58,8 +69,7 @@ def render(findings: Sequence[Finding], *, category: str = "preflight/check", **
         }
         if result["ruleIndex"] < 0:
             del result["ruleIndex"]
-        if f.location.path:
-            result["locations"] = [_physical(f.location)]
+        result["locations"] = [_physical(f.location)]
         if f.related:
             result["relatedLocations"] = [
                 dict(_physical(r.location), id=i, message={"text": r.message})
@@ -78,6 +88,7 @@ def render(findings: Sequence[Finding], *, category: str = "preflight/check", **
                 "rules": [_rule_descriptor(r) for r in rules],
             }},
             "automationDetails": {"id": f"{category}/"},
+            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],

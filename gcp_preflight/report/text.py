@@ -38,7 +38,7 @@ def render(findings: Sequence[Finding], *, source: Callable[[str, int], str] | N
         if colour:
             where = f"{_BOLD}{where}{_RESET}"
             code = f"{_COLOURS[f.severity.value]}{code}{_RESET}"
-        out.append(f"{where} {code} {f.message}")
+        out.append(f"{where} {code} {f.message}".replace("\n", "\n    "))
         if source and loc.path:
             text = source(loc.path, loc.line)
             if text:

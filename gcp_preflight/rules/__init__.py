@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from gcp_preflight.rules import deploy, structure
+from gcp_preflight.rules import bigquery, deploy, live, names, structure
 from gcp_preflight.rules.base import Rule
 
 ALL_RULES: tuple[Rule, ...] = (
     *structure.RULES,
+    *names.RULES,
     *deploy.RULES,
+    *bigquery.RULES,
+    *live.RULES,
 )
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}

@@ -413,9 +413,9 @@ def instance_or_timeout_policy(project):
 
     ## What it does
     Applies `[tool.gcp-preflight.deploy.policy]`, keyed by deployed-name glob, to
-    `--min-instances`, `--max-instances` and `--timeout` (`--task-timeout` for jobs). A policy
-    with `at-least` also reports a command that leaves the flag out, since a first deploy then
-    gets the default (0 min instances). Nothing is checked without a policy.
+    `--min-instances`, `--max-instances` and `--timeout` (`--task-timeout` for jobs) when the
+    command sets them (a command that leaves a flag out keeps the live value on a redeploy).
+    Nothing is checked without a policy.
 
     ## Why is this bad?
     A hard-coded `--min-instances 0` resets, on every deploy, the warm instance someone set on
@@ -451,11 +451,7 @@ def instance_or_timeout_policy(project):
                 continue
             flag = command.flag(name)
             rule_text = f'deploy.policy."{policy.glob}"'
-            if flag is None:
-                if limits.at_least is not None:
-                    found.append(Diagnostic(command.location,
-                                            f"{target(command)} has no {name}; {rule_text} requires at least "
-                                            f"{show(limits.at_least)} (a first deploy gets the default)"))
+            if flag is None:  # a redeploy keeps the live value; PF302-like reports belong to the audit
                 continue
             value = read(flag.value)
             if value is None:

@@ -28,7 +28,10 @@ Extractor = Callable[[ast.Module, SourceText], Iterable[object]]
 
 def _extractors() -> tuple[Extractor, ...]:
     """One line per family; each extractor lives in its family's validator module."""
-    return ()
+    from gcp_preflight.validators import bigquery_python
+    from gcp_preflight.validators.python_names import extract_names
+
+    return (extract_names, bigquery_python.extract)
 
 
 def parse(source: SourceText) -> ast.Module:

@@ -248,17 +248,18 @@ def test_pf307_policy(tmp_path):
             MIN=0
             gcloud functions deploy a-orchestrator --gen2 --memory 1Gi --min-instances $MIN --timeout 540s
             gcloud functions deploy b-orchestrator --gen2 --memory 1Gi --min-instances 1 --max-instances 50  # expect: PF307
-            gcloud functions deploy c-orchestrator --gen2 --memory 1Gi --timeout 9m1s  # expect: PF307 PF307
+            gcloud functions deploy c-orchestrator --gen2 --memory 1Gi --timeout 9m1s  # expect: PF307
             gcloud functions deploy other --gen2 --memory 1Gi --min-instances 0
             """,
     })
     got = found(tmp_path, select=("PF307",))
-    assert got == [("PF307", "bin/d.sh:1"), ("PF307", "bin/d.sh:3"), ("PF307", "bin/d.sh:4"), ("PF307", "bin/d.sh:4")]
-    messages = [f.message for f in run(tmp_path, select=("PF307",))]
-    assert messages[0] == ('--min-instances 0 for function a-orchestrator is below 1, the least '
-                           'deploy.policy."*-orchestrator" allows')
-    assert messages[2] == ('function c-orchestrator has no --min-instances; deploy.policy."*-orchestrator" requires '
-                           'at least 1 (a first deploy gets the default)')
+    assert got == [("PF307", "bin/d.sh:1"), ("PF307", "bin/d.sh:3"), ("PF307", "bin/d.sh:4")]
+    findings = run(tmp_path, select=("PF307",))
+    assert findings[0].message == ('--min-instances 0 for function a-orchestrator is below 1, the least '
+                                   'deploy.policy."*-orchestrator" allows')
+    assert [str(r.location) for r in findings[0].related] == ["bin/d.sh:2:60"]
+    assert findings[2].message == ('--timeout 9m1s for function c-orchestrator is above 540s, the most '
+                                   'deploy.policy."*-orchestrator" allows')
 
 
 def test_unknown_values_are_not_guessed(tmp_path):

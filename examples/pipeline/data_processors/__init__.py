@@ -1,0 +1,1 @@
+"""Phase 2-4 processors."""

@@ -1,0 +1,1 @@
+"""Phase 3: per-game analytics built from the nba_raw tables."""

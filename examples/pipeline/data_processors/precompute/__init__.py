@@ -1,0 +1,1 @@
+"""Phase 4: per-player caches and factors read by the prediction systems."""

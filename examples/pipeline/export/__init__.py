@@ -1,0 +1,1 @@
+"""Phase 6: export predictions for the website."""

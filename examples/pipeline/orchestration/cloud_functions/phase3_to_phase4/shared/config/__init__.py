@@ -1,0 +1,1 @@
+"""Pipeline configuration: phase transitions and settings."""

@@ -1,0 +1,1 @@
+../../../../../shared/config/orchestration_config.py

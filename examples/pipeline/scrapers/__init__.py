@@ -1,0 +1,1 @@
+"""Phase 1 scrapers: fetch source data and store it unchanged in GCS."""

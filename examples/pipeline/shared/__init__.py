@@ -1,0 +1,1 @@
+"""Code shared by scrapers, processors, orchestrators and services."""

@@ -1,0 +1,312 @@
+"""Resolve Python name expressions across the project's modules, statically.
+
+A value is followed through names defined in its module, names imported from other project
+modules (the nearest copy of a module wins, as the deployed folder would import it), class
+attributes, and the operations Python code uses to build name lists. Whatever cannot be
+followed is returned as an Unknown with its reason and place, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from gcp_preflight.model import Location
+from gcp_preflight.validators.python_names import (Expr, PyClassDef, PyImportName, PyNameBinding,
+                                                   module_path)
+
+MAX_DEPTH = 40
+
+
+@dataclass(frozen=True)
+class NameItem:
+    """One name in a source. `group` is the literal collection it is written in (for duplicates)."""
+
+    text: str
+    location: Location
+    group: Location | None = None
+
+
+@dataclass(frozen=True)
+class Unknown:
+    reason: str
+    location: Location
+
+
+@dataclass
+class Resolved:
+    items: list[NameItem] = field(default_factory=list)
+    unknowns: list[Unknown] = field(default_factory=list)
+
+    def extend(self, other: "Resolved") -> None:
+        self.items += other.items
+        self.unknowns += other.unknowns
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module reached by an import: `name` is its path without extension (exact) or a dotted
+    suffix written with slashes; `file` is None for a namespace package."""
+
+    name: str
+    exact: bool
+    file: str | None
+
+
+@dataclass(frozen=True)
+class ClassTarget:
+    cls: PyClassDef
+
+
+Target = PyNameBinding | ClassTarget | Module | None
+
+
+class PythonIndex:
+    """Every binding, class and import of the project's Python files, by path."""
+
+    def __init__(self, bindings: Iterable[PyNameBinding], classes: Iterable[PyClassDef],
+                 imports: Iterable[PyImportName]):
+        self.bindings: dict[tuple[str, str], PyNameBinding] = {}
+        self.by_symbol: dict[str, list[PyNameBinding]] = defaultdict(list)
+        for b in bindings:
+            key = (b.path, b.symbol)
+            if key not in self.bindings:
+                self.by_symbol[b.symbol].append(b)
+            if key not in self.bindings or (_literal(b) and not _literal(self.bindings[key])):
+                # Bound twice (`try: X = cfg.X` / `except ImportError: X = [...]`): the literal
+                # is the list a name contract is about.
+                self.bindings[key] = b
+                self.by_symbol[b.symbol] = [b if (o.path, o.symbol) == key else o for o in self.by_symbol[b.symbol]]
+        self.classes: dict[tuple[str, str], PyClassDef] = {}
+        self.classes_by_name: dict[str, list[PyClassDef]] = defaultdict(list)
+        for c in classes:
+            self.classes.setdefault((c.path, c.name), c)
+            self.classes_by_name[c.name].append(c)
+        self.imports: dict[tuple[str, str], PyImportName] = {}
+        for i in imports:
+            self.imports.setdefault((i.path, i.alias), i)
+        self.modules: dict[str, list[str]] = defaultdict(list)  # module path -> files
+        for path in {b.path for b in self.bindings.values()} | {c.path for c in self.classes.values()} | \
+                {i.path for i in self.imports.values()}:
+            self.modules[module_path(path)].append(path)
+        self._suffix: dict[str, list[str]] = defaultdict(list)
+        for mod, paths in self.modules.items():
+            parts = mod.split("/")
+            for i in range(len(parts)):
+                self._suffix["/".join(parts[i:])].extend(paths)
+
+    # -- modules ----------------------------------------------------------------------------
+    def find_module(self, name: str, exact: bool, importer: str) -> str | None:
+        """The file of module `name` as seen from `importer`: the nearest of its copies."""
+        hint = name if exact else name.replace(".", "/")
+        candidates = self.modules.get(hint, []) if exact else self._suffix.get(hint, [])
+        if not candidates:
+            return None
+        return min(candidates, key=lambda p: (-_shared_prefix(p, importer), p.count("/"), p))
+
+    # -- names ------------------------------------------------------------------------------
+    def lookup(self, path: str, name: str, seen: frozenset = frozenset()) -> Target:
+        """What a bare name means in a module: its binding, its class, or what it imports."""
+        if (path, name) in seen or len(seen) > MAX_DEPTH:
+            return None
+        binding = self.bindings.get((path, name))
+        if binding is not None:
+            return binding
+        cls = self.classes.get((path, name))
+        if cls is not None:
+            return ClassTarget(cls)
+        imp = self.imports.get((path, name))
+        if imp is None:
+            return None
+        seen = seen | {(path, name)}
+        module = self.module(imp.module, imp.exact, path)
+        if not imp.name:  # import a.b as c
+            return module
+        return self.member(module, imp.name, path, seen)
+
+    def module(self, name: str, exact: bool, importer: str) -> Module:
+        hint = name if exact else name.replace(".", "/")
+        found = self.find_module(hint, exact, importer)
+        return Module(module_path(found), True, found) if found else Module(hint, exact, None)
+
+    def member(self, module: Module, name: str, importer: str, seen: frozenset = frozenset()) -> Target:
+        """`module.name`: a name the module defines or imports, else its submodule."""
+        if module.file is not None:
+            target = self.lookup(module.file, name, seen)
+            if target is not None:
+                return target
+        sub = self.module(f"{module.name}/{name}", module.exact, importer)
+        return sub if sub.file is not None or self._has_package(sub) else None
+
+    def _has_package(self, module: Module) -> bool:
+        prefix = module.name + "/"
+        return any(m.startswith(prefix) or ("/" + prefix) in m for m in self.modules) if not module.exact \
+            else any(m.startswith(prefix) for m in self.modules)
+
+    def resolve_dotted(self, path: str, dotted: str) -> Target:
+        parts = dotted.split(".")
+        target = self.lookup(path, parts[0])
+        for part in parts[1:]:
+            if isinstance(target, Module):
+                target = self.member(target, part, path)
+            elif isinstance(target, ClassTarget):
+                cls = target.cls
+                target = self.bindings.get((cls.path, f"{cls.name}.{part}"))
+            else:
+                return None
+        return target
+
+    def subclasses(self, base: str) -> list[PyClassDef]:
+        """Classes that derive from a class named `base`, directly or not (matched by simple name,
+        across modules)."""
+        names, found, changed = {base}, {}, True
+        while changed:
+            changed = False
+            for (path, name), cls in self.classes.items():
+                if (path, name) not in found and any(b.split(".")[-1] in names for b in cls.bases):
+                    found[(path, name)] = cls
+                    names.add(name)
+                    changed = True
+        return sorted(found.values(), key=lambda c: (c.path, c.location.line))
+
+    def class_attribute(self, cls: PyClassDef, attribute: str, depth: int = 0) -> PyNameBinding | None:
+        """The class attribute as the class sees it: its own, or the nearest base's."""
+        own = self.bindings.get((cls.path, f"{cls.name}.{attribute}"))
+        if own is not None or depth > MAX_DEPTH:
+            return own
+        for base in cls.bases:
+            simple = base.split(".")[-1]
+            parents = sorted(self.classes_by_name.get(simple, []),
+                             key=lambda c: (-_shared_prefix(c.path, cls.path), c.path))
+            for parent in parents[:1]:
+                found = self.class_attribute(parent, attribute, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+
+def _literal(binding: PyNameBinding) -> bool:
+    return binding.value.kind in ("str", "seq", "dict")
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a.split("/")[:-1], b.split("/")[:-1]):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+class Evaluator:
+    """Turns an Expr into names. `part` chooses a dict's keys or values; `element` takes one
+    element of tuple items (("scrapers.x", "XScraper") -> element 1)."""
+
+    def __init__(self, index: PythonIndex, part: str = "keys", element: int | None = None):
+        self.index = index
+        self.part = part
+        self.element = element
+
+    def value(self, binding: PyNameBinding) -> Resolved:
+        return self._eval(binding.value, binding.path, self.part, frozenset({(binding.path, binding.symbol)}))
+
+    def _eval(self, expr: Expr, path: str, part: str, seen: frozenset) -> Resolved:
+        out = Resolved()
+        if len(seen) > MAX_DEPTH:
+            out.unknowns.append(Unknown("the value is defined too deep to follow", expr.location))
+            return out
+        kind = expr.kind
+        if kind == "str":
+            out.items.append(NameItem(expr.text, expr.location))
+        elif kind == "seq":
+            for item in expr.items:
+                item = self._element(item)
+                if item is None:
+                    continue
+                sub = self._eval(item, path, "keys", seen)
+                out.items += [NameItem(i.text, i.location, i.group or expr.location) if item.kind == "str" else i
+                              for i in sub.items]
+                out.unknowns += sub.unknowns
+        elif kind == "dict":
+            self._dict(expr, path, part, seen, out)
+        elif kind == "ref":
+            self._ref(expr, path, part, seen, out)
+        elif kind == "call":
+            inner_part = {"values": "values", "copy": part}.get(expr.text, "keys")
+            if expr.text == "items":
+                out.unknowns.append(Unknown(".items() pairs are not a list of names", expr.location))
+            else:
+                out.extend(self._eval(expr.items[0], path, inner_part, seen))
+        elif kind == "op":
+            self._op(expr, path, seen, out)
+        elif kind == "unknown":
+            out.unknowns.append(Unknown(expr.text, expr.location))
+        return out  # "other": numbers, None, booleans carry no names
+
+    def _element(self, item: Expr) -> Expr | None:
+        if self.element is None or item.kind != "seq":
+            return item
+        return item.items[self.element] if -len(item.items) <= self.element < len(item.items) else None
+
+    def _dict(self, expr: Expr, path: str, part: str, seen: frozenset, out: Resolved) -> None:
+        for key, value in expr.items:
+            if key.kind == "splat":
+                out.extend(self._eval(value, path, part, seen))
+                continue
+            chosen = key if part == "keys" else self._element(value)
+            if chosen is None:
+                continue
+            sub = self._eval(chosen, path, "keys", seen)
+            if part == "keys":  # a repeated key is a duplicate; repeated values are normal
+                out.items += [NameItem(i.text, i.location, expr.location) if chosen.kind == "str" else i
+                              for i in sub.items]
+            else:
+                out.items += sub.items
+            out.unknowns += sub.unknowns
+
+    def _ref(self, expr: Expr, path: str, part: str, seen: frozenset, out: Resolved) -> None:
+        target = self.index.resolve_dotted(path, expr.text)
+        if isinstance(target, PyNameBinding):
+            key = (target.path, target.symbol)
+            if key in seen:
+                out.unknowns.append(Unknown(f"{expr.text} refers to itself", expr.location))
+                return
+            out.extend(self._eval(target.value, target.path, part, seen | {key}))
+        elif isinstance(target, ClassTarget):
+            out.items.append(NameItem(target.cls.name, expr.location))
+        else:
+            out.unknowns.append(Unknown(f"{expr.text} is not a constant of this module or of a project module",
+                                        expr.location))
+
+    def _op(self, expr: Expr, path: str, seen: frozenset, out: Resolved) -> None:
+        left = self._eval(expr.items[0], path, "keys", seen)
+        right = self._eval(expr.items[1], path, "keys", seen)
+        if expr.text in ("+", "|"):
+            out.extend(left)
+            out.extend(right)
+            return
+        out.unknowns += left.unknowns + right.unknowns
+        if right.unknowns:  # what is removed or kept is not known: keep nothing rather than guess
+            return
+        other = {i.text for i in right.items}
+        keep = (lambda t: t not in other) if expr.text == "-" else (lambda t: t in other)
+        out.items += [i for i in left.items if keep(i.text)]
+
+
+def shape(index: PythonIndex, binding: PyNameBinding) -> str:
+    """"collection", "dict", "str" or "other": what the value is, after names are followed."""
+    expr, path = binding.value, binding.path
+    for _ in range(MAX_DEPTH):
+        if expr.kind == "ref":
+            target = index.resolve_dotted(path, expr.text)
+            if not isinstance(target, PyNameBinding):
+                return "other"
+            expr, path = target.value, target.path
+        elif expr.kind == "call" and expr.text == "copy":
+            expr = expr.items[0]
+        else:
+            break
+    if expr.kind in ("seq", "op") or (expr.kind == "call" and expr.text not in ("items",)):
+        return "collection"
+    return {"dict": "dict", "str": "str"}.get(expr.kind, "other")

@@ -1,0 +1,367 @@
+"""PF400-PF407: BigQuery writes checked against the table's schema, at the exact line."""
+
+from gcp_preflight.cli import main
+from tests.helpers import assert_marks, found, run, write_repo
+
+DDL = """
+CREATE TABLE IF NOT EXISTS `nba-props.nba_orchestration.pipeline_events` (
+  event_id STRING NOT NULL,
+  event_type STRING,
+  metadata JSON,
+  tags ARRAY<STRING>,
+  stats STRUCT<points INT64, game_date DATE>,
+  amount NUMERIC,
+  created_at TIMESTAMP
+)
+PARTITION BY DATE(created_at)
+OPTIONS (description = "events; one per phase");
+ALTER TABLE `nba-props.nba_orchestration.pipeline_events` ADD COLUMN IF NOT EXISTS source STRING;
+"""
+
+# The seed's case: a row dict with "metadata": metadata passed to a wrapper of a wrapper of
+# insert_rows_json, the table id an f-string over constants imported from a config module.
+SEED = {
+    "schemas/bigquery/nba_orchestration/pipeline_events.sql": DDL,
+    "shared/config/settings.py": 'PROJECT_ID = "nba-props"\nDATASET = "nba_orchestration"\n',
+    "shared/utils/bigquery_utils.py": """
+        \"\"\"BigQuery helpers.\"\"\"
+        from google.cloud import bigquery
+
+        _client = bigquery.Client()
+
+
+        def insert_bigquery_rows(table_id, rows):
+            errors = _client.insert_rows_json(table_id, rows)
+            return not errors
+        """,
+    "shared/utils/events.py": """
+        from shared.utils import bigquery_utils
+
+
+        def log_event(rows, table=None):
+            return bigquery_utils.insert_bigquery_rows(table, rows)
+        """,
+    "orchestration/main.py": """
+        \"\"\"Phase transition.\"\"\"
+        from shared.config.settings import DATASET, PROJECT_ID
+        from shared.utils.events import log_event
+
+        TABLE = "pipeline_events"
+
+
+        def record(event_id, processors):
+            metadata = {"processors": processors, "count": len(processors)}
+            row = {
+                "event_id": event_id,
+                "metadata": metadata,  # expect: PF401
+            }
+            log_event([row], table=f"{PROJECT_ID}.{DATASET}.{TABLE}")
+        """,
+}
+
+
+def test_seed_case_through_two_wrappers(tmp_path):
+    write_repo(tmp_path, SEED)
+    assert_marks(tmp_path, select=("PF4",))
+    [finding] = run(tmp_path, select=("PF401",))
+    assert finding.message == (
+        "`metadata` is a JSON column of `nba-props.nba_orchestration.pipeline_events`: insert_rows_json "
+        "(through log_event() -> insert_bigquery_rows()) needs a JSON string there, but gets a dict "
+        "(`metadata`); wrap it in json.dumps(...)")
+    assert [(r.location.path, r.location.line, r.message) for r in finding.related] == [
+        ("schemas/bigquery/nba_orchestration/pipeline_events.sql", 4, "`metadata` is declared JSON here"),
+        ("orchestration/main.py", 9, "`metadata` is bound here"),
+    ]
+    assert (finding.location.column, finding.location.end_column) == (21, 29)
+
+
+def test_fix_wraps_value_and_adds_import(tmp_path, capsys):
+    write_repo(tmp_path, SEED)
+    assert main(["check", "--root", str(tmp_path), "--no-cache", "--fix", "--select", "PF4"]) == 0
+    assert "Fixed 1." in capsys.readouterr().out
+    assert (tmp_path / "orchestration/main.py").read_text().splitlines()[:13] == [
+        '"""Phase transition."""',
+        "import json",
+        "from shared.config.settings import DATASET, PROJECT_ID",
+        "from shared.utils.events import log_event",
+        "",
+        'TABLE = "pipeline_events"',
+        "",
+        "",
+        "def record(event_id, processors):",
+        '    metadata = {"processors": processors, "count": len(processors)}',
+        "    row = {",
+        '        "event_id": event_id,',
+        '        "metadata": json.dumps(metadata),  # expect: PF401',
+    ]
+    assert found(tmp_path, select=("PF4",)) == []
+
+
+ROWS = {
+    "schemas/events.sql": DDL,
+    "app/writer.py": """
+        import json
+        from datetime import date, datetime
+        from decimal import Decimal
+
+        from google.cloud import bigquery
+
+        PROJECT = "nba-props"
+        TABLE = f"{PROJECT}.nba_orchestration.pipeline_events"
+        client = bigquery.Client()
+
+
+        def literal_in_call(event_id):
+            client.insert_rows_json(TABLE, [{"event_id": event_id, "metadata": {"a": 1}}])  # expect: PF401
+
+
+        def bound_names(event_id, points):
+            stats = {"points": points, "game_date": date.today()}  # expect: PF402
+            when = datetime.now()
+            row = {"event_id": event_id, "stats": stats, "created_at": when}  # expect: PF402
+            row["amount"] = Decimal("1.5")  # expect: PF402
+            row["tags"] = "final"  # expect: PF404
+            row.update({"event_type": {"kind": "x"}}, source=["a"])  # expect: PF405, PF404
+            row["evnt_type"] = "typo"  # expect: PF403
+            rows = [row]
+            client.insert_rows_json(TABLE, rows)
+
+
+        def comprehension(items):
+            rows = [{"event_id": i.id, "metadata": json.dumps(i.meta), "tags": list(i.tags)} for i in items]
+            client.insert_rows_json(TABLE, rows)
+
+
+        def appended(items):
+            rows = []
+            for item in items:
+                row = {"event_id": item.id, "stats": {"pointz": 1}}  # expect: PF403
+                row.setdefault("metadata", [1, 2])  # expect: PF401
+                rows.append(row)
+            client.insert_rows_json(TABLE, rows)
+
+
+        def converted(event_id):
+            rows = [{"event_id": event_id, "created_at": datetime.now().isoformat(), "amount": str(Decimal(1))}]
+            client.insert_rows_json(TABLE, rows, ignore_unknown_values=True)
+        """,
+}
+
+
+def test_rows_built_each_way(tmp_path):
+    write_repo(tmp_path, ROWS)
+    assert_marks(tmp_path, select=("PF4",))
+
+
+def test_messages_name_column_and_suggestion(tmp_path):
+    write_repo(tmp_path, ROWS)
+    messages = {(f.code, f.location.line): f.message for f in run(tmp_path, select=("PF4",))}
+    assert messages[("PF403", 23)] == (
+        "`evnt_type` is not a column of `nba-props.nba_orchestration.pipeline_events`; did you mean `event_type`?")
+    assert messages[("PF403", 36)] == (
+        "`stats.pointz` is not a column of RECORD `stats` of `nba-props.nba_orchestration.pipeline_events`; "
+        "did you mean `stats.points`?")
+    assert messages[("PF402", 20)] == (
+        "`amount` holds a Decimal (`Decimal(\"1.5\")`), which insert_rows_json cannot serialise to JSON "
+        "(\"Object of type Decimal is not JSON serializable\"); pass str(value) (exact) or float(value)")
+    assert messages[("PF404", 21)] == (
+        "`tags` gets a single value (`\"final\"`), but column `tags` of "
+        "`nba-props.nba_orchestration.pipeline_events` is REPEATED: pass a list")
+
+
+JSON_SCHEMA = """[
+  {"name": "game_id", "type": "STRING", "mode": "REQUIRED"},
+  {"name": "game_date", "type": "DATE"},
+  {"name": "points", "type": "NUMERIC"},
+  {"name": "note", "type": "STRING"},
+  {"name": "players", "type": "RECORD", "mode": "REPEATED", "fields": [{"name": "name", "type": "STRING"}]}
+]
+"""
+
+
+def test_query_rows_against_json_schema(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": '[bigquery]\ndefault-dataset = "nba"\n',
+        "schemas/bigquery/nba/daily_games.json": JSON_SCHEMA,
+        "app/daily.py": """
+            from google.cloud import bigquery
+
+            client = bigquery.Client()
+
+
+            def copy_games(sql):
+                out = []
+                for r in client.query(sql).result():
+                    out.append({
+                        "game_id": r["game_id"],
+                        "game_date": r["game_date"],  # expect: PF402
+                        "points": r.points,  # expect: PF402
+                        "note": r.get("note"),
+                        "players": r["players"],
+                    })
+                client.load_table_from_json(out, "daily_games")
+            """,
+    })
+    assert_marks(tmp_path, select=("PF4",))
+    [first, _] = run(tmp_path, select=("PF402",))
+    assert first.message == (
+        "`game_date` copies `r[\"game_date\"]` from a query result row into DATE column `game_date`: the client "
+        "returns such values as date, which load_table_from_json cannot serialise to JSON; call .isoformat()")
+
+
+LOADS = {
+    "schemas/events.sql": "CREATE TABLE analytics.events (event_id STRING, metadata JSON);\n",
+    "app/load.py": """
+        import json
+
+        from google.cloud import bigquery
+
+        client = bigquery.Client()
+        SCHEMA = [bigquery.SchemaField("event_id", "STRING"), bigquery.SchemaField("metadata", "JSON")]
+
+
+        def with_schema(event_id, meta):
+            config = bigquery.LoadJobConfig(schema=SCHEMA)
+            rows = [{"event_id": event_id, "metadata": json.dumps(meta)}]  # expect: PF401
+            client.load_table_from_json(rows, "analytics.events", job_config=config)
+
+
+        def with_raw_object(event_id, meta):
+            config = bigquery.LoadJobConfig()
+            config.schema = SCHEMA
+            client.load_table_from_json([{"event_id": event_id, "metadata": meta}], "analytics.events",
+                                        job_config=config)
+
+
+        def autodetected(event_id, meta):
+            rows = [{"event_id": event_id, "metadata": json.dumps(meta)}]  # expect: PF401
+            client.load_table_from_json(rows, "analytics.events")
+
+
+        def schema_aware(event_id, meta):
+            client.insert_rows("analytics.events", [{"event_id": event_id, "metadata": json.dumps(meta)}])  # expect: PF401
+
+
+        def streaming_done_right(event_id, meta):
+            client.insert_rows_json("analytics.events", [{"event_id": event_id, "metadata": json.dumps(meta)}])
+        """,
+}
+
+
+def test_json_column_per_api(tmp_path):
+    write_repo(tmp_path, LOADS)
+    assert_marks(tmp_path, select=("PF4",))
+    fixable = {f.location.line: bool(f.fix) for f in run(tmp_path, select=("PF401",))}
+    assert fixable == {11: True, 23: False, 28: True}
+
+
+def test_unwrap_fix(tmp_path):
+    write_repo(tmp_path, LOADS)
+    assert main(["check", "--root", str(tmp_path), "--no-cache", "--fix", "--select", "PF401", "--exit-zero"]) == 0
+    lines = (tmp_path / "app/load.py").read_text().splitlines()
+    assert lines[10] == '    rows = [{"event_id": event_id, "metadata": meta}]  # expect: PF401'
+    assert lines[22] == '    rows = [{"event_id": event_id, "metadata": json.dumps(meta)}]  # expect: PF401'
+    assert found(tmp_path, select=("PF401",)) == [("PF401", "app/load.py:23")]
+
+
+def test_unresolved_table_is_checked_without_schema_and_says_so(tmp_path):
+    write_repo(tmp_path, {
+        "schemas/events.sql": "CREATE TABLE analytics.events (event_id STRING, metadata JSON);\n",
+        "app/main.py": """
+            import os
+            from datetime import datetime
+
+            from google.cloud import bigquery
+
+            client = bigquery.Client()
+
+
+            def record(event_id):
+                client.insert_rows_json(os.environ["TABLE"], [{"event_id": event_id, "metadata": {}, "at": datetime.now()}])
+                client.insert_rows_json("analytics.other", [{"event_id": event_id}])
+            """,
+    })
+    assert found(tmp_path, select=("PF4",)) == [("PF407", "app/main.py:10"), ("PF402", "app/main.py:10"),
+                                                ("PF407", "app/main.py:11")]
+    messages = [f.message for f in run(tmp_path, select=("PF407",))]
+    assert messages == [
+        "the table of this insert_rows_json write is not known statically (the table argument is not a string "
+        "the tool can follow); its rows are checked without a schema",
+        "no schema in the repository declares `analytics.other`; this insert_rows_json write is checked without "
+        "a schema",
+    ]
+
+
+def test_other_libraries_insert_rows_is_not_a_sink(tmp_path):
+    write_repo(tmp_path, {
+        "schemas/events.sql": "CREATE TABLE sheet (a STRING);\n",
+        "app/sheet.py": """
+            import gspread
+
+
+            def add(ws):
+                ws.insert_rows([{"b": ["x"]}], 1)
+            """,
+    })
+    assert found(tmp_path, select=("PF4",)) == []
+
+
+def test_configured_sink_and_default_dataset(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": """
+            [bigquery]
+            default-project = "p"
+            default-dataset = "analytics"
+            sinks = [{function = "vendor.bq.push", api = "insert_rows_json", table = "table", rows = 0}]
+            """,
+        "schemas/events.sql": "CREATE TABLE `p.analytics.events` (event_id STRING);\n",
+        "app/main.py": """
+            from vendor.bq import push
+
+
+            def record(event_id):
+                push([{"event_id": event_id, "evt": 1}], table="events")  # expect: PF403
+            """,
+    })
+    assert_marks(tmp_path, select=("PF4",))
+
+
+def test_dumps_without_default(tmp_path):
+    write_repo(tmp_path, {
+        "app/report.py": """
+            import json
+            from datetime import date
+
+            from google.cloud import bigquery
+
+            client = bigquery.Client()
+
+
+            def export(sql):
+                rows = client.query(sql).result()
+                first = json.dumps([dict(r) for r in rows])  # expect: PF406
+                second = json.dumps({"day": date.today()})  # expect: PF406
+                third = json.dumps({"day": date.today()}, default=str)
+                return first, second, third, json.dumps({"n": 1})
+            """,
+    })
+    assert_marks(tmp_path, select=("PF4",))
+    messages = [f.message for f in run(tmp_path, select=("PF406",))]
+    assert messages == [
+        "json.dumps(`[dict(r) for r in rows]`) has no default=: it holds a query result row (NUMERIC comes back as "
+        "Decimal, DATE as date), so it may raise TypeError (not JSON serializable); pass default=str or convert the "
+        "values first",
+        "json.dumps(`{\"day\": date.today()}`) has no default=: it holds a date (`date.today()`), so it will raise "
+        "TypeError (not JSON serializable); pass default=str or convert the values first",
+    ]
+
+
+def test_unreadable_schemas(tmp_path):
+    write_repo(tmp_path, {
+        "schemas/a.sql": "SELECT 1;\nCREATE TABLE t (\n  a STRNG\n);\n",
+        "schemas/b.json": '[{"name": "a", "type": "STRING"},\n {"name": "b", "type": "TEXT"}]\n',
+        "schemas/c_schema.json": '[{"name": "a", "type": "STRING"\n',
+        "data/rows.json": '[1, 2,\n',
+    })
+    assert found(tmp_path, select=("PF4",)) == [("PF400", "schemas/a.sql:3"), ("PF400", "schemas/b.json:2"),
+                                                ("PF400", "schemas/c_schema.json:2")]

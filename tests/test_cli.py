@@ -1,0 +1,32 @@
+"""The command-line contract: rules listing, rule docs, stubs, module entry point."""
+
+import json
+import subprocess
+import sys
+
+from gcp_preflight.cli import main
+from gcp_preflight.rules import ALL_RULES
+
+
+def test_rules_json_lists_every_rule(capsys):
+    assert main(["rules", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [r["code"] for r in data] == sorted(r.code for r in ALL_RULES)
+    assert data[0] == {"code": "PF001", "name": "unused-suppression", "severity": "warning",
+                       "summary": "An inline `preflight: ignore[...]` comment that suppresses nothing."}
+
+
+def test_rule_prints_its_documentation(capsys):
+    assert main(["rule", "pf002"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("PF002 python-syntax-error (error)\n\nA Python file that does not parse.\n\n## What it does\n")
+    assert "## Fix\n" in out
+
+
+def test_no_command_is_usage_error(capsys):
+    assert main([]) == 2
+
+
+def test_module_entry_point():
+    proc = subprocess.run([sys.executable, "-m", "gcp_preflight", "--version"], capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout) == (0, "gcp-preflight 0.1.0\n")

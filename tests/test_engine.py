@@ -1,0 +1,146 @@
+"""Engine behaviour: cache, selection, suppressions, baseline, path filters, discovery, fixes."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gcp_preflight import engine
+from gcp_preflight.cli import find_root, main
+from gcp_preflight.config import Config
+from gcp_preflight.discovery import walk
+from gcp_preflight.fixes import apply_edits
+from gcp_preflight.model import TextEdit
+from gcp_preflight.validators import python_source
+from tests.helpers import found, write_repo
+
+BAD = {
+    "preflight.toml": "",
+    "app/a.py": "def f(:\n    pass\n",
+    "app/b.py": "x = (\n",
+    "tests/c.py": "def g(:\n",
+}
+
+
+def test_second_run_reads_cache_and_prints_identical_output(tmp_path, capsys, monkeypatch):
+    write_repo(tmp_path, dict(BAD, **{"app/ok.py": "import os\n", "cfg/a.yaml": "a: 1\n"}))
+    calls = []
+    real = python_source.parse
+    monkeypatch.setattr(python_source, "parse", lambda source: calls.append(source.path) or real(source))
+    assert main(["check", "--root", str(tmp_path)]) == 1
+    first = capsys.readouterr().out
+    assert sorted(calls) == ["app/a.py", "app/b.py", "app/ok.py", "tests/c.py"]
+    calls.clear()
+    assert main(["check", "--root", str(tmp_path)]) == 1
+    assert capsys.readouterr().out == first
+    assert calls == []
+    (tmp_path / "app/ok.py").write_text("import sys\n")
+    main(["check", "--root", str(tmp_path)])
+    assert calls == ["app/ok.py"]  # only the changed file is parsed again
+
+
+def test_corrupt_cache_entry_is_a_miss(tmp_path, capsys):
+    write_repo(tmp_path, BAD)
+    main(["check", "--root", str(tmp_path)])
+    first = capsys.readouterr().out
+    for entry in (tmp_path / ".preflight_cache").rglob("*.json"):
+        entry.write_text('{"$t": "os.system", "x": 1}')
+    main(["check", "--root", str(tmp_path)])
+    assert capsys.readouterr().out == first
+
+
+@pytest.mark.parametrize("select, ignore, expected", [
+    ((), (), ["PF002", "PF002", "PF002"]),
+    (("PF0",), ("PF002",), []),
+    (("PF002",), ("PF0",), ["PF002", "PF002", "PF002"]),
+    (("PF1",), (), []),
+])
+def test_select_ignore_longest_prefix_wins(tmp_path, select, ignore, expected):
+    write_repo(tmp_path, BAD)
+    assert [c for c, _ in found(tmp_path, select, ignore=ignore)] == expected
+
+
+def test_per_file_ignores_and_severity_override(tmp_path, capsys):
+    write_repo(tmp_path, dict(BAD, **{"preflight.toml": '[per-file-ignores]\n"tests/*" = ["PF002"]\n[severity]\nPF002 = "info"\n'}))
+    assert found(tmp_path) == [("PF002", "app/a.py:1"), ("PF002", "app/b.py:1")]
+    assert main(["check", "--root", str(tmp_path), "--no-cache"]) == 0  # info does not fail by default
+    assert main(["check", "--root", str(tmp_path), "--no-cache", "--fail-on", "info"]) == 1
+
+
+def test_exit_zero_and_usage_errors(tmp_path, capsys):
+    write_repo(tmp_path, BAD)
+    assert main(["check", "--root", str(tmp_path), "--exit-zero", "--no-cache"]) == 0
+    assert main(["rule", "PF999"]) == 2
+    assert main(["check", "--root", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert "preflight: unknown rule PF999; `preflight rules` lists them\n" in err
+    assert f"preflight: --root {tmp_path / 'nope'}: not a directory\n" in err
+
+
+def test_baseline_hides_old_findings_after_lines_move(tmp_path, capsys):
+    write_repo(tmp_path, BAD)
+    baseline = tmp_path / "baseline.json"
+    assert main(["check", "--root", str(tmp_path), "--no-cache", "--write-baseline", str(baseline)]) == 0
+    assert [e["code"] for e in json.loads(baseline.read_text())["findings"]] == ["PF002"] * 3
+    (tmp_path / "app/a.py").write_text("import os\n\n\ndef f(:\n    pass\n")  # the old finding moves down
+    (tmp_path / "app/new.py").write_text("class C(\n")  # a new one appears
+    capsys.readouterr()
+    assert main(["check", "--root", str(tmp_path), "--no-cache", "--baseline", str(baseline)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "app/new.py:1:8: PF002 syntax error: '(' was never closed",
+        "Found 1 finding (1 error).",
+    ]
+
+
+def test_bad_baseline_is_one_line_exit_2(tmp_path, capsys):
+    write_repo(tmp_path, dict(BAD, **{"baseline.json": "[1, 2]"}))
+    assert main(["check", "--root", str(tmp_path), "--baseline", str(tmp_path / "baseline.json")]) == 2
+    assert capsys.readouterr().err == f"preflight: {tmp_path / 'baseline.json'}: not a gcp-preflight baseline (expected {{\"findings\": [...]}})\n"
+
+
+def test_paths_filter_reports_only_those_files(tmp_path, capsys, monkeypatch):
+    write_repo(tmp_path, BAD)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "app/b.py", "--no-cache"]) == 1
+    assert capsys.readouterr().out.splitlines()[0].startswith("app/b.py:1:5: PF002")
+
+
+def test_discovery_honours_gitignore_excludes_and_records_links(tmp_path):
+    write_repo(tmp_path, {
+        ".gitignore": "generated/\n*.tmp.py\n",
+        "app/main.py": "x = 1\n",
+        "app/skip.tmp.py": "x = (\n",
+        "generated/out.py": "x = (\n",
+        "vendor/lib.py": "x = (\n",
+        "sub/.gitignore": "local.py\n",
+        "sub/local.py": "x = (\n",
+        "sub/kept.py": "x = 1\n",
+        ".venv/lib.py": "x = (\n",
+        "fn/shared/link.py": "-> ../../app/main.py",
+        "fn/shared/dangling.py": "-> ../../app/typo.py",
+        "fn/shared/app": "-> ../../app",
+    })
+    tree = walk(tmp_path, ("vendor/",))
+    assert tree.files == (".gitignore", "app/main.py", "sub/.gitignore", "sub/kept.py")
+    assert [(s.path, s.target, s.exists, s.is_dir) for s in tree.symlinks] == [
+        ("fn/shared/app", "app", True, True),
+        ("fn/shared/dangling.py", "app/typo.py", False, False),
+        ("fn/shared/link.py", "app/main.py", True, False),
+    ]
+
+
+def test_root_discovery(tmp_path, monkeypatch):
+    write_repo(tmp_path, {"repo/.git/HEAD": "", "repo/pkg/preflight.toml": "", "repo/pkg/a/b.py": "", "repo/other/c.py": ""})
+    assert find_root([str(tmp_path / "repo/pkg/a/b.py")], None) == (tmp_path / "repo/pkg").resolve()
+    assert find_root([str(tmp_path / "repo/other/c.py")], None) == (tmp_path / "repo").resolve()
+
+
+def test_apply_edits_skips_overlaps():
+    text = "alpha\nbeta\ngamma\n"
+    edits = [TextEdit("f", 2, 1, 2, 5, "BETA"), TextEdit("f", 2, 2, 2, 3, "x"), TextEdit("f", 1, 1, 1, 1, "# ")]
+    assert apply_edits(text, edits) == ("# alpha\nBETA\ngamma\n", 2)
+
+
+def test_symlink_loop_and_unreadable_dir_do_not_crash(tmp_path):
+    write_repo(tmp_path, {"a/loop": "-> ../a/loop", "a/x.py": "y = (\n"})
+    assert found(tmp_path) == [("PF002", "a/x.py:1")]

@@ -1,0 +1,91 @@
+"""BigQuery DDL and JSON schema files in, BqSchema facts (and PF400 problems) out."""
+
+from gcp_preflight.model import Diagnostic, Location
+from gcp_preflight.validators.base import Problem, SourceText
+from gcp_preflight.validators.bigquery_schema import BigQuerySchemaValidator, BqColumn, BqSchema
+
+
+def read(path, text):
+    return list(BigQuerySchemaValidator().read(SourceText(path, text)))
+
+
+def test_ddl_create_alter_and_types():
+    text = (
+        "-- events; one row per phase\n"
+        "CREATE OR REPLACE TABLE `p.ds.events` (\n"
+        "  id STRING NOT NULL,\n"
+        "  metadata JSON OPTIONS(description = 'a;b'),\n"
+        "  tags ARRAY<STRING>,\n"
+        "  stats STRUCT<pts INT64, games ARRAY<STRUCT<day DATE, amount NUMERIC(10, 2)>>>,\n"
+        "  at DATETIME, ts TIMESTAMP, raw BYTES, big BIGNUMERIC, ok BOOL, f FLOAT64, g GEOGRAPHY\n"
+        ")\n"
+        "PARTITION BY DATE(ts)\n"
+        "CLUSTER BY id\n"
+        "OPTIONS (description = 'x');\n"
+        "SELECT 1;\n"
+        "ALTER TABLE ds.events ADD COLUMN IF NOT EXISTS source STRING, ADD COLUMN n INT64;\n"
+    )
+    games = BqColumn("games", "RECORD", "REPEATED",
+                     (BqColumn("day", "DATE", "NULLABLE", (), 6), BqColumn("amount", "NUMERIC", "NULLABLE", (), 6)), 6)
+    assert read("schemas/events.sql", text) == [
+        BqSchema("schemas/events.sql", 2, "p.ds.events", (
+            BqColumn("id", "STRING", "REQUIRED", (), 3),
+            BqColumn("metadata", "JSON", "NULLABLE", (), 4),
+            BqColumn("tags", "STRING", "REPEATED", (), 5),
+            BqColumn("stats", "RECORD", "NULLABLE", (BqColumn("pts", "INTEGER", "NULLABLE", (), 6), games), 6),
+            BqColumn("at", "DATETIME", "NULLABLE", (), 7),
+            BqColumn("ts", "TIMESTAMP", "NULLABLE", (), 7),
+            BqColumn("raw", "BYTES", "NULLABLE", (), 7),
+            BqColumn("big", "BIGNUMERIC", "NULLABLE", (), 7),
+            BqColumn("ok", "BOOLEAN", "NULLABLE", (), 7),
+            BqColumn("f", "FLOAT", "NULLABLE", (), 7),
+            BqColumn("g", "GEOGRAPHY", "NULLABLE", (), 7),
+        ), "ddl"),
+        BqSchema("schemas/events.sql", 13, "ds.events", (
+            BqColumn("source", "STRING", "NULLABLE", (), 13),
+            BqColumn("n", "INTEGER", "NULLABLE", (), 13),
+        ), "alter"),
+    ]
+
+
+def test_bad_ddl_is_a_problem_at_its_line_and_the_rest_is_read():
+    text = "CREATE TABLE a (\n  x STRNG\n);\nCREATE TABLE b (y STRING);\nCREATE VIEW v AS SELECT FROM;\n"
+    assert read("s.sql", text) == [
+        Problem("PF400", Diagnostic(Location("s.sql", 2, 5), "cannot parse this table DDL near 'STRNG': Expecting )")),
+        BqSchema("s.sql", 4, "b", (BqColumn("y", "STRING", "NULLABLE", (), 4),), "ddl"),
+    ]
+
+
+def test_unterminated_string():
+    assert read("s.sql", "SELECT 1;\nCREATE TABLE a (x STRING OPTIONS(description='oops));\n") == [
+        Problem("PF400", Diagnostic(Location("s.sql", 2, 1),
+                                    "cannot read this SQL file: a string or comment is not terminated")),
+    ]
+
+
+def test_json_schema_file():
+    text = ('[\n  {"name": "id", "type": "STRING", "mode": "REQUIRED"},\n'
+            '  {"name": "players", "type": "RECORD", "mode": "REPEATED",\n'
+            '   "fields": [{"name": "name", "type": "STRING"}, {"name": "pts", "type": "INT64"}]},\n'
+            '  {"name": "bad", "type": "TEXT"}\n]\n')
+    assert read("schemas/nba/games.json", text) == [
+        Problem("PF400", Diagnostic(Location("schemas/nba/games.json", 5, 1), "field 'bad' has unknown type 'TEXT'")),
+        BqSchema("schemas/nba/games.json", 1, "games", (
+            BqColumn("id", "STRING", "REQUIRED", (), 2),
+            BqColumn("players", "RECORD", "REPEATED",
+                     (BqColumn("name", "STRING", "NULLABLE", (), 4), BqColumn("pts", "INTEGER", "NULLABLE", (), 4)), 3),
+            BqColumn("bad", "TEXT", "NULLABLE", (), 5),
+        ), "json"),
+    ]
+
+
+def test_which_json_files_are_read():
+    validator = BigQuerySchemaValidator()
+    assert validator.wants("schemas/a.json", "[\n") and validator.wants("x.sql", "")
+    assert not validator.wants("package.json", "{\n")
+    assert read("data/list.json", '[1, 2, 3]') == []
+    assert read("data/rows.json", '[{"name": "x"}]') == []  # no "type": not a schema
+    assert read("data/broken.json", '[1, 2') == []
+    assert read("schemas/broken.json", '[1, 2') == [
+        Problem("PF400", Diagnostic(Location("schemas/broken.json", 1, 6), "invalid JSON: Expecting ',' delimiter")),
+    ]

@@ -26,8 +26,8 @@ def test_example_pipeline_findings_are_exactly_the_expected_ones(capsys, monkeyp
     assert status == 1
 
 
-# The live incidents (INCIDENTS.md L1-L8) point at deploy commands read by the shell and Cloud
-# Build deploy-command reader.
+# The live incidents (INCIDENTS.md L1-L8) point at deploy commands read from the shell scripts
+# and the Cloud Build config.
 LIVE_EXPECTED = [
     ("PF901", ""), ("PF905", ""), ("PF905", ""),
     ("PF902", "bin/orchestrators/deploy_phase2_to_phase3.sh:33"),

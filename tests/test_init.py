@@ -156,7 +156,8 @@ def test_check_right_after_init_finds_what_it_found_without_config(tmp_path):
     write_repo(tmp_path, {**SERVICE_REPO, "app/broken.py": "def f(:\n"})
     before = found(tmp_path)
     run(tmp_path)
-    assert found(tmp_path) == before == [("PF002", "app/broken.py:1")]
+    assert found(tmp_path) == before == [("PF002", "app/broken.py:1"), ("PF302", "deploy/cloudbuild-prod.yml:3"),
+                                         ("PF302", "scripts/release:2")]
 
 
 def test_existing_config_is_kept_without_force(tmp_path, capsys):

@@ -9,17 +9,13 @@ from gcp_preflight.rules.base import SECTIONS, doc_files, doc_sections
 from tests.helpers import found, offline_audit
 
 NO_EXAMPLE = {"PF009"}  # an internal error has no input that triggers it on purpose
-# Their examples are deploy scripts: they pass once the shell deploy-command reader is merged
-# (strict, so the mark must then be removed).
-NEEDS_DEPLOY_READER: set[str] = set()
 
 
 def _example_params():
     for r in ALL_RULES:
         if r.code in NO_EXAMPLE:
             continue
-        marks = [pytest.mark.xfail(strict=True, reason="needs the deploy-command reader")] if r.code in NEEDS_DEPLOY_READER else []
-        yield pytest.param(r, id=r.code, marks=marks)
+        yield pytest.param(r, id=r.code)
 
 
 def _write(root, files):

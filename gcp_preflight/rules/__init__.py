@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from gcp_preflight.rules import bigquery, live, names, packaging, structure
+from gcp_preflight.rules import bigquery, deploy, live, names, packaging, structure
 from gcp_preflight.rules.base import Rule
 
 ALL_RULES: tuple[Rule, ...] = (
     *structure.RULES,
     *names.RULES,
     *packaging.RULES,
+    *deploy.RULES,
     *bigquery.RULES,
     *live.RULES,
 )

@@ -196,3 +196,9 @@ def test_wants_scripts_by_suffix_and_shebang():
     assert v.wants("bin/deploy", "#!/bin/sh -e\n")
     assert not v.wants("bin/tool", "#!/usr/bin/env python3\n")
     assert not v.wants("README.md", "# deploy\n")
+
+
+def test_printf_v_and_arithmetic():
+    text = 'BASE=256\nMB=$(( BASE * 2 ))\nprintf -v MEM "%dMi" "$MB"\ngcloud run deploy a --memory "$MEM" --cpu $(( 7 / 2 ))\n'
+    assert deploys(text)[0][7] == [("--memory", "512Mi", "bin/deploy.sh:4:21", "bin/deploy.sh:3:1"),
+                                   ("--cpu", "3", "bin/deploy.sh:4:37", None)]

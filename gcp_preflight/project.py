@@ -7,6 +7,7 @@ their facts are cached together on disk keyed by the file's content hash (`.pref
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import time
 from collections import defaultdict
@@ -137,8 +138,7 @@ class Project:
         self.files_read = 0
         for link in self.tree.symlinks:
             self._add(link, link.path)
-        for rel in self.tree.files:
-            self._read(rel, validators)
+        self._read_all(validators)
         if callable(extra_facts):  # facts that depend on the repository's (a live audit's regions)
             extra_facts = extra_facts(self)
         for item in extra_facts:
@@ -150,29 +150,36 @@ class Project:
         self.read_seconds = time.perf_counter() - started
 
     # -- building ---------------------------------------------------------------------------
-    def _read(self, rel: str, validators: Sequence[Validator]) -> None:
-        head = _first_line(self.root / rel)
-        wanting = [v for v in validators if v.wants(rel, head)]
-        if not wanting:
-            return
-        self.files_read += 1
-        result = read_source(self.root, rel)
-        if result.text is not None:
-            self._texts[rel] = result.text
-        if result.problem is not None:
-            self._add(result.problem, rel)
-            return
-        key = hashlib.sha256(
-            f"{code_fingerprint()}\0{rel}\0{','.join(v.name for v in wanting)}\0{result.digest}".encode()
-        ).hexdigest()
-        found = self.cache.get(key) if self.cache else None
-        if found is None:
-            found = tuple(_safe_read(v, SourceText(rel, result.text)) for v in wanting)
-            found = tuple(item for group in found for item in group)
+    def _read_all(self, validators: Sequence[Validator]) -> None:
+        """Read every wanted file once; parse the cache misses (in parallel when many); add the
+        facts in file order, so the result never depends on how the work was split."""
+        slots: list[tuple[str, tuple | None]] = []
+        misses: list[tuple[int, str, str, str, tuple[int, ...]]] = []
+        for rel in self.tree.files:
+            head = _first_line(self.root / rel)
+            wanting = tuple(i for i, v in enumerate(validators) if v.wants(rel, head))
+            if not wanting:
+                continue
+            self.files_read += 1
+            result = read_source(self.root, rel)
+            if result.text is not None:
+                self._texts[rel] = result.text
+            if result.problem is not None:
+                slots.append((rel, (result.problem,)))
+                continue
+            names = ",".join(validators[i].name for i in wanting)
+            key = hashlib.sha256(f"{code_fingerprint()}\0{rel}\0{names}\0{result.digest}".encode()).hexdigest()
+            found = self.cache.get(key) if self.cache else None
+            if found is None:
+                misses.append((len(slots), rel, key, result.text, wanting))
+            slots.append((rel, found))
+        for (slot, rel, key, _, _), found in zip(misses, parse_files(validators, misses)):
+            slots[slot] = (rel, found)
             if self.cache:
                 self.cache.put(key, found)
-        for item in found:
-            self._add(item, rel)
+        for rel, found in slots:
+            for item in found:
+                self._add(item, rel)
 
     def _add(self, item: object, rel: str) -> None:
         self._by_type[type(item)].append(item)
@@ -223,6 +230,47 @@ class Project:
         if compute not in self._memo:
             self._memo[compute] = compute(self)
         return self._memo[compute]
+
+
+PARALLEL_MIN_FILES = 150  # below this, starting worker processes costs more than it saves
+_WORKER_VALIDATORS: Sequence[Validator] = ()
+
+
+def _parse_one(job: tuple[int, str, str, str, tuple[int, ...]]) -> tuple:
+    _, rel, _, text, wanting = job
+    source = SourceText(rel, text)
+    return tuple(item for i in wanting for item in _safe_read(_WORKER_VALIDATORS[i], source))
+
+
+def _workers(count: int) -> int:
+    configured = os.environ.get("PREFLIGHT_JOBS")
+    if configured and configured.isdigit():
+        return max(1, int(configured))
+    if count < PARALLEL_MIN_FILES:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return min(cpus, 8)
+
+
+def parse_files(validators: Sequence[Validator], jobs: list) -> list[tuple]:
+    """Facts for each job, in order. Forked workers inherit the validators; where fork is not
+    available, or for few files, everything runs here."""
+    global _WORKER_VALIDATORS
+    _WORKER_VALIDATORS = validators
+    workers = _workers(len(jobs))
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        try:
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                return list(pool.map(_parse_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+        except (OSError, RuntimeError):  # no processes allowed here: fall back to one
+            pass
+    return [_parse_one(job) for job in jobs]
 
 
 def _first_line(path: Path) -> str:

@@ -144,3 +144,19 @@ def test_apply_edits_skips_overlaps():
 def test_symlink_loop_and_unreadable_dir_do_not_crash(tmp_path):
     write_repo(tmp_path, {"a/loop": "-> ../a/loop", "a/x.py": "y = (\n"})
     assert found(tmp_path) == [("PF002", "a/x.py:1")]
+
+
+def test_parallel_parsing_gives_the_same_report_as_serial(tmp_path, capsys, monkeypatch):
+    files = {f"pkg/m{i:03}.py": ("x = (\n" if i % 40 == 0 else f"VALUE_{i} = {i}\n") for i in range(170)}
+    write_repo(tmp_path, dict(files, **{"cfg/bad.yaml": "a: [\n"}))
+    reports = []
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("PREFLIGHT_JOBS", jobs)
+        assert main(["check", "--root", str(tmp_path), "--no-cache", "--format", "json"]) == 1
+        report = json.loads(capsys.readouterr().out)
+        report["summary"].pop("duration_s")
+        reports.append(report)
+    assert reports[0] == reports[1]
+    assert [(f["code"], f["path"]) for f in reports[0]["findings"]] == [
+        ("PF003", "cfg/bad.yaml"), ("PF002", "pkg/m000.py"), ("PF002", "pkg/m040.py"),
+        ("PF002", "pkg/m080.py"), ("PF002", "pkg/m120.py"), ("PF002", "pkg/m160.py")]

@@ -13,9 +13,8 @@ from typing import Iterable
 from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
+from gcp_preflight.validators.shell_source import is_shell_script
 
-SHELL_SUFFIXES = (".sh", ".bash")
-SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh"})
 
 
 @fact
@@ -66,8 +65,7 @@ class ShellLiteralValidator:
     name = "shell-literals"
 
     def wants(self, path: str, head: str) -> bool:
-        interpreter = head[2:].split("/")[-1].split() if head.startswith("#!") else []
-        return path.endswith(SHELL_SUFFIXES) or bool(interpreter and interpreter[-1] in SHELLS)
+        return is_shell_script(path, head)  # the same files the shell reader reads
 
     def read(self, source: SourceText) -> Iterable[object]:
         return literals(source.path, source.text)

@@ -19,6 +19,11 @@ _SHEBANG = re.compile(r"^#!\s*\S*?(?:/|\benv\s+)(?:ba|da|k)?sh\b")
 SHELL_SUFFIXES = (".sh", ".bash")
 
 
+def is_shell_script(path: str, head: str) -> bool:
+    """A shell script by its suffix or its first line (`#!/bin/bash`, `#!/usr/bin/env sh`)."""
+    return path.endswith(SHELL_SUFFIXES) or bool(_SHEBANG.match(head))
+
+
 def evaluate(path: str, text: str, load=None) -> tuple[ShellEvaluator, list[object]]:
     source = text.encode("utf-8")
     evaluator = ShellEvaluator(path, load=load)
@@ -32,7 +37,7 @@ class ShellValidator:
     name = "shell"
 
     def wants(self, path: str, head: str) -> bool:
-        return path.endswith(SHELL_SUFFIXES) or bool(_SHEBANG.match(head))
+        return is_shell_script(path, head)
 
     def read(self, source: SourceText) -> Iterable[object]:
         evaluator, facts = evaluate(source.path, source.text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gcp_preflight.rules import bigquery, deploy, live, names, packaging, structure
+from gcp_preflight.rules import bigquery, deploy, live, names, packaging, python, structure
 from gcp_preflight.rules.base import Rule
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -11,6 +11,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *packaging.RULES,
     *deploy.RULES,
     *bigquery.RULES,
+    *python.RULES,
     *live.RULES,
 )
 

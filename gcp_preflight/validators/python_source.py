@@ -29,10 +29,11 @@ Extractor = Callable[[ast.Module, SourceText], Iterable[object]]
 
 def _extractors() -> tuple[Extractor, ...]:
     """One line per family; each extractor lives in its family's validator module."""
-    from gcp_preflight.validators import bigquery_python, python_imports
+    from gcp_preflight.validators import bigquery_python, python_classes, python_imports, python_scopes
     from gcp_preflight.validators.python_names import extract_names
 
-    return (extract_names, python_imports.extract, bigquery_python.extract)
+    return (extract_names, python_imports.extract, bigquery_python.extract, python_classes.extract,
+            python_scopes.extract)
 
 
 def parse(source: SourceText) -> ast.Module:

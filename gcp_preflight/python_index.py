@@ -112,6 +112,11 @@ class PythonIndex:
                 names[row[0]].append(row)
             self.bindings[scope.path] = names
         self.stored = frozenset(n for s in self.scopes.values() for n in s.stored)
+        # setattr(obj, <computed name>, ...) somewhere: objects handed to other code may get any
+        # attribute (minidom's defproperty(Attr, "localName", ...)).
+        self.loose_setattr = any(s.loose_setattr for s in self.scopes.values())
+        self.passed = frozenset(n for s in self.scopes.values() for n in s.passed)
+        self.made_bases = frozenset(n for s in self.scopes.values() for n in s.made_bases)
         self._hierarchies: dict[tuple, Hierarchy] = {}
         self._children: dict[tuple[str, str], list[PyClass]] | None = None
         self._maybe_children: set[str] = set()
@@ -296,6 +301,8 @@ class PythonIndex:
     def _dynamic(self, cls: PyClass) -> str:
         if cls.dynamic:
             return f"{cls.name}: {cls.dynamic}"
+        if self.loose_setattr and (cls.escapes or cls.name in self.passed):
+            return f"{cls.name} is passed to code that may set attributes on it"
         for decorator in cls.decorators:
             if decorator not in KEEPING_DECORATORS:
                 return f"{cls.name} is decorated with @{decorator.removesuffix('()')}, which may replace it"
@@ -329,10 +336,10 @@ class PythonIndex:
                     elif isinstance(base, Unknown):
                         self._maybe_children.add(written.removesuffix("[]").split(".")[-1])
         out, stack, seen = [], [cls], {_key(cls)}
-        maybe = False
+        maybe = "?" in self.made_bases  # type(name, bases, ns) with bases not written out
         while stack:
             current = stack.pop()
-            maybe = maybe or current.name in self._maybe_children
+            maybe = maybe or current.name in self._maybe_children or current.name in self.made_bases
             for child in self._children.get(_key(current), []):
                 if _key(child) not in seen:
                     seen.add(_key(child))

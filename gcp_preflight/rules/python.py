@@ -9,6 +9,7 @@ never reported. PF504 is a per-function fact (validators/python_scopes.py).
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Iterator
 
 from gcp_preflight.model import Diagnostic, Location, Related, Severity
@@ -19,6 +20,7 @@ from gcp_preflight.validators.python_classes import PyAttrUse, PyClass
 from gcp_preflight.validators.python_scopes import PyUnboundUse
 
 SUGGEST_CUTOFF = 0.6
+BASE_NAME = re.compile(r"^(Base|Abstract)|(Base|Mixin|Interface)$")
 
 
 def _index(project) -> PythonIndex:
@@ -37,8 +39,7 @@ def _uses(project, kind: str) -> Iterator[PyAttrUse]:
 
 def _optional(index: PythonIndex, use: PyAttrUse) -> bool:
     """Names some code assigns from outside a class, or tests for with hasattr/getattr."""
-    scope = index.scopes.get(use.path)
-    return use.name in index.stored or use.name in index.probed(use.path) or (scope is not None and scope.loose_setattr)
+    return use.name in index.stored or use.name in index.probed(use.path)
 
 
 def suggest(name: str, attributes: dict[str, tuple[PyClass, int, str]], call: bool) -> str | None:
@@ -150,11 +151,11 @@ def self_attribute_undefined(project):
 
 
 def _left_to_subclasses(index: PythonIndex, cls: PyClass, name: str) -> bool:
-    if cls.name.endswith("Mixin") or index.is_abstract(cls):
+    if index.is_abstract(cls):
         return True
     subclasses, maybe = index.subclasses(cls)
-    if maybe:
-        return True
+    if maybe or (not subclasses and BASE_NAME.search(cls.name)):
+        return True  # a base or mixin whose subclasses live outside the project
     for sub in subclasses:
         hierarchy = index.hierarchy(sub)
         if hierarchy.unknown or name in hierarchy.attributes():

@@ -19,10 +19,19 @@ from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.python_names import dotted
 from gcp_preflight.validators.python_scopes import (
-    COMPREHENSIONS, FUNCTIONS, bindings, location, parameters, scope_nodes,
+    FUNCTIONS, bindings, isolated, location, parameters, scope_nodes,
 )
 
 ATTRIBUTE_ERROR_CATCHERS = frozenset({"AttributeError"})
+# Calls that take an object without setting attributes on it (what is passed to anything else
+# may come back with attributes the class does not define).
+HARMLESS_CALLS = frozenset({
+    "isinstance", "issubclass", "type", "id", "len", "str", "repr", "hash", "print", "format", "super", "hasattr",
+    "getattr", "bool", "iter", "next", "sorted", "list", "tuple", "set", "dict", "frozenset", "debug", "info",
+    "warning", "error", "exception", "critical", "log", "append", "add", "extend", "insert", "remove", "discard",
+    "get", "pop", "index", "count", "ref", "proxy", "cast", "copy", "deepcopy", "dumps", "dump",
+})
+ARGPARSE_CALLS = frozenset({"parse_args", "parse_known_args", "parse_intermixed_args", "parse_known_intermixed_args"})
 
 
 @fact
@@ -36,7 +45,9 @@ class PyModuleScope:
     stored: attribute names assigned on anything but a method's own `self`/`cls`
     (`obj.x = ...`, `setattr(obj, "x", ...)`): any class may have them.
     probed: names tested with hasattr() or getattr(..., default): optional by design.
-    loose_setattr: a setattr() with a computed name on an object that is not `self`.
+    loose_setattr: a setattr() with a computed name on an object that is not a method's `self`.
+    passed: names passed bare to calls that may set attributes on them (`defproperty(Attr, ...)`).
+    made_bases: bases of classes made with type(name, bases, namespace) ("?" when not literal).
     """
 
     path: str
@@ -45,6 +56,8 @@ class PyModuleScope:
     probed: tuple[str, ...]
     loose_setattr: bool
     has_getattr: bool
+    passed: tuple[str, ...] = ()
+    made_bases: tuple[str, ...] = ()
 
 
 @fact
@@ -55,7 +68,8 @@ class PyClass:
     members: (name, line, kind) bound in the body, kind "method" or "attribute".
     attributes: (name, line) assigned through the first parameter of its methods.
     abstract: methods marked @abstractmethod or raising NotImplementedError.
-    dynamic: why its attributes cannot be known ("" when they can)."""
+    dynamic: why its attributes cannot be known ("" when they can).
+    escapes: a call its methods pass `self` to, which might set attributes on it ("" if none)."""
 
     path: str
     name: str
@@ -67,6 +81,7 @@ class PyClass:
     attributes: tuple[tuple[str, int], ...]
     abstract: tuple[str, ...]
     dynamic: str
+    escapes: str = ""
 
 
 @fact
@@ -170,6 +185,9 @@ class _Module:
         self.stored: set[str] = set()
         self.probed: set[str] = set()
         self.loose_setattr = False
+        self.passed: set[str] = set()
+        self.made_bases: set[str] = set()
+        self.own: set[int] = set()  # nodes that act on a method's own self (counted per class)
         self.called: set[int] = {id(f) for f in _calls(ast.walk(tree))}
 
     # -- the module's own names -------------------------------------------------------------
@@ -183,8 +201,10 @@ class _Module:
                 rows.extend((name, "other", "", "", 0, node.lineno) for name in node.names)
             self._attribute_effects(node)
         has_getattr = any(r[0] == "__getattr__" for r in rows)
+        rows.extend(self.star_rows())
         return PyModuleScope(self.path, tuple(rows), tuple(sorted(self.stored)), tuple(sorted(self.probed)),
-                             self.loose_setattr, has_getattr)
+                             self.loose_setattr, has_getattr, tuple(sorted(self.passed)),
+                             tuple(sorted(self.made_bases)))
 
     def _binding_rows(self, b) -> Iterator[tuple]:
         node, line = b.node, getattr(b.target, "lineno", 1)
@@ -209,20 +229,30 @@ class _Module:
                 if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)]
 
     def _attribute_effects(self, node: ast.AST) -> None:
+        if id(node) in self.own:
+            return
         if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
-                self.stored.add(node.attr)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+            self.stored.add(node.attr)
+        elif isinstance(node, ast.Call):
+            func = (dotted(node.func) or "").split(".")[-1]
             name = _literal(node.args[1]) if len(node.args) > 1 else None
-            if node.func.id == "setattr" and len(node.args) > 1:
+            if func == "setattr" and len(node.args) > 1:
                 if name is not None:
                     self.stored.add(name)
-                elif not (isinstance(node.args[0], ast.Name) and node.args[0].id in ("self", "cls")):
+                else:
                     self.loose_setattr = True
-            elif node.func.id == "hasattr" and name is not None:
+            elif func == "hasattr" and name is not None:
                 self.probed.add(name)
-            elif node.func.id == "getattr" and name is not None and len(node.args) > 2:
+            elif func == "getattr" and name is not None and len(node.args) > 2:
                 self.probed.add(name)
+            elif func == "type" and len(node.args) == 3:
+                bases = node.args[1]
+                written = [dotted(b) for b in bases.elts] if isinstance(bases, ast.Tuple) else [None]
+                self.made_bases.update(d.split(".")[-1] if d else "?" for d in written)
+            if func not in HARMLESS_CALLS:
+                for arg in [*node.args, *(k.value for k in node.keywords)]:
+                    if isinstance(arg, ast.Name):
+                        self.passed.add(arg.id)
 
     # -- classes ----------------------------------------------------------------------------
     def classes(self) -> Iterator[object]:
@@ -249,6 +279,7 @@ class _Module:
                 dynamic = f"its body calls {inner.func.id}()"
         attributes: list[tuple[str, int]] = []
         abstract: list[str] = []
+        escapes = ""
         methods = [s for s in node.body if isinstance(s, FUNCTIONS)]
         for method in methods:
             if _is_abstract(method):
@@ -256,24 +287,38 @@ class _Module:
             me = _self_name(method)
             if me is None:
                 continue
-            why = self._instance_attributes(method, me, attributes)
+            why, passed_to = self._instance_attributes(method, me, attributes)
             dynamic = dynamic or why
+            escapes = escapes or passed_to
         column = node.col_offset + len("class ") + 1
         where = Location(path, node.lineno, column, node.lineno, column + len(node.name))
         yield PyClass(path, node.name, where, tuple(_expr_name(b) for b in node.bases),
                       tuple((k.arg or "**", _expr_name(k.value)) for k in node.keywords),
                       tuple(_expr_name(d) for d in node.decorator_list), tuple(members), tuple(attributes),
-                      tuple(abstract), dynamic)
+                      tuple(abstract), dynamic, escapes)
         for method in methods:
             me = _self_name(method)
             if me is not None and not _rebinds(method, me):
                 yield from self._self_uses(node.name, method, me)
 
-    def _instance_attributes(self, method: ast.AST, me: str, out: list) -> str:
-        dynamic = ""
+    def _instance_attributes(self, method: ast.AST, me: str, out: list) -> tuple[str, str]:
+        """Attributes assigned through `me` go to `out`; returns (why the class is dynamic, a call
+        `me` is passed to)."""
+        dynamic = escapes = ""
         for inner in ast.walk(method):
+            if isinstance(inner, ast.Call):
+                func = dotted(inner.func) or "a call"
+                short = func.split(".")[-1]
+                passed = [a for a in (*inner.args, *(k.value for k in inner.keywords))
+                          if isinstance(a, ast.Name) and a.id == me]
+                if passed and (short in ARGPARSE_CALLS or any(k.arg == "namespace" for k in inner.keywords
+                                                              if isinstance(k.value, ast.Name) and k.value.id == me)):
+                    dynamic = f"a method passes {me} to {func}(), which sets attributes on it"
+                elif passed and short not in HARMLESS_CALLS and short not in ("setattr", "__setattr__", "vars"):
+                    escapes = escapes or func
             if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name) and inner.value.id == me:
                 if isinstance(inner.ctx, (ast.Store, ast.Del)):
+                    self.own.add(id(inner))
                     out.append((inner.attr, inner.lineno))
                 elif inner.attr == "__dict__":
                     dynamic = f"a method uses {me}.__dict__"
@@ -281,6 +326,7 @@ class _Module:
                     and inner.args[0].id == me:
                 func = dotted(inner.func) or ""
                 if func in ("setattr", "object.__setattr__") or func.endswith("__setattr__"):
+                    self.own.add(id(inner))
                     name = _literal(inner.args[1]) if len(inner.args) > 1 else None
                     if name is None:
                         dynamic = f"a method calls {func}({me}, <computed name>, ...)"
@@ -288,7 +334,7 @@ class _Module:
                         out.append((name, inner.lineno))
                 elif func == "vars":
                     dynamic = f"a method uses vars({me})"
-        return dynamic
+        return dynamic, escapes
 
     def _self_uses(self, owner: str, method: ast.AST, me: str) -> Iterator[PyAttrUse]:
         nodes = list(ast.walk(method))
@@ -378,12 +424,12 @@ def _rebinds(method: ast.AST, me: str) -> bool:
     return False
 
 
+@isolated
 def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
     module = _Module(tree, source.path)
+    classes = list(module.classes())  # first: they mark what acts on a method's own self
     scope = module.scope()
-    scope = PyModuleScope(scope.path, scope.bindings + tuple(module.star_rows()), scope.stored, scope.probed,
-                          scope.loose_setattr, scope.has_getattr)
     yield scope
-    yield from module.classes()
+    yield from classes
     names = {row[0] for row in scope.bindings if row[1] in ("class", "import", "from")}
     yield from module.name_uses(names)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+import functools
+from typing import Callable, Iterable, Iterator
 
 from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
-from gcp_preflight.validators.base import SourceText
+from gcp_preflight.validators.base import SourceText, problem
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -126,7 +127,7 @@ def _bindings_of(node: ast.AST) -> Iterator[Binding]:
     elif isinstance(node, (ast.With, ast.AsyncWith)):
         for item in node.items:
             for name in _names(item.optional_vars) if item.optional_vars is not None else ():
-                yield Binding(name.id, item, "with target", name)
+                yield Binding(name.id, item.context_expr, "with target", name)
     elif isinstance(node, ast.ExceptHandler) and node.name:
         yield Binding(node.name, node.type or node, "except target", node)
     elif isinstance(node, ast.Delete):
@@ -174,6 +175,25 @@ def _catches_name_error(handler: ast.ExceptHandler) -> bool:
                for t in types)
 
 
+def _statement_of(nodes: list[ast.AST]) -> dict[int, ast.stmt]:
+    """The innermost statement each expression node belongs to (a compound statement owns only
+    its header: the test of an `if`, the iterable of a `for`)."""
+    owner: dict[int, ast.stmt] = {}
+    for stmt in nodes:
+        if not isinstance(stmt, ast.stmt):
+            continue
+        stack = list(_same_scope_children(stmt))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.stmt, ast.ExceptHandler)) or type(node).__name__ == "match_case":
+                continue
+            owner[id(node)] = stmt
+            stack.extend(_same_scope_children(node))
+            if isinstance(node, COMPREHENSIONS):
+                owner.update((id(walrus), stmt) for walrus in comprehension_walrus(node))
+    return owner
+
+
 def _functions(tree: ast.Module) -> Iterator[tuple[str, ast.AST]]:
     """(qualified name, node) of every function, however nested."""
     stack: list[tuple[str, ast.AST]] = [("", tree)]
@@ -197,6 +217,24 @@ def _module_bindings(tree: ast.Module) -> dict[str, ast.AST]:
     return first
 
 
+def isolated(extract: Callable[[ast.Module, SourceText], Iterable[object]]):
+    """A failure in one PF5xx extractor becomes a finding without losing the facts the other
+    families read from the same file."""
+
+    @functools.wraps(extract)
+    def run(tree: ast.Module, source: SourceText) -> list[object]:
+        try:
+            return list(extract(tree, source))
+        except RecursionError:
+            return [problem("PF004", source.path, 1, 1, "too deeply nested for the project-aware Python reader")]
+        except Exception as exc:  # noqa: BLE001 - reported, not swallowed
+            return [problem("PF009", source.path, 1, 1,
+                            f"internal error in the project-aware Python reader: {type(exc).__name__}: {exc}")]
+
+    return run
+
+
+@isolated
 def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
     path = source.path
     module_level = None
@@ -212,6 +250,7 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
         nodes = list(scope_nodes(function.body))
         loops = [n for n in nodes if isinstance(n, LOOPS)]
         guards = [n for n in nodes if isinstance(n, ast.Try) and any(map(_catches_name_error, n.handlers))]
+        statement = _statement_of(nodes)
         for node in nodes:
             if not (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)) or node.id not in by_name:
                 continue
@@ -223,6 +262,9 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
                 continue  # an earlier iteration may have bound it
             if any(any(_inside(here, stmt) for stmt in guard.body) for guard in guards):
                 continue  # the code expects the NameError
+            if any(isinstance(b.node, ast.NamedExpr) and statement.get(id(b.node)) is statement.get(id(node))
+                   for b in binds):
+                continue  # `f(n) if (n := g()) else h`: evaluation order is not text order
             first = min(binds, key=lambda b: _start(b.target))
             if module_level is None:
                 module_level = _module_bindings(tree)

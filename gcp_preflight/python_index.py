@@ -51,7 +51,8 @@ class ClassRef:
 
 @dataclass(frozen=True)
 class ModuleRef:
-    path: str  # the module's file
+    path: str  # the module's file, or the folder of a namespace package
+    namespace: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,7 @@ class PythonIndex:
         seen_first = False
         while True:
             module = f"{folder}/{rel}" if folder else rel
-            found = self._module_file(module)
-            if found is not None:
+            if self._module_file(module) is not None or self._is_dir(module):
                 return self._project_module(module)
             top = f"{folder}/{first}" if folder else first
             seen_first = seen_first or self._module_file(top) is not None or self._is_dir(top)
@@ -176,6 +176,8 @@ class PythonIndex:
     def _project_module(self, module: str) -> Target:
         found = self._module_file(module)
         if found is None:
+            if self._is_dir(module):
+                return ModuleRef(self.real(module), namespace=True)
             return Unknown(f"no module file for `{module}`")
         if found not in self.scopes:
             return Unknown(f"{found} was not read (it does not parse)")
@@ -227,6 +229,8 @@ class PythonIndex:
 
     def member(self, module: ModuleRef, name: str, depth: int = 0) -> Target:
         """`module.name`: what the module binds, else its submodule."""
+        if module.namespace:
+            return self._project_module(f"{module.path}/{name}")
         found = self.resolve_name(module.path, name, depth)
         if isinstance(found, Unknown) and found.reason.startswith("no binding") and module.path.endswith("__init__.py"):
             sub = self._project_module(f"{posixpath.dirname(module.path)}/{name}")

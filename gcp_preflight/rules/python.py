@@ -54,7 +54,11 @@ def suggest(name: str, attributes: dict[str, tuple[PyClass, int, str]], call: bo
     if extended:
         return extended[0]
     close = difflib.get_close_matches(name, sorted(names), n=1, cutoff=SUGGEST_CUTOFF)
-    return close[0] if close else None
+    if close:
+        return close[0]
+    verb = name.split("_")[0] + "_" if "_" in name.strip("_") else None  # send_report -> send_summary
+    same_verb = [n for n in names if verb and n.startswith(verb)]
+    return same_verb[0] if len(same_verb) == 1 else None
 
 
 def _hint(name: str | None) -> str:

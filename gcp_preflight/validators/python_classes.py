@@ -188,6 +188,7 @@ class _Module:
         self.passed: set[str] = set()
         self.made_bases: set[str] = set()
         self.own: set[int] = set()  # nodes that act on a method's own self (counted per class)
+        self.top = {b.name for b in bindings(tree.body)[0]}
         self.called: set[int] = {id(f) for f in _calls(ast.walk(tree))}
 
     # -- the module's own names -------------------------------------------------------------
@@ -248,7 +249,9 @@ class _Module:
             elif func == "type" and len(node.args) == 3:
                 bases = node.args[1]
                 written = [dotted(b) for b in bases.elts] if isinstance(bases, ast.Tuple) else [None]
-                self.made_bases.update(d.split(".")[-1] if d else "?" for d in written)
+                # A base written as a module-level name is that class; anything else may be any class.
+                self.made_bases.update(d.split(".")[-1] if d and d.split(".")[0] in self.top else "?"
+                                       for d in written)
             if func not in HARMLESS_CALLS:
                 for arg in [*node.args, *(k.value for k in node.keywords)]:
                     if isinstance(arg, ast.Name):

@@ -43,13 +43,16 @@ def _optional(index: PythonIndex, use: PyAttrUse) -> bool:
 
 
 def suggest(name: str, attributes: dict[str, tuple[PyClass, int, str]], call: bool) -> str | None:
-    """The closest attribute: one that extends or shortens the name at a `_` boundary, else the
-    most similar; methods first for a call."""
+    """The closest attribute: one that extends the name at a `_` boundary (`save_rows` ->
+    `save_rows_to_bigquery`) or that it extends (`run_dml_statement` -> `run_dml`, but not a
+    one-word `run`), else the most similar, else the only one with the same first word
+    (`send_report` -> `send_summary`); methods first for a call."""
     names = [n for n in attributes if not _special(n)]
     if call:
         methods = [n for n in names if attributes[n][2] == "method"]
         names = methods or names
-    extended = sorted((n for n in names if n.startswith(name + "_") or name.startswith(n + "_")),
+    extended = sorted((n for n in names if n.startswith(name + "_")
+                       or ("_" in n.strip("_") and name.startswith(n + "_"))),
                       key=lambda n: (abs(len(n) - len(name)), n))
     if extended:
         return extended[0]
@@ -228,13 +231,17 @@ def class_attribute_undefined(project):
                 continue
             hint = suggest(use.name, attributes, use.call)
             receiver = use.receiver
-            what = f"class {cls.name}" if kind == "global" else f"`{receiver}` is a {cls.name} and class {cls.name}"
+            what = f"class {cls.name}" if kind == "global" else f"`{receiver}` is {_a(cls.name)}, which"
             related = _related(hierarchy, hint)
             if use.origin is not None:
-                related = (Related(use.origin, f"`{receiver}` is bound to a {cls.name} here"), *related)
+                related = (Related(use.origin, f"`{receiver}` is bound to {_a(cls.name)} here"), *related)
             yield Diagnostic(use.location, f"{_shown(use, receiver)}: {what} has no attribute `{use.name}`"
                              f"{' (nor do its bases)' if len(hierarchy.classes) > 1 else ''}, so {_raises(use)}"
                              f"{_hint(hint)}", related)
+
+
+def _a(name: str) -> str:
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 @rule("PF503", "enum-member-undefined", Severity.ERROR)

@@ -428,7 +428,7 @@ def test_constructor_typed_local_and_class_attribute(tmp_path):
     assert_marks(tmp_path, select=("PF5",))
     first = run(tmp_path, select=("PF502",))[0]
     assert first.message == (
-        "`client.send_report()`: `client` is a ReportClient and class ReportClient has no attribute `send_report`, "
+        "`client.send_report()`: `client` is a ReportClient, which has no attribute `send_report`, "
         "so this call raises AttributeError; did you mean `send_summary`?")
     assert [(r.location.path, r.location.line) for r in first.related] == [
         ("orchestration/main.py", 6), ("shared/utils/reports.py", 7)]

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from google.cloud import bigquery, storage
 
+from export.report import ExportReportClient, ExportStatus
+
 logger = logging.getLogger(__name__)
 
 PROJECT_ID = os.environ.get("GCP_PROJECT", "nba-props-platform")
@@ -33,6 +35,7 @@ def _json_default(value):
 
 
 def export_predictions(game_date):
+    started = datetime.now()
     client = bigquery.Client(project=PROJECT_ID)
     job_config = bigquery.QueryJobConfig(
         query_parameters=[bigquery.ScalarQueryParameter("game_date", "DATE", game_date)]
@@ -43,6 +46,8 @@ def export_predictions(game_date):
     blob = storage.Client(project=PROJECT_ID).bucket(EXPORT_BUCKET).blob(f"predictions/{game_date}.json")
     blob.cache_control = "public, max-age=300"
     blob.upload_from_string(body, content_type="application/json")
+    from datetime import datetime, timezone
+    logger.info("export took %s (finished %s)", datetime.now() - started, datetime.now(timezone.utc).isoformat())
     return len(predictions)
 
 
@@ -51,6 +56,9 @@ def main():
     game_date = os.environ.get("EXPORT_DATE") or date.today().isoformat()
     count = export_predictions(game_date)
     logger.info("exported %d predictions for %s", count, game_date)
+    status = ExportStatus.SUCCEEDED if count else ExportStatus.EMPTY
+    reports = ExportReportClient(os.environ.get("EXPORT_CHANNEL", "#nba-exports"))
+    reports.send_report(game_date, count, status)
     return 0
 
 

@@ -11,7 +11,8 @@ class AnalyticsMergeProcessor(ProcessorBase):
     merge_sql = ""
 
     def process(self, payload, game_date, source_file_path=""):
-        return self.run_dml(self.merge_sql.format(project=self.project_id), game_date)
+        sql = self.merge_sql.format(project=self.project_id)
+        return self.run_dml_statement(sql, game_date)
 
 
 class TeamOffenseGameSummaryProcessor(AnalyticsMergeProcessor):

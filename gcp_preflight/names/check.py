@@ -157,15 +157,22 @@ def check_subset(project, check: Check, out: list[Found], keys_cover: bool = Fal
                 message = f"'{item.text}' ({a.label}) has no entry {check.target_phrase}"
             else:
                 message = f"'{item.text}' in {a.label} is not {check.target_phrase}"
-            if hint:
-                message += f"; did you mean '{hint}'?"
-                related = (Related(declared[hint].location, f"'{hint}' is declared here"),)
-            elif targets:
-                related = (Related(targets[0].location, check.target_where),)
-            else:
-                related = ()
-                message += f" ({check.target_label} has no names)"
-            out.append(("PF103" if keys_cover else "PF101", Diagnostic(item.location, message, related)))
+            out.append(("PF103" if keys_cover else "PF101",
+                        _missing(check, item, message, targets, declared, hint, f"'{hint}'")))
+
+
+def _missing(check: Check, item: NameItem, message: str, targets: list[Instance], declared: dict[str, NameItem],
+             hint: str | None, hint_text: str) -> Diagnostic:
+    """A name the target lacks: with the did-you-mean and its place, else where the target is."""
+    if hint:
+        message += f"; did you mean {hint_text}?"
+        related = (Related(declared[hint].location, f"'{hint}' is declared here"),)
+    elif targets:
+        related = (Related(targets[0].location, check.target_where),)
+    else:
+        related = ()
+        message += f" ({check.target_label} has no names)"
+    return Diagnostic(item.location, message, related)
 
 
 def _prefix_hint(name: str, prefixes: list[str], separator: str) -> str | None:
@@ -195,15 +202,7 @@ def check_prefix(check: Check, out: list[Found]) -> None:
             followed = f" followed by '{sep}'" if sep else ""
             message = f"'{item.text}' in {a.label} starts with no prefix {check.target_phrase}{followed}"
             hint = _prefix_hint(item.text, prefixes, sep)
-            if hint:
-                message += f"; did you mean the prefix '{hint}'?"
-                related = (Related(declared[hint].location, f"'{hint}' is declared here"),)
-            elif targets:
-                related = (Related(targets[0].location, check.target_where),)
-            else:
-                related = ()
-                message += f" ({check.target_label} has no names)"
-            out.append(("PF109", Diagnostic(item.location, message, related)))
+            out.append(("PF109", _missing(check, item, message, targets, declared, hint, f"the prefix '{hint}'")))
 
 
 def check_equal(check: Check, out: list[Found]) -> None:

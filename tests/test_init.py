@@ -251,9 +251,10 @@ def _places(root: Path) -> list[tuple[str, str]]:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "needs every family's init proposal: the names proposal omits the phase3/phase4 lists, the main.py "
-    "fallback and the scraper registry contracts, and adds a keys-cover contract the hand-written config "
-    "does not have; deploy, packaging and BigQuery are not merged yet"))
+    "the names proposal now gives the hand-written findings exactly; what differs is the BigQuery "
+    "family's: the hand-written config has `ignore = [\"PF407\"]` (a top-level key no family proposal "
+    "writes), so init's copy adds 6 PF407 infos (data_processors/raw/balldontlie.py:75, nbacom.py:78, "
+    ":101, :125, oddsapi.py:27, :53); deploy and packaging are not merged yet"))
 def test_check_after_init_on_the_example_matches_the_hand_written_config(tmp_path, monkeypatch):
     monkeypatch.undo()  # the real family proposers
     import shutil

@@ -8,6 +8,7 @@ them, and the schema of the table those rows go to.
 from __future__ import annotations
 
 import difflib
+import functools
 from typing import Iterable, Iterator
 
 from gcp_preflight.model import Diagnostic, Location, Related, Severity
@@ -62,7 +63,26 @@ def _bound(value: Value) -> tuple[Related, ...]:
 
 
 def _table(site: Site) -> str:
-    return f"`{site.table}`" if site.table else "the table"
+    shown = f"`{site.table}`" if site.table else "the table"
+    return f"{shown} (the table of {site.for_class})" if site.for_class else shown
+
+
+def _unique(check):
+    @functools.wraps(check)
+    def unique(project):
+        return _once(check(project))
+    return unique
+
+
+def _once(diagnostics: Iterable[Diagnostic]) -> Iterator[Diagnostic]:
+    """A write in a base-class method is one site per subclass: what does not depend on the
+    subclass's table (a datetime in the row) is the same finding each time, reported once."""
+    seen = set()
+    for diagnostic in diagnostics:
+        key = (diagnostic.location, diagnostic.message)
+        if key not in seen:
+            seen.add(key)
+            yield diagnostic
 
 
 @rule("PF400", "bigquery-schema-unparsable", Severity.ERROR)
@@ -101,6 +121,7 @@ def schema_unparsable(project):
 
 
 @rule("PF401", "json-column-wrong-form", Severity.ERROR)
+@_unique
 def json_column_wrong_form(project):
     """A value in the wrong form for a JSON column, for the API that writes it.
 
@@ -192,6 +213,7 @@ def json_column_wrong_form(project):
 
 
 @rule("PF402", "row-value-not-json-serializable", Severity.ERROR)
+@_unique
 def row_value_not_serializable(project):
     """A date, datetime, time, Decimal, bytes or set value in a row sent as JSON.
 
@@ -260,6 +282,7 @@ def row_value_not_serializable(project):
 
 
 @rule("PF403", "row-key-not-a-column", Severity.ERROR)
+@_unique
 def row_key_not_a_column(project):
     """A row key that is not a column of the table written to.
 
@@ -321,6 +344,7 @@ def _unknown_keys(site: Site, entries, columns: dict, prefix: str) -> Iterable[D
 
 
 @rule("PF404", "repeated-mismatch", Severity.ERROR)
+@_unique
 def repeated_mismatch(project):
     """A list for a column that is not REPEATED, or a single value for one that is.
 
@@ -376,6 +400,7 @@ def repeated_mismatch(project):
 
 
 @rule("PF405", "dict-for-string-column", Severity.ERROR)
+@_unique
 def dict_for_string_column(project):
     """A dict written to a STRING column.
 
@@ -516,18 +541,29 @@ def write_table_unresolved(project):
     CREATE TABLE analytics.events (event_id STRING);
     ```
     """
-    seen = set()
+    by_call: dict[Location, list[Site]] = {}
     for site in _sites(project):
-        where = site.call.location
-        if where in seen or site.columns is not None:
+        by_call.setdefault(site.call.location, []).append(site)
+    for where, sites in by_call.items():
+        blind = [s for s in sites if s.columns is None]
+        if not blind:
             continue
-        seen.add(where)
-        if site.table is None:
-            message = f"the table of this {site.api} write{_via(site)} is not known statically ({site.table_why}); " \
-                      "its rows are checked without a schema"
+        site = blind[0]
+        if site.for_class:  # one finding for the subclasses whose table is not found
+            reasons = "; ".join(f"for {s.for_class}, {_blind_reason(s)}" for s in blind)
+            yield Diagnostic(where, f"this {site.api} write{_via(site)} runs for each subclass; {reasons}: "
+                             f"{'their' if len(blind) > 1 else 'its'} rows are checked without a schema")
+        elif site.table is None:
+            yield Diagnostic(where, f"the table of this {site.api} write{_via(site)} is not known statically "
+                             f"({site.table_why}); its rows are checked without a schema")
         else:
-            message = f"{site.schema_why}; this {site.api} write{_via(site)} is checked without a schema"
-        yield Diagnostic(where, message)
+            yield Diagnostic(where, f"{site.schema_why}; this {site.api} write{_via(site)} is checked without a schema")
+
+
+def _blind_reason(site: Site) -> str:
+    if site.table is None:
+        return f"the table is not known statically ({site.table_why})"
+    return site.schema_why
 
 
 RULES = (schema_unparsable, json_column_wrong_form, row_value_not_serializable, row_key_not_a_column,

@@ -94,10 +94,9 @@ def class_facts(ctx, tree: ast.Module, walks: dict, walker_type) -> list[BqClass
                 attrs[stmt.name] = _returned(ctx, stmt, how, walk, f"`{short}.{stmt.name}()`")
                 for attr, value, node in walk.self_assigned:
                     assigned.setdefault(attr, []).append((stmt.name, value, node))
-        for attr, sets in assigned.items():
-            attrs.setdefault(attr, _instance(ctx, attr, short, sets))
+        instance = tuple(_instance(ctx, attr, short, sets) for attr, sets in assigned.items())
         bases = tuple(_base_name(b) for b in cls.bases)
-        out.append(BqClass(ctx.path, qualname, cls.lineno, bases, tuple(attrs.values())))
+        out.append(BqClass(ctx.path, qualname, cls.lineno, bases, (*attrs.values(), *instance)))
     return out
 
 

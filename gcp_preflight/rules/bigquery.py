@@ -64,7 +64,12 @@ def _bound(value: Value) -> tuple[Related, ...]:
 
 def _table(site: Site) -> str:
     shown = f"`{site.table}`" if site.table else "the table"
-    return f"{shown} (the table of {site.for_class})" if site.for_class else shown
+    return f"the {site.for_class} table {shown}" if site.for_class else shown
+
+
+def _schema_line(site: Site) -> int:
+    line = site.schema_where.rsplit(":", 1)[-1]
+    return int(line) if line.isdigit() else 1
 
 
 def _unique(check):
@@ -337,7 +342,8 @@ def _unknown_keys(site: Site, entries, columns: dict, prefix: str) -> Iterable[D
             hint = f"; did you mean `{prefix}{close[0]}`?" if close else ""
             where = f"{_table(site)}" if not prefix else f"RECORD `{prefix.rstrip('.')}` of {_table(site)}"
             yield Diagnostic(entry.value.where, f"`{prefix}{entry.key}` is not a column of {where}{_via(site)}{hint}",
-                             (Related(Location(site.schema_path, 1), f"schema of {_table(site)}"),) if site.schema_path else ())
+                             (Related(Location(site.schema_path, _schema_line(site)), f"schema of {_table(site)}"),)
+                             if site.schema_path else ())
         elif column.type == "RECORD" and column.mode != "REPEATED" and entry.value.kind == "dict" and column.fields:
             yield from _unknown_keys(site, entry.value.entries, {c.name.lower(): c for c in column.fields},
                                      f"{prefix}{entry.key}.")

@@ -82,11 +82,10 @@ class ClassIndex:
             return nearest
         return instance or nearest
 
-    def missing(self, key: Key, name: str) -> str:
+    def missing(self, key: Key) -> str:
         _, outside = self.mro(key)
-        cls = self.name(key)
-        note = " (a base class outside the project may define it)" if outside else ""
-        return f"neither {cls} nor its project base classes define `{name}`{note}"
+        return "no project class in its hierarchy defines it" + (
+            " (a base class outside the project may)" if outside else "")
 
     def concrete(self, key: Key, method: str) -> list[Key]:
         """The classes a method of `key` runs for: `key` itself when nothing inherits it, else the

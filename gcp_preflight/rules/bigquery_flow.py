@@ -299,7 +299,7 @@ def _resolve_attrs(classes: ClassIndex, key, pieces, depth: int = 0) -> tuple[TP
         shown = f"self.{piece.value}"
         cls = classes.name(key)
         if hit is None:
-            out.append(TPiece("opaque", shown, piece.path, f"`{shown}`: {classes.missing(key, name)}"))
+            out.append(TPiece("opaque", shown, piece.path, f"`{shown}` of {cls}: {classes.missing(key)}"))
         elif call != (hit[0].how == "method"):
             out.append(TPiece("opaque", shown, piece.path, f"`{shown}` of {cls} is a {hit[0].how} the tool does not call"))
         elif hit[0].text is None or depth > 8:

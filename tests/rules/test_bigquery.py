@@ -531,3 +531,59 @@ def test_method_and_init_attribute_forms(tmp_path):
     assert_marks(tmp_path, select=("PF4",))
     [finding] = run(tmp_path, select=("PF403",))
     assert finding.message == "`points` is not a column of `raw.games` (through write_rows())"
+
+
+def test_unresolvable_self_attributes_say_why(tmp_path):
+    write_repo(tmp_path, {
+        **CLASSES,
+        "app/games.py": """
+            from external import Plugin
+            from shared.utils import write_rows
+
+
+            class FromArgument:
+                def __init__(self, name):
+                    self.table = "raw." + name
+
+                def run(self, game_id):
+                    write_rows(self.table, [{"game_id": game_id}])
+
+
+            class Reassigned:
+                def __init__(self):
+                    self.table = "raw.games"
+
+                def reset(self):
+                    self.table = "raw.players"
+
+                def run(self, game_id):
+                    write_rows(self.table, [{"game_id": game_id}])
+
+
+            class Undefined(Plugin):
+                def run(self, game_id):
+                    write_rows(f"raw.{self.table_name}", [{"game_id": game_id}])
+
+
+            class TwoReturns:
+                @property
+                def table_id(self):
+                    if self.live:
+                        return "raw.games"
+                    return "raw.players"
+
+                def run(self, game_id):
+                    write_rows(self.table_id, [{"game_id": game_id}])
+            """,
+    })
+    unknown = "the table of this insert_rows_json write (through write_rows()) is not known statically ({}); its " \
+              "rows are checked without a schema"
+    assert [(f.code, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF407", 10, unknown.format("part of it is the `name` argument of `FromArgument.__init__()`")),
+        ("PF407", 21, unknown.format("`self.table` of Reassigned: assigned in `Reassigned.reset()`, not only in "
+                                     "__init__")),
+        ("PF407", 26, unknown.format("`self.table_name` of Undefined: no project class in its hierarchy defines it "
+                                     "(a base class outside the project may)")),
+        ("PF407", 37, unknown.format("`self.table_id` of TwoReturns: `TwoReturns.table_id()` has 2 return "
+                                     "statements")),
+    ]

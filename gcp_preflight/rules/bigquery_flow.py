@@ -213,7 +213,7 @@ class Resolver:
             if local:
                 return local
             target, item = self.imported(module, parts[0])
-            return self.functions.get((target.path, item)) if target and item else None
+            return self.exported_function(target, item, 0) if target and item else None
         head, rest = parts[0], ".".join(parts[1:])
         if head in ("self", "cls") and "." in caller:
             owner = self.classes.owner(module.path, caller)
@@ -226,8 +226,16 @@ class Resolver:
             return local
         target, item = self.imported(module, head)
         if target is not None and not item:
-            return self.functions.get((target.path, rest))
+            return self.exported_function(target, rest, 0)
         return None
+
+    def exported_function(self, module: BqModule, name: str, depth: int) -> BqFunction | None:
+        """A function a module defines, or imports and so re-exports (`shared/utils/__init__.py`)."""
+        found = self.functions.get((module.path, name))
+        if found is not None or depth > 6 or "." in name:
+            return found
+        target, item = self.imported(module, name)
+        return self.exported_function(target, item, depth + 1) if target is not None and item else None
 
 
 def arg_for(call: BqCall, position: int, keyword: str) -> Arg | None:

@@ -587,3 +587,18 @@ def test_unresolvable_self_attributes_say_why(tmp_path):
         ("PF407", 37, unknown.format("`self.table_id` of TwoReturns: `TwoReturns.table_id()` has 2 return "
                                      "statements")),
     ]
+
+
+def test_wrapper_reexported_by_package_init(tmp_path):
+    write_repo(tmp_path, {
+        **CLASSES,
+        "shared/__init__.py": "from .utils import write_rows\n",
+        "app/main.py": """
+            from shared import write_rows
+
+
+            def record(game_id):
+                write_rows("raw.players", [{"player_id": game_id, "teem": "x"}])  # expect: PF403
+            """,
+    })
+    assert_marks(tmp_path, select=("PF4",))

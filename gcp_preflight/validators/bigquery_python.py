@@ -9,8 +9,10 @@ are resolved by rules/bigquery_flow.py.
 Followed: assignments in order (the last one wins, branches are walked in sequence), `row["k"] =
 v`, `row.update(...)`, `row.setdefault(...)`, `rows.append/extend/insert`, `rows += [...]`, for
 loops and comprehensions (their targets bound to the iterated rows or query rows), `dict(...)`
-and `{**x}` merges. Not followed: values returned from other functions, attributes of objects
-(`self.rows`), globals mutated elsewhere, aliasing through containers.
+and `{**x}` merges; `self.X` in a method is kept as an attribute piece, resolved per class by
+rules/bigquery_flow.py from the class facts of bigquery_classes.py. Not followed: values returned
+from other functions, attributes of other objects, globals mutated elsewhere, aliasing through
+containers.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import functools
 from typing import Iterable, Iterator
 
 from gcp_preflight.model import Diagnostic, Location, Related, Severity
-from gcp_preflight.rules.base import rule
+from gcp_preflight.rules.base import once, rule
 from gcp_preflight.rules.bigquery_flow import JSON_APIS, Site, analyse
 from gcp_preflight.validators.base import Problem
 from gcp_preflight.validators.bigquery_facts import Entry, JsonDumps, Value
@@ -75,19 +75,8 @@ def _schema_line(site: Site) -> int:
 def _unique(check):
     @functools.wraps(check)
     def unique(project):
-        return _once(check(project))
+        return once(check(project))  # one site per subclass: say what does not depend on it once
     return unique
-
-
-def _once(diagnostics: Iterable[Diagnostic]) -> Iterator[Diagnostic]:
-    """A write in a base-class method is one site per subclass: what does not depend on the
-    subclass's table (a datetime in the row) is the same finding each time, reported once."""
-    seen = set()
-    for diagnostic in diagnostics:
-        key = (diagnostic.location, diagnostic.message)
-        if key not in seen:
-            seen.add(key)
-            yield diagnostic
 
 
 @rule("PF400", "bigquery-schema-unparsable", Severity.ERROR)

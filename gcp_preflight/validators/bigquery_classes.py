@@ -13,7 +13,7 @@ import ast
 from typing import Iterable
 
 from gcp_preflight.validators.bigquery_facts import BqAttr, BqClass, Piece
-from gcp_preflight.validators.bigquery_values import AParam, AVal, _is_text, _kind, _text_pieces
+from gcp_preflight.validators.bigquery_values import AParam, _is_text, _kind, _text_pieces, dotted
 
 _PROPERTIES = frozenset({"property", "cached_property", "functools.cached_property", "functools.cache"})
 
@@ -23,13 +23,7 @@ def decorator_names(node: ast.AST) -> set[str]:
     for dec in getattr(node, "decorator_list", ()):
         while isinstance(dec, ast.Call):
             dec = dec.func
-        parts = []
-        while isinstance(dec, ast.Attribute):
-            parts.append(dec.attr)
-            dec = dec.value
-        if isinstance(dec, ast.Name):
-            parts.append(dec.id)
-        names.add(".".join(reversed(parts)))
+        names.add(dotted(dec))
     return names
 
 
@@ -43,17 +37,6 @@ def _classes(tree: ast.Module) -> Iterable[tuple[str, ast.ClassDef]]:
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 yield from visit(node.body, f"{prefix}{node.name}.")
     yield from visit(tree.body, "")
-
-
-def _base_name(node: ast.AST) -> str:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return ""
 
 
 def _attr(ctx, name: str, how: str, node: ast.AST, value: object, owner: str, line: int = 0) -> BqAttr:
@@ -95,7 +78,7 @@ def class_facts(ctx, tree: ast.Module, walks: dict, walker_type) -> list[BqClass
                 for attr, value, node in walk.self_assigned:
                     assigned.setdefault(attr, []).append((stmt.name, value, node))
         instance = tuple(_instance(ctx, attr, short, sets) for attr, sets in assigned.items())
-        bases = tuple(_base_name(b) for b in cls.bases)
+        bases = tuple(dotted(b) for b in cls.bases)
         out.append(BqClass(ctx.path, qualname, cls.lineno, bases, (*attrs.values(), *instance)))
     return out
 

@@ -29,7 +29,7 @@ from gcp_preflight.validators.bigquery_classes import class_facts, decorator_nam
 from gcp_preflight.validators.bigquery_schema import BqColumn, canonical_type
 from gcp_preflight.validators.bigquery_values import (
     UNKNOWN, ADict, AJob, AList, AParam, AQuery, AQueryRow, AVal, _concat, _const_str, _constant, _is_text, _kind,
-    _merge, _text_pieces, _unencodable,
+    _merge, _text_pieces, _unencodable, dotted,
 )
 
 SINKS = frozenset({"insert_rows_json", "insert_rows", "load_table_from_json"})
@@ -122,17 +122,6 @@ def absolute_module(current: str, path: str, target: str, level: int) -> str:
     package = current.split(".") if path.endswith("__init__.py") else current.split(".")[:-1]
     package = package[: len(package) - (level - 1)] if level > 1 else package
     return ".".join([*package, target] if target else package)
-
-
-def dotted(node: ast.AST) -> str:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return ""
 
 
 # -- schemas written in Python ----------------------------------------------------------------

@@ -10,7 +10,8 @@ import posixpath
 
 from gcp_preflight.packaging.options import Options
 from gcp_preflight.packaging.unit import Unit
-from gcp_preflight.packaging.units import gather
+from gcp_preflight.packaging.units import _LABEL, gather
+from gcp_preflight.validators.command_facts import DeployCommand
 
 
 def _entry_file(unit: Unit) -> str | None:
@@ -47,7 +48,7 @@ def propose_packaging_config(project, prefix: str = "tool.gcp-preflight.") -> st
     images = {u.defined_at.path for u in units if u.kind == "image"}
     lonely = [f for f in _function_folders(paths) if posixpath.join(f, "main.py") not in entries]
     unread = [d for d in _dockerfiles(paths) if d not in images]
-    if not units and not lonely and not unread:
+    if not units and not lonely and not unread and not project.facts(DeployCommand):
         return ""
     out = [f"# [{prefix}packaging]: will each function, service and job import once deployed (PF2xx)?",
            "# Units are read from the deploy commands and Dockerfiles, so none is configured here."]
@@ -57,6 +58,11 @@ def propose_packaging_config(project, prefix: str = "tool.gcp-preflight.") -> st
         out += [f"# {folder}/ has main.py and requirements.txt, but no deploy command uploads it. If it",
                 "# is deployed some other way, describe it so its imports are checked:",
                 f"# [[{prefix}packaging.units]]", f'# source = "{folder}"']
+    images_deployed = [c for c in project.facts(DeployCommand) if c.value("--image") is not None]
+    if images_deployed:
+        out.append("# Deployed from a built --image, so checked through their Dockerfile (if it is in the repository):")
+        out += sorted({f"#   {_LABEL.get(c.platform, c.platform)} {c.name.text if c.name and c.name.known else '?'}  "
+                       f"({c.location.path}:{c.location.line})" for c in images_deployed})
     for path in unread:
         out.append(f"# {path}: no Python unit was read from it (no FROM stage, or not a Python image).")
     return "\n".join(out) + "\n"

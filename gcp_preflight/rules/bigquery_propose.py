@@ -20,12 +20,12 @@ def _parts(schema: BqSchema) -> list[str]:
 def _single(counter: Counter, what: str, key: str) -> tuple[str | None, str]:
     """(value, comment): the value when the schemas name exactly one."""
     if not counter:
-        return None, f"# {key}: no schema names a {what}, nothing to propose"
+        return None, f"# {key}: no schema names a {what}, so none is proposed."
     if len(counter) > 1:
         named = ", ".join(f"{v} ({n})" for v, n in counter.most_common())
-        return None, f"# {key}: the schemas name {len(counter)} {what}s ({named}), so none is the default"
+        return None, f"# {key}: the schemas name {len(counter)} {what}s ({named}), so none is the default."
     (value, n), = counter.items()
-    return value, f"# every schema that names a {what} names {value} ({n} table id{'s' if n > 1 else ''})"
+    return value, f"# Every schema that names a {what} names {value} ({n} table{'s' if n > 1 else ''})."
 
 
 def propose_bigquery_config(project, prefix: str = "tool.gcp-preflight.") -> str:
@@ -34,8 +34,9 @@ def propose_bigquery_config(project, prefix: str = "tool.gcp-preflight.") -> str
     if not all_schemas:
         return ""
     origins = Counter(_ORIGINS.get(s.origin, s.origin) for s in all_schemas)
-    projects = Counter(p[-3] for s in schemas if len(p := _parts(s)) >= 3)
-    datasets = Counter(p[-2] for s in schemas if len(p := _parts(s)) >= 2)
+    ids = {tuple(_parts(s)) for s in schemas}  # a table and its ALTERs count once
+    projects = Counter(p[-3] for p in ids if len(p) >= 3)
+    datasets = Counter(p[-2] for p in ids if len(p) >= 2)
     out = [f"# [{prefix}bigquery]: rows written to BigQuery are checked against the table schemas (PF4xx).",
            f"# {len(all_schemas)} table schemas found: " + ", ".join(f"{n} {o}" for o, n in sorted(origins.items())) + "."]
     sites = project.memo(analyse).sites
@@ -45,10 +46,9 @@ def propose_bigquery_config(project, prefix: str = "tool.gcp-preflight.") -> str
         out.append(f"# {len(sites)} write sites: {len(matched)} matched to a schema"
                    + (f", {len(unresolved)} with a table id computed at run time (PF407 lists them)" if unresolved else "")
                    + ".")
-    keys = []
     for counter, what, key in ((projects, "project", "default-project"), (datasets, "dataset", "default-dataset")):
         value, comment = _single(counter, what, key)
         out.append(comment)
         if value is not None:
-            keys.append(f'{key} = "{value}"   # for table ids written without a {what}')
-    return "\n".join(out + keys) + "\n"
+            out.append(f'{key} = "{value}"   # for table ids written without a {what}')
+    return "\n".join(out) + "\n"

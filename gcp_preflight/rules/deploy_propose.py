@@ -130,18 +130,17 @@ def _count(command: DeployCommand, flag: str) -> int | None:
 def _min_instances_policy(glob: str, group: list[DeployCommand]) -> tuple[int | None, str]:
     """(at-least, why): proposed when more than half of the glob's commands (two at least) set
     --min-instances to 1 or more; the bound is the smallest of those values."""
-    head = f"{glob} ({len(group)} commands)"
-    warm = [(c, n) for c in group if (n := _count(c, "--min-instances")) is not None and n >= 1]
-    cold = [c for c in group if c.has("--min-instances") and c not in [w for w, _ in warm]]
-    warm_at = _listing([f"{where(c.value('--min-instances').location)} ({n})" for c, n in warm])
-    cold_at = _listing([f"{where(c.value('--min-instances').location)} sets {c.value('--min-instances').raw}"
-                        for c in cold])
+    setting = [c for c in group if c.has("--min-instances")]
+    warm = [(c, n) for c in setting if (n := _count(c, "--min-instances")) is not None and n >= 1]
+    said = _listing([f"{where(c.value('--min-instances').location)} sets {c.value('--min-instances').raw}"
+                     for c in setting], limit=6)
+    head = f"{glob} ({len(group)} commands): "
+    if not setting:
+        return None, head + "none sets --min-instances, no policy proposed"
+    counted = f"{len(warm)} set{'s' if len(warm) == 1 else ''} --min-instances 1 or more ({said})"
     if len(warm) >= 2 and 2 * len(warm) > len(group):
-        return min(n for _, n in warm), f"{head}: {len(warm)} set --min-instances 1 or more: {warm_at}"
-    if not warm and not cold:
-        return None, f"{head}: none sets --min-instances, no policy proposed"
-    said = f"{len(warm)} set --min-instances 1 or more ({warm_at})" if warm else "none sets --min-instances 1 or more"
-    return None, f"{head}: {said}" + (f"; {cold_at}" if cold else "") + ": no policy proposed"
+        return min(n for _, n in warm), head + counted
+    return None, head + counted + ": too few for a policy, none proposed"
 
 
 def propose_deploy_config(project, prefix: str = "tool.gcp-preflight.") -> str:
@@ -158,12 +157,14 @@ def propose_deploy_config(project, prefix: str = "tool.gcp-preflight.") -> str:
            "# A policy (PF307) bounds --min-instances, --max-instances or --timeout for a deployed-name glob;",
            "# one is proposed only when most commands of the glob already follow it."]
     policies = []
-    for glob, group in name_groups(commands).items():
+    groups = name_groups(commands)
+    for glob, group in groups.items():
         at_least, why = _min_instances_policy(glob, group)
         out.append(f"# {why}")
         if at_least is not None:
             policies += ["", f'[{prefix}deploy.policy."{glob}"]', f"min-instances = {{ at-least = {at_least} }}"]
-        elif glob == next(iter(name_groups(commands))):
-            out += [f"# If every {glob} should keep a warm instance, uncomment:",
-                    f'# [{prefix}deploy.policy."{glob}"]', "# min-instances = { at-least = 1 }"]
+    if not policies and groups:
+        glob = next(iter(groups))
+        out += [f"# If every {glob} should keep a warm instance, uncomment:",
+                f'# [{prefix}deploy.policy."{glob}"]', "# min-instances = { at-least = 1 }"]
     return "\n".join(out + policies) + "\n"

@@ -6,7 +6,7 @@ deploy commands name, read afresh on every run) and only stated in a comment.
 from __future__ import annotations
 
 import posixpath
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from gcp_preflight.audit import deploy_regions
 from gcp_preflight.rules.live_match import known
@@ -21,9 +21,9 @@ def _places(words: list, limit: int = 3) -> str:
     return ", ".join(shown[:limit]) + (f" and {len(shown) - limit} more" if len(shown) > limit else "")
 
 
-def inventory_files(project) -> dict[str, tuple[int, set[str]]]:
+def inventory_files(project) -> dict[str, list]:
     """JSON files that read as a gcloud list (or a saved snapshot) with at least one resource and
-    no malformed item: path -> (resources, projects they name)."""
+    no malformed item: path -> its resources."""
     found = {}
     for path in sorted(project.tree.files):
         full = project.root / path
@@ -34,7 +34,7 @@ def inventory_files(project) -> dict[str, tuple[int, set[str]]]:
             continue
         inventory = read_file(full, path)
         if inventory.resources and not inventory.problems:
-            found[path] = (len(inventory.resources), {r.project for r in inventory.resources if r.project})
+            found[path] = inventory.resources
     return found
 
 
@@ -79,12 +79,13 @@ def propose_audit_config(project, prefix: str = "tool.gcp-preflight.") -> str:
         out += [f"# Regions: the deploy commands name {', '.join(regions)}, which the audit lists by default (read",
                 "# afresh on every run), so they are not pinned here:", f"# regions = [{listed}]"]
     if inventories:
-        resources = sum(n for n, _ in inventories.values())
-        projects = Counter(p for _, ps in inventories.values() for p in ps if not p.isdigit())  # not project numbers
-        of = f" of project {', '.join(sorted(projects))}" if projects else ""
+        resources = {(r.kind, r.region, r.name) for found in inventories.values() for r in found}
+        projects = sorted({r.project for found in inventories.values() for r in found
+                           if r.project and not r.project.isdigit()})  # ids, not project numbers
+        of = f" of project {', '.join(projects)}" if projects else ""
         patterns = _patterns(list(inventories), project.tree.files)
-        out += [f"# {len(inventories)} gcloud inventory file{'s' if len(inventories) > 1 else ''} ({resources} "
-                f"resources{of}): audited instead of calling Google;",
+        out += [f"# {len(inventories)} gcloud inventory file{'s' if len(inventories) > 1 else ''} ({len(resources)} "
+                f"resource{'s' if len(resources) > 1 else ''}{of}): audited instead of calling Google;",
                 "# remove `inventory` to audit the live project.",
                 "inventory = [" + ", ".join(f'"{p}"' for p in patterns) + "]"]
     return "\n".join(out) + "\n"

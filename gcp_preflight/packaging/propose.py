@@ -26,7 +26,9 @@ def _describe(unit: Unit) -> str:
         parts.append(f"runs {real}")
     elif unit.missing_entry:
         parts.append(f"{unit.missing_entry} not in it")
-    if unit.runtime_text:
+    else:
+        parts.append("no Python entry module found")
+    if unit.runtime:
         parts.append(unit.runtime_text)
     return f"{unit.label}  ({', '.join(parts)})"
 

@@ -43,7 +43,7 @@ def propose_bigquery_config(project, prefix: str = "tool.gcp-preflight.") -> str
     if sites:
         unresolved = [s for s in sites if s.table is None]
         matched = [s for s in sites if s.columns is not None]
-        out.append(f"# {len(sites)} write sites: {len(matched)} matched to a schema"
+        out.append(f"# {len(sites)} write site{'s' if len(sites) > 1 else ''}: {len(matched)} matched to a schema"
                    + (f", {len(unresolved)} with a table id computed at run time (PF407 lists them)" if unresolved else "")
                    + ".")
     for counter, what, key in ((projects, "project", "default-project"), (datasets, "dataset", "default-dataset")):

@@ -18,6 +18,7 @@ from gcp_preflight.validators.command_facts import DeployCommand
 
 _KEYS = {"function": "function-floor", "run-service": "service-floor", "run-job": "job-floor"}
 _PLURAL = {"function": "functions", "run-service": "Cloud Run services", "run-job": "Cloud Run jobs"}
+_ORIGINS = {"shell": "shell scripts", "cloudbuild": "Cloud Build", "github-actions": "GitHub Actions workflows"}
 _DEFAULT_NOTE = {
     "function": 'decimal, so a 2nd gen "512MB" (sent as 512M) passes',
     "run-service": "Cloud Run's own default",
@@ -152,7 +153,7 @@ def propose_deploy_config(project, prefix: str = "tool.gcp-preflight.") -> str:
     origins = Counter(c.origin for c in commands)
     out = [f"# [{prefix}deploy]: deploy-command checks (PF3xx).",
            f"# {len(commands)} deploy commands found: "
-           + ", ".join(f"{n} in {dict(shell='shell scripts', cloudbuild='Cloud Build').get(o, o)}"
+           + ", ".join(f"{n} in {_ORIGINS.get(o, o)}"
                        for o, n in sorted(origins.items())) + ".",
            "# A policy (PF307) bounds --min-instances, --max-instances or --timeout for a deployed-name glob;",
            "# one is proposed only when most commands of the glob already follow it."]

@@ -38,7 +38,7 @@ def propose_bigquery_config(project, prefix: str = "tool.gcp-preflight.") -> str
     projects = Counter(p[-3] for p in ids if len(p) >= 3)
     datasets = Counter(p[-2] for p in ids if len(p) >= 2)
     out = [f"# [{prefix}bigquery]: rows written to BigQuery are checked against the table schemas (PF4xx).",
-           f"# {len(all_schemas)} table schemas found: " + ", ".join(f"{n} {o}" for o, n in sorted(origins.items())) + "."]
+           f"# {len(all_schemas)} table schema{'s' if len(all_schemas) > 1 else ''} found: " + ", ".join(f"{n} {o}" for o, n in sorted(origins.items())) + "."]
     sites = project.memo(analyse).sites
     if sites:
         unresolved = [s for s in sites if s.table is None]

@@ -164,7 +164,9 @@ def propose_deploy_config(project, prefix: str = "tool.gcp-preflight.") -> str:
         out.append(f"# {why}")
         if at_least is not None:
             policies += ["", f'[{prefix}deploy.policy."{glob}"]', f"min-instances = {{ at-least = {at_least} }}"]
-    if not policies and groups:
+    if not groups:
+        out.append("# No two deployed names share a suffix (like *-orchestrator), so no policy is proposed.")
+    elif not policies:
         glob = next(iter(groups))
         out += [f"# If every {glob} should keep a warm instance, uncomment:",
                 f'# [{prefix}deploy.policy."{glob}"]', "# min-instances = { at-least = 1 }"]

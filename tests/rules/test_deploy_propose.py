@@ -78,6 +78,8 @@ def test_a_name_alone_or_unknown_makes_no_glob(tmp_path):
         gcloud run deploy "$NAME" --image z --region us-central1
         """})
     assert name_groups(distinct_commands(project_at(tmp_path))) == {}
+    assert propose_deploy_config(project_at(tmp_path), prefix="").endswith(
+        "# No two deployed names share a suffix (like *-orchestrator), so no policy is proposed.\n")
 
 
 def test_nothing_to_propose_without_deploy_commands(tmp_path):

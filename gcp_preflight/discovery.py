@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +76,13 @@ def _link(root: Path, rel: str) -> Symlink:
     return Symlink(rel, raw, target, exists, exists and real.is_dir())
 
 
+def _regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def walk(root: Path, excludes: tuple[str, ...] = (), use_gitignore: bool = True) -> Tree:
     """Every file under root that is not excluded, in sorted order."""
     root = root.resolve()
@@ -115,8 +123,9 @@ def walk(root: Path, excludes: tuple[str, ...] = (), use_gitignore: bool = True)
             rel = posixpath.join(rel_dir, name) if rel_dir else name
             if ignored(rel, False):
                 continue
-            if os.path.islink(os.path.join(current, name)):
+            full = os.path.join(current, name)
+            if os.path.islink(full):
                 links.append(_link(root, rel))
-            else:
+            elif _regular(full):  # a FIFO or a device would block or never end when read
                 files.append(rel)
     return Tree(tuple(sorted(files)), tuple(sorted(links, key=lambda s: s.path)), tuple(sorted(dirs)))

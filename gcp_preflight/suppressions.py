@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import tokenize
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,15 +29,36 @@ class Suppression:
         return any(code.startswith(c) for c in self.codes)
 
 
+def _python_comments(text: str) -> list[tuple[int, int, str]]:
+    """(line, column, text) of each real comment, so a marker inside a string or docstring
+    suppresses nothing. Where tokenizing fails (a syntax error), the lines from there on are
+    scanned as plain text."""
+    found: list[tuple[int, int, str]] = []
+    last_line = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            last_line = token.end[0]
+            if token.type == tokenize.COMMENT:
+                found.append((token.start[0], token.start[1], token.string))
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        rest = text.splitlines()[last_line:]
+        found += [(number, 0, line) for number, line in enumerate(rest, start=last_line + 1)]
+    return found
+
+
 def scan(path: str, text: str) -> list[Suppression]:
     if "preflight:" not in text:
         return []
+    if path.endswith(".py"):
+        lines = _python_comments(text)
+    else:
+        lines = [(number, 0, line) for number, line in enumerate(text.splitlines(), start=1)]
     found = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, offset, line in lines:
         match = INLINE.search(line)
         if match:
             codes = tuple(c.strip().upper() for c in match.group(1).split(",") if c.strip())
-            found.append(Suppression(path, number, match.start() + 1, codes, match.group(2).strip()))
+            found.append(Suppression(path, number, offset + match.start() + 1, codes, match.group(2).strip()))
     return found
 
 

@@ -81,3 +81,12 @@ def assert_golden(path: Path, text: str, update: bool) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")
+
+
+def project_at(root: Path):
+    """A Project over root with no configuration and no cache (for init's proposers)."""
+    from gcp_preflight.config import Config
+    from gcp_preflight.project import Project
+    from gcp_preflight.validators import default_validators
+
+    return Project(root, Config(), default_validators(), use_cache=False)

@@ -30,3 +30,10 @@ def test_no_command_is_usage_error(capsys):
 def test_module_entry_point():
     proc = subprocess.run([sys.executable, "-m", "gcp_preflight", "--version"], capture_output=True, text=True)
     assert (proc.returncode, proc.stdout) == (0, "gcp-preflight 0.1.0\n")
+
+
+def test_gcp_preflight_checks_itself_clean(capsys):
+    from tests.helpers import REPO
+
+    assert main(["check", "--root", str(REPO), "--no-cache"]) == 0
+    assert capsys.readouterr().out == "No findings.\n"

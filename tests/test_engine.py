@@ -160,3 +160,11 @@ def test_parallel_parsing_gives_the_same_report_as_serial(tmp_path, capsys, monk
     assert [(f["code"], f["path"]) for f in reports[0]["findings"]] == [
         ("PF003", "cfg/bad.yaml"), ("PF002", "pkg/m000.py"), ("PF002", "pkg/m040.py"),
         ("PF002", "pkg/m080.py"), ("PF002", "pkg/m120.py"), ("PF002", "pkg/m160.py")]
+
+
+def test_fifo_and_other_special_files_are_skipped_not_read(tmp_path):
+    import os
+
+    write_repo(tmp_path, {"app/x.py": "y = (\n"})
+    os.mkfifo(tmp_path / "app" / "pipe.py")  # reading it would block forever
+    assert found(tmp_path) == [("PF002", "app/x.py:1")]

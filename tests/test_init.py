@@ -250,19 +250,26 @@ def _places(root: Path) -> list[tuple[str, str]]:
     return found(root)  # (code, "path:line"): source names in messages may differ from the hand-written ones
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "needs every family's init proposal: the names proposal omits the phase3/phase4 lists, the main.py "
-    "fallback and the scraper registry contracts, and adds a keys-cover contract the hand-written config "
-    "does not have; deploy, packaging and BigQuery are not merged yet"))
-def test_check_after_init_on_the_example_matches_the_hand_written_config(tmp_path, monkeypatch):
+def _live(root: Path, capsys) -> list[tuple[str, str]]:
+    import json
+
+    main(["validate-all", str(root), "--no-cache", "--select", "PF9", "--format", "json"])
+    return [(f["code"], f"{f['path']}:{f['line']}") for f in json.loads(capsys.readouterr().out)["findings"]]
+
+
+def test_check_after_init_on_the_example_matches_the_hand_written_config(tmp_path, monkeypatch, capsys):
+    """init on the example, with its hand-written preflight.toml removed, proposes what gives
+    the same static and live findings: every contract, floor, policy and inventory by evidence."""
     monkeypatch.undo()  # the real family proposers
     import shutil
 
     copy = tmp_path / "pipeline"
     shutil.copytree(EXAMPLE, copy, symlinks=True)
     (copy / "preflight.toml").unlink()
-    run(copy)
+    assert run(copy).notes == []
     assert _places(copy) == _places(EXAMPLE)
+    live = _live(copy, capsys)  # the proposed [audit] finds the shipped inventory
+    assert live == _live(EXAMPLE, capsys) and len(live) == 11
 
 
 def test_the_names_family_proposal_is_written_and_read_back(tmp_path, monkeypatch):
@@ -274,3 +281,22 @@ def test_the_names_family_proposal_is_written_and_read_back(tmp_path, monkeypatc
     assert names["sources"]["declared"] == {"yaml": "config/workflows.yaml", "select": "**.processor_name"}
     assert {"kind": "subset", "source": "phase2_expected_processors", "target": "declared"} in names["contracts"]
     assert "[tool.gcp-preflight.names.sources.declared]\n" in result.text
+
+
+@pytest.mark.parametrize("repo", [FIELD_GUIDE_REPO, SERVICE_REPO], ids=["field-guide", "service"])
+def test_every_family_proposal_is_usable_and_changes_no_finding_on_both_layouts(tmp_path, monkeypatch, repo):
+    monkeypatch.undo()  # the real family proposers
+    write_repo(tmp_path, repo)
+    before = found(tmp_path)
+    result = run(tmp_path)
+    assert result.notes == []
+    assert found(tmp_path) == before
+    config = load(tmp_path)
+    assert {s: config.section(s) for s in ("memory", "deploy", "packaging", "bigquery", "audit")} == {
+        "memory": {"function-floor": "512MB", "service-floor": "512MiB", "job-floor": "512MiB"},
+        "deploy": {},
+        "packaging": {},
+        "bigquery": ({"default-project": "nba-props-platform", "default-dataset": "nba_raw"} if repo is FIELD_GUIDE_REPO
+                     else {"default-dataset": "raw"}),
+        "audit": {"project": "nba-props-platform"} if repo is FIELD_GUIDE_REPO else {},
+    }

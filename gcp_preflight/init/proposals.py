@@ -25,11 +25,11 @@ from gcp_preflight.project import Project
 # section -> "module:function" of the family's proposer (one line per family).
 PROPOSERS: dict[str, str] = {
     "names": "gcp_preflight.names.propose:propose_names_config",
-    "packaging": "gcp_preflight.rules.packaging:propose_packaging_config",
-    "memory": "gcp_preflight.rules.deploy:propose_memory_config",
-    "deploy": "gcp_preflight.rules.deploy:propose_deploy_config",
-    "bigquery": "gcp_preflight.rules.bigquery:propose_bigquery_config",
-    "audit": "gcp_preflight.audit:propose_audit_config",
+    "packaging": "gcp_preflight.packaging.propose:propose_packaging_config",
+    "memory": "gcp_preflight.rules.deploy_propose:propose_memory_config",
+    "deploy": "gcp_preflight.rules.deploy_propose:propose_deploy_config",
+    "bigquery": "gcp_preflight.rules.bigquery_propose:propose_bigquery_config",
+    "audit": "gcp_preflight.audit_propose:propose_audit_config",
 }
 SECTIONS = tuple(PROPOSERS)
 

@@ -7,6 +7,7 @@ reported as undeclared (PF101), and identical copies of a file are reported once
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from gcp_preflight.model import Diagnostic, Fix, Location, Related, TextEdit
@@ -32,6 +33,7 @@ class Check:
     target_phrase: str  # "in declared (...)" / "declared by any processor_name in ..."
     target_label: str
     target_where: str  # related-location text when no close name can be suggested
+    separator: str = "/"  # prefix contracts
 
 
 def python_index(project) -> PythonIndex:
@@ -85,7 +87,7 @@ def checks(project, options: NamesOptions, out: list[Found]) -> list[Check]:
         target_spec = options.sources[contract.target]
         found.append(Check(contract.kind, matched[contract.source], matched[contract.target],
                            f"in {contract.target} ({target_spec.describe()})", contract.target,
-                           f"the names of source '{contract.target}' are read from here"))
+                           f"the names of source '{contract.target}' are read from here", contract.separator))
     return found
 
 
@@ -155,15 +157,52 @@ def check_subset(project, check: Check, out: list[Found], keys_cover: bool = Fal
                 message = f"'{item.text}' ({a.label}) has no entry {check.target_phrase}"
             else:
                 message = f"'{item.text}' in {a.label} is not {check.target_phrase}"
-            if hint:
-                message += f"; did you mean '{hint}'?"
-                related = (Related(declared[hint].location, f"'{hint}' is declared here"),)
-            elif targets:
-                related = (Related(targets[0].location, check.target_where),)
-            else:
-                related = ()
-                message += f" ({check.target_label} has no names)"
-            out.append(("PF103" if keys_cover else "PF101", Diagnostic(item.location, message, related)))
+            out.append(("PF103" if keys_cover else "PF101",
+                        _missing(check, item, message, targets, declared, hint, f"'{hint}'")))
+
+
+def _missing(check: Check, item: NameItem, message: str, targets: list[Instance], declared: dict[str, NameItem],
+             hint: str | None, hint_text: str) -> Diagnostic:
+    """A name the target lacks: with the did-you-mean and its place, else where the target is."""
+    if hint:
+        message += f"; did you mean {hint_text}?"
+        related = (Related(declared[hint].location, f"'{hint}' is declared here"),)
+    elif targets:
+        related = (Related(targets[0].location, check.target_where),)
+    else:
+        related = ()
+        message += f" ({check.target_label} has no names)"
+    return Diagnostic(item.location, message, related)
+
+
+def _prefix_hint(name: str, prefixes: list[str], separator: str) -> str | None:
+    """The prefix the name's leading part was probably meant to be: its first segments compared
+    with prefixes of as many segments."""
+    by_depth: dict[int, list[str]] = {}
+    for prefix in prefixes:
+        by_depth.setdefault(len(prefix.split(separator)) if separator else len(prefix), []).append(prefix)
+    hints = []
+    for depth, group in by_depth.items():
+        lead = separator.join(name.split(separator)[:depth]) if separator else name[:depth]
+        hint = suggest(lead, sorted(group))
+        if hint is not None:
+            hints.append((difflib.SequenceMatcher(None, lead, hint).ratio(), hint))
+    return max(hints)[1] if hints else None
+
+
+def check_prefix(check: Check, out: list[Found]) -> None:
+    sep = check.separator
+    for a in check.source:
+        targets = counterpart(a, check.target, pairwise=False)
+        declared = _first_by_text(targets)
+        prefixes = sorted(p for p in declared if p)
+        for item in a.items:
+            if any(item.text.startswith(p + sep) for p in prefixes):
+                continue
+            followed = f" followed by '{sep}'" if sep else ""
+            message = f"'{item.text}' in {a.label} starts with no prefix {check.target_phrase}{followed}"
+            hint = _prefix_hint(item.text, prefixes, sep)
+            out.append(("PF109", _missing(check, item, message, targets, declared, hint, f"the prefix '{hint}'")))
 
 
 def check_equal(check: Check, out: list[Found]) -> None:
@@ -240,6 +279,8 @@ def analyse(project) -> tuple[Found, ...]:
             check_subset(project, check, out, keys_cover=check.kind == "keys-cover")
         elif check.kind == "equal":
             check_equal(check, out)
+        elif check.kind == "prefix":
+            check_prefix(check, out)
         else:
             check_disjoint(check, out)
     within_lists(list(used.values()), out)

@@ -12,7 +12,8 @@ from typing import Any
 from gcp_preflight.names.sources import SourceSpec
 from gcp_preflight.names.yaml_select import SelectorError, parse
 
-CONTRACT_KINDS = ("subset", "equal", "disjoint", "keys-cover")
+CONTRACT_KINDS = ("subset", "equal", "disjoint", "keys-cover", "prefix")
+DEFAULT_SEPARATOR = "/"
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Contract:
     source: str
     target: str
     index: int  # position in the config list, for messages
+    separator: str = DEFAULT_SEPARATOR  # prefix: what must follow the target name
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,10 @@ def parse_options(section: dict[str, Any]) -> NamesOptions:
                     suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
                     problems.append(f"names.contracts[{i}].{role}: no source named '{ref}'{suffix}")
                 ok = False
+        if "separator" in raw and raw["kind"] != "prefix":
+            problems.append(f"names.contracts[{i}].separator: only a prefix contract has a separator")
+            ok = False
         if ok:
-            contracts.append(Contract(raw["kind"], raw["source"], raw["target"], i))
+            contracts.append(Contract(raw["kind"], raw["source"], raw["target"], i,
+                                      raw.get("separator", DEFAULT_SEPARATOR)))
     return NamesOptions(bool(section.get("auto", True)), sources, tuple(contracts), tuple(problems))

@@ -109,8 +109,15 @@ def class_instances(index: PythonIndex, spec: SourceSpec, label: str) -> list[In
             resolved.items.append(NameItem(cls.name, cls.location))
             continue
         binding = index.class_attribute(cls, spec.attribute)
-        if binding is not None:
-            resolved.extend(Evaluator(index).value(binding))
+        if binding is None:
+            continue
+        own = (binding.path, binding.symbol) == (cls.path, f"{cls.name}.{spec.attribute}")
+        if not own and cls.name in bases:
+            continue  # an intermediate base that does not set it: its subclasses do
+        value = Evaluator(index).value(binding)
+        if not own:  # the root base's placeholder ("" or None) is no name
+            value.items = [i for i in value.items if i.text]
+        resolved.extend(value)
     if not resolved.items and not resolved.unknowns:
         return []
     first = resolved.items[0].location if resolved.items else resolved.unknowns[0].location

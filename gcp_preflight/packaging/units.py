@@ -47,8 +47,12 @@ def gather(project, options: Options) -> tuple[list[Unit], list[tuple[Location, 
     return units, notes
 
 
+# Commands that upload source; `run services update`, `run jobs create|update` only take images.
+UPLOADING = frozenset({"functions deploy", "run deploy", "run jobs deploy"})
+
+
 def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes) -> Unit | None:
-    if command.value("--image") is not None:
+    if command.command not in UPLOADING or command.value("--image") is not None:
         return None
     word = command.value("--source")
     if word is not None and not word.known:
@@ -67,6 +71,11 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes) -> Uni
         root = beside if repo.kind(beside) is not None else root
     if package.virtual(root):
         files = package.files(root)
+    elif repo.kind(root) is None:
+        notes.append((word.location if word is not None else command.location,
+                      f"the source folder `{source}` is not in the repository (built elsewhere?), so the "
+                      f"package of this deploy is not checked"))
+        return None
     else:
         files = UnitFiles()
         repo.expand(root, "", files)

@@ -74,3 +74,14 @@ def _content(lang: str, text: str) -> str | bytes:
     if lang == "symlink":
         return "-> " + text.strip()
     return text
+
+
+def once(diagnostics: Iterable[Diagnostic]) -> Iterable[Diagnostic]:
+    """Each (location, message) once: an analysis that visits one place several times (a command
+    read once per caller, a base-class write once per subclass) reports it once."""
+    seen = set()
+    for diagnostic in diagnostics:
+        key = (diagnostic.location, diagnostic.message)
+        if key not in seen:
+            seen.add(key)
+            yield diagnostic

@@ -8,10 +8,11 @@ them, and the schema of the table those rows go to.
 from __future__ import annotations
 
 import difflib
+import functools
 from typing import Iterable, Iterator
 
 from gcp_preflight.model import Diagnostic, Location, Related, Severity
-from gcp_preflight.rules.base import rule
+from gcp_preflight.rules.base import once, rule
 from gcp_preflight.rules.bigquery_flow import JSON_APIS, Site, analyse
 from gcp_preflight.validators.base import Problem
 from gcp_preflight.validators.bigquery_facts import Entry, JsonDumps, Value
@@ -62,7 +63,20 @@ def _bound(value: Value) -> tuple[Related, ...]:
 
 
 def _table(site: Site) -> str:
-    return f"`{site.table}`" if site.table else "the table"
+    shown = f"`{site.table}`" if site.table else "the table"
+    return f"the {site.for_class} table {shown}" if site.for_class else shown
+
+
+def _schema_line(site: Site) -> int:
+    line = site.schema_where.rsplit(":", 1)[-1]
+    return int(line) if line.isdigit() else 1
+
+
+def _unique(check):
+    @functools.wraps(check)
+    def unique(project):
+        return once(check(project))  # one site per subclass: say what does not depend on it once
+    return unique
 
 
 @rule("PF400", "bigquery-schema-unparsable", Severity.ERROR)
@@ -101,6 +115,7 @@ def schema_unparsable(project):
 
 
 @rule("PF401", "json-column-wrong-form", Severity.ERROR)
+@_unique
 def json_column_wrong_form(project):
     """A value in the wrong form for a JSON column, for the API that writes it.
 
@@ -192,6 +207,7 @@ def json_column_wrong_form(project):
 
 
 @rule("PF402", "row-value-not-json-serializable", Severity.ERROR)
+@_unique
 def row_value_not_serializable(project):
     """A date, datetime, time, Decimal, bytes or set value in a row sent as JSON.
 
@@ -260,6 +276,7 @@ def row_value_not_serializable(project):
 
 
 @rule("PF403", "row-key-not-a-column", Severity.ERROR)
+@_unique
 def row_key_not_a_column(project):
     """A row key that is not a column of the table written to.
 
@@ -314,13 +331,15 @@ def _unknown_keys(site: Site, entries, columns: dict, prefix: str) -> Iterable[D
             hint = f"; did you mean `{prefix}{close[0]}`?" if close else ""
             where = f"{_table(site)}" if not prefix else f"RECORD `{prefix.rstrip('.')}` of {_table(site)}"
             yield Diagnostic(entry.value.where, f"`{prefix}{entry.key}` is not a column of {where}{_via(site)}{hint}",
-                             (Related(Location(site.schema_path, 1), f"schema of {_table(site)}"),) if site.schema_path else ())
+                             (Related(Location(site.schema_path, _schema_line(site)), f"schema of {_table(site)}"),)
+                             if site.schema_path else ())
         elif column.type == "RECORD" and column.mode != "REPEATED" and entry.value.kind == "dict" and column.fields:
             yield from _unknown_keys(site, entry.value.entries, {c.name.lower(): c for c in column.fields},
                                      f"{prefix}{entry.key}.")
 
 
 @rule("PF404", "repeated-mismatch", Severity.ERROR)
+@_unique
 def repeated_mismatch(project):
     """A list for a column that is not REPEATED, or a single value for one that is.
 
@@ -376,6 +395,7 @@ def repeated_mismatch(project):
 
 
 @rule("PF405", "dict-for-string-column", Severity.ERROR)
+@_unique
 def dict_for_string_column(project):
     """A dict written to a STRING column.
 
@@ -516,18 +536,29 @@ def write_table_unresolved(project):
     CREATE TABLE analytics.events (event_id STRING);
     ```
     """
-    seen = set()
+    by_call: dict[Location, list[Site]] = {}
     for site in _sites(project):
-        where = site.call.location
-        if where in seen or site.columns is not None:
+        by_call.setdefault(site.call.location, []).append(site)
+    for where, sites in by_call.items():
+        blind = [s for s in sites if s.columns is None]
+        if not blind:
             continue
-        seen.add(where)
-        if site.table is None:
-            message = f"the table of this {site.api} write{_via(site)} is not known statically ({site.table_why}); " \
-                      "its rows are checked without a schema"
+        site = blind[0]
+        if site.for_class:  # one finding for the subclasses whose table is not found
+            reasons = "; ".join(f"for {s.for_class}, {_blind_reason(s)}" for s in blind)
+            yield Diagnostic(where, f"this {site.api} write{_via(site)} runs for each subclass; {reasons}: "
+                             f"{'their' if len(blind) > 1 else 'its'} rows are checked without a schema")
+        elif site.table is None:
+            yield Diagnostic(where, f"the table of this {site.api} write{_via(site)} is not known statically "
+                             f"({site.table_why}); its rows are checked without a schema")
         else:
-            message = f"{site.schema_why}; this {site.api} write{_via(site)} is checked without a schema"
-        yield Diagnostic(where, message)
+            yield Diagnostic(where, f"{site.schema_why}; this {site.api} write{_via(site)} is checked without a schema")
+
+
+def _blind_reason(site: Site) -> str:
+    if site.table is None:
+        return f"the table is not known statically ({site.table_why})"
+    return site.schema_why
 
 
 RULES = (schema_unparsable, json_column_wrong_form, row_value_not_serializable, row_key_not_a_column,

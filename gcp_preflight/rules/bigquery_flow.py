@@ -9,11 +9,13 @@ table (DDL, JSON schema files, Python SchemaField lists, or the load job's own s
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from gcp_preflight.rules.bigquery_classes import ClassIndex
 from gcp_preflight.validators.bigquery_facts import (
-    Arg, BqCall, BqFunction, BqModule, BqTableDecl, JobConfig, Piece, Rows,
+    Arg, BqCall, BqFunction, BqModule, BqTableDecl, JobConfig, Piece, Row, Rows,
 )
 from gcp_preflight.validators.bigquery_python import SINKS
 from gcp_preflight.validators.bigquery_schema import BqColumn, BqSchema
@@ -45,9 +47,10 @@ def options(project) -> Options:
 
 @dataclass(frozen=True)
 class TPiece:
-    kind: str  # lit, name, param, none, unknown
+    kind: str  # lit, name, param, none, unknown; attr (`self.X`), opaque (`self.X` known only at run time)
     value: str
     path: str  # the module the name is written in
+    why: str = ""  # opaque: why it is not known
 
 
 def tag(pieces, path: str) -> tuple[TPiece, ...]:
@@ -79,6 +82,7 @@ class Site:
     job: JobConfig | None
     ignore_unknown: bool
     chain: tuple[str, ...]
+    for_class: str = ""  # the subclass this site was resolved for, when a base-class method writes
     columns: dict[str, BqColumn] | None = None  # lower-cased name -> column
     schema_path: str = ""
     schema_where: str = ""
@@ -99,6 +103,7 @@ class Resolver:
         for m in self.by_path.values():
             self.by_name[m.module].append(m)
         self.functions: dict[tuple[str, str], BqFunction] = {(f.path, f.qualname): f for f in project.facts(BqFunction)}
+        self.classes = ClassIndex(project, self)
 
     # modules and names --------------------------------------------------------------------
     def module(self, dotted: str, near: str) -> BqModule | None:
@@ -161,7 +166,8 @@ class Resolver:
                     exact &= known
             if value is None:
                 exact = False
-                value = "{" + (piece.value if piece.kind in ("name", "param") else "...") + "}"
+                shown = {"name": piece.value, "param": piece.value, "opaque": piece.value, "attr": f"self.{piece.value}"}
+                value = "{" + shown.get(piece.kind, "...") + "}"
             out.append(value)
         return "".join(out), exact
 
@@ -178,6 +184,10 @@ class Resolver:
                     return f"`{piece.value}` is not a string constant of a project module"
             if piece.kind == "unknown":
                 return f"part of it is {piece.value}"
+            if piece.kind == "opaque":
+                return piece.why
+            if piece.kind == "attr":
+                return f"`self.{piece.value}` is an attribute of an object the tool does not follow"
         return "it is built at run time"
 
     # calls --------------------------------------------------------------------------------
@@ -203,18 +213,29 @@ class Resolver:
             if local:
                 return local
             target, item = self.imported(module, parts[0])
-            return self.functions.get((target.path, item)) if target and item else None
+            return self.exported_function(target, item, 0) if target and item else None
         head, rest = parts[0], ".".join(parts[1:])
         if head in ("self", "cls") and "." in caller:
-            cls = caller.rsplit(".", 1)[0]
-            return self.functions.get((module.path, f"{cls}.{rest}"))
+            owner = self.classes.owner(module.path, caller)
+            hit = self.classes.lookup(owner, rest) if owner else None
+            if hit is not None:  # the method as the class or a base class defines it
+                return self.functions.get((hit[1][0], f"{hit[1][1]}.{rest}"))
+            return self.functions.get((module.path, f"{caller.rsplit('.', 1)[0]}.{rest}"))
         local = self.functions.get((module.path, ".".join(parts)))  # Class.method
         if local:
             return local
         target, item = self.imported(module, head)
         if target is not None and not item:
-            return self.functions.get((target.path, rest))
+            return self.exported_function(target, rest, 0)
         return None
+
+    def exported_function(self, module: BqModule, name: str, depth: int) -> BqFunction | None:
+        """A function a module defines, or imports and so re-exports (`shared/utils/__init__.py`)."""
+        found = self.functions.get((module.path, name))
+        if found is not None or depth > 6 or "." in name:
+            return found
+        target, item = self.imported(module, name)
+        return self.exported_function(target, item, depth + 1) if target is not None and item else None
 
 
 def arg_for(call: BqCall, position: int, keyword: str) -> Arg | None:
@@ -258,8 +279,42 @@ def _spec_for(resolver: Resolver, call: BqCall, wrappers: dict) -> Spec | None:
     if spec is None:
         return None
     via_attribute = "." in call.callee
-    return Spec(spec.api, spec.table, spec.table_param, _param_slot(what, spec.rows_param[1], via_attribute),
+    table = spec.table
+    if what.is_method and call.callee.split(".")[0] not in ("self", "cls"):  # another object's `self`
+        table = _opaque_attrs(table, f"it uses `self.{{}}` of the object whose {what.qualname}() is called")
+    return Spec(spec.api, table, spec.table_param, _param_slot(what, spec.rows_param[1], via_attribute),
                 spec.job, spec.job_path, spec.ignore_unknown, what, spec.chain)
+
+
+def _opaque_attrs(pieces, why: str):
+    if pieces is None:
+        return None
+    return tuple(TPiece("opaque", f"self.{p.value}", p.path, why.format(p.value)) if p.kind == "attr" else p
+                 for p in pieces)
+
+
+def _resolve_attrs(classes: ClassIndex, key, pieces, depth: int = 0) -> tuple[TPiece, ...]:
+    """`self.X` pieces replaced by what class `key` gives X: a class attribute, a property or method
+    returning a string, an attribute set once in __init__ (followed again for the `self.Y` they use)."""
+    out: list[TPiece] = []
+    for piece in pieces:
+        if piece.kind != "attr":
+            out.append(piece)
+            continue
+        call = piece.value.endswith("()")
+        name = piece.value[:-2] if call else piece.value
+        hit = classes.lookup(key, name)
+        shown = f"self.{piece.value}"
+        cls = classes.name(key)
+        if hit is None:
+            out.append(TPiece("opaque", shown, piece.path, f"`{shown}` of {cls}: {classes.missing(key)}"))
+        elif call != (hit[0].how == "method"):
+            out.append(TPiece("opaque", shown, piece.path, f"`{shown}` of {cls} is a {hit[0].how} the tool does not call"))
+        elif hit[0].text is None or depth > 8:
+            out.append(TPiece("opaque", shown, piece.path, f"`{shown}` of {cls}: {hit[0].why or 'not followed'}"))
+        else:
+            out.extend(_resolve_attrs(classes, key, tag(hit[0].text, hit[1][0]), depth + 1))
+    return tuple(out)
 
 
 def _bindings(resolver: Resolver, call: BqCall, function: BqFunction | None) -> dict:
@@ -373,18 +428,44 @@ def analyse(project) -> Analysis:
         if spec is None or rows is None or rows.rows is None or not rows.rows.rows:
             continue
         pieces = _call_table(resolver, call, spec)
-        table, parts = _table_id(resolver, pieces, opts)
-        job = _call_job(call, spec)
-        site = Site(call, spec.api, rows.rows, table, "" if parts else resolver.why_unresolved(pieces), job,
-                    _ignore_unknown(call, spec), spec.chain)
-        if job is not None and job.mode == "schema" and job.columns is not None:
-            site.columns = {c.name.lower(): c for c in job.columns}
-            site.schema_path, site.schema_where = call.path, "the load job's schema"
-        elif parts:
-            site.columns, site.schema_where, site.schema_why = schemas.lookup(parts, table)
-            site.schema_path = site.schema_where.rsplit(":", 1)[0]
-        result.sites.append(site)
+        for key, for_class in _classes_of(resolver.classes, call, pieces):
+            site = _site(resolver, schemas, opts, call, spec, _resolve_attrs(resolver.classes, key, pieces)
+                         if key and pieces else pieces, _rows_for(resolver.classes, key, rows.rows))
+            site.for_class = for_class
+            result.sites.append(site)
     return result
+
+
+def _classes_of(classes: ClassIndex, call: BqCall, pieces) -> list[tuple[object, str]]:
+    """(class, name to show) for each class the write runs for; (None, "") outside methods. A write
+    in a method that subclasses inherit is resolved once per subclass (named in the messages)."""
+    owner = classes.owner(call.path, call.function)
+    if owner is None:
+        return [(None, "")]
+    keys = classes.concrete(owner, call.function.rsplit(".", 1)[-1])
+    uses_self = any(p.kind == "attr" for p in pieces or ())
+    return [(key, classes.name(key) if key != owner and uses_self else "") for key in keys]
+
+
+def _rows_for(classes: ClassIndex, key, rows: Rows) -> Rows:
+    if key is None:
+        return rows
+    return Rows(tuple(Row(r.where, tuple(replace(e, value=classes.value(key, e.value)) for e in r.entries), r.open)
+                      for r in rows.rows), rows.param)
+
+
+def _site(resolver: Resolver, schemas, opts: Options, call: BqCall, spec: Spec, pieces, rows: Rows) -> Site:
+    table, parts = _table_id(resolver, pieces, opts)
+    job = _call_job(call, spec)
+    site = Site(call, spec.api, rows, table, "" if parts else resolver.why_unresolved(pieces), job,
+                _ignore_unknown(call, spec), spec.chain)
+    if job is not None and job.mode == "schema" and job.columns is not None:
+        site.columns = {c.name.lower(): c for c in job.columns}
+        site.schema_path, site.schema_where = call.path, "the load job's schema"
+    elif parts:
+        site.columns, site.schema_where, site.schema_why = schemas.lookup(parts, table)
+        site.schema_path = site.schema_where.rsplit(":", 1)[0]
+    return site
 
 
 def _table_id(resolver: Resolver, pieces, opts: Options) -> tuple[str | None, tuple | None]:
@@ -395,7 +476,7 @@ def _table_id(resolver: Resolver, pieces, opts: Options) -> tuple[str | None, tu
     shown, exact = resolver.render(pieces)
     if exact:
         return shown, split_id(shown, opts)
-    parts = shown.split(".")
+    parts = re.split(r"\.(?![^{]*\})", shown)  # dots inside `{self.project_id}` do not separate
     if len(parts) == 3 and "{" in parts[0] and not any("{" in p for p in parts[1:]):
         return shown, (None, parts[1], parts[2])
     return None, None

@@ -14,7 +14,7 @@ from gcp_preflight.deploy_limits import (
 from gcp_preflight.floors import floor_for
 from gcp_preflight.memory_units import MIB, gen2_as_sent, mib
 from gcp_preflight.model import Diagnostic, Fix, Related, Severity, TextEdit
-from gcp_preflight.rules.base import rule
+from gcp_preflight.rules.base import once, rule
 from gcp_preflight.rules.deploy_context import (
     commands, name_of, options, place, platform_reading, target, unresolved,
 )
@@ -22,12 +22,7 @@ from gcp_preflight.rules.deploy_context import (
 
 def _once(diagnostics):
     """A command in a function or sourced file is read once per caller: report each place once."""
-    seen = set()
-    for d in diagnostics:
-        key = (d.location, d.message)
-        if key not in seen:
-            seen.add(key)
-            yield d
+    return once(diagnostics)
 
 
 def _memory(command):

@@ -356,5 +356,68 @@ def names_config_problem(project):
     return _found(project, "PF108")
 
 
+@rule("PF109", "unmatched-prefix", Severity.ERROR)
+def unmatched_prefix(project):
+    """A path or name that starts with none of the prefixes that route it.
+
+    ## What it does
+    For a `prefix` contract, reports each name of the source that does not start with a name of
+    the target followed by the separator (`/` by default), at the name's own line, with the
+    closest prefix as a did-you-mean. Typical: the `gcs_path_template` of every scraper class
+    against the keys of a registry that routes stored files to processors by path prefix.
+
+    ## Why is this bad?
+    A scraper that writes under `nba-com/player-list/` while the router only knows
+    `nba-com/schedule` and `nba-com/gamebooks-data` stores files that no processor ever loads:
+    the scraper succeeds, the phase never completes, and no error is logged anywhere.
+
+    ## Example
+    ```toml preflight.toml
+    [names.sources.gcs_paths]
+    classes = "ScraperBase"
+    attribute = "gcs_path_template"
+    [names.sources.routes]
+    python = "processors/registry.py"
+    symbol = "PROCESSOR_REGISTRY"
+    [[names.contracts]]
+    kind = "prefix"
+    source = "gcs_paths"
+    target = "routes"
+    ```
+    ```python scrapers/base.py
+    class ScraperBase:
+        gcs_path_template = ""
+    ```
+    ```python scrapers/nbacom.py
+    from scrapers.base import ScraperBase
+
+    class ScheduleScraper(ScraperBase):
+        gcs_path_template = "nba-com/schedule/{date}/{timestamp}.json"
+
+    class GamebookScraper(ScraperBase):
+        gcs_path_template = "nba-com/gamebook/{date}/{timestamp}.json"
+    ```
+    ```python processors/registry.py
+    PROCESSOR_REGISTRY = {
+        "nba-com/schedule": "ScheduleProcessor",
+        "nba-com/gamebooks-data": "GamebookProcessor",
+    }
+    ```
+
+    ## Fix
+    Write under a routed prefix (or add a route for the new one).
+    ```python scrapers/nbacom.py
+    from scrapers.base import ScraperBase
+
+    class ScheduleScraper(ScraperBase):
+        gcs_path_template = "nba-com/schedule/{date}/{timestamp}.json"
+
+    class GamebookScraper(ScraperBase):
+        gcs_path_template = "nba-com/gamebooks-data/{date}/{timestamp}.json"
+    ```
+    """
+    return _found(project, "PF109")
+
+
 RULES = (undeclared_name, lists_differ, class_without_entry, duplicate_name, lookalike_name,
-         name_in_both_lists, name_not_statically_known, names_config_problem)
+         name_in_both_lists, name_not_statically_known, names_config_problem, unmatched_prefix)

@@ -21,6 +21,7 @@ from gcp_preflight.validators.bigquery_schema import BqColumn
 class Piece:
     """Part of a string built statically: "lit" (text), "name" (a module constant or an imported
     name, maybe dotted: `config.DATASET`), "param" (a parameter of the enclosing function),
+    "attr" (`self.X`, or `self.X()` with value "X()", of the enclosing method's instance),
     "unknown" (value says why)."""
 
     kind: str
@@ -34,12 +35,12 @@ class Value:
     `origin` is where a name used there was bound."""
 
     kind: str  # dict list tuple set str num bool none bytes date datetime time decimal dumps
-    #            converted query-field query-row unknown
+    #            converted query-field query-row self-attr unknown
     where: Location
     text: str
     origin: Location | None = None
     entries: tuple = ()  # Entry, for a dict
-    inner: str = ""  # dumps: the kind of the dumped value
+    inner: str = ""  # dumps: the kind of the dumped value; self-attr: the attribute ("X" or "X()")
     has_default: bool = False  # dumps: default= or cls= given
     source: str = ""  # how the kind is known, for messages ("datetime.now()", "query result row")
 
@@ -143,3 +144,27 @@ class JsonDumps:
     text: str
     certain: bool  # x holds such a value for sure (else: values from a query result)
     why: str
+
+
+@fact
+@dataclass(frozen=True)
+class BqAttr:
+    """A name a class defines, as `self.X` would find it."""
+
+    name: str
+    how: str  # "class" (class body), "property", "method", "init" (`self.X = ...` in __init__)
+    line: int
+    kind: str = "unknown"  # the Value kind of what it holds (of what it returns, for a property/method)
+    text: tuple[Piece, ...] | None = None  # the string it holds or returns, when built statically
+    why: str = ""  # why it cannot be known statically, when it cannot
+    source: str = ""  # the expression, for messages
+
+
+@fact
+@dataclass(frozen=True)
+class BqClass:
+    path: str
+    qualname: str
+    line: int
+    bases: tuple[str, ...]  # dotted, as written; "" for a base that is not a name (`Generic[T]`)
+    attrs: tuple[BqAttr, ...]

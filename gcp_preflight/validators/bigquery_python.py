@@ -9,8 +9,10 @@ are resolved by rules/bigquery_flow.py.
 Followed: assignments in order (the last one wins, branches are walked in sequence), `row["k"] =
 v`, `row.update(...)`, `row.setdefault(...)`, `rows.append/extend/insert`, `rows += [...]`, for
 loops and comprehensions (their targets bound to the iterated rows or query rows), `dict(...)`
-and `{**x}` merges. Not followed: values returned from other functions, attributes of objects
-(`self.rows`), globals mutated elsewhere, aliasing through containers.
+and `{**x}` merges; `self.X` in a method is kept as an attribute piece, resolved per class by
+rules/bigquery_flow.py from the class facts of bigquery_classes.py. Not followed: values returned
+from other functions, attributes of other objects, globals mutated elsewhere, aliasing through
+containers.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.bigquery_facts import (
     Arg, BqCall, BqFunction, BqModule, BqTableDecl, Entry, JobConfig, JsonDumps, Piece, Row, Rows, Value,
 )
+from gcp_preflight.validators.bigquery_classes import class_facts, decorator_names
 from gcp_preflight.validators.bigquery_schema import BqColumn, canonical_type
 from gcp_preflight.validators.bigquery_values import (
     UNKNOWN, ADict, AJob, AList, AParam, AQuery, AQueryRow, AVal, _concat, _const_str, _constant, _is_text, _kind,
-    _merge, _text_pieces, _unencodable,
+    _merge, _text_pieces, _unencodable, dotted,
 )
 
 SINKS = frozenset({"insert_rows_json", "insert_rows", "load_table_from_json"})
@@ -121,17 +124,6 @@ def absolute_module(current: str, path: str, target: str, level: int) -> str:
     return ".".join([*package, target] if target else package)
 
 
-def dotted(node: ast.AST) -> str:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return ""
-
-
 # -- schemas written in Python ----------------------------------------------------------------
 
 def schema_columns(ctx: ModuleContext, node: ast.AST) -> tuple | None:
@@ -158,12 +150,15 @@ def schema_columns(ctx: ModuleContext, node: ast.AST) -> tuple | None:
 # -- the walk ---------------------------------------------------------------------------------
 
 class FunctionWalk:
-    def __init__(self, ctx: ModuleContext, qualname: str, params: tuple[str, ...]):
+    def __init__(self, ctx: ModuleContext, qualname: str, params: tuple[str, ...], self_name: str = ""):
         self.ctx = ctx
         self.qualname = qualname
         self.params = set(params)
+        self.self_name = self_name  # the first parameter of a method: `self.X` is an attribute of the instance
         self.env: dict[str, object] = {}
         self.origins: dict[str, Location] = {}
+        self.self_assigned: list[tuple[str, object, ast.AST]] = []  # `self.X = value`, in order
+        self.returns: list[object] = []
 
     # statements -----------------------------------------------------------------------
     def run(self, body: list[ast.stmt]) -> None:
@@ -181,6 +176,10 @@ class FunctionWalk:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
                 self.bind(target, value, stmt.value)
+        elif isinstance(stmt, ast.Return):
+            self.returns.append(self.eval(stmt.value) if stmt.value is not None else AVal("none", stmt))
+        elif isinstance(stmt, ast.AugAssign) and self.is_self(stmt.target):
+            self.self_assigned.append((stmt.target.attr, UNKNOWN, stmt))
         elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
             current = self.env.get(stmt.target.id)
             added = self.eval(stmt.value)
@@ -225,10 +224,17 @@ class FunctionWalk:
         elif isinstance(target, (ast.Tuple, ast.List)):
             for elt in target.elts:
                 self.bind(elt, UNKNOWN, node)
+        elif self.is_self(target):
+            self.self_assigned.append((target.attr, value, node))
         elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
             holder = self.env.get(target.value.id)
             if isinstance(holder, AJob):
                 self.job_attribute(holder, target.attr, node)
+
+    def is_self(self, node: ast.AST) -> bool:
+        """`self.X`, with `self` the method's own first parameter (not rebound)."""
+        return bool(self.self_name) and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+            and node.value.id == self.self_name and self.self_name not in self.env
 
     def bind_loop(self, target: ast.AST, iterable: object) -> None:
         element: object = UNKNOWN
@@ -317,6 +323,8 @@ class FunctionWalk:
             if isinstance(base, AQuery):
                 return AQueryRow()
             return UNKNOWN
+        if isinstance(node, ast.Attribute) and self.is_self(node):
+            return AVal("self-attr", node, source=self.ctx.text(node), inner=node.attr, pieces=(Piece("attr", node.attr),))
         if isinstance(node, ast.Attribute):
             base = self.eval(node.value, env)
             if isinstance(base, AQueryRow):
@@ -386,6 +394,9 @@ class FunctionWalk:
         name = self.ctx.canonical(node.func)
         func = node.func
         last = name.rsplit(".", 1)[-1] if name else (func.attr if isinstance(func, ast.Attribute) else "")
+        if self.is_self(func) and not node.args and not node.keywords:  # `self.table_id()`
+            return AVal("self-attr", node, source=self.ctx.text(node), inner=f"{func.attr}()",
+                        pieces=(Piece("attr", f"{func.attr}()"),))
         if name == "json.dumps":
             arg = self.eval(node.args[0], env) if node.args else UNKNOWN
             has_default = any(k.arg in ("default", "cls") for k in node.keywords)
@@ -609,16 +620,17 @@ def _module_constants(ctx: ModuleContext, tree: ast.Module, walker: FunctionWalk
             ctx.constants[target.id] = tuple(_text_pieces(evaluated))
 
 
-def _functions(tree: ast.Module) -> Iterable[tuple[str, ast.AST, bool]]:
-    def visit(body, prefix, in_class):
+def _functions(tree: ast.Module) -> Iterable[tuple[str, ast.AST, str]]:
+    """(qualified name, node, qualified name of the class it is a method of, or "")."""
+    def visit(body, prefix, owner):
         for node in body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 name = f"{prefix}{node.name}"
-                yield name, node, in_class
-                yield from visit(node.body, f"{name}.", False)
+                yield name, node, owner
+                yield from visit(node.body, f"{name}.", "")
             elif isinstance(node, ast.ClassDef):
-                yield from visit(node.body, f"{prefix}{node.name}.", True)
-    yield from visit(tree.body, "", False)
+                yield from visit(node.body, f"{prefix}{node.name}.", f"{prefix}{node.name}")
+    yield from visit(tree.body, "", "")
 
 
 def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
@@ -628,7 +640,8 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
     _module_constants(ctx, tree, module_walk)
     module = BqModule(source.path, ctx.module, tuple(sorted(ctx.constants.items())), tuple(ctx.imports),
                       tuple(sorted(ctx.schemas.items())), ctx.imports_bigquery, ctx.has_json_import, _import_line(tree))
-    for qualname, node, is_method in _functions(tree):
+    walks = {}
+    for qualname, node, owner in _functions(tree):
         args = node.args
         params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
         positional = [*args.posonlyargs, *args.args]
@@ -636,15 +649,18 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
         for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
             defaults.append((arg.arg, default))
         defaults += [(a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
-        walk = FunctionWalk(ctx, qualname, params)
+        self_name = positional[0].arg if owner and positional and "staticmethod" not in decorator_names(node) else ""
+        walk = FunctionWalk(ctx, qualname, params, self_name)
+        walks[qualname] = walk
         frozen_defaults = tuple((name, (Piece("none", ""),) if isinstance(d, ast.Constant) and d.value is None
                                  else tuple(_text_pieces(module_walk.eval(d, {}))))
                                 for name, d in defaults
                                 if _is_text(module_walk.eval(d, {})) or isinstance(d, ast.Constant) and d.value is None)
-        ctx.facts.append(BqFunction(source.path, qualname, params, frozen_defaults, node.lineno, is_method))
+        ctx.facts.append(BqFunction(source.path, qualname, params, frozen_defaults, node.lineno, bool(owner)))
         walk.run(node.body)
     module_walk.run([s for s in tree.body])
     _table_decls(ctx, tree)
+    ctx.facts.extend(class_facts(ctx, tree, walks, FunctionWalk))
     return [module, *ctx.facts]
 
 

@@ -162,3 +162,15 @@ def _unencodable(value: object, depth: int) -> tuple[bool, str] | None:
         if why and (found is None or why[0] and not found[0]):
             found = why
     return found
+
+
+def dotted(node: ast.AST) -> str:
+    """`a.b.c` for a name or attribute chain, "" for anything else (a call, a subscript)."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""

@@ -1,4 +1,5 @@
-"""`propose_names_config`: the snippet `preflight init` writes, and that it works as config."""
+"""`propose_names_config`: the contracts `preflight init` proposes from evidence, on two layouts;
+written as config, they find exactly the seeded mistakes (`# expect:` marks)."""
 
 import tomllib
 
@@ -6,28 +7,101 @@ from gcp_preflight.config import Config, validate
 from gcp_preflight.names.propose import propose_names_config
 from gcp_preflight.project import Project
 from gcp_preflight.validators import default_validators
-from tests.helpers import found, write_repo
+from tests.helpers import assert_marks, write_repo
 
-REPO = {
+# The FIELD-GUIDE layout: processor_name in YAML, a config dataclass, a fallback copy in main.py,
+# a class map, a scraper registry, scheduler payloads and storage paths routed by prefix.
+PIPELINE = {
     "config/workflows.yaml": """
         scrapers:
           a: {processor_name: p2_a}
           b: {processor_name: p2_b}
+          c: {processor_name: p2_c}
         """,
     "shared/config/orchestration_config.py": """
         from dataclasses import dataclass, field
 
-        CLASS_TO_CONFIG_MAP = {"AProcessor": "p2_a", "BProcessor": "p2_b"}
+        CLASS_TO_CONFIG_MAP = {"AProcessor": "p2_a", "BProcessor": "p2_b", "CProcesor": "p2_c"}  # expect: PF101
+        CRITICAL_SCRAPERS = ["a_scraper", "b_scraper"]
+        PHASE_ORDER = ("phase2", "phase3")  # agrees with nothing: no contract
 
         @dataclass
         class Cfg:
-            phase2_required_processors: list = field(default_factory=lambda: ["p2_a"])
-            phase2_optional_processors: list = field(default_factory=lambda: ["p2_b"])
-            phase2_expected_processors: list = field(default_factory=lambda: ["p2_a", "p2_b"])
+            phase2_expected_processors: list = field(default_factory=lambda: [
+                "p2_a", "p2_b", "p2_c",
+                "p2_d",  # expect: PF101
+            ])
+            phase2_required_processors: list = field(default_factory=lambda: ["p2_a", "p2_e"])  # expect: PF101
+            phase2_optional_processors: list = field(default_factory=lambda: ["p2_c"])
         """,
-    "orchestration/phase2/main.py": 'phase2_expected_processors = ["p2_a", "p2_b"]\n',
+    "orchestration/phase2/main.py": """
+        try:
+            from shared.config.orchestration_config import Cfg
+            EXPECTED = Cfg().phase2_expected_processors
+        except ImportError:
+            EXPECTED = ["p2_a", "p2_b", "p2_c"]  # expect: PF102
+        """,
     "processors/base.py": "class ProcessorBase:\n    pass\n",
-    "processors/a.py": "from processors.base import ProcessorBase\nclass AProcessor(ProcessorBase):\n    pass\n",
+    "processors/ab.py": """
+        from processors.base import ProcessorBase
+
+        class AProcessor(ProcessorBase):
+            pass
+
+        class BProcessor(ProcessorBase):
+            pass
+
+        class CProcessor(ProcessorBase):
+            pass
+        """,
+    "scrapers/base.py": 'class ScraperBase:\n    gcs_path_template = ""\n',
+    "scrapers/all.py": """
+        from scrapers.base import ScraperBase
+
+        class AScraper(ScraperBase):
+            gcs_path_template = "src/a/{date}.json"
+
+        class BScraper(ScraperBase):
+            gcs_path_template = "src/b/{date}.json"
+
+        class CScraper(ScraperBase):
+            gcs_path_template = "src/cc/{date}.json"  # expect: PF109
+        """,
+    "scrapers/registry.py": """
+        SCRAPER_REGISTRY = {
+            "a_scraper": ("scrapers.all", "AScraper"),
+            "b_scraper": ("scrapers.all", "BScraper"),
+            "c_scraper": ("scrapers.all", "CScraper"),
+        }
+        ROUTES = {"src/a": "AProcessor", "src/b": "BProcessor", "src/c": "CProcessor"}
+        """,
+    "bin/schedule.sh": """
+        #!/bin/bash
+        gcloud scheduler jobs create pubsub a --message-body='{"scraper": "a_scraper"}'
+        gcloud scheduler jobs create pubsub b --message-body='{"scraper": "b_scraper"}'
+        gcloud scheduler jobs create pubsub c --message-body='{"scraper": "c_scrapper"}'  # expect: PF101
+        """,
+    "tests/test_config.py": 'EXPECTED = ["p2_a", "p2_b", "nope"]\n',  # tests are never sources
+}
+
+# Another layout: no processor_name anywhere, a Cloud Run app with its own words.
+SERVICE = {
+    "app/jobs.py": """
+        JOB_REGISTRY = {"espn_scores": 1, "odds_lines": 2, "injuries": 3, "rosters": 4}
+        HANDLERS = {"ScoresHandler": 1, "OddsHandler": 2}
+        """,
+    "app/settings.py": """
+        NIGHTLY_JOBS = frozenset({"espn_scores", "odds_lines", "injurys"})  # expect: PF101
+        TIMEZONES = ["UTC", "espn_scores"]  # half agree: not evidence
+        """,
+    "app/handlers/base.py": "class Handler:\n    pass\n",
+    "app/handlers/scores.py": "from app.handlers.base import Handler\n\nclass ScoresHandler(Handler):\n    pass\n",
+    "app/handlers/odds.py": "from app.handlers import base\n\nclass OddsHandler(base.Handler):\n    pass\n",
+    "deploy/cron/jobs.sh": """
+        #!/bin/bash
+        gcloud scheduler jobs create http a --message-body '{"job": "espn_scores", "retries": "3"}'
+        gcloud scheduler jobs create http b --message-body '{"job": "rosters"}'
+        """,
 }
 
 
@@ -35,59 +109,72 @@ def _project(root):
     return Project(root, Config(), default_validators(), use_cache=False)
 
 
-def test_proposal_text(tmp_path):
-    write_repo(tmp_path, REPO)
-    text = propose_names_config(_project(tmp_path), prefix="")
-    body = [line for line in text.splitlines() if line and not line.startswith("#")]
-    assert body == [
-        "[names.sources.declared]", 'yaml = "config/workflows.yaml"', 'select = "**.processor_name"',
-        "[names.sources.phase2_expected_processors]", 'python = "shared/config/orchestration_config.py"',
-        'symbol = "Cfg.phase2_expected_processors"',
-        "[names.sources.phase2_optional_processors]", 'python = "shared/config/orchestration_config.py"',
-        'symbol = "Cfg.phase2_optional_processors"',
-        "[names.sources.phase2_required_processors]", 'python = "shared/config/orchestration_config.py"',
-        'symbol = "Cfg.phase2_required_processors"',
-        "[names.sources.phase2_expected_processors_fallback]", 'python = "orchestration/phase2/main.py"',
-        'symbol = "phase2_expected_processors"',
-        "[names.sources.class_to_config_map]", 'python = "shared/config/orchestration_config.py"',
-        'symbol = "CLASS_TO_CONFIG_MAP"',
-        "[names.sources.processorbase_classes]", 'classes = "ProcessorBase"',
-        "[names.sources.class_to_config_map_values]", 'python = "shared/config/orchestration_config.py"',
-        'symbol = "CLASS_TO_CONFIG_MAP"', 'part = "values"',
-        *[line for kind, source, target in [
-            ("subset", "phase2_expected_processors", "declared"),
-            ("subset", "phase2_optional_processors", "declared"),
-            ("subset", "phase2_required_processors", "declared"),
-            ("subset", "phase2_expected_processors_fallback", "declared"),
-            ("equal", "phase2_expected_processors_fallback", "phase2_expected_processors"),
-            ("subset", "phase2_required_processors", "phase2_expected_processors"),
-            ("disjoint", "phase2_required_processors", "phase2_optional_processors"),
-            ("subset", "class_to_config_map", "processorbase_classes"),
-            ("keys-cover", "processorbase_classes", "class_to_config_map"),
-            ("subset", "class_to_config_map_values", "declared")]
-          for line in ("[[names.contracts]]", f'kind = "{kind}"', f'source = "{source}"', f'target = "{target}"')],
+def _contracts(text):
+    names = tomllib.loads(text)["names"]
+    return names["sources"], [(c["kind"], c["source"], c["target"]) for c in names["contracts"]]
+
+
+def test_pipeline_layout_contracts(tmp_path):
+    write_repo(tmp_path, PIPELINE)
+    sources, contracts = _contracts(propose_names_config(_project(tmp_path), prefix=""))
+    assert contracts == [
+        ("subset", "phase2_required_processors", "phase2_expected_processors"),
+        ("disjoint", "phase2_required_processors", "phase2_optional_processors"),
+        ("equal", "phase2_expected", "phase2_expected_processors"),
+        ("subset", "class_to_config_map", "processorbase_classes"),
+        ("subset", "class_to_config_map_values", "declared"),
+        ("subset", "critical_scrapers", "scraper_registry"),
+        ("subset", "phase2_expected_processors", "declared"),
+        ("subset", "phase2_optional_processors", "declared"),
+        ("subset", "routes_values", "processorbase_classes"),
+        ("subset", "scraper_registry_values_1", "scraperbase_classes"),
+        ("subset", "scraper_payloads", "scraper_registry"),
+        ("prefix", "scraperbase_gcs_path_template", "routes"),
     ]
+    assert sources["declared"] == {"yaml": "config/workflows.yaml", "select": "**.processor_name"}
+    assert sources["phase2_expected"] == {"python": "orchestration/phase2/main.py", "symbol": "EXPECTED"}
+    assert sources["scraper_registry_values_1"] == {"python": "scrapers/registry.py", "symbol": "SCRAPER_REGISTRY",
+                                                    "part": "values", "element": 1}
+    assert sources["scraper_payloads"] == {"shell": "bin/schedule.sh", "pattern": '"scraper":\\s*"([^"]+)"'}
+    assert sources["scraperbase_gcs_path_template"] == {"classes": "ScraperBase", "attribute": "gcs_path_template"}
 
 
-def test_proposal_is_valid_config_and_finds_what_it_should(tmp_path):
-    write_repo(tmp_path, REPO)
+def test_pipeline_layout_proposal_finds_the_mistakes(tmp_path):
+    write_repo(tmp_path, PIPELINE)
     text = propose_names_config(_project(tmp_path))
-    data = tomllib.loads(text)
-    validate(data["tool"]["gcp-preflight"], "pyproject.toml", "tool.gcp-preflight")
+    validate(tomllib.loads(text)["tool"]["gcp-preflight"], "pyproject.toml", "tool.gcp-preflight")
     (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
-    # BProcessor is mapped but not defined: the proposed contracts catch it.
-    assert found(tmp_path, ("PF1",)) == [("PF101", "shared/config/orchestration_config.py:3")]
+    # No keys-cover: CProcesor leaves CProcessor without an entry, so the map covers 2 of 3
+    # classes; PF103 would report the same mistake a second time.
+    assert_marks(tmp_path, ("PF1",))
+
+
+def test_service_layout_contracts_and_findings(tmp_path):
+    write_repo(tmp_path, SERVICE)
+    text = propose_names_config(_project(tmp_path), prefix="")
+    sources, contracts = _contracts(text)
+    assert contracts == [
+        ("subset", "handlers", "handler_classes"),
+        ("keys-cover", "handler_classes", "handlers"),
+        ("subset", "nightly_jobs", "job_registry"),
+        ("subset", "job_payloads", "job_registry"),
+    ]
+    assert sources["job_payloads"] == {"shell": "deploy/cron/jobs.sh", "pattern": '"job":\\s*"([^"]+)"'}
+    assert "# 2 of 3 names in NIGHTLY_JOBS are keys of JOB_REGISTRY" in text.splitlines()
+    (tmp_path / "preflight.toml").write_text(text, encoding="utf-8")
+    assert_marks(tmp_path, ("PF1",))
 
 
 def test_nothing_to_propose(tmp_path):
-    write_repo(tmp_path, {"app/main.py": "X = 1\n"})
+    write_repo(tmp_path, {"app/main.py": "X = 1\nNAMES = ['a', 'b']\n"})
     text = propose_names_config(_project(tmp_path))
     assert tomllib.loads(text) == {}
-    assert "No YAML file declares processor_name values" in text
+    assert "No name sets that mostly agree were found: nothing to propose." in text
 
 
 def test_copies_share_one_glob(tmp_path):
-    write_repo(tmp_path, dict(REPO, **{
-        "orchestration/cf/shared/config/orchestration_config.py": REPO["shared/config/orchestration_config.py"]}))
-    text = propose_names_config(_project(tmp_path))
-    assert 'python = "**/shared/config/orchestration_config.py"' in text.splitlines()
+    write_repo(tmp_path, dict(PIPELINE, **{
+        "orchestration/cf/shared/config/orchestration_config.py": PIPELINE["shared/config/orchestration_config.py"]}))
+    sources, _ = _contracts(propose_names_config(_project(tmp_path), prefix=""))
+    assert sources["phase2_expected_processors"] == {"python": "**/shared/config/orchestration_config.py",
+                                                     "symbol": "Cfg.phase2_expected_processors"}

@@ -365,3 +365,240 @@ def test_unreadable_schemas(tmp_path):
     })
     assert found(tmp_path, select=("PF4",)) == [("PF400", "schemas/a.sql:3"), ("PF400", "schemas/b.json:2"),
                                                 ("PF400", "schemas/c_schema.json:2")]
+
+
+# -- `self.X` table ids: class attributes, inherited properties, subclasses, __init__ ----------
+
+CLASSES = {
+    "schemas/raw.sql": """
+        CREATE TABLE raw.games (game_id STRING, game_date DATE, tags ARRAY<STRING>, note STRING);
+        CREATE TABLE raw.players (player_id STRING, team STRING);
+        CREATE TABLE analytics.summary (game_id STRING, points INT64);
+        """,
+    "shared/utils.py": """
+        from google.cloud import bigquery
+
+        client = bigquery.Client()
+
+
+        def write_rows(table_id, rows):
+            return client.insert_rows_json(table_id, rows)
+        """,
+    "shared/processors/__init__.py": "from .base import Base\n",
+    "shared/processors/base.py": """
+        import os
+
+        from shared.utils import write_rows
+
+
+        class Base:
+            dataset_id = "raw"
+            table_name = ""
+
+            def __init__(self, project_id=None):
+                self.project_id = project_id or os.environ.get("GCP_PROJECT", "p")
+
+            @property
+            def table_id(self):
+                return f"{self.project_id}.{self.dataset_id}.{self.table_name}"
+        """,
+    "app/games.py": """
+        from shared.processors import Base
+        from shared.utils import write_rows
+
+        GAMES = "games"
+
+
+        class Games(Base):
+            table_name = GAMES
+            tags = "playoffs"
+
+            def process(self, game_id):
+                write_rows(self.table_id, [{"game_id": game_id, "gmae_date": "2024-01-01",  # expect: PF403
+                                            "tags": self.tags, "note": self.table_name}])  # expect: PF404
+
+
+        class Summary(Base):
+            dataset_id = "analytics"
+
+
+        class PointsSummary(Summary):
+            table_name = "summary"
+
+            def process(self, game_id, points):
+                write_rows(self.table_id, [{"game_id": game_id, "points": points, "pts": points}])  # expect: PF403
+        """,
+}
+
+
+def test_table_from_class_attribute_and_inherited_property(tmp_path):
+    write_repo(tmp_path, CLASSES)
+    assert_marks(tmp_path, select=("PF4",))
+    messages = {(f.code, f.location.line): f.message for f in run(tmp_path, select=("PF4",))}
+    assert messages == {
+        ("PF403", 12): "`gmae_date` is not a column of `{self.project_id}.raw.games` (through write_rows()); "
+                       "did you mean `game_date`?",
+        ("PF404", 13): "`tags` gets a single value (`self.tags`), but column `tags` of `{self.project_id}.raw.games` "
+                       "is REPEATED: pass a list",
+        ("PF403", 24): "`pts` is not a column of `{self.project_id}.analytics.summary` (through write_rows()); "
+                       "did you mean `points`?",
+    }
+    [pf404] = run(tmp_path, select=("PF404",))
+    assert [(r.location.path, r.location.line, r.message) for r in pf404.related] == [
+        ("schemas/raw.sql", 1, "`tags` is declared STRING REPEATED here"),
+        ("app/games.py", 9, "`self.tags` is bound here"),
+    ]
+
+
+def test_write_in_base_class_method_is_resolved_per_subclass(tmp_path):
+    write_repo(tmp_path, {
+        **CLASSES,
+        "shared/processors/base.py": """
+            from datetime import datetime
+
+            from shared.utils import write_rows
+
+
+            class Base:
+                project_id = "p"
+                dataset_id = "raw"
+
+                @property
+                def table_id(self):
+                    return f"{self.project_id}.{self.dataset_id}.{self.table_name}"
+
+                def save(self, game_id):
+                    write_rows(self.table_id, [{"game_id": game_id, "when": datetime.now()}])
+            """,
+        "app/games.py": """
+            from shared.processors.base import Base
+
+
+            class Games(Base):
+                table_name = "games"
+
+
+            class Players(Base):
+                table_name = "players"
+
+
+            class Odds(Base):
+                table_name = "odds"
+
+
+            class OwnSave(Base):
+                table_name = "players"
+
+                def save(self, game_id):
+                    pass
+            """,
+    })
+    assert [(f.code, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF407", 15, "this insert_rows_json write (through write_rows()) runs for each subclass; for Odds, no schema "
+                      "in the repository declares `p.raw.odds`: its rows are checked without a schema"),
+        ("PF403", 15, "`game_id` is not a column of the Players table `p.raw.players` (through write_rows()); "
+                      "did you mean `player_id`?"),
+        ("PF402", 15, "`when` holds a datetime (`datetime.now()`), which insert_rows_json (through write_rows()) "
+                      "cannot serialise to JSON (\"Object of type datetime is not JSON serializable\"); call "
+                      ".isoformat()"),
+        ("PF403", 15, "`when` is not a column of the Games table `p.raw.games` (through write_rows())"),
+        ("PF403", 15, "`when` is not a column of the Players table `p.raw.players` (through write_rows())"),
+    ]
+    related = {f.message: [(r.location.path, r.location.line) for r in f.related] for f in run(tmp_path, select=("PF403",))}
+    assert list(related.values()) == [[("schemas/raw.sql", 2)], [("schemas/raw.sql", 1)], [("schemas/raw.sql", 2)]]
+
+
+def test_method_and_init_attribute_forms(tmp_path):
+    write_repo(tmp_path, {
+        **CLASSES,
+        "app/games.py": """
+            from shared.utils import write_rows
+
+            DATASET = "raw"
+
+
+            class Loader:
+                def __init__(self):
+                    self.dataset = DATASET
+
+                def table(self):
+                    return self.dataset + ".games"
+
+                def run(self, game_id):
+                    write_rows(self.table(), [{"game_id": game_id, "points": 1}])  # expect: PF403
+            """,
+    })
+    assert_marks(tmp_path, select=("PF4",))
+    [finding] = run(tmp_path, select=("PF403",))
+    assert finding.message == "`points` is not a column of `raw.games` (through write_rows())"
+
+
+def test_unresolvable_self_attributes_say_why(tmp_path):
+    write_repo(tmp_path, {
+        **CLASSES,
+        "app/games.py": """
+            from external import Plugin
+            from shared.utils import write_rows
+
+
+            class FromArgument:
+                def __init__(self, name):
+                    self.table = "raw." + name
+
+                def run(self, game_id):
+                    write_rows(self.table, [{"game_id": game_id}])
+
+
+            class Reassigned:
+                def __init__(self):
+                    self.table = "raw.games"
+
+                def reset(self):
+                    self.table = "raw.players"
+
+                def run(self, game_id):
+                    write_rows(self.table, [{"game_id": game_id}])
+
+
+            class Undefined(Plugin):
+                def run(self, game_id):
+                    write_rows(f"raw.{self.table_name}", [{"game_id": game_id}])
+
+
+            class TwoReturns:
+                @property
+                def table_id(self):
+                    if self.live:
+                        return "raw.games"
+                    return "raw.players"
+
+                def run(self, game_id):
+                    write_rows(self.table_id, [{"game_id": game_id}])
+            """,
+    })
+    unknown = "the table of this insert_rows_json write (through write_rows()) is not known statically ({}); its " \
+              "rows are checked without a schema"
+    assert [(f.code, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF407", 10, unknown.format("part of it is the `name` argument of `FromArgument.__init__()`")),
+        ("PF407", 21, unknown.format("`self.table` of Reassigned: assigned in `Reassigned.reset()`, not only in "
+                                     "__init__")),
+        ("PF407", 26, unknown.format("`self.table_name` of Undefined: no project class in its hierarchy defines it "
+                                     "(a base class outside the project may)")),
+        ("PF407", 37, unknown.format("`self.table_id` of TwoReturns: `TwoReturns.table_id()` has 2 return "
+                                     "statements")),
+    ]
+
+
+def test_wrapper_reexported_by_package_init(tmp_path):
+    write_repo(tmp_path, {
+        **CLASSES,
+        "shared/__init__.py": "from .utils import write_rows\n",
+        "app/main.py": """
+            from shared import write_rows
+
+
+            def record(game_id):
+                write_rows("raw.players", [{"player_id": game_id, "teem": "x"}])  # expect: PF403
+            """,
+    })
+    assert_marks(tmp_path, select=("PF4",))

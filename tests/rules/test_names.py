@@ -399,7 +399,7 @@ def test_config_problems(tmp_path):
     ('[names.sources.a]\nclasses = "Base"\npart = "both"\n',
      "preflight.toml: names.sources.a.part: expected one of keys, values, got 'both'"),
     ('[[names.contracts]]\nkind = "superset"\nsource = "a"\ntarget = "b"\n',
-     "preflight.toml: names.contracts.0.kind: expected one of subset, equal, disjoint, keys-cover, got 'superset'"),
+     "preflight.toml: names.contracts.0.kind: expected one of subset, equal, disjoint, keys-cover, prefix, got 'superset'"),
     ('[names]\nautomatic = true\n',
      "preflight.toml: names.automatic: unknown key (did you mean 'auto'?)"),
 ])
@@ -434,3 +434,105 @@ def test_fallback_bound_twice_uses_the_literal_list(tmp_path):
             """,
     })
     assert_marks(tmp_path, ("PF1",))
+
+
+PREFIX_REPO = {
+    "preflight.toml": """
+        [names.sources.gcs_paths]
+        classes = "ScraperBase"
+        attribute = "gcs_path_template"
+        [names.sources.routes]
+        python = "processors/registry.py"
+        symbol = "PROCESSOR_REGISTRY"
+        [names.sources.topics]
+        python = "processors/registry.py"
+        symbol = "TOPICS"
+        [names.sources.topic_prefixes]
+        python = "processors/registry.py"
+        symbol = "TOPIC_PREFIXES"
+        [[names.contracts]]
+        kind = "prefix"
+        source = "gcs_paths"
+        target = "routes"
+        [[names.contracts]]
+        kind = "prefix"
+        source = "topics"
+        target = "topic_prefixes"
+        separator = "-"
+        """,
+    "scrapers/base.py": """
+        class ScraperBase:
+            gcs_path_template = ""
+        """,
+    "scrapers/nbacom.py": """
+        from scrapers.base import ScraperBase
+
+        class NbaComScraper(ScraperBase):  # intermediate: inherits the empty placeholder
+            pass
+
+        class ScheduleScraper(NbaComScraper):
+            gcs_path_template = "nba-com/schedule/{date}.json"
+
+        class GamebookScraper(NbaComScraper):
+            gcs_path_template = "nba-com/gamebook/{date}.json"  # expect: PF109
+
+        class RostersScraper(NbaComScraper):
+            gcs_path_template = "nba-com/player-list/{date}.json"  # expect: PF109
+
+        class UnsetScraper(NbaComScraper):  # inherits "": no name, nothing to check
+            pass
+        """,
+    "scrapers/bdl.py": """
+        import scrapers.base
+
+        class BoxScoresScraper(scrapers.base.ScraperBase):
+            gcs_path_template = "ball-dont-lie/boxscores/{date}.json"
+
+        class ExactScraper(scrapers.base.ScraperBase):
+            gcs_path_template = "ball-dont-lie/boxscores"  # expect: PF109
+        """,
+    "processors/registry.py": """
+        PROCESSOR_REGISTRY = {
+            "nba-com/schedule": "ScheduleProcessor",
+            "nba-com/gamebooks-data": "GamebookProcessor",
+            "ball-dont-lie/boxscores": "BoxScoresProcessor",
+        }
+        TOPIC_PREFIXES = ["nba-phase2", "nba-phase3"]
+        TOPICS = ["nba-phase2-complete", "nba-phase3-complete", "nba-phase4-complete"]  # expect: PF109
+        """,
+}
+
+
+def test_prefix_contract(tmp_path):
+    write_repo(tmp_path, PREFIX_REPO)
+    assert_marks(tmp_path, ("PF1",))
+    findings = {f"{f.location.path}:{f.location.line}": f for f in run(tmp_path, ("PF1",))}
+    gamebook = findings["scrapers/nbacom.py:10"]
+    assert gamebook.message == (
+        "'nba-com/gamebook/{date}.json' in gcs_paths starts with no prefix in routes (PROCESSOR_REGISTRY in "
+        "processors/registry.py) followed by '/'; did you mean the prefix 'nba-com/gamebooks-data'?")
+    assert [(str(r.location), r.message) for r in gamebook.related] == [
+        ("processors/registry.py:3:5", "'nba-com/gamebooks-data' is declared here")]
+    assert findings["scrapers/nbacom.py:13"].message == (
+        "'nba-com/player-list/{date}.json' in gcs_paths starts with no prefix in routes (PROCESSOR_REGISTRY in "
+        "processors/registry.py) followed by '/'")
+    assert [(str(r.location), r.message) for r in findings["scrapers/nbacom.py:13"].related] == [
+        ("processors/registry.py:1:1", "the names of source 'routes' are read from here")]
+    assert findings["processors/registry.py:7"].message == (
+        "'nba-phase4-complete' in topics starts with no prefix in topic_prefixes (TOPIC_PREFIXES in "
+        "processors/registry.py) followed by '-'")  # phase4 is no misspelling of phase2
+
+
+def test_prefix_fixed_and_separator_only_on_prefix_contracts(tmp_path):
+    write_repo(tmp_path, PREFIX_REPO)
+    write_repo(tmp_path, {
+        "scrapers/nbacom.py": PREFIX_REPO["scrapers/nbacom.py"].replace("gamebook/", "gamebooks-data/")
+        .replace("player-list", "schedule").replace("  # expect: PF109", ""),
+        "scrapers/bdl.py": PREFIX_REPO["scrapers/bdl.py"].replace('boxscores"  # expect: PF109', 'boxscores/x"'),
+        "processors/registry.py": PREFIX_REPO["processors/registry.py"].replace("  # expect: PF109", "").replace(
+            '"nba-phase4-complete"', '"nba-phase3-failed"'),
+        "preflight.toml": PREFIX_REPO["preflight.toml"] + '[[names.contracts]]\nkind = "subset"\n'
+                                                          'source = "topics"\ntarget = "topic_prefixes"\nseparator = "."\n',
+    })
+    assert pf1(tmp_path) == [("PF108", "preflight.toml:1",
+                              "names.contracts[3].separator: only a prefix contract has a separator")]

@@ -386,3 +386,23 @@ def test_packaging_config_errors_are_one_line(tmp_path):
     with pytest.raises(ConfigError) as info:
         load(tmp_path)
     assert str(info.value) == 'preflight.toml: packaging.units.0.runtime: expected a runtime like "python311"'
+
+
+def test_commands_that_upload_no_source_define_no_unit(tmp_path):
+    write_repo(tmp_path, {"bin/tune.sh": """
+        #!/bin/bash
+        gcloud run services update coordinator --region us-west2 --memory 1Gi --cpu 1
+        gcloud run jobs update backfill --region us-west2 --memory 1Gi
+    """})
+    assert found(tmp_path, select=("PF2",)) == []
+
+
+def test_source_folder_missing_from_the_repository_is_noted_not_guessed(tmp_path):
+    write_repo(tmp_path, {"bin/deploy.sh": """
+        #!/bin/bash
+        gcloud run deploy proxy --source services/proxy --region us-west2 --memory 512Mi
+    """})
+    findings = run(tmp_path, select=("PF2",))
+    assert [(f.code, f"{f.location.path}:{f.location.line}", f.message) for f in findings] == [
+        ("PF208", "bin/deploy.sh:2", "package step not understood: the source folder `services/proxy` is not in the "
+                                     "repository (built elsewhere?), so the package of this deploy is not checked")]

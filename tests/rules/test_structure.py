@@ -55,3 +55,16 @@ def test_required_reason(tmp_path):
 def test_unused_suppression_not_reported_for_disabled_rule(tmp_path):
     write_repo(tmp_path, {"app/ok.py": "x = 1  # preflight: ignore[PF002] old\n"})
     assert found(tmp_path, ignore=("PF002",)) == []
+
+
+def test_marker_inside_a_python_string_is_not_a_suppression(tmp_path):
+    write_repo(tmp_path, {"app/doc.py": 'HELP = "write # preflight: ignore[PF301] reason on the line"\nx = (\n'})
+    assert found(tmp_path) == [("PF002", "app/doc.py:2")]
+
+
+def test_suppression_in_shell_and_yaml(tmp_path):
+    write_repo(tmp_path, {
+        "cfg/a.yaml": "a: [1,  # preflight: ignore[PF003] fixture\n",
+        "app/ok.py": "x = 1  # preflight: ignore[PF002]\n",
+    })
+    assert found(tmp_path) == [("PF001", "app/ok.py:1")]

@@ -118,3 +118,31 @@ def test_table_declared_with_python_schema_and_load_job():
     ]
     call = next(f for f in found if isinstance(f, BqCall))
     assert call.args[2] == Arg(-1, "job_config", job=JobConfig("autodetect", ignore_unknown=True))
+
+
+def test_class_facts_keep_self_pieces_and_reasons():
+    from gcp_preflight.validators.bigquery_facts import BqAttr, BqClass
+    found = [f for f in facts("""
+        import os
+
+
+        class Base(shared.Root):
+            dataset_id = "raw"
+
+            def __init__(self, project_id=None):
+                self.project_id = project_id or os.environ.get("P")
+
+            @property
+            def table_id(self):
+                return f"{self.project_id}.{self.dataset_id}.t"
+        """) if isinstance(f, BqClass)]
+    assert found == [BqClass("app/writer.py", "Base", 4, ("shared.Root",), (
+        BqAttr("dataset_id", "class", 5, "str", (Piece("lit", "raw"),), "", '"raw"'),
+        BqAttr("__init__", "method", 7, "unknown", None, "`Base.__init__()` has no return statements"),
+        BqAttr("table_id", "property", 11, "str", (Piece("attr", "project_id"), Piece("lit", "."),
+                                                   Piece("attr", "dataset_id"), Piece("lit", ".t")),
+               "", 'f"{self.project_id}.{self.dataset_id}.t"'),
+        BqAttr("project_id", "instance", 8, "unknown", None,
+               '`Base.__init__()` sets it to `project_id or os.environ.get("P")`, known only at run time',
+               'project_id or os.environ.get("P")'),
+    ))]

@@ -31,7 +31,7 @@ gcloud functions deploy "$FUNCTION_NAME" \
   --entry-point "$ENTRY_POINT" \
   --trigger-topic "$TRIGGER_TOPIC" \
   --memory "$MEMORY" \
-  --timeout "$TIMEOUT" \
+  --timeout "$TIMEOUT" --min-instances 1 \
   --service-account "$SERVICE_ACCOUNT" \
   --update-env-vars "GCP_PROJECT=$PROJECT_ID"
 

@@ -19,5 +19,5 @@ gcloud functions deploy "$FUNCTION_NAME" \
   --source="$SOURCE_DIR" \
   --entry-point=orchestrate_phase4_to_phase5 \
   --trigger-topic=nba-phase4-precompute-complete \
-  --timeout=540s \
+  --timeout=540s --min-instances=1 \
   --set-env-vars="PREDICTION_BATCH_SIZE=50"

@@ -31,6 +31,6 @@ gcloud functions deploy "$FUNCTION_NAME" \
   --entry-point orchestrate_phase5_to_phase6 \
   --trigger-topic nba-phase5-predictions-complete \
   --memory "$MEMORY" \
-  --timeout 300s \
+  --timeout 300s --min-instances 1 \
   --update-env-vars "GCP_PROJECT=$PROJECT_ID" \
   --set-env-vars "EXPORT_BUCKET=nba-props-exports"

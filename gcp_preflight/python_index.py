@@ -293,7 +293,7 @@ class PythonIndex:
             else:
                 shown = base.name if isinstance(base, External) else written
                 return Hierarchy((cls,), frozenset(), f"{cls.name} derives from `{shown}`, outside the project")
-        mro = _c3([(cls,), *parents, tuple(p[0] for p in parents)])
+        mro = c3_merge([(cls,), *parents, tuple(p[0] for p in parents)])
         if mro is None:
             return Hierarchy((cls,), frozenset(), f"{cls.name} has no consistent MRO")
         for member in mro:
@@ -356,8 +356,10 @@ class PythonIndex:
         return frozenset(scope.probed) if scope else frozenset()
 
 
-def _c3(sequences: list[tuple]) -> list | None:
-    """C3 linearisation; None when there is none (Python raises TypeError at class creation)."""
+def c3_merge(sequences: list, lenient: bool = False) -> list | None:
+    """C3 linearisation of the given sequences (a class, its bases' MROs, its bases). When there
+    is none (Python raises TypeError at class creation): None, or with `lenient` whatever order
+    is left."""
     seqs = [list(s) for s in sequences if s]
     out = []
     while seqs:
@@ -366,9 +368,11 @@ def _c3(sequences: list[tuple]) -> list | None:
             if not any(head in s[1:] for s in seqs):
                 break
         else:
-            return None
+            if not lenient:
+                return None
+            head = seqs[0][0]
         out.append(head)
-        seqs = [[c for c in s if c is not head and c != head] for s in seqs]
+        seqs = [[c for c in s if c != head] for s in seqs]
         seqs = [s for s in seqs if s]
     return out
 

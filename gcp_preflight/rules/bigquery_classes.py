@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from gcp_preflight.model import Location
+from gcp_preflight.python_index import c3_merge
 from gcp_preflight.validators.bigquery_facts import BqAttr, BqClass, Value
 
 Key = tuple[str, str]  # (path, qualified class name)
@@ -134,16 +135,4 @@ class ClassIndex:
 
 def _merge(seqs: list[list[Key]]) -> list[Key]:
     """C3 merge; on an inconsistent hierarchy, whatever order is left (Python would refuse it)."""
-    out: list[Key] = []
-    seqs = [s for s in seqs if s]
-    while seqs:
-        for seq in seqs:
-            head = seq[0]
-            if not any(head in s[1:] for s in seqs):
-                break
-        else:
-            head = seqs[0][0]
-        out.append(head)
-        seqs = [[k for k in s if k != head] for s in seqs]
-        seqs = [s for s in seqs if s]
-    return out
+    return c3_merge(seqs, lenient=True)

@@ -310,7 +310,7 @@ class _Module:
         dynamic = escapes = ""
         for inner in ast.walk(method):
             if isinstance(inner, ast.Call):
-                func = dotted(inner.func) or "a call"
+                func = dotted(inner.func) or getattr(inner.func, "attr", "a call")
                 short = func.split(".")[-1]
                 passed = [a for a in (*inner.args, *(k.value for k in inner.keywords))
                           if isinstance(a, ast.Name) and a.id == me]

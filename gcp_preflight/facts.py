@@ -31,13 +31,29 @@ for _cls in (Location, Related, TextEdit, Fix, Diagnostic):
     fact(_cls)
 
 
+_PLAIN = (str, int, float, bool, type(None))
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
 def encode(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:  # most values: answer before any other test
+        return value
+    if kind is tuple or kind is list:
+        return [encode(v) for v in value]
     if isinstance(value, enum.Enum):
-        return {"$e": type(value).__name__, "v": value.value}
+        return {"$e": kind.__name__, "v": value.value}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {"$t": type(value).__name__}
-        for f in dataclasses.fields(value):
-            out[f.name] = encode(getattr(value, f.name))
+        out = {"$t": kind.__name__}
+        for name in _field_names(kind):
+            out[name] = encode(getattr(value, name))
         return out
     if isinstance(value, (tuple, list)):
         return [encode(v) for v in value]
@@ -52,13 +68,13 @@ _ENUMS = {"Severity": Severity}
 
 
 def decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(decode(v) for v in value)
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is list:
+        return tuple([decode(v) for v in value])
+    if kind is dict:
         if "$t" in value:
             cls = _TYPES[value["$t"]]  # KeyError: unknown type, the cache entry is discarded
-            kwargs = {k: decode(v) for k, v in value.items() if k != "$t"}
-            return cls(**kwargs)
+            return cls(**{k: decode(v) for k, v in value.items() if k != "$t"})
         if "$e" in value:
             return _ENUMS[value["$e"]](value["v"])
         if "$m" in value:

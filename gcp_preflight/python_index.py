@@ -121,10 +121,18 @@ class PythonIndex:
         self._hierarchies: dict[tuple, Hierarchy] = {}
         self._children: dict[tuple[str, str], list[PyClass]] | None = None
         self._maybe_children: set[str] = set()
+        self._real: dict[str, str] = {}  # every rule asks the same questions: answer each once
+        self._modules: dict[tuple[str, str, int], Target] = {}
 
     # -- files and modules ------------------------------------------------------------------
     def real(self, path: str) -> str:
         """The path with symbolic links inside the repository followed."""
+        found = self._real.get(path)
+        if found is None:
+            found = self._real[path] = self._follow_links(path)
+        return found
+
+    def _follow_links(self, path: str) -> str:
         for _ in range(MAX_DEPTH):
             parts = path.split("/")
             for i in range(len(parts), 0, -1):
@@ -150,6 +158,13 @@ class PythonIndex:
 
     def resolve_module(self, dotted: str, importer: str, level: int = 0) -> Target:
         """The module an import names, seen from the file `importer`."""
+        key = (dotted, posixpath.dirname(importer), level)
+        found = self._modules.get(key)
+        if found is None:
+            found = self._modules[key] = self._find_module(dotted, importer, level)
+        return found
+
+    def _find_module(self, dotted: str, importer: str, level: int) -> Target:
         rel = dotted.replace(".", "/")
         if level:
             package = posixpath.dirname(importer)

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from gcp_preflight.model import Location
-from gcp_preflight.python_index import ModuleRef
+from gcp_preflight.python_index import ClassRef, ModuleRef
 from gcp_preflight.python_index import PythonIndex as ProjectIndex
-from gcp_preflight.validators.python_names import (Expr, PyClassDef, PyImportName, PyNameBinding,
-                                                   module_path)
+from gcp_preflight.validators.python_classes import PyClass
+from gcp_preflight.validators.python_names import Expr, PyImportName, PyNameBinding, module_path
 
 MAX_DEPTH = 40
 
@@ -59,7 +59,7 @@ class Module:
 
 @dataclass(frozen=True)
 class ClassTarget:
-    cls: PyClassDef
+    cls: PyClass
 
 
 Target = PyNameBinding | ClassTarget | Module | None
@@ -68,7 +68,7 @@ Target = PyNameBinding | ClassTarget | Module | None
 class PythonIndex:
     """Every binding, class and import of the project's Python files, by path."""
 
-    def __init__(self, bindings: Iterable[PyNameBinding], classes: Iterable[PyClassDef],
+    def __init__(self, bindings: Iterable[PyNameBinding], classes: Iterable[PyClass],
                  imports: Iterable[PyImportName], project: ProjectIndex):
         self.project = project  # modules, as Python finds them
         self.bindings: dict[tuple[str, str], PyNameBinding] = {}
@@ -82,8 +82,8 @@ class PythonIndex:
                 # is the list a name contract is about.
                 self.bindings[key] = b
                 self.by_symbol[b.symbol] = [b if (o.path, o.symbol) == key else o for o in self.by_symbol[b.symbol]]
-        self.classes: dict[tuple[str, str], PyClassDef] = {}
-        self.classes_by_name: dict[str, list[PyClassDef]] = defaultdict(list)
+        self.classes: dict[tuple[str, str], PyClass] = {}
+        self.classes_by_name: dict[str, list[PyClass]] = defaultdict(list)
         for c in classes:
             self.classes.setdefault((c.path, c.name), c)
             self.classes_by_name[c.name].append(c)
@@ -151,30 +151,23 @@ class PythonIndex:
                 return None
         return target
 
-    def subclasses(self, base: str) -> list[PyClassDef]:
-        """Classes that derive from a class named `base`, directly or not (matched by simple name,
-        across modules)."""
-        names, found, changed = {base}, {}, True
-        while changed:
-            changed = False
-            for (path, name), cls in self.classes.items():
-                if (path, name) not in found and any(b.split(".")[-1] in names for b in cls.bases):
-                    found[(path, name)] = cls
-                    names.add(name)
-                    changed = True
+    def subclasses(self, base: str) -> list[PyClass]:
+        """Classes that derive from a class named `base`, directly or not, as python_index
+        resolves their bases."""
+        found: dict[tuple[str, str], PyClass] = {}
+        for root in self.classes_by_name.get(base, []):
+            for cls in self.project.subclasses(root)[0]:
+                found.setdefault((cls.path, cls.name), cls)
         return sorted(found.values(), key=lambda c: (c.path, c.location.line))
 
-    def class_attribute(self, cls: PyClassDef, attribute: str, depth: int = 0) -> PyNameBinding | None:
+    def class_attribute(self, cls: PyClass, attribute: str, depth: int = 0) -> PyNameBinding | None:
         """The class attribute as the class sees it: its own, or the nearest base's."""
         own = self.bindings.get((cls.path, f"{cls.name}.{attribute}"))
         if own is not None or depth > MAX_DEPTH:
             return own
-        for base in cls.bases:
-            simple = base.split(".")[-1]
-            parents = sorted(self.classes_by_name.get(simple, []),
-                             key=lambda c: (-_shared_prefix(c.path, cls.path), c.path))
-            for parent in parents[:1]:
-                found = self.class_attribute(parent, attribute, depth + 1)
+        for base in self.project.bases(cls):
+            if isinstance(base, ClassRef):
+                found = self.class_attribute(base.cls, attribute, depth + 1)
                 if found is not None:
                     return found
         return None

@@ -171,14 +171,14 @@ class PythonIndex:
             for _ in range(level - 1):
                 package = posixpath.dirname(package)
             module = "/".join(p for p in (package, rel) if p)
-            return self._project_module(module) if module else Unknown("a relative import above the root")
+            return self.module_at(module) if module else Unknown("a relative import above the root")
         folder = posixpath.dirname(importer)
         first = rel.split("/")[0]
         seen_first = False
         while True:
             module = f"{folder}/{rel}" if folder else rel
             if self._module_file(module) is not None or self._is_dir(module):
-                return self._project_module(module)
+                return self.module_at(module)
             top = f"{folder}/{first}" if folder else first
             seen_first = seen_first or self._module_file(top) is not None or self._is_dir(top)
             if not folder:
@@ -188,7 +188,8 @@ class PythonIndex:
             return Unknown(f"`{dotted}` is not a module of the project")
         return External(dotted)
 
-    def _project_module(self, module: str) -> Target:
+    def module_at(self, module: str) -> Target:
+        """The module at a root-relative path without extension (`shared/utils`)."""
         found = self._module_file(module)
         if found is None:
             if self._is_dir(module):
@@ -245,10 +246,10 @@ class PythonIndex:
     def member(self, module: ModuleRef, name: str, depth: int = 0) -> Target:
         """`module.name`: what the module binds, else its submodule."""
         if module.namespace:
-            return self._project_module(f"{module.path}/{name}")
+            return self.module_at(f"{module.path}/{name}")
         found = self.resolve_name(module.path, name, depth)
         if isinstance(found, Unknown) and found.reason.startswith("no binding") and module.path.endswith("__init__.py"):
-            sub = self._project_module(f"{posixpath.dirname(module.path)}/{name}")
+            sub = self.module_at(f"{posixpath.dirname(module.path)}/{name}")
             if isinstance(sub, ModuleRef):
                 return sub
         if isinstance(found, External) and found.name.startswith("builtins."):

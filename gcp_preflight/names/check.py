@@ -18,7 +18,9 @@ from gcp_preflight.names.options import Contract, NamesOptions, parse_options
 from gcp_preflight.names.resolve import NameItem, PythonIndex, _shared_prefix
 from gcp_preflight.names.sources import (Instance, SourceSpec, class_instances, python_instances,
                                          shell_instances, yaml_instances)
-from gcp_preflight.validators.python_names import PyClassDef, PyImportName, PyNameBinding
+from gcp_preflight.python_index import python_index as project_index
+from gcp_preflight.validators.python_classes import PyClass
+from gcp_preflight.validators.python_names import PyImportName, PyNameBinding
 from gcp_preflight.validators.shell_literals import ShellLiteral
 from gcp_preflight.validators.yaml_source import YamlDocument
 
@@ -37,7 +39,8 @@ class Check:
 
 
 def python_index(project) -> PythonIndex:
-    return PythonIndex(project.facts(PyNameBinding), project.facts(PyClassDef), project.facts(PyImportName))
+    return PythonIndex(project.facts(PyNameBinding), project.facts(PyClass), project.facts(PyImportName),
+                       project.memo(project_index))
 
 
 def names_options(project) -> NamesOptions:

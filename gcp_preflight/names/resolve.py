@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from gcp_preflight.model import Location
-from gcp_preflight.validators.python_names import (Expr, PyClassDef, PyImportName, PyNameBinding,
-                                                   module_path)
+from gcp_preflight.python_index import ClassRef, ModuleRef
+from gcp_preflight.python_index import PythonIndex as ProjectIndex
+from gcp_preflight.validators.python_classes import PyClass
+from gcp_preflight.validators.python_names import Expr, PyImportName, PyNameBinding, module_path
 
 MAX_DEPTH = 40
 
@@ -46,17 +48,18 @@ class Resolved:
 
 @dataclass(frozen=True)
 class Module:
-    """A module reached by an import: `name` is its path without extension (exact) or a dotted
-    suffix written with slashes; `file` is None for a namespace package."""
+    """A module reached by an import: `name` is its root-relative path without extension (as
+    written when the module is not in the project: found False); `file` is None for a namespace
+    package."""
 
     name: str
-    exact: bool
     file: str | None
+    found: bool = True
 
 
 @dataclass(frozen=True)
 class ClassTarget:
-    cls: PyClassDef
+    cls: PyClass
 
 
 Target = PyNameBinding | ClassTarget | Module | None
@@ -65,8 +68,9 @@ Target = PyNameBinding | ClassTarget | Module | None
 class PythonIndex:
     """Every binding, class and import of the project's Python files, by path."""
 
-    def __init__(self, bindings: Iterable[PyNameBinding], classes: Iterable[PyClassDef],
-                 imports: Iterable[PyImportName]):
+    def __init__(self, bindings: Iterable[PyNameBinding], classes: Iterable[PyClass],
+                 imports: Iterable[PyImportName], project: ProjectIndex):
+        self.project = project  # modules, as Python finds them
         self.bindings: dict[tuple[str, str], PyNameBinding] = {}
         self.by_symbol: dict[str, list[PyNameBinding]] = defaultdict(list)
         for b in bindings:
@@ -78,32 +82,21 @@ class PythonIndex:
                 # is the list a name contract is about.
                 self.bindings[key] = b
                 self.by_symbol[b.symbol] = [b if (o.path, o.symbol) == key else o for o in self.by_symbol[b.symbol]]
-        self.classes: dict[tuple[str, str], PyClassDef] = {}
-        self.classes_by_name: dict[str, list[PyClassDef]] = defaultdict(list)
+        self.classes: dict[tuple[str, str], PyClass] = {}
+        self.classes_by_name: dict[str, list[PyClass]] = defaultdict(list)
         for c in classes:
             self.classes.setdefault((c.path, c.name), c)
             self.classes_by_name[c.name].append(c)
         self.imports: dict[tuple[str, str], PyImportName] = {}
         for i in imports:
             self.imports.setdefault((i.path, i.alias), i)
-        self.modules: dict[str, list[str]] = defaultdict(list)  # module path -> files
-        for path in {b.path for b in self.bindings.values()} | {c.path for c in self.classes.values()} | \
-                {i.path for i in self.imports.values()}:
-            self.modules[module_path(path)].append(path)
-        self._suffix: dict[str, list[str]] = defaultdict(list)
-        for mod, paths in self.modules.items():
-            parts = mod.split("/")
-            for i in range(len(parts)):
-                self._suffix["/".join(parts[i:])].extend(paths)
 
     # -- modules ----------------------------------------------------------------------------
     def find_module(self, name: str, exact: bool, importer: str) -> str | None:
-        """The file of module `name` as seen from `importer`: the nearest of its copies."""
-        hint = name if exact else name.replace(".", "/")
-        candidates = self.modules.get(hint, []) if exact else self._suffix.get(hint, [])
-        if not candidates:
-            return None
-        return min(candidates, key=lambda p: (-_shared_prefix(p, importer), p.count("/"), p))
+        """The file of module `name` (dotted, or with `exact` a root-relative path) as Python would
+        find it from `importer`; None for a namespace package or a module outside the project."""
+        module = self.module(name, exact, importer)
+        return module.file
 
     # -- names ------------------------------------------------------------------------------
     def lookup(self, path: str, name: str, seen: frozenset = frozenset()) -> Target:
@@ -126,23 +119,24 @@ class PythonIndex:
         return self.member(module, imp.name, path, seen)
 
     def module(self, name: str, exact: bool, importer: str) -> Module:
-        hint = name if exact else name.replace(".", "/")
-        found = self.find_module(hint, exact, importer)
-        return Module(module_path(found), True, found) if found else Module(hint, exact, None)
+        if exact:
+            target = self.project.module_at(name) if name else None
+        else:
+            target = self.project.resolve_module(name, importer)
+        if isinstance(target, ModuleRef):
+            return Module(target.path, None) if target.namespace else Module(module_path(target.path), target.path)
+        return Module(name, None, found=False)
 
     def member(self, module: Module, name: str, importer: str, seen: frozenset = frozenset()) -> Target:
         """`module.name`: a name the module defines or imports, else its submodule."""
+        if not module.found:
+            return None
         if module.file is not None:
             target = self.lookup(module.file, name, seen)
             if target is not None:
                 return target
-        sub = self.module(f"{module.name}/{name}", module.exact, importer)
-        return sub if sub.file is not None or self._has_package(sub) else None
-
-    def _has_package(self, module: Module) -> bool:
-        prefix = module.name + "/"
-        return any(m.startswith(prefix) or ("/" + prefix) in m for m in self.modules) if not module.exact \
-            else any(m.startswith(prefix) for m in self.modules)
+        sub = self.module(f"{module.name}/{name}", True, importer)
+        return sub if sub.found else None
 
     def resolve_dotted(self, path: str, dotted: str) -> Target:
         parts = dotted.split(".")
@@ -157,30 +151,23 @@ class PythonIndex:
                 return None
         return target
 
-    def subclasses(self, base: str) -> list[PyClassDef]:
-        """Classes that derive from a class named `base`, directly or not (matched by simple name,
-        across modules)."""
-        names, found, changed = {base}, {}, True
-        while changed:
-            changed = False
-            for (path, name), cls in self.classes.items():
-                if (path, name) not in found and any(b.split(".")[-1] in names for b in cls.bases):
-                    found[(path, name)] = cls
-                    names.add(name)
-                    changed = True
+    def subclasses(self, base: str) -> list[PyClass]:
+        """Classes that derive from a class named `base`, directly or not, as python_index
+        resolves their bases."""
+        found: dict[tuple[str, str], PyClass] = {}
+        for root in self.classes_by_name.get(base, []):
+            for cls in self.project.subclasses(root)[0]:
+                found.setdefault((cls.path, cls.name), cls)
         return sorted(found.values(), key=lambda c: (c.path, c.location.line))
 
-    def class_attribute(self, cls: PyClassDef, attribute: str, depth: int = 0) -> PyNameBinding | None:
+    def class_attribute(self, cls: PyClass, attribute: str, depth: int = 0) -> PyNameBinding | None:
         """The class attribute as the class sees it: its own, or the nearest base's."""
         own = self.bindings.get((cls.path, f"{cls.name}.{attribute}"))
         if own is not None or depth > MAX_DEPTH:
             return own
-        for base in cls.bases:
-            simple = base.split(".")[-1]
-            parents = sorted(self.classes_by_name.get(simple, []),
-                             key=lambda c: (-_shared_prefix(c.path, cls.path), c.path))
-            for parent in parents[:1]:
-                found = self.class_attribute(parent, attribute, depth + 1)
+        for base in self.project.bases(cls):
+            if isinstance(base, ClassRef):
+                found = self.class_attribute(base.cls, attribute, depth + 1)
                 if found is not None:
                     return found
         return None

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from gcp_preflight.model import Location
-from gcp_preflight.python_index import c3_merge
+from gcp_preflight.python_index import ClassRef, c3_merge
 from gcp_preflight.validators.bigquery_facts import BqAttr, BqClass, Value
 
 Key = tuple[str, str]  # (path, qualified class name)
@@ -23,7 +23,7 @@ class ClassIndex:
     def __init__(self, project, resolver):
         self.resolver = resolver
         self.classes: dict[Key, BqClass] = {(c.path, c.qualname): c for c in project.facts(BqClass)}
-        self.bases: dict[Key, list[Key | None]] = {k: [self._find(c.path, b, 0) if b else None for b in c.bases]
+        self.bases: dict[Key, list[Key | None]] = {k: [self._base(resolver.index, c.path, b) for b in c.bases]
                                                    for k, c in self.classes.items()}
         self.children: dict[Key, list[Key]] = defaultdict(list)
         for key, bases in self.bases.items():
@@ -32,20 +32,17 @@ class ClassIndex:
                     self.children[base].append(key)
         self._mro: dict[Key, tuple[list[Key], bool]] = {}
 
-    def _find(self, path: str, name: str, depth: int) -> Key | None:
-        """The project class a name written in module `path` refers to (through imports and re-exports)."""
+    def _base(self, index, path: str, name: str) -> Key | None:
+        """The project class a base written in module `path` refers to: a class of the module
+        (nested ones by qualified name), else what python_index resolves the name to."""
+        if not name:
+            return None
         if (path, name) in self.classes:
             return path, name
-        module = self.resolver.by_path.get(path)
-        if module is None or depth > 6:
-            return None
-        head, _, rest = name.partition(".")
-        target, item = self.resolver.imported(module, head)
-        if target is None:
-            return None
-        if not item:
-            return self._find(target.path, rest, depth + 1) if rest else None
-        return self._find(target.path, f"{item}.{rest}" if rest else item, depth + 1)
+        target = index.resolve_dotted(path, name)
+        if isinstance(target, ClassRef) and (target.cls.path, target.cls.name) in self.classes:
+            return target.cls.path, target.cls.name
+        return None
 
     def owner(self, path: str, function: str) -> Key | None:
         """The class a function (qualified name) is a method of."""

@@ -10,9 +10,9 @@ table (DDL, JSON schema files, Python SchemaField lists, or the load job's own s
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from gcp_preflight.python_index import ModuleRef, python_index
 from gcp_preflight.rules.bigquery_classes import ClassIndex
 from gcp_preflight.validators.bigquery_facts import (
     Arg, BqCall, BqFunction, BqModule, BqTableDecl, JobConfig, Piece, Row, Rows,
@@ -99,21 +99,15 @@ class Resolver:
     def __init__(self, project, opts: Options):
         self.opts = opts
         self.by_path = {m.path: m for m in project.facts(BqModule)}
-        self.by_name: dict[str, list[BqModule]] = defaultdict(list)
-        for m in self.by_path.values():
-            self.by_name[m.module].append(m)
+        self.index = project.memo(python_index)
         self.functions: dict[tuple[str, str], BqFunction] = {(f.path, f.qualname): f for f in project.facts(BqFunction)}
         self.classes = ClassIndex(project, self)
 
     # modules and names --------------------------------------------------------------------
     def module(self, dotted: str, near: str) -> BqModule | None:
-        """A project module by dotted name; a suffix match serves copies deployed under another
-        folder (`shared.config` inside `functions/x/shared/config.py`), nearest to `near` first."""
-        exact = self.by_name.get(dotted)
-        candidates = exact or [m for name, ms in self.by_name.items() if name.endswith("." + dotted) for m in ms]
-        if not candidates:
-            return None
-        return max(candidates, key=lambda m: (_common_prefix(m.path, near), m.path))
+        """The project module an import in file `near` names, as python_index finds it."""
+        target = self.index.resolve_module(dotted, near)
+        return self.by_path.get(target.path) if isinstance(target, ModuleRef) else None
 
     def imported(self, module: BqModule, local: str) -> tuple[BqModule | None, str]:
         """(module, name) a local name was imported as; name "" when the local is a module."""
@@ -250,15 +244,6 @@ def _param_slot(function: BqFunction, name: str, via_attribute: bool) -> tuple[i
     if function.is_method and via_attribute and index >= 0:
         index -= 1  # self
     return index, name
-
-
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a.split("/"), b.split("/")):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 # -- the analysis ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Python name sources: the values of module constants, class attributes and dataclass fields,
-kept as small expression trees that the names family resolves across modules.
+kept as small expression trees that the names family resolves across modules (classes, their
+bases and modules through gcp_preflight/python_index.py).
 
 Nothing is evaluated here: a value is recorded as written (literals, names, `A + B`, `sorted(A)`),
 and anything else becomes an "unknown" node carrying the reason, so a later step can say what it
@@ -52,15 +53,6 @@ class PyNameBinding:
     symbol: str
     location: Location
     value: Expr
-
-
-@fact
-@dataclass(frozen=True)
-class PyClassDef:
-    path: str
-    name: str
-    location: Location
-    bases: tuple[str, ...]  # dotted as written: ("ProcessorBase",), ("base.ProcessorBase",)
 
 
 @fact
@@ -241,9 +233,5 @@ def extract_names(tree: ast.Module, source: SourceText) -> Iterable[object]:
     yield from _imports(path, tree)
     yield from _bindings(path, tree.body, "")
     for node in flat(tree.body):
-        if isinstance(node, ast.ClassDef):
-            bases = tuple(d for d in (dotted(b) for b in node.bases) if d)
-            column = node.col_offset + len("class ") + 1  # the class's name, as usually written
-            where = Location(path, node.lineno, column, node.lineno, column + len(node.name))
-            yield PyClassDef(path, node.name, where, bases)
+        if isinstance(node, ast.ClassDef):  # the class itself is python_classes' PyClass
             yield from _bindings(path, node.body, node.name + ".")

@@ -66,9 +66,12 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes) -> Uni
     package = replay(repo, steps)
     notes.extend(package.notes)
     root = resolve_path(command.cwd, source)
-    if not package.virtual(root) and repo.kind(root) is None:
+    if not package.virtual(root):
+        # Scripts are read as run from the repository root; a per-function script with
+        # `--source=.` is run from its own folder. Take that folder when only it is a unit.
         beside = resolve_path(posixpath.dirname(command.path), posixpath.join(command.cwd, source))
-        root = beside if repo.kind(beside) is not None else root
+        if repo.kind(root) is None or (not _has_entry(repo, root) and _has_entry(repo, beside)):
+            root = beside if repo.kind(beside) is not None else root
     if package.virtual(root):
         files = package.files(root)
     elif repo.kind(root) is None:
@@ -84,12 +87,14 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes) -> Uni
     label = f"{_LABEL.get(command.platform, command.platform)} {name}"
     if command.platform != "function" and "Dockerfile" in files.files:
         return None  # built from its Dockerfile: that unit is read from the Dockerfile itself
+    runtime = command.value("--runtime")
+    if _not_python(files, runtime.text if runtime is not None and runtime.known else None):
+        return None  # a Node.js, Go or Java unit: its imports are not ours to check
     unit = Unit(label, command.platform, files, command.location, entry="main.py")
     unit.notes = [text for _, text in package.notes]
     if "main.py" not in files.files:
         unit.missing_entry = "main.py"
         unit.entry = None
-    runtime = command.value("--runtime")
     if runtime is not None and runtime.known:
         unit.runtime, unit.runtime_text = parse_runtime(runtime.text), runtime.text
     entry_point = command.value("--entry-point") or command.value("--function")
@@ -102,6 +107,21 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes) -> Uni
     unit.requirements = _requirements(files, package)
     unit.extra_installed = tuple(package.vendored)
     return unit
+
+
+OTHER_LANGUAGES = ("package.json", "go.mod", "pom.xml", "build.gradle", "Gemfile", "composer.json")
+
+
+def _has_entry(repo: RepoIndex, folder: str) -> bool:
+    return repo.kind(posixpath.join(folder, "main.py") if folder else "main.py") in ("file", "link")
+
+
+def _not_python(files: UnitFiles, runtime: str | None) -> bool:
+    """A runtime that names another language, or, without one, another language's manifest
+    and no main.py (Cloud Run buildpacks pick the language from the files)."""
+    if runtime is not None:
+        return not runtime.lower().startswith("python")
+    return "main.py" not in files.files and any(name in files.files for name in OTHER_LANGUAGES)
 
 
 def _requirements(files: UnitFiles, package: Package | None = None) -> tuple[str, ...] | None:

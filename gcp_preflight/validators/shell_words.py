@@ -49,9 +49,22 @@ class WordExpander:
 
     def fields(self, nodes: Iterable) -> list[Field]:
         out: list[Field] = []
-        for node in nodes:
-            out.extend(self._assemble(node, self.segments(node, quoted=False)))
+        for group in self._glued(list(nodes)):
+            segments = [seg for node in group for seg in self.segments(node, quoted=False)]
+            node = group[0] if len(group) == 1 else _Glued(group[0], group[-1])
+            out.extend(self._assemble(node, segments))
         return out
+
+    def _glued(self, nodes: list) -> list[list]:
+        """Nodes joined by a bare backslash-newline are one word (`A=1,\\<newline>B=2`), which
+        the grammar splits in two."""
+        groups: list[list] = []
+        for node in nodes:
+            if groups and self.pos.source[groups[-1][-1].end_byte:node.start_byte] == b"\\\n":
+                groups[-1].append(node)
+            else:
+                groups.append([node])
+        return groups
 
     def _assemble(self, node, segments) -> list[Field]:
         location, raw = self.pos.node(node), self.pos.raw(node)
@@ -468,6 +481,30 @@ def _integer_arithmetic(expression: str) -> int | None:
         return walk(tree)
     except (ValueError, RecursionError):
         return None
+
+
+@dataclass(frozen=True)
+class _Glued:
+    """The extent of several nodes that form one word, as positions read it."""
+
+    first: object
+    last: object
+
+    @property
+    def start_byte(self) -> int:
+        return self.first.start_byte
+
+    @property
+    def end_byte(self) -> int:
+        return self.last.end_byte
+
+    @property
+    def start_point(self):
+        return self.first.start_point
+
+    @property
+    def end_point(self):
+        return self.last.end_point
 
 
 @dataclass(frozen=True)

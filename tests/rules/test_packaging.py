@@ -406,3 +406,30 @@ def test_source_folder_missing_from_the_repository_is_noted_not_guessed(tmp_path
     assert [(f.code, f"{f.location.path}:{f.location.line}", f.message) for f in findings] == [
         ("PF208", "bin/deploy.sh:2", "package step not understood: the source folder `services/proxy` is not in the "
                                      "repository (built elsewhere?), so the package of this deploy is not checked")]
+
+
+def test_units_of_other_languages_are_not_checked(tmp_path):
+    write_repo(tmp_path, {
+        "sync/deploy.sh": """
+            #!/bin/bash
+            gcloud functions deploy sync --gen2 --runtime=nodejs20 --source=sync --entry-point=run --memory=1GB
+            gcloud run deploy api --source=api --region=us-west2 --memory=1Gi
+        """,
+        "sync/package.json": "{}\n",
+        "api/package.json": "{}\n",
+        "api/index.js": "\n",
+    })
+    assert found(tmp_path, select=("PF2",)) == []
+
+
+def test_source_dot_in_a_per_function_script_is_the_script_folder(tmp_path):
+    write_repo(tmp_path, {
+        "functions/tokens/deploy.sh": """
+            #!/bin/bash
+            gcloud functions deploy register-token --gen2 --runtime=python312 --source=. \\
+              --entry-point=register_tokn --memory=512MB
+        """,
+        "functions/tokens/main.py": "def register_token(request):\n    return 'ok'\n",
+        "functions/tokens/requirements.txt": "functions-framework\n",
+    })
+    assert found(tmp_path, select=("PF2",)) == [("PF205", "functions/tokens/deploy.sh:3")]

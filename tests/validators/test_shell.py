@@ -202,3 +202,13 @@ def test_printf_v_and_arithmetic():
     text = 'BASE=256\nMB=$(( BASE * 2 ))\nprintf -v MEM "%dMi" "$MB"\ngcloud run deploy a --memory "$MEM" --cpu $(( 7 / 2 ))\n'
     assert deploys(text)[0][7] == [("--memory", "512Mi", "bin/deploy.sh:4:21", "bin/deploy.sh:3:1"),
                                    ("--cpu", "3", "bin/deploy.sh:4:37", None)]
+
+
+def test_backslash_newline_inside_a_word_joins_it():
+    text = ('#!/bin/bash\ngcloud functions deploy fn --gen2 --set-env-vars \\\n'
+            '    A=$A,\\\nB=2,\\\nC=3 --memory 512MB\n')
+    (command,) = [f for f in read(text) if isinstance(f, DeployCommand)]
+    env = command.value("--set-env-vars")
+    assert (env.text, env.raw, env.location) == (None, "A=$A,\\\nB=2,\\\nC=3", Location("bin/deploy.sh", 3, 5, 5, 4))
+    assert command.value("--memory").text == "512MB"
+    assert [f.name for f in command.flags] == ["--gen2", "--set-env-vars", "--memory"]

@@ -178,8 +178,13 @@ class Closure:
             return
         removed = stdlib.removed_in(top, self.unit.runtime)
         why = f"`{top}` was removed from the standard library in Python {removed[0]}.{removed[1]}; " if removed else ""
-        for name in dict.fromkeys(distributions.display(n, self.overrides) for n in missing):
-            self._issue("PF203", where, f"{why}`{base}` needs the distribution {name}, which "
+        by_dist = {}
+        for module in missing:  # `from google.cloud import bigquery` names google.cloud.bigquery
+            by_dist.setdefault(distributions.display(module, self.overrides), module)
+        for name, module in by_dist.items():
+            # name the submodule only when it decides the distribution (google.cloud.bigquery)
+            shown = module if distributions.display(base, self.overrides) != name else base
+            self._issue("PF203", where, f"{why}`{shown}` needs the distribution {name}, which "
                         f"{self.unit.label} does not install ({self._declared_where()})",
                         trail, statement, f"dist:{where}:{name}")
 

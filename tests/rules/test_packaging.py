@@ -433,3 +433,16 @@ def test_source_dot_in_a_per_function_script_is_the_script_folder(tmp_path):
         "functions/tokens/requirements.txt": "functions-framework\n",
     })
     assert found(tmp_path, select=("PF2",)) == [("PF205", "functions/tokens/deploy.sh:3")]
+
+
+def test_namespace_import_names_the_submodule_that_decides_the_distribution(tmp_path):
+    write_repo(tmp_path, {
+        "fn/deploy.sh": "#!/bin/bash\ngcloud functions deploy load --gen2 --runtime=python311 --source=fn "
+                        "--entry-point=load --memory=512MB\n",
+        "fn/main.py": "from google.cloud import bigquery\nfrom yaml import safe_load\n\n\ndef load(request):\n    return 1\n",
+    })
+    assert [f.message.split(";")[0] for f in run(tmp_path, select=("PF203",))] == [
+        "`google.cloud.bigquery` needs the distribution google-cloud-bigquery, which function load does not "
+        "install (it has no requirements.txt)",
+        "`yaml` needs the distribution PyYAML, which function load does not install (it has no requirements.txt)",
+    ]

@@ -284,8 +284,10 @@ def destructive_flag(project):
     for command in project.memo(commands):
         if command.command == "run jobs create" or settings.replace_allowed(name_of(command)):
             continue
+        seen = set()
         for flag in command.flags:
-            if flag.name in _REPLACING:
+            if flag.name in _REPLACING and flag.name not in seen:  # repeated flags merge: say it once
+                seen.add(flag.name)
                 found.append(Diagnostic(flag.location, f"{flag.name} " + _REPLACING[flag.name].format(t=target(command))))
     return _once(found)
 

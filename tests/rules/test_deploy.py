@@ -192,6 +192,7 @@ def test_pf304_destructive_flags(tmp_path):
             gcloud run jobs create f --image i --memory 1Gi --set-env-vars A=1
             gcloud run deploy legacy-api --image i --memory 1Gi --set-env-vars A=1
             gcloud run deploy g --image i --memory 1Gi --update-env-vars A=1 --update-secrets K=s:1
+            gcloud run deploy h --image i --memory 1Gi --set-env-vars A=1 --set-env-vars B=2  # expect: PF304 (once)
             """,
     })
     assert_marks(tmp_path, select=("PF304",))

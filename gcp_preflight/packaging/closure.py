@@ -170,7 +170,7 @@ class Closure:
         missing = [n for n in wanted if not self._declares(n)]
         if not missing:
             return
-        counterpart = self.repo.find(base)
+        counterpart = self.repo.find(base) or self._same_named_module(top)
         if counterpart is not None:  # a project package that was not copied, not a distribution
             self._missing_local(base, where, trail, statement, counterpart)
             return
@@ -187,6 +187,16 @@ class Closure:
             self._issue("PF203", where, f"{why}`{shown}` needs the distribution {name}, which "
                         f"{self.unit.label} does not install ({self._declared_where()})",
                         trail, statement, f"dist:{where}:{name}")
+
+    def _same_named_module(self, top: str) -> Found | None:
+        """A module of the repository named like an import no distribution table knows: a file
+        the image or package left out (`import auth` with backend/auth.py not copied)."""
+        if distributions.is_known(top, self.overrides):
+            return None
+        for path in self.project.tree.files:
+            if path == f"{top}.py" or path.endswith((f"/{top}.py", f"/{top}/__init__.py")):
+                return Found(top, path, path.endswith("/__init__.py"))
+        return None
 
     def _declares(self, dotted: str) -> bool:
         """Whether the unit's requirements (known ones) install a distribution providing it."""

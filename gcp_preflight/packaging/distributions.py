@@ -123,6 +123,13 @@ def candidates(dotted: str, overrides: dict[str, str]) -> tuple[str, ...]:
     return (canonicalize_name(parts[0]),)
 
 
+def is_known(dotted: str, overrides: dict[str, str]) -> bool:
+    """Whether the table (or the config, or Google's naming rule) names the import's distribution."""
+    parts = dotted.split(".")
+    prefixes = [".".join(parts[:size]) for size in range(len(parts), 0, -1)]
+    return parts[0] == "google" or any(p in overrides or p in IMPORT_NAMES for p in prefixes)
+
+
 def installed(declared: frozenset[str]) -> frozenset[str]:
     """The declared distributions and what they bring along (transitively)."""
     seen: set[str] = set()

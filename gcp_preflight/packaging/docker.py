@@ -14,6 +14,7 @@ import fnmatch
 import posixpath
 import re
 import shlex
+from dataclasses import replace
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -82,7 +83,10 @@ def image_unit(repo: RepoIndex, path: str, instructions: tuple[DockerInstruction
     installed: list[str] = []
     argv: dict[str, tuple[DockerInstruction, list[str]]] = {}
     runtime = parse_runtime(stage[0].words[0]) if stage[0].keyword == "FROM" and stage[0].words else None
+    env: dict[str, str] = {}  # ENV and ARG defaults, for $VAR in WORKDIR, COPY and PYTHONPATH
     for ins in stage:
+        if ins.keyword in ("WORKDIR", "COPY", "ADD", "ENV", "ARG"):
+            ins = replace(ins, words=tuple(_expand(w, env) for w in ins.words))
         if ins.keyword == "WORKDIR" and ins.words:
             workdir = "/" + _image_path(workdir, ins.words[0])
         elif ins.keyword in ("COPY", "ADD") and len(ins.words) >= 2:
@@ -90,8 +94,14 @@ def image_unit(repo: RepoIndex, path: str, instructions: tuple[DockerInstruction
                 notes.append(f"{path}:{ins.line}: {ins.keyword} from another stage or a URL is not modelled")
                 continue
             _copy(repo, context, workdir, ins, files)
+        elif ins.keyword == "ARG":
+            for word in ins.words:
+                key, eq, value = word.partition("=")
+                if eq:
+                    env.setdefault(key, value)
         elif ins.keyword == "ENV":
             for key, value in _env_pairs(ins.words):
+                env[key] = value
                 if key == "PYTHONPATH":
                     python_path = [_image_path(workdir, p) for p in value.split(":") if p and "$" not in p]
         elif ins.keyword == "RUN":
@@ -109,6 +119,14 @@ def image_unit(repo: RepoIndex, path: str, instructions: tuple[DockerInstruction
                 extra_installed=tuple(installed), notes=notes)
     _start(unit, command, workdir, python_path, Location(path, defined.line))
     return unit
+
+
+_VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+
+
+def _expand(text: str, env: dict[str, str]) -> str:
+    """$VAR and ${VAR} from earlier ENV/ARG lines; an unknown one stays as written."""
+    return _VAR.sub(lambda m: env.get(m.group(1) or m.group(2), m.group(0)), text)
 
 
 def _env_pairs(words: tuple[str, ...]):

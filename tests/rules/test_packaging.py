@@ -446,3 +446,26 @@ def test_namespace_import_names_the_submodule_that_decides_the_distribution(tmp_
         "install (it has no requirements.txt)",
         "`yaml` needs the distribution PyYAML, which function load does not install (it has no requirements.txt)",
     ]
+
+
+def test_dockerfile_env_variables_and_a_module_left_out_of_the_image(tmp_path):
+    write_repo(tmp_path, {
+        "svc/Dockerfile": """
+            FROM python:3.11-slim
+            ARG SRC=backend
+            ENV APP_HOME /app
+            WORKDIR $APP_HOME
+            COPY requirements.txt ./
+            RUN pip install -r requirements.txt
+            COPY ${SRC}/app.py ./
+            COPY main.py ./
+            CMD exec gunicorn --bind :$PORT "main:app"
+        """,
+        "svc/requirements.txt": "flask\ngunicorn\n",
+        "svc/main.py": "from flask import Flask\nimport app as backend\nimport auth\n\napp = Flask(__name__)\n",
+        "svc/backend/app.py": "X = 1\n",
+        "svc/backend/auth.py": "Y = 1\n",
+    })
+    assert [f"{f.code} {f.location.path}:{f.location.line} {f.message}" for f in run(tmp_path, select=("PF2",))] == [
+        "PF202 svc/main.py:3 `auth` cannot be imported in image svc/Dockerfile: svc/backend/auth.py exists in the "
+        "repository but not in the image; import chain: app/main.py:3 -> import auth"]

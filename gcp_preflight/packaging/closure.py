@@ -69,6 +69,17 @@ class Modules:
         return None
 
 
+def _did_you_mean(name: str, names) -> list[str]:
+    """A close public name (a private one only for a private name); failing that, a name that
+    holds every word of the one asked for (`get_client` -> `get_bigquery_client`)."""
+    pool = sorted(n for n in names if name.startswith("_") or not n.startswith("_"))
+    close = difflib.get_close_matches(name, pool, n=1)
+    if close:
+        return close
+    words = set(name.strip("_").split("_"))
+    return [n for n in pool if words <= set(n.strip("_").split("_"))][:1]
+
+
 class Closure:
     def __init__(self, project, unit: Unit, repo: Modules, overrides: dict[str, str],
                  provided: tuple[str, ...], declared: frozenset[str] | None):
@@ -154,7 +165,7 @@ class Closure:
             if found.namespace or counterpart is not None:
                 self._missing_local(f"{base}.{name}", where, trail, statement, counterpart)
             else:
-                hint = difflib.get_close_matches(name, sorted(names), n=1)
+                hint = _did_you_mean(name, names)
                 self.issues.append(Issue(
                     "PF204", where,
                     f"`{base}` ({self.real(found.path)}) defines no `{name}`"

@@ -469,3 +469,13 @@ def test_dockerfile_env_variables_and_a_module_left_out_of_the_image(tmp_path):
     assert [f"{f.code} {f.location.path}:{f.location.line} {f.message}" for f in run(tmp_path, select=("PF2",))] == [
         "PF202 svc/main.py:3 `auth` cannot be imported in image svc/Dockerfile: svc/backend/auth.py exists in the "
         "repository but not in the image; import chain: app/main.py:3 -> import auth"]
+
+
+def test_did_you_mean_prefers_public_names_then_names_holding_every_word():
+    from gcp_preflight.packaging.closure import _did_you_mean
+
+    names = {"_client", "get_bigquery_client", "insert_rows", "_insert"}
+    assert _did_you_mean("get_client", names) == ["get_bigquery_client"]
+    assert _did_you_mean("insert_row", names) == ["insert_rows"]
+    assert _did_you_mean("_clients", names) == ["_client"]
+    assert _did_you_mean("delete_table", names) == []

@@ -77,3 +77,12 @@ def scrape():
         "finished_at": datetime.now(timezone.utc).isoformat(),
     }])
     return jsonify({"run_id": run_id, "status": status, "gcs_path": gcs_path}), 200 if status == "success" else 500
+
+
+@app.route("/health", methods=["GET"])
+def health():
+    """Liveness probe: also proves the BigQuery client can be built."""
+    from shared.utils.bigquery_utils import get_client
+
+    get_client()
+    return jsonify({"status": "ok"}), 200

@@ -45,7 +45,7 @@ def test_docstring_has_four_sections(rule):
         assert sections.get(name, "").strip(), f"{rule.code}: missing '## {name}'"
 
 
-@pytest.mark.parametrize("rule", _example_params())
+@pytest.mark.parametrize("rule", list(_example_params()))
 def test_example_triggers_and_fix_does_not(rule, tmp_path):
     sections = doc_sections(rule.meta.doc)
     example, fix = doc_files(sections["Example"]), doc_files(sections["Fix"])

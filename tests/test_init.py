@@ -300,3 +300,18 @@ def test_every_family_proposal_is_usable_and_changes_no_finding_on_both_layouts(
                      else {"default-dataset": "raw"}),
         "audit": {"project": "nba-props-platform"} if repo is FIELD_GUIDE_REPO else {},
     }
+
+
+def test_a_package_built_in_a_temporary_folder_is_not_a_repository_unit(tmp_path):
+    write_repo(tmp_path, {
+        "functions/sync/main.py": "def sync(request):\n    return 'ok'\n",
+        "functions/sync/requirements.txt": "functions-framework\n",
+        "bin/deploy.sh": """
+            #!/bin/bash
+            BUILD_DIR=$(mktemp -d)
+            cp -r functions/sync/. "$BUILD_DIR/"
+            gcloud functions deploy sync --gen2 --runtime python311 --source "$BUILD_DIR" --entry-point sync
+        """,
+    })
+    assert [(f.path, f.note) for f in run(tmp_path, dry_run=True).layout.functions] == [
+        ("functions/sync", "main.py, requirements.txt")]

@@ -162,9 +162,13 @@ def config_modules(project: Project) -> list[Found]:
 
 # -- deployment units -----------------------------------------------------------------------------
 def _sources(project: Project, platform: str) -> set[str]:
-    return {posixpath.normpath(posixpath.join(d.cwd, d.value("--source").text))
-            for d in project.facts(DeployCommand)
-            if d.platform == platform and d.value("--source") is not None and d.value("--source").known}
+    """Repository folders deployed with --source (a package built in /tmp or /workspace is not
+    one: the folders it is built from are found by their main.py)."""
+    folders = set(project.tree.dirs) | {"."}
+    sources = {posixpath.normpath(posixpath.join(d.cwd, d.value("--source").text))
+               for d in project.facts(DeployCommand)
+               if d.platform == platform and d.value("--source") is not None and d.value("--source").known}
+    return {s for s in sources if s in folders}
 
 
 def function_units(project: Project) -> list[Found]:

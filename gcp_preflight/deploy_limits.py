@@ -59,22 +59,24 @@ def timeout_max(platform: str, generation: str | None, event_driven: bool) -> tu
     return 3600, "Cloud Run services"
 
 
-def memory_bytes(text: str, platform: str, generation: str | None) -> int:
-    return flag_bytes(text, platform, generation)
+def memory_bytes(text: str, platform: str, generation: str | None, api: bool = False) -> int:
+    return flag_bytes(text, platform, generation, api)
 
 
 _UNIT = re.compile(r"^(\d+)([A-Za-z]*)$")
 
 
-def raised_memory(text: str, floor: int, platform: str, generation: str | None) -> str | None:
+def raised_memory(text: str, floor: int, platform: str, generation: str | None, api: bool = False) -> str | None:
     """The smallest value at or above `floor` bytes, written in the unit style of `text`
     ("256MB" -> "512MB" for a 2nd gen function; "256Mi" -> "512Mi"); None if none fits."""
     m = _UNIT.match(text.strip())
     if not m:
         return None
     number, unit = int(m.group(1)), m.group(2)
+    if api and not unit and generation != "gen1":
+        return None  # a bare number is bytes to the API: MB was surely meant, so no literal fix
     try:
-        per_unit = memory_bytes(f"1{unit}", platform, generation) if number else None
+        per_unit = memory_bytes(f"1{unit}", platform, generation, api) if number else None
     except ValueError:
         return None
     if not per_unit:
@@ -86,5 +88,5 @@ def raised_memory(text: str, floor: int, platform: str, generation: str | None) 
             return None
         count = max(count, math.ceil(tier * MIB / per_unit))
         if (count * per_unit) // MIB not in GEN1_TIERS_MB:
-            return f"{tier}MB"
+            return f"{tier}" if api else f"{tier}MB"
     return f"{count}{unit}"

@@ -5,6 +5,9 @@
 - Functions 2nd gen (`serviceConfig.availableMemory`): the unit is case-corrected to a
   Kubernetes quantity and sent as is: "256MB" becomes "256M" (decimal), no unit means M.
 - Cloud Run: a Kubernetes quantity, passed through unchanged ("512Mi", "1Gi", "1G").
+- Sent to the API as written (google-github-actions/deploy-cloud-functions, no gcloud between):
+  2nd gen `availableMemory` is a Kubernetes quantity where no unit means bytes ("256MB" is not
+  one); 1st gen `availableMemoryMb` is a whole number of MB.
 - Floors in the configuration: SI units are decimal, IEC units binary ("512MB" = 512e6 bytes,
   "512MiB" = 512 * 2**20 bytes), so a floor is one byte count whatever the platform.
 """
@@ -58,9 +61,26 @@ def gen1_bytes(flag: str) -> int:
     return n
 
 
-def flag_bytes(flag: str, platform: str, generation: str | None) -> int:
+def api_bytes(value: str, generation: str | None) -> int:
+    """Bytes a function's memory means when it reaches the Cloud Functions API as written."""
+    if generation == "gen1":
+        if not re.fullmatch(r"\d+", value.strip()):
+            raise ValueError("the action sends memory_mb to the API as a number of MB, and this is not a "
+                             "whole number (no unit)")
+        return int(value) * MIB
+    try:
+        return k8s_quantity_bytes(value)
+    except ValueError:
+        raise ValueError("the action sends memory to the Cloud Functions API as written, without gcloud's unit "
+                         "correction, and the API documents only the units k, M, G, Mi and Gi (512Mi, 1Gi)") from None
+
+
+def flag_bytes(flag: str, platform: str, generation: str | None, api: bool = False) -> int:
     """Bytes a `--memory` value means for a platform ("function", "run-service", "run-job").
-    A function with no generation flag is read as 2nd gen, the default since Cloud SDK 492."""
+    A function with no generation flag is read as 2nd gen, the default since Cloud SDK 492.
+    `api`: the value reaches the Cloud Functions API as written (no gcloud in between)."""
+    if platform == "function" and api:
+        return api_bytes(flag, generation)
     if platform == "function":
         if generation == "gen1":
             return gen1_bytes(flag)

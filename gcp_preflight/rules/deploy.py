@@ -16,7 +16,7 @@ from gcp_preflight.memory_units import MIB, gen2_as_sent, mib
 from gcp_preflight.model import Diagnostic, Fix, Related, Severity, TextEdit
 from gcp_preflight.rules.base import once, rule
 from gcp_preflight.rules.deploy_context import (
-    commands, name_of, options, place, platform_reading, target, unresolved,
+    commands, name_of, options, place, platform_reading, shown, target, unresolved,
 )
 
 
@@ -31,13 +31,13 @@ def _memory(command):
     if flag is None or flag.value is None or flag.value.text is None:
         return flag, None
     try:
-        return flag, memory_bytes(flag.value.text, command.platform, command.generation)
+        return flag, memory_bytes(flag.value.text, command.platform, command.generation, command.via_api)
     except ValueError:
         return flag, None
 
 
 def _sent(command, text: str) -> str:
-    if command.platform == "function" and command.generation != "gen1":
+    if command.platform == "function" and command.generation != "gen1" and not command.via_api:
         try:
             sent = gen2_as_sent(text)
         except ValueError:
@@ -54,11 +54,11 @@ def _memory_fix(project, command, word, floor) -> Fix | None:
     line = project.line(span.path, span.line)
     if line[span.column - 1:span.end_column - 1] != word.text:
         return None
-    new = raised_memory(word.text, floor.bytes, command.platform, command.generation)
+    new = raised_memory(word.text, floor.bytes, command.platform, command.generation, command.via_api)
     if new is None:
         return None
     try:
-        if memory_bytes(new, command.platform, command.generation) < floor.bytes:
+        if memory_bytes(new, command.platform, command.generation, command.via_api) < floor.bytes:
             return None
     except ValueError:
         return None
@@ -107,7 +107,7 @@ def memory_below_floor(project):
             continue
         word = flag.value
         location, related = place(word, flag)
-        message = (f"--memory {word.text} is {mib(size)} on {platform_reading(command)}{_sent(command, word.text)}; "
+        message = (f"{shown(flag)} is {mib(size)} on {platform_reading(command)}{_sent(command, word.text)}; "
                    f"the floor for {target(command)} is {floor.text} ({mib(floor.bytes)}, {floor.source})")
         found.append(Diagnostic(location, message, related, _memory_fix(project, command, word, floor)))
     return _once(found)
@@ -146,7 +146,7 @@ def memory_not_declared(project):
                                     f"{DEFAULT_MEMORY[command.platform]}, a redeploy keeps whatever is live"))
         elif flag.value is not None and flag.value.text is None:
             found.append(Diagnostic(flag.value.location,
-                                    f"--memory {flag.value.raw} for {target(command)} is not checked against "
+                                    f"{shown(flag, flag.value.raw)} for {target(command)} is not checked against "
                                     f"the floor: {unresolved(flag.value)}"))
     return _once(found)
 
@@ -158,23 +158,25 @@ def _invalid_memory(command):
     text, where = flag.value.text, flag.value
     location, related = place(where, flag)
     try:
-        size = memory_bytes(text, command.platform, command.generation)
+        size = memory_bytes(text, command.platform, command.generation, command.via_api)
     except ValueError as exc:
-        if command.platform != "function":
+        if command.via_api:
+            yield Diagnostic(location, f"{shown(flag)}: {exc}", related)
+        elif command.platform != "function":
             hint = " (a Kubernetes quantity such as 512Mi or 1Gi; MB and GB suffixes are not)"
-            yield Diagnostic(location, f"--memory {text} is not a size {platform_reading(command)} accepts{hint}",
+            yield Diagnostic(location, f"{shown(flag)} is not a size {platform_reading(command)} accepts{hint}",
                              related)
         else:
-            yield Diagnostic(location, f"--memory {text} is not valid for {platform_reading(command)}: {exc}", related)
+            yield Diagnostic(location, f"{shown(flag)} is not valid for {platform_reading(command)}: {exc}", related)
         return
     if command.platform == "function" and command.generation == "gen1":
         if not GEN1_TIERS_MB[0] * MIB <= size <= GEN1_TIERS_MB[-1] * MIB:
-            yield Diagnostic(location, f"--memory {text} ({mib(size)}) is outside 128MB..8192MB, "
+            yield Diagnostic(location, f"{shown(flag)} ({mib(size)}) is outside 128MB..8192MB, "
                                        f"the range of 1st gen functions", related)
         return
     key = command.platform if command.platform != "function" else "gen2"
     if size > MAX_MEMORY[key]:
-        yield Diagnostic(location, f"--memory {text} ({mib(size)}) is above the {mib(MAX_MEMORY[key])} maximum "
+        yield Diagnostic(location, f"{shown(flag)} ({mib(size)}) is above the {mib(MAX_MEMORY[key])} maximum "
                                    f"for {platform_reading(command)}", related)
         return
     cpu_flag = command.flag("--cpu")
@@ -186,8 +188,8 @@ def _invalid_memory(command):
     except ValueError:
         return
     if cpus < needed:
-        yield Diagnostic(location, f"--memory {text} ({mib(size)}) needs at least {needed:g} CPU on "
-                                   f"{platform_reading(command)}; --cpu {cpu_flag.value.text} gives {cpus:g}",
+        yield Diagnostic(location, f"{shown(flag)} ({mib(size)}) needs at least {needed:g} CPU on "
+                                   f"{platform_reading(command)}; {shown(cpu_flag)} gives {cpus:g}",
                          related + (Related(cpu_flag.location, "the --cpu given"),))
 
 
@@ -200,13 +202,13 @@ def _invalid_timeout(command):
     try:
         seconds = duration_seconds(flag.value.text)
     except ValueError as exc:
-        yield Diagnostic(location, f"{name} {flag.value.text}: {exc}", related)
+        yield Diagnostic(location, f"{shown(flag)}: {exc}", related)
         return
     event = any(command.has(f) for f in ("--trigger-topic", "--trigger-bucket", "--trigger-event",
                                          "--trigger-event-filters"))
     limit, what = timeout_max(command.platform, command.generation, event)
     if seconds > limit:
-        yield Diagnostic(location, f"{name} {flag.value.text} is above the {limit:g}s maximum for {what}", related)
+        yield Diagnostic(location, f"{shown(flag)} is above the {limit:g}s maximum for {what}", related)
 
 
 @rule("PF303", "invalid-deploy-value", Severity.ERROR)
@@ -254,6 +256,31 @@ _REPLACING = {
 }
 
 
+# Action inputs that amount to a replacing flag: what the action does, and what to write instead.
+_ACTION_REPLACING = {
+    "env_vars_update_strategy": "use env_vars_update_strategy: merge (the default), which passes --update-env-vars",
+    "secrets_update_strategy": "use secrets_update_strategy: merge (the default), which passes --update-secrets",
+    "secrets": "deploy-cloudrun passes --set-secrets for every job, whatever secrets_update_strategy says; list "
+               "every secret the job needs here, or update it with gcloud run jobs update --update-secrets",
+    "environment_variables": "the action sends the function's whole set to the API and has no merge mode: list "
+                             "every variable the function needs here",
+    "env_vars": "before v3 the action sends the whole set of variables on every deploy, even when env_vars is "
+                "left out: list every variable the function needs here",
+}
+
+
+def _replacing(command, flag) -> str:
+    effect = _REPLACING[flag.name].split(";")[0].format(t=target(command))
+    if not flag.input:
+        return f"{flag.name} " + _REPLACING[flag.name].format(t=target(command))
+    if flag.value is None and flag.input == "env_vars":
+        return f"env_vars is left out, so {command.action} {effect}; " \
+               + _ACTION_REPLACING["env_vars"]
+    advice = _ACTION_REPLACING.get(flag.input, "")
+    written = f"{flag.input}: overwrite" if flag.input.endswith("_update_strategy") else flag.input
+    return f"{written} makes {command.action} pass {flag.name}, which {effect}" + (f"; {advice}" if advice else "")
+
+
 @rule("PF304", "destructive-flag", Severity.WARNING)
 def destructive_flag(project):
     """A deploy flag that replaces all environment variables or secrets already set.
@@ -288,7 +315,7 @@ def destructive_flag(project):
         for flag in command.flags:
             if flag.name in _REPLACING and flag.name not in seen:  # repeated flags merge: say it once
                 seen.add(flag.name)
-                found.append(Diagnostic(flag.location, f"{flag.name} " + _REPLACING[flag.name].format(t=target(command))))
+                found.append(Diagnostic(flag.location, _replacing(command, flag)))
     return _once(found)
 
 
@@ -455,10 +482,10 @@ def instance_or_timeout_policy(project):
                 continue
             location, related = place(flag.value, flag)
             if limits.at_least is not None and value < limits.at_least:
-                found.append(Diagnostic(location, f"{name} {flag.value.text} for {target(command)} is below "
+                found.append(Diagnostic(location, f"{shown(flag)} for {target(command)} is below "
                                                   f"{show(limits.at_least)}, the least {rule_text} allows", related))
             if limits.at_most is not None and value > limits.at_most:
-                found.append(Diagnostic(location, f"{name} {flag.value.text} for {target(command)} is above "
+                found.append(Diagnostic(location, f"{shown(flag)} for {target(command)} is above "
                                                   f"{show(limits.at_most)}, the most {rule_text} allows", related))
     return _once(found)
 

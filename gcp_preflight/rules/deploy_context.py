@@ -75,11 +75,26 @@ def target(command: DeployCommand) -> str:
 
 
 def platform_reading(command: DeployCommand) -> str:
-    """How gcloud reads --memory for this command."""
+    """How gcloud (or the API, for an action that calls it) reads --memory for this command."""
+    if command.platform == "function" and command.via_api:
+        if command.generation == "gen1":
+            return "a 1st gen function (the action sends memory_mb to the API as a number of MB)"
+        return "a 2nd gen function (the action sends memory to the API as written: a bare number is bytes)"
     if command.platform == "function":
         return {"gen1": "a 1st gen function", "gen2": "a 2nd gen function"}.get(
             command.generation, "a 2nd gen function (the default for new functions)")
     return {"run-service": "a Cloud Run service", "run-job": "a Cloud Run job"}[command.platform]
+
+
+def shown(flag: Flag, text: str | None = None) -> str:
+    """A flag and its value as the user wrote them: `--memory 256MB`, `memory: 256MB` for an
+    action input, or the action's default when the input is left out."""
+    text = text if text is not None else (flag.value.text if flag.value is not None else None) or ""
+    if not flag.input:
+        return f"{flag.name} {text}".rstrip()
+    if flag.value is not None and flag.value.raw == "":
+        return f"{flag.input} (left out, so the action sends {text})"
+    return f"{flag.input}: {text}".rstrip()
 
 
 def place(word: Word, flag: Flag) -> tuple[Location, tuple[Related, ...]]:

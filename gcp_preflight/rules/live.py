@@ -147,7 +147,7 @@ def _memory_drift(cmd: DeployCommand, res: LiveResource):
     if text is None or res.memory_bytes is None:
         return None
     try:
-        declared = flag_bytes(text, cmd.platform, cmd.generation or res.generation)
+        declared = flag_bytes(text, cmd.platform, cmd.generation or res.generation, cmd.via_api)
     except ValueError:
         return None  # PF3xx reports a malformed --memory
     if declared == res.memory_bytes:

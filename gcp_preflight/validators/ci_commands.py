@@ -3,7 +3,8 @@
 Cloud Build: a step's `args` run by the gcloud builder (list form, value in the next item or
 after `=`), `entrypoint: bash` with `-c SCRIPT`, and `script:`; `${_VAR}` resolves from the
 `substitutions:` defaults, `$$` is a literal dollar. GitHub Actions: every `run:` block, with the
-`env:` of the workflow, job and step; `${{ env.X }}` resolves, other expressions are unknown.
+`env:` of the workflow, job and step; `${{ env.X }}` resolves, other expressions are unknown;
+steps that use Google's deploy actions (validators/deploy_actions.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Iterable
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText, problem
 from gcp_preflight.validators.command_reader import facts_from
+from gcp_preflight.validators.deploy_actions import read_step
 from gcp_preflight.validators.shell_eval import Field, Invocation, ShellEvaluator, Var, parse
 from gcp_preflight.validators.shell_positions import Positions, Rewrite
 from gcp_preflight.validators.shell_values import EMPTY, Piece, Value, concat, exact, unknown, via
@@ -93,7 +95,8 @@ def _substitution(name: str, subs: dict[str, Value]) -> Value:
     return unknown(f"${name} is not a Cloud Build substitution")
 
 
-def _cloud_build_value(text: str, span: Location | None, subs: dict[str, Value]) -> Value:
+def templated(text: str, span: Location | None, pattern: re.Pattern, resolve) -> Value:
+    """Text with `pattern` matches resolved by `resolve(match)`; literal parts keep their place."""
     parts: list[Value] = []
     cursor = 0
 
@@ -105,15 +108,17 @@ def _cloud_build_value(text: str, span: Location | None, subs: dict[str, Value])
                 origin = Location(span.path, span.line, span.column + lo, span.line, span.column + hi)
             parts.append(Value((Piece(chunk, origin),)))
 
-    for match in _SUBSTITUTION.finditer(text):
+    for match in pattern.finditer(text):
         literal(cursor, match.start())
         cursor = match.end()
-        if match.group(0) == "$$":
-            parts.append(Value((Piece("$"),)))
-        else:
-            parts.append(_substitution(match.group(1) or match.group(2), subs))
+        parts.append(resolve(match))
     literal(cursor, len(text))
     return concat(parts) if parts else EMPTY
+
+
+def _cloud_build_value(text: str, span: Location | None, subs: dict[str, Value]) -> Value:
+    return templated(text, span, _SUBSTITUTION, lambda m: Value((Piece("$"),)) if m.group(0) == "$$"
+                     else _substitution(m.group(1) or m.group(2), subs))
 
 
 def _cloud_build(reader: _Reader, root: YamlNode) -> None:
@@ -224,6 +229,9 @@ def _workflow(reader: _Reader, root: YamlNode) -> None:
         run_defaults = defaults.get("run") if defaults is not None else None
         steps = job.get("steps")
         for step in steps.items if steps is not None and steps.kind == "seq" else ():
+            if step.kind == "map" and step.get("uses") is not None:
+                _action_step(reader, step, _env_block(reader, step.get("env"), job_env))
+                continue
             run = step.get("run") if step.kind == "map" else None
             if run is None or run.kind != "scalar":
                 continue
@@ -249,6 +257,16 @@ def _workflow(reader: _Reader, root: YamlNode) -> None:
                 return new, mapping
 
             reader.script(run, script_env, cwd, rewrite_expressions)
+
+
+def _action_step(reader: _Reader, step: YamlNode, env: dict[str, Var]) -> None:
+    def resolve(text: str, span: Location | None) -> Value:
+        return templated(text, span, _EXPRESSION, lambda m: _expression(m.group(1), env))
+
+    command = read_step(reader, step, resolve)
+    if command is not None:
+        reader.out.append(command)
+        reader.sequence += 1
 
 
 def extract(document: YamlDocument, source: SourceText) -> Iterable[object]:

@@ -41,6 +41,9 @@ class Flag:
     name: str  # "--memory", always the long form with its dashes
     value: Word | None  # None for a boolean flag (--gen2)
     location: Location  # where the flag itself is written
+    # The GitHub Action input this flag stands for ("memory", "env_vars_update_strategy"), when
+    # it is not written as a gcloud flag; "" for a flag written as such (also inside `flags:`).
+    input: str = ""
 
 
 @fact
@@ -68,6 +71,8 @@ class DeployCommand:
     command: the gcloud command path without release track ("functions deploy", "run deploy",
              "run services update", "run jobs deploy", "run jobs create", "run jobs update").
     origin: "shell", "cloudbuild" or "github-actions".
+    sent_by: "gcloud" (values are read by gcloud) or "api" (a GitHub Action sends them to the
+             Cloud Functions API as written: no unit correction, a bare memory number is bytes).
     """
 
     path: str
@@ -84,6 +89,9 @@ class DeployCommand:
     # `$EXTRA_FLAGS`): flags may hide in them, so "flag absent" is not certain when non-empty.
     opaque: tuple[Word, ...] = ()
     cwd_known: bool = True
+    sent_by: str = "gcloud"
+    # The action step it was read from ("google-github-actions/deploy-cloudrun@v2"), if any.
+    action: str = ""
 
     def flag(self, name: str) -> Flag | None:
         """The last occurrence of a flag (gcloud keeps the last one)."""
@@ -93,6 +101,10 @@ class DeployCommand:
     def value(self, name: str) -> Word | None:
         f = self.flag(name)
         return f.value if f else None
+
+    @property
+    def via_api(self) -> bool:
+        return self.sent_by == "api"
 
     def has(self, name: str) -> bool:
         return any(f.name == name for f in self.flags)

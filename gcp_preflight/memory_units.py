@@ -101,6 +101,8 @@ def floor_bytes(text: str) -> int:
 
 
 def mib(n: int) -> str:
-    """Bytes as MiB for messages: 268435456 -> "256 MiB", 256000000 -> "244.1 MiB"."""
+    """Bytes as MiB for messages: 268435456 -> "256 MiB", 256000000 -> "244.1 MiB", 512 -> "512 bytes"."""
+    if 0 < n < MIB // 10:
+        return f"{n} bytes"
     value = n / MIB
     return f"{value:.0f} MiB" if value == int(value) else f"{value:.1f} MiB"

@@ -78,7 +78,9 @@ def memory_below_floor(project):
     `[tool.gcp-preflight.memory]` for the deployed name (`floors = {"*-orchestrator" = "1GiB"}`),
     or the platform's default floor: 512 MB for functions, 512 MiB for Cloud Run. When the value
     comes through a variable, the finding is on the assignment and the flag is a related
-    location. `--fix` raises a literal written in the same file, keeping its unit.
+    location. `--fix` raises a literal written in the same file, keeping its unit. A
+    `google-github-actions/deploy-cloud-functions@v3` step sends `memory` to the API as written
+    (a bare number is bytes) and `256Mi` when the input is left out, on every deploy.
 
     ## Why is this bad?
     An orchestrator holding BigQuery and Firestore clients uses about 250 MB before it does
@@ -288,8 +290,11 @@ def destructive_flag(project):
     ## What it does
     Reports `--set-env-vars`, `--env-vars-file`, `--clear-env-vars`, `--set-secrets` and
     `--clear-secrets` on commands that update an existing function, service or job (not
-    `gcloud run jobs create`). Names listed in `[tool.gcp-preflight.deploy] allow-replace` are
-    exempt.
+    `gcloud run jobs create`), and the action inputs that amount to them:
+    `env_vars_update_strategy: overwrite` and `secrets_update_strategy: overwrite` of
+    `google-github-actions/deploy-cloudrun`, its `secrets` on a job, `environment_variables`
+    and `secrets` of `deploy-cloud-functions@v3`, `env_vars` (given or not) before v3. Names
+    listed in `[tool.gcp-preflight.deploy] allow-replace` are exempt.
 
     ## Why is this bad?
     gcloud removes every existing variable first: one set by hand in the console, by another

@@ -69,6 +69,21 @@ class Modules:
         return None
 
 
+def modules_by_name(project) -> dict[str, Found]:
+    """Every module file of the repository by its last name (the first in path order), built
+    once per run instead of scanning all files for each unknown import."""
+    found: dict[str, Found] = {}
+    for path in project.tree.files:
+        if path.endswith("/__init__.py"):
+            name, package = posixpath.basename(posixpath.dirname(path)), True
+        elif path.endswith(".py"):
+            name, package = posixpath.basename(path)[:-3], False
+        else:
+            continue
+        found.setdefault(name, Found(name, path, package))
+    return found
+
+
 def _did_you_mean(name: str, names) -> list[str]:
     """A close public name (a private one only for a private name); failing that, a name that
     holds every word of the one asked for (`get_client` -> `get_bigquery_client`)."""
@@ -204,10 +219,7 @@ class Closure:
         the image or package left out (`import auth` with backend/auth.py not copied)."""
         if distributions.is_known(top, self.overrides):
             return None
-        for path in self.project.tree.files:
-            if path == f"{top}.py" or path.endswith((f"/{top}.py", f"/{top}/__init__.py")):
-                return Found(top, path, path.endswith("/__init__.py"))
-        return None
+        return self.project.memo(modules_by_name).get(top)
 
     def _declares(self, dotted: str) -> bool:
         """Whether the unit's requirements (known ones) install a distribution providing it."""

@@ -56,12 +56,25 @@ def make_plan(root: Path, config: Config, *, project: str | None = None, regions
 
 
 def _configured_inventories(root: Path, patterns: Sequence[str]) -> tuple[Path, ...]:
+    """Files the repository's own configuration names: they must stay inside the root, links
+    followed (a checkout must not make the audit read, and print, files elsewhere)."""
+    from gcp_preflight.safe_io import UnsafePath, check_inside
+
     files: list[Path] = []
     for pattern in patterns:
-        matched = sorted(glob.glob(str(root / pattern), recursive=True))
+        if os.path.isabs(pattern) or ".." in Path(pattern).parts:
+            raise AuditError(f"[audit] inventory: {pattern!r} is outside the repository; name files inside it "
+                             "(or pass --inventory on the command line)")
+        matched = sorted(glob.glob(glob.escape(str(root)) + "/" + pattern, recursive=True))
         if not matched:
             raise AuditError(f"[audit] inventory: no file matches {pattern!r} under {root}")
-        files += [Path(m) for m in matched if Path(m).is_file()]
+        for m in matched:
+            try:
+                real = check_inside(Path(m), root, "[audit] inventory")
+            except UnsafePath as exc:
+                raise AuditError(str(exc)) from None
+            if real.is_file():
+                files.append(Path(m))
     return tuple(files)
 
 
@@ -99,7 +112,14 @@ class LiveAudit:
         if self.plan.save_inventory:
             from gcp_preflight.validators.gcp_inventory.files import write_snapshot
 
-            write_snapshot(self.plan.save_inventory, self.inventory, self.plan.project or "")
+            from gcp_preflight.safe_io import UnsafePath
+
+            try:
+                write_snapshot(self.plan.save_inventory, self.inventory, self.plan.project or "")
+            except UnsafePath as exc:
+                raise AuditError(f"--save-inventory {exc}") from None
+            except OSError as exc:
+                raise AuditError(f"--save-inventory {self.plan.save_inventory}: {exc.strerror or exc}") from None
             self.notices.append(f"Saved the inventory ({len(self.inventory.resources)} resources) to {self.plan.save_inventory}.")
         self.notices.append(self.summary())
         return self.inventory.facts()

@@ -83,7 +83,7 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail (errors still exit 2)")
     p.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest failing severity (default: config, else warning)")
     p.add_argument("--show-source", action="store_true", help="show the source line under each finding (text format)")
-    p.add_argument("--no-cache", action="store_true", help="do not read or write .preflight_cache/")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the fact cache (a per-user folder: $PREFLIGHT_CACHE_DIR, else ~/.cache/gcp-preflight)")
 
 
 def _add_live(p: argparse.ArgumentParser) -> None:
@@ -136,11 +136,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # -- commands ---------------------------------------------------------------------------------
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, root: Path | None = None) -> None:
+    """The report to stdout, or to --output without following a link (the checkout may have
+    planted one under the report's name)."""
+    from gcp_preflight import safe_io
+
     if output:
         try:
             Path(output).parent.mkdir(parents=True, exist_ok=True)
-            Path(output).write_text(text, encoding="utf-8")
+            safe_io.write_text(Path(output), text, root)
+        except safe_io.UnsafePath as exc:
+            raise UsageError(f"--output {output}: {exc}") from None
         except OSError as exc:
             raise UsageError(f"--output {output}: {exc.strerror or exc}") from None
     else:
@@ -180,7 +186,7 @@ def report_and_exit(args, result, project, config: Config, category: str = "pref
     text = render(args.format, result.findings, files=result.files, duration_s=result.duration_s,
                   source=project.line if show_source else None, colour=_colour(args.output),
                   fixed=result.fixed, category=category, path_prefix=prefix)
-    _emit(text, args.output)
+    _emit(text, args.output, project.root)
     if args.format == "github":
         github.write_step_summary(result.findings, os.environ, prefix)
     for notice in result.notices:
@@ -282,7 +288,7 @@ def cmd_check(args) -> int:
             result, project = engine.check(root, config, **kwargs)
         result.fixed = fixed
     if args.write_baseline:
-        write_baseline(Path(args.write_baseline), result.findings)
+        write_baseline(Path(args.write_baseline), result.findings, root)
         print(f"Wrote {len(result.findings)} findings to {args.write_baseline}.", file=sys.stderr)
         return EXIT_OK
     return report_and_exit(args, result, project, config)

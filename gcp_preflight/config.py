@@ -88,6 +88,8 @@ def load(root: Path, explicit: Path | None = None) -> Config:
     if path is None:
         return Config()
     shown = _display(path, root)
+    if explicit is None and not _inside(path, root):  # a link planted by the checkout
+        raise ConfigError(f"{path.name}: a link to a file outside the repository; not read (pass --config to use it)")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -102,6 +104,14 @@ def load(root: Path, explicit: Path | None = None) -> Config:
         raw, prefix = data, ""
     validate(raw, shown, prefix)
     return Config(shown, raw)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def _display(path: Path, root: Path) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pathspec
 
 from gcp_preflight.facts import fact
+from gcp_preflight.lines import split_lines
 
 DEFAULT_EXCLUDES = (
     ".git/", ".hg/", ".svn/", ".venv/", "venv/", "node_modules/", "__pycache__/",
@@ -47,7 +48,7 @@ def _gitignore_specs(root: Path, rel_dir: str, names: list[str]) -> list[tuple[s
     if ".gitignore" not in names:
         return []
     try:
-        lines = (root / rel_dir / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = split_lines((root / rel_dir / ".gitignore").read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return []
     return [(rel_dir, pathspec.GitIgnoreSpec.from_lines(lines))]

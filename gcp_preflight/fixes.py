@@ -1,24 +1,33 @@
-"""Apply the text edits of fixable findings to the files, without overlapping edits."""
+"""Apply the text edits of fixable findings to the files, without overlapping edits.
+
+A file is rewritten byte for byte except the edited spans (its line endings kept), and only
+inside the root: an edit naming a path outside it, or through a symbolic link, is refused.
+"""
 
 from __future__ import annotations
 
+import os
+import posixpath
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
 
+from gcp_preflight import safe_io
+from gcp_preflight.lines import line_starts
 from gcp_preflight.model import Finding, TextEdit
 
 
-def _offset(lines: list[str], line: int, column: int) -> int:
-    return sum(len(x) for x in lines[: line - 1]) + column - 1
+def _offset(starts: list[int], line: int, column: int) -> int:
+    return (starts[line - 1] if 0 < line <= len(starts) else starts[-1]) + column - 1
 
 
 def apply_edits(text: str, edits: Iterable[TextEdit]) -> tuple[str, int]:
     """Apply non-overlapping edits (later ones that overlap are skipped); returns (text, applied)."""
-    lines = text.splitlines(keepends=True)
+    starts = line_starts(text)
     spans = []
     for e in edits:
-        start, end = _offset(lines, e.line, e.column), _offset(lines, e.end_line, e.end_column)
+        start, end = _offset(starts, e.line, e.column), _offset(starts, e.end_line, e.end_column)
         spans.append((start, end, e.text))
     spans.sort(key=lambda s: (s[0], s[1]))
     chosen, last_end = [], -1
@@ -40,24 +49,51 @@ def apply_fixes(root: Path, findings: Iterable[Finding]) -> int:
             by_path[f.fix.edits[0].path].append(f)
     fixed = 0
     for path, group in sorted(by_path.items()):
-        target = root / path
+        target = _inside(root, path)
+        if target is None:
+            continue
         try:
-            text = target.read_text(encoding="utf-8")
+            data = target.read_bytes()
+            bom = data.startswith(b"\xef\xbb\xbf")
+            text = data.decode("utf-8-sig")  # as the readers saw it; the line endings as they are
         except (OSError, UnicodeDecodeError):
             continue
         taken: list[tuple[int, int]] = []
         edits: list[TextEdit] = []
-        lines = text.splitlines(keepends=True)
+        starts = line_starts(text)
+        here = 0
         for f in group:
-            spans = [(_offset(lines, e.line, e.column), _offset(lines, e.end_line, e.end_column)) for e in f.fix.edits]
+            spans = [(_offset(starts, e.line, e.column), _offset(starts, e.end_line, e.end_column)) for e in f.fix.edits]
             if any(s < te and ts < e or (s == e == ts) for s, e in spans for ts, te in taken):
                 continue
             if any(e.path != path for e in f.fix.edits):
                 continue
             taken.extend(spans)
             edits.extend(f.fix.edits)
-            fixed += 1
+            here += 1
         new, _ = apply_edits(text, edits)
-        if new != text:
-            target.write_text(new, encoding="utf-8")
+        if new == text:
+            continue
+        try:
+            safe_io.write_bytes(target, (b"\xef\xbb\xbf" if bom else b"") + new.encode("utf-8"), root)
+        except (safe_io.UnsafePath, OSError) as exc:
+            print(f"preflight: fix not written: {exc}", file=sys.stderr)
+            continue
+        fixed += here
     return fixed
+
+
+def _inside(root: Path, path: str) -> Path | None:
+    """The file an edit names, when it is a plain relative path inside the root reached through
+    no link; None (and one line on stderr) otherwise."""
+    normal = posixpath.normpath(path)
+    if not path or os.path.isabs(path) or normal.startswith("../") or normal == ".." or "\0" in path:
+        print(f"preflight: fix not written: {path!r} is outside the project root", file=sys.stderr)
+        return None
+    target = root / normal
+    try:
+        safe_io.check_writable(target, root)
+    except safe_io.UnsafePath as exc:
+        print(f"preflight: fix not written: {exc}", file=sys.stderr)
+        return None
+    return target

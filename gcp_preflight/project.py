@@ -1,7 +1,8 @@
 """Project: the files of a repository and the facts read from them, built once, then read-only.
 
 Each file a validator wants is read once; all validators that want it read that one text, and
-their facts are cached together on disk keyed by the file's content hash (`.preflight_cache/`).
+their facts are cached together keyed by the file's content hash (cache.py: a per-user store,
+never inside the repository).
 """
 
 from __future__ import annotations
@@ -15,15 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from gcp_preflight import __version__, facts
+from gcp_preflight import __version__
+from gcp_preflight.cache import FactStore
 from gcp_preflight.config import Config
 from gcp_preflight.discovery import Symlink, Tree, walk
+from gcp_preflight.lines import split_lines
 from gcp_preflight.validators.base import Problem, SourceText, Validator, problem
 
 T = TypeVar("T")
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-CACHE_DIR = ".preflight_cache"
 
 
 def _code_fingerprint() -> str:
@@ -47,45 +49,6 @@ def code_fingerprint() -> str:
     if _CODE_FINGERPRINT is None:
         _CODE_FINGERPRINT = _code_fingerprint()
     return _CODE_FINGERPRINT
-
-
-class FactCache:
-    """Per-file facts as JSON under `.preflight_cache/facts/`; never pickle, since the folder
-    may come from an untrusted checkout. Any unreadable entry is treated as a miss."""
-
-    def __init__(self, root: Path):
-        self.dir = root / CACHE_DIR / "facts"
-        self.hits = 0
-        self.misses = 0
-        self._ready = False
-
-    def _path(self, key: str) -> Path:
-        return self.dir / key[:2] / f"{key}.json"
-
-    def get(self, key: str) -> tuple | None:
-        try:
-            value = facts.loads(self._path(key).read_text(encoding="utf-8"))
-        except Exception:  # a miss: absent, corrupt, or written by another version
-            self.misses += 1
-            return None
-        self.hits += 1
-        return value
-
-    def put(self, key: str, value: Sequence[object]) -> None:
-        try:
-            if not self._ready:
-                self.dir.mkdir(parents=True, exist_ok=True)
-                marker = self.dir.parent / ".gitignore"
-                if not marker.exists():
-                    marker.write_text("# created by gcp-preflight\n*\n", encoding="utf-8")
-                self._ready = True
-            path = self._path(key)
-            path.parent.mkdir(exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(facts.dumps(tuple(value)), encoding="utf-8")
-            os.replace(tmp, path)
-        except (OSError, TypeError, ValueError):
-            pass  # a read-only checkout still gets checked, just without a cache
 
 
 @dataclass(frozen=True)
@@ -130,8 +93,9 @@ class Project:
         self.config = config
         self.tree: Tree = walk(self.root, tuple(config.exclude))
         self.symlinks: dict[str, Symlink] = {s.path: s for s in self.tree.symlinks}
-        self.cache = FactCache(self.root) if use_cache else None
+        self.cache = FactStore() if use_cache else None
         self._texts: dict[str, str] = {}
+        self._lines: dict[str, list[str]] = {}
         self._by_type: dict[type, list] = defaultdict(list)
         self._by_path: dict[tuple[type, str], list] = defaultdict(list)
         self._memo: dict[Callable, Any] = {}
@@ -154,7 +118,7 @@ class Project:
         """Read every wanted file once; parse the cache misses (in parallel when many); add the
         facts in file order, so the result never depends on how the work was split."""
         slots: list[tuple[str, tuple | None]] = []
-        misses: list[tuple[int, str, str, str, tuple[int, ...]]] = []
+        pending: list[tuple[int, str, str, str, tuple[int, ...]]] = []
         for rel in self.tree.files:
             head = _first_line(self.root / rel)
             wanting = tuple(i for i, v in enumerate(validators) if v.wants(rel, head))
@@ -169,14 +133,23 @@ class Project:
                 continue
             names = ",".join(validators[i].name for i in wanting)
             key = hashlib.sha256(f"{code_fingerprint()}\0{rel}\0{names}\0{result.digest}".encode()).hexdigest()
-            found = self.cache.get(key) if self.cache else None
+            pending.append((len(slots), rel, key, result.text, wanting))
+            slots.append((rel, None))
+        cached = self.cache.get_many([job[2] for job in pending]) if self.cache else {}
+        misses = []
+        for job in pending:
+            found = cached.get(job[2])
             if found is None:
-                misses.append((len(slots), rel, key, result.text, wanting))
-            slots.append((rel, found))
-        for (slot, rel, key, _, _), found in zip(misses, parse_files(validators, misses)):
+                misses.append(job)
+            else:
+                slots[job[0]] = (job[1], found)
+        parsed = parse_files(validators, misses)
+        for (slot, rel, _, _, _), found in zip(misses, parsed):
             slots[slot] = (rel, found)
-            if self.cache:
-                self.cache.put(key, found)
+        if self.cache:
+            if misses:
+                self.cache.put_many((job[2], found) for job, found in zip(misses, parsed))
+            self.cache.close()
         for rel, found in slots:
             for item in found:
                 self._add(item, rel)
@@ -210,10 +183,14 @@ class Project:
         return self._texts.get(path)
 
     def line(self, path: str, line: int) -> str:
-        text = self._texts.get(path)
-        if text is None:
-            return ""
-        lines = text.splitlines()
+        """One line of a file read, numbered as every reader numbers lines (lines.py); each
+        file is split once however many findings it has."""
+        lines = self._lines.get(path)
+        if lines is None:
+            text = self._texts.get(path)
+            if text is None:
+                return ""
+            lines = self._lines[path] = split_lines(text)
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
     @property

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from gcp_preflight.lines import split_lines
 from gcp_preflight.model import Finding
 
 # `#` for Python, shell, YAML, TOML and Dockerfiles; `--` for SQL.
@@ -41,7 +42,7 @@ def _python_comments(text: str) -> list[tuple[int, int, str]]:
             if token.type == tokenize.COMMENT:
                 found.append((token.start[0], token.start[1], token.string))
     except (tokenize.TokenError, SyntaxError, ValueError):
-        rest = text.splitlines()[last_line:]
+        rest = split_lines(text)[last_line:]
         found += [(number, 0, line) for number, line in enumerate(rest, start=last_line + 1)]
     return found
 
@@ -52,7 +53,7 @@ def scan(path: str, text: str) -> list[Suppression]:
     if path.endswith(".py"):
         lines = _python_comments(text)
     else:
-        lines = [(number, 0, line) for number, line in enumerate(text.splitlines(), start=1)]
+        lines = [(number, 0, line) for number, line in enumerate(split_lines(text), start=1)]
     found = []
     for number, offset, line in lines:
         match = INLINE.search(line)
@@ -78,8 +79,16 @@ def read_baseline(path: Path) -> Counter:
         raise BaselineError(f"{path}: not a gcp-preflight baseline (expected {{\"findings\": [...]}})") from None
 
 
-def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
+def write_baseline(path: Path, findings: Iterable[Finding], root: Path | None = None) -> None:
+    """Written without following a link (BaselineError if the path is one)."""
+    from gcp_preflight import safe_io
+
     entries = [{"code": f.code, "path": f.location.path, "fingerprint": f.fingerprint, "message": f.message}
                for f in findings]
-    path.write_text(json.dumps({"version": 1, "findings": entries}, indent=2, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
+    text = json.dumps({"version": 1, "findings": entries}, indent=2, ensure_ascii=False) + "\n"
+    try:
+        safe_io.write_text(path, text, root)
+    except safe_io.UnsafePath as exc:
+        raise BaselineError(str(exc)) from None
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot write baseline: {exc.strerror or exc}") from None

@@ -39,13 +39,18 @@ def test_second_run_reads_cache_and_prints_identical_output(tmp_path, capsys, mo
     assert calls == ["app/ok.py"]  # only the changed file is parsed again
 
 
-def test_corrupt_cache_entry_is_a_miss(tmp_path, capsys):
-    write_repo(tmp_path, BAD)
-    main(["check", "--root", str(tmp_path)])
+def test_corrupt_cache_entries_are_misses(tmp_path, capsys, monkeypatch):
+    import sqlite3
+
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = write_repo(tmp_path / "repo", BAD)
+    main(["check", "--root", str(repo)])
     first = capsys.readouterr().out
-    for entry in (tmp_path / ".preflight_cache").rglob("*.json"):
-        entry.write_text('{"$t": "os.system", "x": 1}')
-    main(["check", "--root", str(tmp_path)])
+    db = sqlite3.connect(tmp_path / "cache" / "facts-v2.sqlite3")
+    with db:
+        assert db.execute("UPDATE facts SET value = ?", ('[["os.system", ["x"]]]',)).rowcount == 3
+    db.close()
+    main(["check", "--root", str(repo)])
     assert capsys.readouterr().out == first
 
 

@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from gcp_preflight.lines import split_lines
 from gcp_preflight.project import Project, read_source
 from gcp_preflight.validators.base import matches_any
 from gcp_preflight.validators.command_facts import DeployCommand
@@ -263,7 +264,7 @@ def _values(project: Project, flag: str, pattern: str, names: tuple[str, ...]) -
         spellings = [re.compile(s.format(flag=flag, names="|".join(names), pattern=pattern), re.M)
                      for s in (_FLAG_VALUE, _ASSIGNED, _DEFAULTED)]
         for path in texts:
-            for number, line in enumerate(_text(project, path).splitlines(), start=1):
+            for number, line in enumerate(split_lines(_text(project, path)), start=1):
                 for spelling in spellings:
                     for match in spelling.finditer(line):
                         places[match.group(1)].append(f"{path}:{number}")

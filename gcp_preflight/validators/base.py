@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Iterable, Protocol
 
 from gcp_preflight.facts import fact
+from gcp_preflight.lines import split_lines
 from gcp_preflight.model import Diagnostic, Location
 
 
@@ -28,7 +29,7 @@ class SourceText:
     text: str
 
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        return split_lines(self.text)
 
 
 class Validator(Protocol):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
+from gcp_preflight.lines import split_lines
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.bigquery_facts import (
@@ -52,7 +53,7 @@ class ModuleContext:
     def __init__(self, tree: ast.Module, source: SourceText):
         self.source = source
         self.path = source.path
-        self.lines = source.text.splitlines()
+        self.lines = split_lines(source.text)
         self.module = module_name(source.path)
         self.aliases: dict[str, str] = {}  # local name -> canonical dotted ("datetime.datetime")
         self.imports: list[tuple[str, str, str]] = []
@@ -428,7 +429,7 @@ class FunctionWalk:
                 return AVal("date", node, source=self.ctx.text(node))
             if func.attr == "time" and not node.args and not (isinstance(func.value, ast.Name) and self.ctx.aliases.get(func.value.id) == "time"):
                 return AVal("time", node, source=self.ctx.text(node))
-            if func.attr == "encode":
+            if func.attr == "encode" and _certainly_str(func.value, receiver):  # str.encode, not any .encode()
                 return AVal("bytes", node, source=self.ctx.text(node))
             if isinstance(receiver, AVal) and receiver.kind == "datetime" and func.attr in ("replace", "astimezone"):
                 return AVal("datetime", node, source=receiver.source)
@@ -678,3 +679,11 @@ def _table_decls(ctx: ModuleContext, tree: ast.Module) -> None:
             continue
         _, columns, name = walker.schema_value(schema)
         ctx.facts.append(BqTableDecl(ctx.path, ctx.loc(node), tuple(_text_pieces(table)), columns, name))
+
+
+def _certainly_str(node: ast.expr, value: object) -> bool:
+    """Whether an expression is certainly a str: a string literal, an f-string, or a value the
+    walk knows to be one."""
+    if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+        return True
+    return isinstance(value, AVal) and value.kind == "str"

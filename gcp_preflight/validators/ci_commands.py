@@ -13,6 +13,7 @@ import posixpath
 import re
 from typing import Iterable
 
+from gcp_preflight.lines import split_lines
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText, problem
 from gcp_preflight.validators.command_reader import facts_from
@@ -39,7 +40,7 @@ class _Reader:
     def __init__(self, source: SourceText, origin: str):
         self.source = source
         self.path = source.path
-        self.lines = source.text.splitlines()
+        self.lines = split_lines(source.text)
         self.origin = origin
         self.sequence = 0
         self.out: list[object] = []

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from gcp_preflight.facts import fact
+from gcp_preflight.lines import split_lines
 from gcp_preflight.validators.base import SourceText, matches_any
 
 PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile")
@@ -52,7 +53,7 @@ class DockerfileValidator:
 
     def read(self, source: SourceText) -> Iterable[object]:
         escape = "\\"
-        lines = source.text.splitlines()
+        lines = split_lines(source.text)
         if lines and _DIRECTIVE.match(lines[0]):
             escape = _DIRECTIVE.match(lines[0]).group(1)
         buffer, start = "", 0

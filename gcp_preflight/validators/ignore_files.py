@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from gcp_preflight.facts import fact
+from gcp_preflight.lines import split_lines
 from gcp_preflight.validators.base import SourceText
 
 NAMES = (".gcloudignore", ".dockerignore")
@@ -29,7 +30,7 @@ class IgnoreFileValidator:
 
     def read(self, source: SourceText) -> Iterable[object]:
         patterns = []
-        for number, line in enumerate(source.text.splitlines(), start=1):
+        for number, line in enumerate(split_lines(source.text), start=1):
             text = line.rstrip()
             if text.strip() and (not text.lstrip().startswith("#") or text.startswith("#!include:")):
                 patterns.append((number, text))

@@ -18,6 +18,7 @@ from packaging.requirements import Requirement as Parsed
 from packaging.utils import canonicalize_name
 
 from gcp_preflight.facts import fact
+from gcp_preflight.lines import split_lines
 from gcp_preflight.validators.base import SourceText, matches_any, problem
 
 PATTERNS = ("*requirements*.txt", "requirements/*.txt", "*requirements*.in")
@@ -51,7 +52,7 @@ class RequirementsFile:
 def logical_lines(text: str) -> Iterable[tuple[int, str]]:
     """(first line number, text) with comments removed and `\\` continuations joined."""
     buffer, start = "", 0
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(split_lines(text), start=1):
         line = re.sub(r"(^|\s)#.*$", "", raw)
         if not buffer:
             start = number

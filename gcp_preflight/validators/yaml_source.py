@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, Iterator
 import yaml
 
 from gcp_preflight.facts import fact
+from gcp_preflight.lines import split_lines
 from gcp_preflight.validators.base import SourceText, problem
 
 MAX_NODES = 200_000  # alias expansion ("billion laughs") stops here
@@ -112,7 +113,7 @@ class YamlValidator:
             mark = exc.problem_mark or exc.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             what = exc.problem or exc.context or "invalid YAML"
-            lines = source.text.splitlines()
+            lines = split_lines(source.text)
             if lines and line > len(lines):  # "end of stream": point at the last line
                 line, column = len(lines), len(lines[-1]) + 1
             yield problem("PF003", source.path, line, column, f"YAML syntax error: {what}")

@@ -11,6 +11,7 @@ import datetime
 import json
 from pathlib import Path
 
+from gcp_preflight import safe_io
 from gcp_preflight.validators.gcp_inventory.facts import KINDS, AccessProblem, Listed
 from gcp_preflight.validators.gcp_inventory.inventory import Inventory, assemble
 
@@ -68,4 +69,4 @@ def write_snapshot(path: Path, inventory: Inventory, project: str) -> None:
         "listed": [{"kind": kind, "region": region} for kind, region in listed],
         "resources": sorted(inventory.raws, key=lambda raw: json.dumps(raw, sort_keys=True)),
     }
-    path.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    safe_io.write_text(path, json.dumps(data, indent=2, sort_keys=False) + "\n")

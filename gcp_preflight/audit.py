@@ -173,8 +173,8 @@ def _adc(api):
 
 
 def deploy_regions(project) -> tuple[str, ...]:
-    from gcp_preflight.rules.live_match import known
-    from gcp_preflight.validators.command_facts import DeployCommand
+    from gcp_preflight.rules.live.match import known
+    from gcp_preflight.validators.deploy.facts import DeployCommand
 
     return tuple(sorted({r for c in project.facts(DeployCommand) if (r := known(c.value("--region")))}))
 

@@ -4,7 +4,7 @@ import pytest
 
 from gcp_preflight.cli import main
 from gcp_preflight.config import ConfigError, load
-from gcp_preflight.floors import floor_for
+from gcp_preflight.rules.deploy.floors import floor_for
 from tests.helpers import write_repo
 
 

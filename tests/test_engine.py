@@ -11,7 +11,7 @@ from gcp_preflight.config import Config
 from gcp_preflight.discovery import walk
 from gcp_preflight.fixes import apply_edits
 from gcp_preflight.model import TextEdit
-from gcp_preflight.validators import python_source
+from gcp_preflight.validators.python import source as python_source
 from tests.helpers import found, write_repo
 
 BAD = {

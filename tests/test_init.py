@@ -225,7 +225,7 @@ def test_a_missing_family_module_means_no_proposer(monkeypatch):
     monkeypatch.undo()  # the real lookup
     monkeypatch.setitem(proposals.PROPOSERS, "bigquery", "gcp_preflight.rules.no_such_family:propose_bigquery_config")
     assert proposals._proposer("bigquery") is None
-    monkeypatch.setitem(proposals.PROPOSERS, "bigquery", "gcp_preflight.rules.structure:propose_bigquery_config")
+    monkeypatch.setitem(proposals.PROPOSERS, "bigquery", "gcp_preflight.rules.structure.rules:propose_bigquery_config")
     assert proposals._proposer("bigquery") is None
 
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from gcp_preflight.lines import split_lines
 from gcp_preflight.project import Project, read_source
 from gcp_preflight.validators.base import matches_any
-from gcp_preflight.validators.command_facts import DeployCommand
-from gcp_preflight.validators.yaml_source import YamlDocument, YamlNode
+from gcp_preflight.validators.deploy.facts import DeployCommand
+from gcp_preflight.validators.yaml.source import YamlDocument, YamlNode
 
 NAME_WORDS = ("processor", "scraper", "phase", "expected", "required", "optional", "workflow")
 MAP_SUFFIXES = ("_MAP", "_MAPPING", "_REGISTRY", "_ROUTES", "_TABLE")

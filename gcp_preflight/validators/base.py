@@ -15,7 +15,7 @@ from gcp_preflight.model import Diagnostic, Location
 @fact
 @dataclass(frozen=True)
 class Problem:
-    """Malformed input found by a validator (PF0xx); rules/structure.py reports it."""
+    """Malformed input found by a validator (PF0xx); rules/structure/rules.py reports it."""
 
     code: str
     diagnostic: Diagnostic

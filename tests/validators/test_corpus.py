@@ -8,7 +8,7 @@ from gcp_preflight.config import load
 from gcp_preflight.project import Project
 from gcp_preflight.validators import default_validators
 from gcp_preflight.validators.base import Problem
-from gcp_preflight.validators.command_facts import DeployCommand, ShellCommand
+from gcp_preflight.validators.deploy.facts import DeployCommand, ShellCommand
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "deploy_scripts"
 

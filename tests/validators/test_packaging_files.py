@@ -3,9 +3,9 @@
 import textwrap
 
 from gcp_preflight.validators.base import Problem, SourceText
-from gcp_preflight.validators.dockerfile import DockerfileValidator, DockerInstruction
-from gcp_preflight.validators.ignore_files import IgnoreFile, IgnoreFileValidator
-from gcp_preflight.validators.requirements import Requirement, RequirementsFile, RequirementsValidator
+from gcp_preflight.validators.packaging.dockerfile import DockerfileValidator, DockerInstruction
+from gcp_preflight.validators.packaging.ignore_files import IgnoreFile, IgnoreFileValidator
+from gcp_preflight.validators.packaging.requirements import Requirement, RequirementsFile, RequirementsValidator
 
 
 def _src(path, text):

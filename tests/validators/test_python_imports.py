@@ -5,14 +5,15 @@ import textwrap
 import pytest
 
 from gcp_preflight.validators.base import Problem, SourceText
-from gcp_preflight.validators.python_imports import Import, ModuleImports
-from gcp_preflight.validators.python_source import PythonModule, PythonValidator
-from gcp_preflight.validators.syntax_level import SyntaxFeature
+from gcp_preflight.validators.packaging.python import Import, ModuleImports
+from gcp_preflight.validators import validator
+from gcp_preflight.validators.python.source import PythonModule
+from gcp_preflight.validators.python.syntax_level import SyntaxFeature
 
 
 def read(text, path="pkg/mod.py"):
     """The facts of this family (other families' extractors add their own)."""
-    facts = PythonValidator().read(SourceText(path, textwrap.dedent(text).lstrip("\n")))
+    facts = validator("python").read(SourceText(path, textwrap.dedent(text).lstrip("\n")))
     return [f for f in facts if isinstance(f, (PythonModule, ModuleImports, SyntaxFeature, Problem))]
 
 

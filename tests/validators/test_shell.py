@@ -7,8 +7,8 @@ from gcp_preflight.model import Location
 from gcp_preflight.project import Project
 from gcp_preflight.validators import default_validators
 from gcp_preflight.validators.base import SourceText
-from gcp_preflight.validators.command_facts import DeployCommand, Flag, ShellCommand, Word
-from gcp_preflight.validators.shell_source import ShellValidator
+from gcp_preflight.validators.deploy.facts import DeployCommand, Flag, ShellCommand, Word
+from gcp_preflight.validators.shell.source import ShellValidator
 from tests.helpers import write_repo
 from tests.validators.command_summary import summary
 

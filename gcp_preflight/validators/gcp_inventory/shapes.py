@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gcp_preflight.memory_units import MIB, k8s_quantity_bytes
+from gcp_preflight.gcloud.memory import MIB, k8s_quantity_bytes
 from gcp_preflight.validators.gcp_inventory.facts import LiveResource
 
 _PATH = re.compile(r"^projects/([^/]+)/locations/([^/]+)/(functions|services|jobs)/([^/]+)$")

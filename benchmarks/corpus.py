@@ -26,9 +26,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from collections import Counter
 from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 HERE = Path(__file__).resolve().parent
 SEVERITIES = ("error", "warning", "info")
@@ -52,7 +56,7 @@ def run(cmd: list[str], cwd: Path, timeout: float) -> dict:
     env = dict(os.environ, PREFLIGHT_DEBUG="1")
     started = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         return {"exit": None, "stdout": "", "stderr": "", "seconds": round(time.perf_counter() - started, 2),
                 "timeout": True}
@@ -120,13 +124,14 @@ def check_repo(repo: dict, root: Path, out: Path, timeout: float) -> dict:
 
 def tool_info() -> dict:
     """Which gcp_preflight the runs used: its folder, version and git commit (if it is a checkout)."""
-    probe = subprocess.run([sys.executable, "-c", "import gcp_preflight as g; print(g.__file__); "
-                            "print(getattr(g, '__version__', '?'))"], capture_output=True, text=True)
+    code = "import gcp_preflight as g; print(g.__file__); print(getattr(g, '__version__', '?'))"
+    probe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     lines = probe.stdout.split()
     if len(lines) < 2:
         return {"error": probe.stderr.strip().splitlines()[-1:] or "cannot import gcp_preflight"}
     package = Path(lines[0]).parent
-    commit = subprocess.run(["git", "-C", str(package), "rev-parse", "HEAD"], capture_output=True, text=True)
+    commit = subprocess.run(["git", "-C", str(package), "rev-parse", "HEAD"], capture_output=True, text=True,
+                            check=False)
     return {"package": str(package), "version": lines[1], "commit": commit.stdout.strip() or None}
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import posixpath
 
-import pathspec
-
+from gcp_preflight import ignore_patterns
 from gcp_preflight.model import Location
 from gcp_preflight.rules.packaging.docker import image_unit
 from gcp_preflight.rules.packaging.files import RepoIndex, UnitFiles
 from gcp_preflight.rules.packaging.options import Options, UnitConfig
-from gcp_preflight.rules.packaging.shell import Package, replay, resolve_path
+from gcp_preflight.rules.packaging.shell import Package, Replayer, resolve_path
 from gcp_preflight.rules.packaging.unit import EntryPoint, Unit, parse_runtime
 from gcp_preflight.validators.deploy.facts import DeployCommand, ShellCommand
 from gcp_preflight.validators.packaging.dockerfile import DockerInstruction
@@ -38,8 +37,9 @@ def gather(project, options: Options) -> tuple[list[Unit], list[tuple[Location, 
             unit = image_unit(repo, path, tuple(instructions))
             if unit is not None:
                 units.append(unit)
+        replayers: dict[str, Replayer] = {}
         for command in project.facts(DeployCommand):
-            unit = _deploy_unit(project, repo, command, notes)
+            unit = _deploy_unit(project, repo, command, notes, replayers)
             if unit is not None:
                 units.append(unit)
     for config in options.units:
@@ -51,7 +51,7 @@ def gather(project, options: Options) -> tuple[list[Unit], list[tuple[Location, 
 UPLOADING = frozenset({"functions deploy", "run deploy", "run jobs deploy"})
 
 
-def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes) -> Unit | None:
+def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes, replayers: dict) -> Unit | None:
     if command.command not in UPLOADING or command.value("--image") is not None:
         return None
     word = command.value("--source")
@@ -62,8 +62,10 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes) -> Uni
     source = word.text if word is not None else "."
     if "://" in source:
         return None
-    steps = [c for c in project.facts_in(command.path, ShellCommand) if c.sequence < command.sequence]
-    package = replay(repo, steps)
+    replayer = replayers.get(command.path)
+    if replayer is None:
+        replayer = replayers[command.path] = Replayer(repo, list(project.facts_in(command.path, ShellCommand)))
+    package = replayer.before(command.sequence)
     notes.extend(package.notes)
     root = resolve_path(command.cwd, source)
     if not package.virtual(root):
@@ -140,7 +142,7 @@ def _gcloudignore(project, files: UnitFiles) -> UnitFiles:
     if not facts:
         return files
     lines = [text for _, text in facts[0].patterns if not text.startswith("#!include:")]
-    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    spec = ignore_patterns.compile_patterns(lines)
     return files.without(spec.match_file)
 
 

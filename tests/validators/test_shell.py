@@ -169,6 +169,54 @@ def test_syntax_error_is_a_problem_and_the_rest_is_read():
     assert [g[5] for g in got if g[0] == "deploy"] == ["a", "b"]
 
 
+def test_base_prefix_before_an_expansion_parses_and_keeps_its_value():
+    # bash reads `10#$month` as the decimal value of $month; tree-sitter-bash cannot parse a base
+    # prefix before an expansion, so the prefix is blanked (same columns) before parsing.
+    text = """\
+parse_date() {
+  month=$((10#$1))
+  echo "$month"
+}
+m=08
+echo $((10#$m + 1)) $((16#ff)) $((10#${m}*2))
+if (( 10#$m > 16#$m )); then gcloud run deploy a --memory 1Gi; fi
+"""
+    got = summary(read(text))
+    assert [g for g in got if g[0] == "problem"] == []
+    assert [g[3] for g in got if g[0] == "cmd" and g[2] == "bin/deploy.sh:6:1"] == [["echo", "9", "255", "16"]]
+    assert [g[5] for g in got if g[0] == "deploy"] == ["a"]
+
+
+def test_one_unparsable_region_is_one_problem():
+    # Python pasted after a shell function: error recovery makes dozens of ERROR nodes in one
+    # statement; they are one region, reported once at its first place.
+    text = """\
+gcloud run deploy a --memory 1Gi
+run() {
+    python3 query.py "$1"
+}
+import json
+def load(name):
+    with open(name, 'r') as f:
+        return json.load(f)
+
+def keep(games, team=None):
+    return [g for g in games if g.get('team') == team]
+gcloud run deploy b --memory 2Gi
+"""
+    problems = [g for g in summary(read(text)) if g[0] == "problem"]
+    assert len(problems) == 1
+    assert problems[0][1] == "PF006"
+
+
+def test_separate_regions_are_separate_problems():
+    text = "echo a\necho 'x' )\necho b\necho c\necho d\necho 'y' )\necho e\n"
+    problems = [g for g in summary(read(text)) if g[0] == "problem"]
+    assert [p[2:] for p in problems] == [
+        ("bin/deploy.sh:2:10", "cannot parse the shell here; commands in this part of the script are not checked"),
+        ("bin/deploy.sh:6:10", "cannot parse the shell here; commands in this part of the script are not checked")]
+
+
 def test_sourced_file_is_followed(tmp_path):
     write_repo(tmp_path, {
         "bin/common.sh": 'REGION="us-central1"\nMEMORY="${MEMORY:-256MB}"\n',

@@ -22,16 +22,63 @@ from gcp_preflight.validators.shell.values import EMPTY, Value, concat, known, u
 from gcp_preflight.validators.shell.words import Field, Var, WordExpander
 
 _PARSER = None
+# tree-sitter-bash reads `10#08` in arithmetic as one number, but not a base prefix before an
+# expansion (`$((10#$month))`, valid bash): it leaves `10#` as an ERROR node.
+_BASE_PREFIX = re.compile(rb"[0-9]+#")
 
 
 def parse(source: bytes):
+    """The syntax tree of a script. Grammar gaps are worked around on a copy of the same length
+    (so every node keeps its bytes, rows and columns in `source`): a base prefix the grammar
+    cannot read before an expansion is blanked, and the script parsed again."""
     global _PARSER
     if _PARSER is None:
         import tree_sitter
         import tree_sitter_bash
 
         _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
-    return _PARSER.parse(source)
+    tree = _PARSER.parse(source)
+    if tree.root_node.has_error:
+        patched = _blank_base_prefixes(source, tree.root_node)
+        if patched is not None:
+            tree = _PARSER.parse(patched)
+    return tree
+
+
+def _blank_base_prefixes(source: bytes, root) -> bytes | None:
+    """`source` with each base prefix the parser could not read (an ERROR node that is exactly
+    `N#` right before a `$`) turned into spaces; None when there is none. The arithmetic keeps
+    its value: words.py reads the prefix from the original text."""
+    spans = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "ERROR" and _BASE_PREFIX.fullmatch(source[node.start_byte:node.end_byte]) \
+                and source[node.end_byte:node.end_byte + 1] == b"$":
+            spans.append((node.start_byte, node.end_byte))
+        elif node.has_error:
+            stack.extend(node.children)
+    if not spans:
+        return None
+    patched = bytearray(source)
+    for start, end in spans:
+        patched[start:end] = b" " * (end - start)
+    return bytes(patched)
+
+
+def _unreadable(node) -> list:
+    """The innermost ERROR and missing nodes under a node, in text order."""
+    if not (node.has_error or node.is_missing):
+        return []
+    found, stack = [], [node]
+    while stack:
+        node = stack.pop()
+        inner_error = node.type == "ERROR" and any(c.has_error for c in node.children)
+        if (node.type == "ERROR" and not inner_error) or node.is_missing:
+            found.append(node)
+        elif node.has_error:
+            stack.extend(reversed(node.children))
+    return found
 
 
 @dataclass(frozen=True)
@@ -65,6 +112,7 @@ class _Function:
 
 
 _WRAPPERS = {"time", "exec", "command", "nohup", "builtin", "noglob"}
+REGION_GAP = 2  # lines: unparsable statements closer than this are one region (PF006 once)
 MAX_CALL_DEPTH = 8
 MAX_SOURCE_DEPTH = 8
 # Budgets: evaluation is linear in what a script says, not in what it would do. A script that
@@ -125,19 +173,34 @@ class ShellEvaluator(WordExpander):
                 self.call(fn, None)
 
     def _problems(self, root) -> None:
+        """One problem per unparsable region: the places the parser could not read inside one
+        top-level statement, or in top-level statements that start at most REGION_GAP lines after
+        the region's last one ends, are one region, reported at its first place. (Error recovery
+        makes one mistake, such as Python pasted into a script, into dozens of ERROR nodes.)"""
         if not root.has_error:
             return
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            inner_error = node.type == "ERROR" and any(c.has_error for c in node.children)
-            if (node.type == "ERROR" and not inner_error) or node.is_missing:
-                line, column, _ = self.pos.place(node.start_point.row, node.start_point.column)
-                what = f"expected {node.type!r}" if node.is_missing else "cannot parse the shell here"
-                self.problems.append(SyntaxProblem(line, column, what))
+        regions: list[list] = []  # [places, first row, last row]
+        for top in root.children:
+            places = _unreadable(top)
+            if not places:
                 continue
-            if node.has_error:
-                stack.extend(reversed(node.children))
+            # Readable lines between unreadable ones (foreign code pasted in parses in part)
+            # do not end a region; a gap of more than REGION_GAP lines does.
+            if regions and top.start_point.row - regions[-1][2] <= REGION_GAP:
+                regions[-1][0].extend(places)
+                regions[-1][2] = max(regions[-1][2], top.end_point.row)
+            else:
+                regions.append([places, top.start_point.row, top.end_point.row])
+        for places, first, last in regions:
+            node = places[0]
+            line, column, _ = self.pos.place(node.start_point.row, node.start_point.column)
+            what = f"expected {node.type!r}" if node.is_missing else "cannot parse the shell here"
+            if len(places) > 1:
+                start, _, _ = self.pos.place(first, 0)
+                end, _, _ = self.pos.place(last, 0)
+                what += (f" ({len(places)} places in the statement of lines {start}-{end} could not be read; "
+                         f"this is the first)")
+            self.problems.append(SyntaxProblem(line, column, what))
 
     # -- statements -----------------------------------------------------------------------
     def block(self, nodes: Iterable) -> None:

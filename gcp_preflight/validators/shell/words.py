@@ -179,6 +179,17 @@ class WordExpander:
             text = self.lookup(match.group(1)).text
             return text if text is not None and re.fullmatch(r"-?\d+", text.strip()) else "?"
 
+        def based(match: re.Match) -> str:  # BASE#DIGITS, the digits written or expanded
+            base, digits = int(match.group(1)), match.group(2)
+            name = re.fullmatch(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", digits)
+            if name:
+                digits = self.lookup(name.group(1)).text
+            try:
+                return str(int((digits or "").strip(), base)) if 2 <= base <= 36 else "?"
+            except ValueError:
+                return "?"
+
+        inner = re.sub(r"\b(\d+)#(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|[0-9A-Za-z]+)", based, inner)
         expression = re.sub(r"\$?\{?([A-Za-z_][A-Za-z0-9_]*)\}?", value_of, inner)
         result = _integer_arithmetic(expression) if "?" not in expression else None
         return known(str(result)) if result is not None else unknown(f"the arithmetic {raw}")

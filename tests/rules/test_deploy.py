@@ -228,13 +228,44 @@ def test_pf306_unknown_flags(tmp_path):
             gcloud functions deploy f --gen2 --memory 1Gi --entrypoint main  # expect: PF306
             gcloud run deploy s --image i --memory 1Gi --brand-new --project p --quiet
             gcloud beta run deploy s --image i --memory 1Gi --mesh m
-            gcloud alpha run deploy s --image i --memory 1Gi --anything-goes
-            gcloud run jobs create j --image i --memory 1Gi --update-env-vars A=1  # expect: PF306
+            gcloud alpha run deploy s --image i --memory 1Gi --anything-goes  # expect: PF306
+            gcloud run deploy s --image i --memory 1Gi --scaling-cpu-target 60  # expect: PF306
+            gcloud run services update s --memory 1Gi --allow-unauthenticated  # expect: PF306
+            gcloud run deploy s --image i --memory 1Gi --memmory 2Gi --memmory 3Gi  # expect: PF306
             """,
     })
     assert_marks(tmp_path, select=("PF306",))
-    assert run(tmp_path, select=("PF306",))[1].message == (
-        "gcloud functions deploy does not accept --entrypoint; did you mean --entry-point?")
+    sdk = "in Cloud SDK 578.0.0"
+    assert [(f.location.line, f.severity.value, f.message) for f in run(tmp_path, select=("PF306",))] == [
+        (1, "warning", f"gcloud run jobs deploy does not accept --timeout {sdk}; it is a flag of gcloud run deploy; "
+                       "did you mean --task-timeout?"),
+        (2, "warning", f"gcloud functions deploy does not accept --entrypoint {sdk}; did you mean --entry-point?"),
+        (5, "info", f"gcloud alpha run deploy does not accept --anything-goes {sdk}, the release the flag tables "
+                    "describe; a newer gcloud may accept it (if so, list it under [deploy] extra-flags), else it is "
+                    "misspelt"),
+        (6, "info", f"gcloud run deploy does not accept --scaling-cpu-target {sdk}: in that release only gcloud beta "
+                    "run deploy accepts it (beta and alpha); a newer release may accept it here too, else add `beta` "
+                    "after gcloud"),
+        (7, "warning", f"gcloud run services update does not accept --allow-unauthenticated {sdk}; it is a flag of "
+                       "gcloud run deploy"),
+        (8, "warning", f"gcloud run deploy does not accept --memmory {sdk}; did you mean --memory?"),
+    ]
+
+
+def test_pf306_flags_accepted_by_the_current_sdk(tmp_path):
+    # issue 12, cause 1: GA `run jobs create` takes the update/remove/clear env and secret flags
+    # since Cloud SDK 517.0.0; `run jobs deploy` takes --update-env-vars and --update-secrets.
+    write_repo(tmp_path, {
+        "bin/d.sh": """\
+            gcloud run jobs create j --image i --memory 1Gi --update-env-vars A=1 --remove-env-vars B
+            gcloud run jobs create j --image i --memory 1Gi --update-secrets S=s:1 --remove-secrets T
+            gcloud run jobs create j --image i --memory 1Gi --clear-env-vars --clear-secrets
+            gcloud run jobs deploy j --image i --memory 1Gi --update-env-vars A=1 --update-secrets S=s:1
+            gcloud run jobs update j --memory 1Gi --update-env-vars A=1 --remove-secrets T
+            gcloud beta run jobs create j --image i --memory 1Gi --update-env-vars A=1
+            """,
+    })
+    assert run(tmp_path, select=("PF306",)) == []
 
 
 def test_pf307_policy(tmp_path):

@@ -120,7 +120,7 @@ def test_flags_input_is_checked_as_gcloud_flags(tmp_path):
     assert got == [("PF303", f"{WF}:11"), ("PF306", f"{WF}:12"), ("PF307", f"{WF}:18")]
     by_code = {f.code: f for f in run(tmp_path, select=("PF303", "PF306", "PF307"))}
     assert (str(by_code["PF306"].location), by_code["PF306"].message) == (
-        f"{WF}:12:13", "gcloud run deploy does not accept --max-instance; did you mean --max-instances?")
+        f"{WF}:12:13", "gcloud run deploy does not accept --max-instance in Cloud SDK 578.0.0; did you mean --max-instances?")
     assert by_code["PF303"].message.startswith("--memory 512MB is not a size a Cloud Run service accepts")
     assert by_code["PF307"].message == ('max_instance_count: 50 for function fn is above 10, the most '
                                         'deploy.policy."*" allows')

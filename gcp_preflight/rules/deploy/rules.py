@@ -388,15 +388,53 @@ def conflicting_flags(project):
     return _once(found)
 
 
+def _gcloud(command, track: str) -> str:
+    return f"gcloud {track + ' ' if track else ''}{command}"
+
+
+def _track_names(tracks: list[str]) -> str:
+    return " and ".join("GA" if not t else t for t in tracks)
+
+
+def _unknown_flag(command, flag, suggestions: list[str]) -> Diagnostic:
+    """Why a flag is not in the table of the command's track: a warning where the table is evidence
+    against it (a misspelling of one of this command's flags, a flag of another deploy command), a
+    notice where a newer release than the table's may accept it."""
+    cmd, track = command.command, command.release_track
+    said = f"{_gcloud(cmd, track)} does not accept {flag.name} in Cloud SDK {gcloud_flags.SDK_VERSION}"
+    other_tracks = gcloud_flags.tracks_accepting(cmd, flag.name)
+    if other_tracks:  # beta or alpha only: a later release may bring it to this track
+        return Diagnostic(flag.location, f"{said}: in that release only {_gcloud(cmd, other_tracks[0])} "
+                                         f"accepts it ({_track_names(other_tracks)}); a newer release may "
+                                         f"accept it here too, else add `{other_tracks[0]}` after gcloud",
+                          severity=Severity.INFO)
+    close = difflib.get_close_matches(flag.name, suggestions, n=1, cutoff=0.75)
+    elsewhere = sorted((c for c in gcloud_flags.commands_accepting(flag.name) if c != cmd),
+                       key=lambda c: (gcloud_flags.PLATFORMS[c] != command.platform,
+                                      c.split()[0] != cmd.split()[0]))  # a sibling command first
+    if elsewhere:
+        hint = f"; did you mean {close[0]}?" if close else ""
+        return Diagnostic(flag.location, f"{said}; it is a flag of gcloud {elsewhere[0]}{hint}")
+    if close:
+        return Diagnostic(flag.location, f"{said}; did you mean {close[0]}?")
+    return Diagnostic(flag.location, f"{said}, the release the flag tables describe; a newer gcloud may accept "
+                                     f"it (if so, list it under [deploy] extra-flags), else it is misspelt",
+                      severity=Severity.INFO)
+
+
 @rule("PF306", "unknown-flag", Severity.WARNING)
 def unknown_flag(project):
     """A flag the deploy command does not accept.
 
     ## What it does
-    Compares each flag with the flags gcloud's reference lists for that command
-    (`functions deploy`, `run deploy`, `run services update`, `run jobs deploy|create|update`)
-    and the gcloud-wide flags, and suggests the closest one. The beta track adds its own flags;
-    the alpha track is not checked. Flags newer than the table can be accepted with
+    Compares each flag with the flags gcloud accepts for that command and release track
+    (`functions deploy`, `run deploy`, `run services update`, `run jobs deploy|create|update`,
+    each in GA, beta and alpha) and the gcloud-wide flags, in the flag tables of one Cloud SDK
+    release (578.0.0; the message names it). A misspelling of one of the command's flags, or a
+    flag of another deploy command (`--timeout` on a job, which takes `--task-timeout`), is a
+    warning with the closest flag. A flag the table lacks but a newer release could have (one
+    only the beta or alpha track of the command accepts, or one no deploy command has) is a
+    notice. Flags newer than the table can be accepted with
     `[tool.gcp-preflight.deploy] extra-flags = ["--new-flag"]`.
 
     ## Why is this bad?
@@ -420,13 +458,14 @@ def unknown_flag(project):
         accepted = gcloud_flags.accepted(command.command, command.release_track)
         if accepted is None:
             continue
+        suggestions = gcloud_flags.suggestible(command.command, command.release_track)
+        seen = set()
         for flag in command.flags:
-            if flag.name in accepted or flag.name in settings.extra_flags or not flag.name.startswith("--"):
+            if (flag.name in accepted or flag.name in settings.extra_flags or not flag.name.startswith("--")
+                    or flag.name in seen):  # a repeated flag: said once, at its first place
                 continue
-            close = difflib.get_close_matches(flag.name, accepted, n=1, cutoff=0.75)
-            hint = f"; did you mean {close[0]}?" if close else ""
-            track = f"{command.release_track} " if command.release_track else ""
-            found.append(Diagnostic(flag.location, f"gcloud {track}{command.command} does not accept {flag.name}{hint}"))
+            seen.add(flag.name)
+            found.append(_unknown_flag(command, flag, suggestions))
     return _once(found)
 
 

@@ -28,8 +28,8 @@ def test_corpus_script_summarises_a_tiny_corpus(tmp_path):
     repo = corpus / "someone+tiny"
     repo.mkdir(parents=True)
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
-    (repo / "main.py").write_text('def f(request):\n    return "ok"\n')
-    (repo / "requirements.txt").write_text("")
+    (repo / "main.py").write_text('import pandas\n\n\ndef f(request):\n    return "ok"\n')
+    (repo / "requirements.txt").write_text("pandas\n")
     (repo / "deploy.sh").write_text(
         "#!/bin/bash\ngcloud functions deploy f --memory 128MB --runtime python311 --trigger-http --source .\n")
     (tmp_path / "corpus.toml").write_text(TOML)

@@ -218,7 +218,7 @@ def test_a_broken_family_proposal_falls_back_to_comments(tmp_path, monkeypatch):
         "floors, function-floor, job-floor, service-floor)); wrote comments instead",
         "the deploy proposal was not usable (not valid TOML: Unexpected character: '=' at line 1 col 4); wrote comments instead",
     ]
-    assert load(tmp_path).section("memory") == {"function-floor": "512MB", "service-floor": "512MiB", "job-floor": "512MiB"}
+    assert load(tmp_path).section("memory") == {}  # the floors follow evidence; the keys are comments
 
 
 def test_a_missing_family_module_means_no_proposer(monkeypatch):
@@ -293,7 +293,7 @@ def test_every_family_proposal_is_usable_and_changes_no_finding_on_both_layouts(
     assert found(tmp_path) == before
     config = load(tmp_path)
     assert {s: config.section(s) for s in ("memory", "deploy", "packaging", "bigquery", "audit")} == {
-        "memory": {"function-floor": "512MB", "service-floor": "512MiB", "job-floor": "512MiB"},
+        "memory": {},
         "deploy": {},
         "packaging": {},
         "bigquery": ({"default-project": "nba-props-platform", "default-dataset": "nba_raw"} if repo is FIELD_GUIDE_REPO

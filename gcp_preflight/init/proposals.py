@@ -125,11 +125,12 @@ def _packaging(layout: Layout) -> str:
 
 def _memory(layout: Layout) -> str:
     return (
-        "# Memory floors (PF301 in deploy commands, PF901 in the live audit). These are the defaults,\n"
-        "# written out to be changed: orchestrators holding BigQuery and Firestore clients need 512MB.\n"
-        f'function-floor = "{DEFAULTS["function"]}"   # decimal, so a 2nd gen "512MB" (sent as 512M) passes\n'
-        f'service-floor = "{DEFAULTS["run-service"]}"\n'
-        f'job-floor = "{DEFAULTS["run-job"]}"\n'
+        "# Memory floors (PF301 in deploy commands, PF901 in the live audit). Without keys a floor\n"
+        "# follows evidence: 512MB where a unit's imports load BigQuery, Firestore, pandas or the like,\n"
+        "# else the platform minimum. A key holds every unit of its kind to one floor:\n"
+        f'# function-floor = "{DEFAULTS["function"]}"   # decimal, so a 2nd gen "512MB" (sent as 512M) passes\n'
+        f'# service-floor = "{DEFAULTS["run-service"]}"\n'
+        f'# job-floor = "{DEFAULTS["run-job"]}"\n'
         '# floors = { "*-orchestrator" = "1GiB" }   # deployed-name glob -> floor; the most specific glob wins\n'
     )
 

@@ -1,5 +1,6 @@
 """Shared pieces of the hostile corpus: each case is a small repository built at test time with
-one ordinary finding planted beside the hostile input (a 128MB function: PF301 at deploy.sh:1:97)."""
+one ordinary finding planted beside the hostile input (a 128MB function that loads BigQuery: PF301
+at deploy.sh:1:97)."""
 
 import os
 import time
@@ -11,8 +12,8 @@ from tests.helpers import write_repo
 
 DEPLOY = ("gcloud functions deploy fn --gen2 --runtime python311 --region us-central1 --source fn "
           "--memory 128MB --trigger-http\n")
-PLANTED = {"preflight.toml": "", "deploy.sh": DEPLOY,
-           "fn/main.py": "def fn(request):\n    return 'ok'\n"}
+PLANTED = {"preflight.toml": "", "deploy.sh": DEPLOY, "fn/requirements.txt": "google-cloud-bigquery\n",
+           "fn/main.py": "from google.cloud import bigquery\n\n\ndef fn(request):\n    return 'ok'\n"}
 PLANTED_FINDING = "deploy.sh:1:97: PF301"
 BUDGET_S = 20.0  # generous: each case takes well under two seconds here
 FIFO = object()  # a value in `files`: make a named pipe there

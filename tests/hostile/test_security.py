@@ -16,7 +16,8 @@ from gcp_preflight.model import Finding, Fix, Location, Severity, TextEdit
 from tests.helpers import write_repo
 
 DEPLOY = "gcloud functions deploy fn --gen2 --runtime python311 --region us-central1 --source fn --memory 128MB --trigger-http\n"
-PLANTED = {"preflight.toml": "", "deploy.sh": DEPLOY, "fn/main.py": "def handler(request):\n    return 'ok'\n"}
+PLANTED = {"preflight.toml": "", "deploy.sh": DEPLOY, "fn/requirements.txt": "google-cloud-bigquery\n",
+           "fn/main.py": "from google.cloud import bigquery\n\n\ndef handler(request):\n    return 'ok'\n"}
 PLANTED_LINE = "deploy.sh:1:97: PF301"
 
 
@@ -145,7 +146,7 @@ def test_cache_entries_of_the_wrong_shape_are_misses(tmp_path, capsys, monkeypat
     with db:
         count = db.execute("UPDATE facts SET value = ?", (forged,)).rowcount
     db.close()
-    assert count == 2  # one entry per file read: deploy.sh and fn/main.py
+    assert count == 3  # one entry per file read: deploy.sh, fn/main.py and fn/requirements.txt
     second = check(capsys, repo)
     if forged == "[]":  # a valid entry: "no facts" is a shape the tool itself writes
         assert second[0] == 0

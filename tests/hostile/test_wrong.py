@@ -31,7 +31,7 @@ def test_a_suppression_after_a_form_feed_suppresses_its_own_line_only(hostile):
 
 def test_fix_changes_only_the_edit_and_keeps_line_endings(tmp_path, capsys):
     original = "\r\n".join(["#!/bin/bash", "# deploy", DEPLOY, "echo done", ""]).encode()
-    root = write_repo(tmp_path, {"preflight.toml": "", "fn/main.py": "def fn(request):\n    return 1\n",
+    root = write_repo(tmp_path, {"preflight.toml": "", "fn/main.py": "import pandas\n\n\ndef fn(request):\n    return 1\n",
                                  "deploy.sh": original})
     assert main(["check", "--root", str(root), "--no-cache", "--select", "PF301", "--fix"]) == 0
     assert (root / "deploy.sh").read_bytes() == original.replace(b"--memory 128MB", b"--memory 512MB")

@@ -16,7 +16,19 @@ SEED = {
           --source "$SOURCE_DIR" --entry-point main --trigger-topic phase2-complete \\
           --memory $MEMORY --region us-central1
         """,
+    "orchestration/cloud_functions/phase2_to_phase3/requirements.txt": "google-cloud-bigquery\ngoogle-cloud-firestore\n",
+    "orchestration/cloud_functions/phase2_to_phase3/main.py": """\
+        import json
+
+        from google.cloud import bigquery, firestore
+
+
+        def main(event, context):
+            return json.dumps({})
+        """,
 }
+# Tests of how a value is read, against fixed floors (configuration wins over evidence).
+FIXED_FLOORS = '[memory]\nfunction-floor = "512MB"\nservice-floor = "512MiB"\n'
 
 
 def test_seed_script_gives_pf301_at_the_assignment_with_the_flag_related(tmp_path):
@@ -24,13 +36,17 @@ def test_seed_script_gives_pf301_at_the_assignment_with_the_flag_related(tmp_pat
     [finding] = run(tmp_path, select=("PF301",))
     assert str(finding.location) == "bin/orchestrators/deploy_phase2.sh:5:9"
     assert finding.message == ("--memory 256MB is 244.1 MiB on a 2nd gen function, sent as 256M; the floor for "
-                               "function phase2-to-phase3-orchestrator is 512MB (488.3 MiB, default for functions)")
+                               "function phase2-to-phase3-orchestrator is 512MB (488.3 MiB, default for functions "
+                               "that load a heavy client: google.cloud.bigquery, imported at "
+                               "orchestration/cloud_functions/phase2_to_phase3/main.py:3)")
     assert [(str(r.location), r.message) for r in finding.related] == [
-        ("bin/orchestrators/deploy_phase2.sh:8:3", "--memory $MEMORY uses it here")]
+        ("bin/orchestrators/deploy_phase2.sh:8:3", "--memory $MEMORY uses it here"),
+        ("orchestration/cloud_functions/phase2_to_phase3/main.py:3:1", "this import loads a heavy client")]
 
 
 def test_the_seed_fix_512MB_satisfies_the_default_function_floor(tmp_path):
-    write_repo(tmp_path, {"bin/d.sh": SEED["bin/orchestrators/deploy_phase2.sh"].replace('"256MB"', '"512MB"')})
+    write_repo(tmp_path, {**SEED, "bin/orchestrators/deploy_phase2.sh":
+                          SEED["bin/orchestrators/deploy_phase2.sh"].replace('"256MB"', '"512MB"')})
     assert found(tmp_path, select=("PF301",)) == []
 
 
@@ -63,7 +79,8 @@ def test_fix_raises_the_literal_keeping_its_unit(tmp_path):
     ('MEMORY="0.5Gi"', "--gen2", ["PF303"]),
 ])
 def test_function_memory_units(tmp_path, line, flags, expected):
-    write_repo(tmp_path, {"bin/d.sh": f"{line}\ngcloud functions deploy fn {flags} --memory $MEMORY\n"})
+    write_repo(tmp_path, {"preflight.toml": FIXED_FLOORS,
+                          "bin/d.sh": f"{line}\ngcloud functions deploy fn {flags} --memory $MEMORY\n"})
     assert [c for c, _ in found(tmp_path, select=("PF301", "PF303"))] == expected
 
 
@@ -73,7 +90,7 @@ def test_function_memory_units(tmp_path, line, flags, expected):
     ("512MB", ["PF303"]), ("1GB", ["PF303"]), ("64Gi", ["PF303"]),
 ])
 def test_cloud_run_memory_units(tmp_path, command, memory, expected):
-    write_repo(tmp_path, {"bin/d.sh": f"gcloud {command} --memory {memory}\n"})
+    write_repo(tmp_path, {"preflight.toml": FIXED_FLOORS, "bin/d.sh": f"gcloud {command} --memory {memory}\n"})
     assert [c for c, _ in found(tmp_path, select=("PF301", "PF303"))] == expected
 
 
@@ -95,6 +112,7 @@ def test_floors_by_glob_and_platform(tmp_path):
 
 def test_default_expansion_and_sourced_file(tmp_path):
     write_repo(tmp_path, {
+        "preflight.toml": FIXED_FLOORS,
         "bin/common.sh": 'MEMORY="${MEMORY:-256MB}"  # expect: PF301\n',
         "bin/a.sh": 'source "$(dirname "$0")/common.sh"\ngcloud functions deploy a-fn --gen2 --memory "$MEMORY"\n',
         "bin/b.sh": 'gcloud run deploy b --image i --memory "${MEM:-256Mi}"  # expect: PF301\n',
@@ -107,6 +125,7 @@ def test_default_expansion_and_sourced_file(tmp_path):
 
 def test_cloudbuild_list_form_and_bash_c_with_substitution_default(tmp_path):
     write_repo(tmp_path, {
+        "preflight.toml": FIXED_FLOORS,
         "cloudbuild.yaml": """\
             substitutions:
               _MEMORY: 256MB  # expect: PF301
@@ -130,6 +149,7 @@ def test_cloudbuild_list_form_and_bash_c_with_substitution_default(tmp_path):
 
 def test_github_actions_run_block(tmp_path):
     write_repo(tmp_path, {
+        "preflight.toml": FIXED_FLOORS,
         ".github/workflows/deploy.yml": """\
             on: push
             jobs:
@@ -316,3 +336,101 @@ def test_function_body_reported_for_each_deployed_name(tmp_path):
             """,
     })
     assert_marks(tmp_path, select=("PF304",))
+
+
+# -- memory floors that follow evidence (issue 12, cause 8; corpus F10) ------------------------------
+SMALL = {"fn/requirements.txt": "google-cloud-storage\nrequests\n",
+         "fn/main.py": "from google.cloud import storage\nimport requests\n\n\ndef run(request):\n    return 'ok'\n"}
+
+
+def test_a_small_function_at_256MB_is_fine(tmp_path):
+    write_repo(tmp_path, {**SMALL, "deploy.sh": (
+        "gcloud functions deploy freshness-monitor --gen2 --runtime python311 --trigger-http --entry-point run "
+        "--source fn --memory 256MB\n")})
+    assert run(tmp_path, select=("PF301",)) == []
+
+
+def test_a_deploy_whose_source_folder_is_gone_says_nothing_about_memory(tmp_path):
+    write_repo(tmp_path, {**SMALL, "deploy.sh": (
+        "gcloud functions deploy freshness-monitor --gen2 --runtime python311 --trigger-http --entry-point run "
+        "--source orchestration/cloud_functions/gone --memory 256MB\n")})
+    assert run(tmp_path, select=("PF301",)) == []
+
+
+def test_heavy_clients_anywhere_in_the_closure_give_the_512MB_floor(tmp_path):
+    write_repo(tmp_path, {
+        "fn/requirements.txt": "google-cloud-bigquery\n",
+        "fn/main.py": "from shared.alerts import send\n\n\ndef run(request):\n    return send()\n",
+        "fn/shared/__init__.py": "",
+        "fn/shared/alerts.py": "def send():\n    from shared import store\n    return store.save()\n",
+        "fn/shared/store.py": "from google.cloud import bigquery\n\n\ndef save():\n    return bigquery.Client()\n",
+        "deploy.sh": "gcloud functions deploy alerts --gen2 --runtime python311 --trigger-http --entry-point run "
+                     "--source fn --memory 256MB  # expect: PF301\n",
+    })
+    assert_marks(tmp_path, select=("PF301",))
+    [finding] = run(tmp_path, select=("PF301",))
+    assert finding.message == (
+        "--memory 256MB is 244.1 MiB on a 2nd gen function, sent as 256M; the floor for function alerts is 512MB "
+        "(488.3 MiB, default for functions that load a heavy client: google.cloud.bigquery, imported at "
+        "fn/shared/store.py:1)")
+    assert [(str(r.location), r.message) for r in finding.related] == [
+        ("fn/shared/store.py:1:1", "this import loads a heavy client")]
+
+
+def test_imports_that_never_run_or_may_be_absent_are_no_evidence(tmp_path):
+    write_repo(tmp_path, {
+        "fn/requirements.txt": "requests\n",
+        "fn/main.py": """\
+            from typing import TYPE_CHECKING
+            try:
+                import pandas
+            except ImportError:
+                pandas = None
+            if TYPE_CHECKING:
+                from google.cloud import bigquery
+
+
+            def run(request):
+                return 'ok'
+            """,
+        "deploy.sh": "gcloud functions deploy small --gen2 --runtime python311 --trigger-http --entry-point run "
+                     "--source fn --memory 256MB\n",
+    })
+    assert run(tmp_path, select=("PF301",)) == []
+
+
+def test_platform_minimums_without_evidence(tmp_path):
+    write_repo(tmp_path, {**SMALL, "deploy.sh": """\
+        gcloud functions deploy tiny --gen2 --runtime python311 --trigger-http --entry-point run --source fn --memory 100MB  # expect: PF301
+        gcloud functions deploy old --no-gen2 --runtime python311 --trigger-http --entry-point run --source fn --memory 128MB
+        gcloud run deploy api --image gcr.io/p/api --memory 256Mi
+        gcloud run deploy api2 --image gcr.io/p/api --memory 256Mi --execution-environment gen2  # expect: PF301
+        gcloud run jobs deploy nightly --image gcr.io/p/job --memory 256Mi  # expect: PF301
+        """})
+    assert_marks(tmp_path, select=("PF301",))
+    assert [f.message.split("; ", 1)[1] for f in run(tmp_path, select=("PF301",))] == [
+        "the floor for function tiny is 128MB (122.1 MiB, the platform minimum for functions: its imports load no "
+        "heavy client)",
+        "the floor for Cloud Run service api2 is 512MiB (512 MiB, the minimum of the 2nd gen execution environment)",
+        "the floor for Cloud Run job nightly is 512MiB (512 MiB, the minimum for Cloud Run jobs, which run in the "
+        "2nd gen execution environment)",
+    ]
+
+
+def test_a_service_built_from_its_dockerfile_is_judged_by_the_image_imports(tmp_path):
+    write_repo(tmp_path, {
+        "svc/requirements.txt": "flask\ngunicorn\ngoogle-cloud-bigquery\n",
+        "svc/main.py": "from flask import Flask\nfrom google.cloud import bigquery\n\napp = Flask(__name__)\n",
+        "svc/Dockerfile": "FROM python:3.11-slim\nWORKDIR /app\nCOPY . ./\nRUN pip install -r requirements.txt\n"
+                          "CMD exec gunicorn --bind :$PORT main:app\n",
+        "deploy.sh": "gcloud run deploy api --source svc --region us-central1 --memory 256Mi  # expect: PF301\n",
+    })
+    assert_marks(tmp_path, select=("PF301",))
+
+
+def test_configured_floors_win_over_evidence(tmp_path):
+    write_repo(tmp_path, {**SMALL, "preflight.toml": '[memory]\nfunction-floor = "512MB"\n', "deploy.sh": (
+        "gcloud functions deploy freshness-monitor --gen2 --runtime python311 --trigger-http --entry-point run "
+        "--source fn --memory 256MB  # expect: PF301\n")})
+    assert_marks(tmp_path, select=("PF301",))
+

@@ -4,6 +4,8 @@ from gcp_preflight.cli import main
 from tests.helpers import assert_marks, found, run, write_repo
 
 WF = ".github/workflows/deploy.yml"
+# How an action's memory is read, against a fixed floor (configuration wins over evidence).
+FLOOR = {"preflight.toml": '[memory]\nfunction-floor = "512MB"\n'}
 
 
 def workflow(steps: str) -> str:
@@ -11,7 +13,7 @@ def workflow(steps: str) -> str:
 
 
 def test_pf301_on_a_low_memory_input_with_a_fix_in_the_workflow(tmp_path):
-    write_repo(tmp_path, {WF: workflow("""\
+    write_repo(tmp_path, {**FLOOR, WF: workflow("""\
       - uses: google-github-actions/deploy-cloud-functions@v3
         with:
           name: phase2-orchestrator
@@ -22,14 +24,14 @@ def test_pf301_on_a_low_memory_input_with_a_fix_in_the_workflow(tmp_path):
     assert (str(finding.location), finding.message) == (
         f"{WF}:10:19",
         "memory: 256M is 244.1 MiB on a 2nd gen function (the action sends memory to the API as written: a bare "
-        "number is bytes); the floor for function phase2-orchestrator is 512MB (488.3 MiB, default for functions)")
+        "number is bytes); the floor for function phase2-orchestrator is 512MB (488.3 MiB, function-floor)")
     assert main(["check", "--root", str(tmp_path), "--no-cache", "--select", "PF301", "--fix"]) == 0
     assert "          memory: 512M\n" in (tmp_path / WF).read_text()
     assert found(tmp_path, select=("PF301", "PF303")) == []
 
 
 def test_memory_as_the_api_reads_it(tmp_path):
-    write_repo(tmp_path, {WF: workflow("""\
+    write_repo(tmp_path, {**FLOOR, WF: workflow("""\
       - uses: google-github-actions/deploy-cloud-functions@v3
         with: {name: a, runtime: python311, memory: 512M}
       - uses: google-github-actions/deploy-cloud-functions@v3
@@ -53,7 +55,7 @@ def test_memory_as_the_api_reads_it(tmp_path):
                             "(512Mi, 1Gi)")
     assert messages[14] == ("memory (left out, so the action sends 256Mi) is 256 MiB on a 2nd gen function (the action "
                             "sends memory to the API as written: a bare number is bytes); the floor for function e is "
-                            "512MB (488.3 MiB, default for functions)")
+                            "512MB (488.3 MiB, function-floor)")
     assert messages[19] == ("memory_mb: 1GB: the action sends memory_mb to the API as a number of MB, and this is "
                             "not a whole number (no unit)")
 

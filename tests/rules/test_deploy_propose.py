@@ -16,21 +16,54 @@ WORKERS = {"bin/deploy.sh": """
     """}
 
 
-def test_memory_floor_for_a_glob_whose_commands_all_deploy_more(tmp_path):
+def test_memory_floor_for_a_glob_whose_commands_all_deploy_what_their_imports_need(tmp_path):
     write_repo(tmp_path, WORKERS)
     assert propose_memory_config(project_at(tmp_path), prefix="") == (
         "# [memory]: memory floors for PF301 (deploy commands) and PF901 (the live audit).\n"
-        "# A floor is one byte count on every platform (SI units decimal, IEC binary); these are the\n"
-        "# defaults, written out to be changed.\n"
-        'function-floor = "512MB"   # 512,000,000 bytes = 488.3 MiB; decimal, so a 2nd gen "512MB" (sent as 512M) passes\n'
-        "#   functions: 3 deploy commands (1GB x2, 512MB)\n"
-        'service-floor = "512MiB"   # 536,870,912 bytes = 512 MiB; Cloud Run\'s own default\n'
-        "#   Cloud Run services: 3 deploy commands (1536Mi, 1Gi, 2Gi)\n"
-        'job-floor = "512MiB"   # 536,870,912 bytes = 512 MiB; Cloud Run\'s own default\n'
-        "# *-api (2 commands): no floor proposed, bin/deploy.sh:5 sets --memory 512MB, not above the default floor\n"
-        "# *-worker (3 commands): every one sets more than the default floor: bin/deploy.sh:2 (1Gi), "
+        "# Without keys a floor follows evidence: 512MB (512MiB for services) where a unit's imports load\n"
+        "# a heavy client (BigQuery, Firestore, pandas, Vertex AI, ML frameworks), else the platform\n"
+        "# minimum (128MB for functions, 128MiB for services); jobs 512MiB. A key below holds every unit\n"
+        "# of its kind to one floor, whatever it imports (SI units decimal, IEC binary):\n"
+        '# function-floor = "512MB"   # 512,000,000 bytes = 488.3 MiB; decimal, so a 2nd gen "512MB" (sent as 512M) passes\n'
+        "#   functions: 3 deploy commands (1GB x2, 512MB); none loads a heavy client\n"
+        '# service-floor = "512MiB"   # 536,870,912 bytes = 512 MiB; Cloud Run\'s own default\n'
+        "#   Cloud Run services: 3 deploy commands (1536Mi, 1Gi, 2Gi); none loads a heavy client\n"
+        '# job-floor = "512MiB"   # 536,870,912 bytes = 512 MiB; Cloud Run\'s own default and the jobs minimum\n'
+        "# *-api (2 commands): every one sets at least the floor its imports call for: bin/deploy.sh:5 (512MB), "
+        "bin/deploy.sh:6 (1GB)\n"
+        "# *-worker (3 commands): every one sets at least the floor its imports call for: bin/deploy.sh:2 (1Gi), "
         "bin/deploy.sh:3 (2Gi), bin/deploy.sh:4 (1536Mi)\n"
-        'floors = { "*-worker" = "1GiB" }   # deployed-name glob -> floor; the most specific glob wins\n')
+        'floors = { "*-api" = "512MB", "*-worker" = "1GiB" }   # deployed-name glob -> floor; the most specific glob wins\n')
+
+
+def test_memory_floors_follow_what_the_scripts_use_but_never_hide_a_heavy_unit_below_512MB(tmp_path):
+    small = "import json\n\n\ndef run(request):\n    return json.dumps({})\n"
+    heavy = "from google.cloud import bigquery\n\n\ndef run(request):\n    return bigquery.Client()\n"
+    deploy = "gcloud functions deploy {name} --gen2 --runtime python311 --trigger-http --entry-point run --source {src} --memory {mem}\n"
+    write_repo(tmp_path, {
+        "a/main.py": small, "b/main.py": small, "c/main.py": heavy, "d/main.py": small,
+        "deploy.sh": (deploy.format(name="stale-monitor", src="a", mem="256MB")
+                      + deploy.format(name="quota-monitor", src="b", mem="512MB")
+                      + deploy.format(name="phase2-orchestrator", src="c", mem="256MB")
+                      + deploy.format(name="phase3-orchestrator", src="d", mem="1GB")),
+    })
+    text = propose_memory_config(project_at(tmp_path), prefix="")
+    assert text.splitlines()[5:] == [
+        '# function-floor = "512MB"   # 512,000,000 bytes = 488.3 MiB; decimal, so a 2nd gen "512MB" (sent as 512M) passes',
+        "#   functions: 4 deploy commands (1GB, 256MB x2, 512MB); 1 load a heavy client: deploy.sh:3 (google.cloud.bigquery)",
+        '# service-floor = "512MiB"   # 536,870,912 bytes = 512 MiB; Cloud Run\'s own default',
+        '# job-floor = "512MiB"   # 536,870,912 bytes = 512 MiB; Cloud Run\'s own default and the jobs minimum',
+        "# *-monitor (2 commands): every one sets at least the floor its imports call for: deploy.sh:1 (256MB), "
+        "deploy.sh:2 (512MB)",
+        "# *-orchestrator (2 commands): no floor proposed, deploy.sh:3 sets --memory 256MB, below its floor of 512MB "
+        "(default for functions that load a heavy client: google.cloud.bigquery, imported at c/main.py:1); PF301 "
+        "reports it",
+        'floors = { "*-monitor" = "256MB" }   # deployed-name glob -> floor; the most specific glob wins',
+    ]
+    # Applied, the proposal keeps the findings: the heavy orchestrator is still PF301, nothing new.
+    before = found(tmp_path)
+    (tmp_path / "preflight.toml").write_text("[memory]\n" + text, encoding="utf-8")
+    assert found(tmp_path) == before and ("PF301", "deploy.sh:3") in before
 
 
 def test_deploy_policy_where_most_commands_of_a_glob_keep_a_warm_instance(tmp_path):

@@ -43,6 +43,8 @@ def audit(tmp_path, facts, config="", listed=(("function", "-"),)):
 
 
 def test_memory_below_floor_declared_and_undeclared(tmp_path):
+    # the declaring command uploads the repository root, whose main.py loads BigQuery
+    write_repo(tmp_path, {"main.py": "from google.cloud import bigquery\n\n\ndef orch(request):\n    return 1\n"})
     facts = [deploy(1, "function", "orch", ("--region", "us-central1"), ("--memory", "512MB")),
              fn("orch", memory="256M", memory_bytes=256_000_000),
              fn("stray", memory="256MB", memory_bytes=256 * 2**20, generation="gen1"),
@@ -51,8 +53,22 @@ def test_memory_below_floor_declared_and_undeclared(tmp_path):
     assert audit(tmp_path, facts, config) == [
         ("PF901", "", "deployed function `big-orchestrator` (us-central1) has 1Gi (1024 MiB), below the floor of 2GiB (2048 MiB, floors.\"*-orchestrator\")"),
         ("PF901", "", "deployed function `stray` (us-central1) has 256MB (256 MiB), below the floor of 512MB (488.3 MiB, default for functions)"),
-        ("PF901", "bin/deploy.sh:3:3", "deployed function `orch` (us-central1) has 256M (244.1 MiB), below the floor of 512MB (488.3 MiB, default for functions)"),
+        ("PF901", "bin/deploy.sh:3:3", "deployed function `orch` (us-central1) has 256M (244.1 MiB), below the floor of 512MB (488.3 MiB, default for functions that load a heavy client: google.cloud.bigquery, imported at main.py:1)"),
         ("PF902", "bin/deploy.sh:3:3", "deployed function `orch` (us-central1) has memory 256M (244.1 MiB); this command declares --memory 512MB (488.3 MiB)"),
+    ]
+
+
+def test_a_declared_function_that_loads_no_heavy_client_is_held_to_the_platform_minimum(tmp_path):
+    # the same evidence as PF301: a small function at 256M is fine live too; one no command
+    # declares has no closure to read and keeps the heavy-client floor
+    write_repo(tmp_path, {"main.py": "import json\n\n\ndef small(request):\n    return json.dumps({})\n"})
+    facts = [deploy(1, "function", "small", ("--region", "us-central1"), ("--memory", "256MB")),
+             fn("small", memory="256M", memory_bytes=256_000_000),
+             fn("tiny", memory="100M", memory_bytes=100_000_000),
+             fn("stray", memory="256M", memory_bytes=256_000_000)]
+    assert [(c, m) for c, _, m in audit(tmp_path, facts, '[audit]\nmanaged-elsewhere = ["*"]\n')] == [
+        ("PF901", "deployed function `stray` (us-central1) has 256M (244.1 MiB), below the floor of 512MB (488.3 MiB, default for functions)"),
+        ("PF901", "deployed function `tiny` (us-central1) has 100M (95.4 MiB), below the floor of 512MB (488.3 MiB, default for functions)"),
     ]
 
 

@@ -1,19 +1,21 @@
 """What `preflight init` proposes for `[memory]` and `[deploy]`, read from the deploy commands.
 
-Nothing is guessed. The memory floors are the defaults, written out with what they mean in
-bytes. A name-glob floor or a deploy policy is proposed only when the commands whose deployed
-names share a suffix (`*-orchestrator`) already agree on it, and the comment names them; when
-they do not agree, the comment says what was seen and no key is written.
+Nothing is guessed. Without keys the memory floors follow evidence (rules/deploy/floors.py), so
+the platform keys are written as comments, with what each kind of unit deploys today and which
+load heavy clients. A name-glob floor or a deploy policy is proposed only when the commands whose
+deployed names share a suffix (`*-orchestrator`) already agree on it, and the comment names them;
+when they do not agree, the comment says what was seen and no key is written.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from gcp_preflight.rules.deploy.floors import DEFAULTS
 from gcp_preflight.gcloud.memory import MIB, floor_bytes, mib
-from gcp_preflight.rules.deploy.rules import _memory
 from gcp_preflight.rules.deploy.context import name_of
+from gcp_preflight.rules.deploy.evidence import evidence
+from gcp_preflight.rules.deploy.floors import DEFAULTS, Floor, floor_for
+from gcp_preflight.rules.deploy.rules import _memory
 from gcp_preflight.validators.deploy.facts import DeployCommand
 
 _KEYS = {"function": "function-floor", "run-service": "service-floor", "run-job": "job-floor"}
@@ -22,7 +24,7 @@ _ORIGINS = {"shell": "shell scripts", "cloudbuild": "Cloud Build", "github-actio
 _DEFAULT_NOTE = {
     "function": 'decimal, so a 2nd gen "512MB" (sent as 512M) passes',
     "run-service": "Cloud Run's own default",
-    "run-job": "Cloud Run's own default",
+    "run-job": "Cloud Run's own default and the jobs minimum",
 }
 
 
@@ -75,40 +77,62 @@ def _memory_seen(commands: list[DeployCommand], platform: str) -> str:
     return f"{len(mine)} deploy command{'s' if len(mine) > 1 else ''} ({values})"
 
 
-def _glob_floor(glob: str, group: list[DeployCommand]) -> tuple[str | None, str]:
-    """(floor, why): a floor for the glob when every command of it sets a readable --memory above
-    its platform's default floor; the floor is the smallest of them, so today's deploys pass."""
+def _evidence_floor(project, command: DeployCommand) -> Floor:
+    """The floor a command is held to with no configuration."""
+    execution = command.value("--execution-environment")
+    return floor_for(name_of(command), command.platform, {}, project.memo(evidence).of(command),
+                     execution.text if execution is not None else None)
+
+
+def _glob_floor(project, glob: str, group: list[DeployCommand]) -> tuple[str | None, str]:
+    """(floor, why): a floor for the glob when every command of it sets a readable --memory at or
+    above the floor its own imports call for; the floor is the smallest of them, so today's
+    deploys pass and a later one that deploys less is reported."""
     head = f"{glob} ({len(group)} commands)"
     for command in group:
         flag, size = _memory(command)
         if size is None:
             what = "sets no --memory" if flag is None else f"sets --memory {flag.value.raw if flag.value else ''}, unreadable"
             return None, f"{head}: no floor proposed, {where(command.location)} {what}"
-        if size <= floor_bytes(DEFAULTS[command.platform]):
-            return None, (f"{head}: no floor proposed, {where(command.location)} sets --memory "
-                          f"{flag.value.text}, not above the default floor")
+        floor = _evidence_floor(project, command)
+        if size < floor.bytes:
+            return None, (f"{head}: no floor proposed, {where(command.location)} sets --memory {flag.value.text}, "
+                          f"below its floor of {floor.text} ({floor.source}); PF301 reports it")
     smallest = min(_memory(c)[1] for c in group)
-    return _size(smallest), (f"{head}: every one sets more than the default floor: "
+    return _size(smallest), (f"{head}: every one sets at least the floor its imports call for: "
                              + _listing([f"{where(c.location)} ({c.value('--memory').text})" for c in group]))
 
 
+def _heavy_seen(project, commands: list[DeployCommand], platform: str) -> str:
+    heavy = []
+    for command in commands:
+        if command.platform == platform:
+            found = project.memo(evidence).of(command).heavy
+            if found is not None:
+                heavy.append(f"{where(command.location)} ({found[0]})")
+    return f"{len(heavy)} load a heavy client: " + _listing(heavy) if heavy else "none loads a heavy client"
+
+
 def propose_memory_config(project, prefix: str = "tool.gcp-preflight.") -> str:
-    """The `[memory]` body: the default floors, and a floor per name glob only where every command
-    of the glob already deploys more than the default."""
+    """The `[memory]` body: the platform keys as comments (the floors follow evidence without
+    them), and a floor per name glob only where every command of the glob already deploys at
+    least what its imports call for."""
     commands = distinct_commands(project)
     out = [f"# [{prefix}memory]: memory floors for PF301 (deploy commands) and PF901 (the live audit).",
-           "# A floor is one byte count on every platform (SI units decimal, IEC binary); these are the",
-           "# defaults, written out to be changed."]
+           "# Without keys a floor follows evidence: 512MB (512MiB for services) where a unit's imports load",
+           "# a heavy client (BigQuery, Firestore, pandas, Vertex AI, ML frameworks), else the platform",
+           "# minimum (128MB for functions, 128MiB for services); jobs 512MiB. A key below holds every unit",
+           "# of its kind to one floor, whatever it imports (SI units decimal, IEC binary):"]
     for platform, key in _KEYS.items():
         text = DEFAULTS[platform]
         n = floor_bytes(text)
-        out.append(f'{key} = "{text}"   # {n:,} bytes = {mib(n)}; {_DEFAULT_NOTE[platform]}')
+        out.append(f'# {key} = "{text}"   # {n:,} bytes = {mib(n)}; {_DEFAULT_NOTE[platform]}')
         seen = _memory_seen(commands, platform)
         if seen:
-            out.append(f"#   {_PLURAL[platform]}: {seen}")
+            out.append(f"#   {_PLURAL[platform]}: {seen}; {_heavy_seen(project, commands, platform)}")
     floors, reasons = {}, []
     for glob, group in name_groups(commands).items():
-        floor, why = _glob_floor(glob, group)
+        floor, why = _glob_floor(project, glob, group)
         reasons.append(f"# {why}")
         if floor:
             floors[glob] = floor

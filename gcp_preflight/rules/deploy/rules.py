@@ -11,6 +11,7 @@ from gcp_preflight.gcloud.limits import (
     DEFAULT_MEMORY, GEN1_TIERS_MB, MAX_MEMORY, cpu_count, cpus_needed, duration_seconds, memory_bytes,
     raised_memory, timeout_max,
 )
+from gcp_preflight.rules.deploy.evidence import evidence
 from gcp_preflight.rules.deploy.floors import floor_for
 from gcp_preflight.gcloud.memory import MIB, gen2_as_sent, mib
 from gcp_preflight.model import Diagnostic, Fix, Related, Severity, TextEdit
@@ -74,11 +75,20 @@ def memory_below_floor(project):
     Reads `--memory` the way gcloud does for the platform: 1st gen functions read every unit as
     binary (`1GB` is 1024 MiB), 2nd gen functions send the unit as a Kubernetes quantity
     (`256MB` becomes `256M`, decimal, about 244 MiB), Cloud Run takes Kubernetes quantities
-    (`512Mi`, `1Gi`). It compares the bytes with the floor configured under
-    `[tool.gcp-preflight.memory]` for the deployed name (`floors = {"*-orchestrator" = "1GiB"}`),
-    or the platform's default floor: 512 MB for functions, 512 MiB for Cloud Run. When the value
-    comes through a variable, the finding is on the assignment and the flag is a related
-    location. `--fix` raises a literal written in the same file, keeping its unit. A
+    (`512Mi`, `1Gi`). It compares the bytes with the floor, which follows evidence. A function
+    or Cloud Run service whose import closure (the modules its entry module reaches, as the
+    packaging checks read them) loads a heavy client gets 512 MB (512 MiB for services): the
+    BigQuery client (about 150 MiB at start), Firestore (gRPC, documents and transactions held
+    in memory), pandas and other DataFrame libraries, the Vertex AI SDK, ML frameworks; the
+    finding names the import. One that loads none, or whose imports cannot be read (a prebuilt
+    image, a source folder not in the repository), is held only to the platform minimum, what a
+    small Python function needs and the platform accepts: 128 MB for functions, 128 MiB for
+    services (512 MiB with `--execution-environment gen2`). Cloud Run jobs run in the 2nd gen
+    execution environment: 512 MiB. A floor configured under `[tool.gcp-preflight.memory]`
+    (`function-floor`, `service-floor`, `job-floor`, or per deployed name:
+    `floors = {"*-orchestrator" = "1GiB"}`) wins over evidence. When the value comes through a
+    variable, the finding is on the assignment and the flag is a related location. `--fix`
+    raises a literal written in the same file, keeping its unit. A
     `google-github-actions/deploy-cloud-functions@v3` step sends `memory` to the API as written
     (a bare number is bytes) and `256Mi` when the input is left out, on every deploy.
 
@@ -89,30 +99,46 @@ def memory_below_floor(project):
     ## Example
     ```bash bin/deploy_orchestrator.sh
     MEMORY="256MB"
-    gcloud functions deploy phase2-orchestrator --gen2 --runtime python311 --memory $MEMORY
+    gcloud functions deploy phase2-orchestrator --gen2 --runtime python311 --source orchestrator \\
+      --entry-point run --trigger-topic phase2-complete --memory $MEMORY
+    ```
+    ```python orchestrator/main.py
+    from google.cloud import bigquery, firestore
+
+
+    def run(event, context):
+        return bigquery.Client(), firestore.Client()
     ```
 
     ## Fix
     ```bash bin/deploy_orchestrator.sh
     MEMORY="512MB"
-    gcloud functions deploy phase2-orchestrator --gen2 --runtime python311 --memory $MEMORY
+    gcloud functions deploy phase2-orchestrator --gen2 --runtime python311 --source orchestrator \\
+      --entry-point run --trigger-topic phase2-complete --memory $MEMORY
     ```
     """
     settings = project.memo(options)
     found = []
     for command in project.memo(commands):
         flag, size = _memory(command)
-        if size is None:
-            continue
-        floor = floor_for(name_of(command), command.platform, settings.memory)
+        if size is None or size >= floor_for(name_of(command), command.platform, settings.memory).bytes:
+            continue  # at or above the heavy-client floor: no evidence needed
+        floor = floor_for(name_of(command), command.platform, settings.memory, project.memo(evidence).of(command),
+                          _text(command.value("--execution-environment")))
         if size >= floor.bytes:
             continue
         word = flag.value
         location, related = place(word, flag)
+        if floor.where is not None:
+            related += (Related(floor.where, "this import loads a heavy client"),)
         message = (f"{shown(flag)} is {mib(size)} on {platform_reading(command)}{_sent(command, word.text)}; "
                    f"the floor for {target(command)} is {floor.text} ({mib(floor.bytes)}, {floor.source})")
         found.append(Diagnostic(location, message, related, _memory_fix(project, command, word, floor)))
     return _once(found)
+
+
+def _text(word) -> str | None:
+    return word.text if word is not None else None
 
 
 @rule("PF302", "memory-not-declared", Severity.INFO)

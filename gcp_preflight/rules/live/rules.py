@@ -11,7 +11,8 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 
-from gcp_preflight.rules.deploy.floors import floor_for
+from gcp_preflight.rules.deploy.evidence import evidence
+from gcp_preflight.rules.deploy.floors import Evidence, floor_for
 from gcp_preflight.gcloud.memory import flag_bytes, mib
 from gcp_preflight.model import Diagnostic, Location, Related, Severity
 from gcp_preflight.rules.base import rule
@@ -128,10 +129,10 @@ def deployed_memory_below_floor(project):
     for res in project.facts(LiveResource):
         if res.memory_bytes is None:
             continue
-        floor = floor_for(res.name, res.kind, memory_config)
+        cmds = found.commands_for(res)
+        floor = floor_for(res.name, res.kind, memory_config, _evidence(project, cmds))
         if res.memory_bytes >= floor.bytes:
             continue
-        cmds = found.commands_for(res)
         cmd = cmds[0] if cmds else None
         flag = cmd.flag("--memory") if cmd else None
         yield Diagnostic(_at(cmd, flag),
@@ -139,6 +140,18 @@ def deployed_memory_below_floor(project):
                          f"{floor.text} ({mib(floor.bytes)}, {floor.source})",
                          related=tuple(Related(c.location, "also deploys it") for c in cmds[1:]),
                          key=_key(res, "memory-floor"))
+
+
+def _evidence(project, cmds) -> Evidence | None:
+    """What the declaring commands' units load (the same evidence PF301 follows); None for a
+    resource no command declares, which is held to the heavy-client floor."""
+    if not cmds:
+        return None
+    found = [project.memo(evidence).of(c) for c in cmds]
+    heavy = next((e for e in found if e.heavy is not None), None)
+    if heavy is not None:
+        return heavy
+    return next((e for e in found if not e.known), found[0])
 
 
 def _memory_drift(cmd: DeployCommand, res: LiveResource):

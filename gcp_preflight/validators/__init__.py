@@ -14,6 +14,7 @@ def default_validators() -> list[Validator]:
     from gcp_preflight.validators.bigquery import python as bigquery_python
     from gcp_preflight.validators.bigquery.schema import BigQuerySchemaValidator
     from gcp_preflight.validators.deploy import ci
+    from gcp_preflight.validators.deploy.flags_file import FlagsFileLinker
     from gcp_preflight.validators.names.python import extract_names
     from gcp_preflight.validators.packaging import python as packaging_python
     from gcp_preflight.validators.packaging.dockerfile import DockerfileValidator
@@ -35,6 +36,7 @@ def default_validators() -> list[Validator]:
         DockerfileValidator(),
         IgnoreFileValidator(),
         BigQuerySchemaValidator(),
+        FlagsFileLinker(),  # last: its link step reads the deploy commands the others linked
     ]
 
 

@@ -434,3 +434,59 @@ def test_configured_floors_win_over_evidence(tmp_path):
         "--source fn --memory 256MB  # expect: PF301\n")})
     assert_marks(tmp_path, select=("PF301",))
 
+
+# -- --flags-file (corpus F6f) ----------------------------------------------------------------------
+FLAGS_LOOP = """\
+    for d in functions/*; do
+      pushd "$d"
+      name=$(basename "$d")
+      gcloud functions deploy "$name" --flags-file=deploy-flags.yml
+      popd
+    done
+    """
+
+
+def test_flags_file_in_the_repository_is_read_where_the_command_runs(tmp_path):
+    write_repo(tmp_path, {
+        "functions/hello/main.py": "from google.cloud import bigquery\n\n\ndef main(request):\n    return 'ok'\n",
+        "functions/hello/requirements.txt": "google-cloud-bigquery\n",
+        "functions/hello/deploy-flags.yml": """\
+            --entry-point: main
+            --runtime: python311
+            --memory: 256MB  # expect: PF301
+            --trigger-http:
+            --memmory: 1GB  # expect: PF306
+            """,
+        "ci/deploy-functions.sh": FLAGS_LOOP,
+    })
+    assert_marks(tmp_path, select=("PF301", "PF302", "PF306"))
+    [finding] = run(tmp_path, select=("PF301",))
+    assert finding.message.startswith("--memory 256MB is 244.1 MiB on a 2nd gen function (the default for new "
+                                      "functions), sent as 256M; the floor for this function is 512MB (488.3 MiB, default for functions that load a heavy "
+                                      "client: google.cloud.bigquery, imported at functions/hello/main.py:1)")
+
+
+def test_flags_file_sets_the_memory_so_pf302_is_quiet(tmp_path):
+    write_repo(tmp_path, {
+        "functions/hello/main.py": "def main(request):\n    return 'ok'\n",
+        "functions/hello/deploy-flags.yml": "--entry-point: main\n--runtime: python311\n--memory: 512MB\n--trigger-http:\n",
+        "ci/deploy.sh": "cd functions/hello\ngcloud functions deploy hello --flags-file=deploy-flags.yml\n",
+    })
+    assert run(tmp_path, select=("PF301", "PF302", "PF306")) == []
+
+
+def test_flags_file_that_cannot_be_told_apart_or_found_makes_the_memory_unknown(tmp_path):
+    write_repo(tmp_path, {
+        "functions/a/deploy-flags.yml": "--memory: 512MB\n",
+        "functions/b/deploy-flags.yml": "--memory: 1GB\n",
+        "ci/deploy-functions.sh": FLAGS_LOOP,
+        "ci/other.sh": "gcloud functions deploy x --flags-file=gone.yml  # expect: PF302\n",
+    })
+    assert [(str(f.location), f.message) for f in run(tmp_path, select=("PF302",))] == [
+        ("ci/deploy-functions.sh:4:35", "--memory for this function is not known: its flags come from "
+         "--flags-file=deploy-flags.yml, and deploy-flags.yml is one of 2 files of that name "
+         "(functions/a/deploy-flags.yml, functions/b/deploy-flags.yml); which one depends on the directory the "
+         "command runs in, which is not known here"),
+        ("ci/other.sh:1:27", "--memory for function x is not known: its flags come from --flags-file=gone.yml, and "
+         "gone.yml is not in the repository"),
+    ]

@@ -167,7 +167,11 @@ def memory_not_declared(project):
     found = []
     for command in project.memo(commands):
         flag = command.flag("--memory")
-        if flag is None:
+        files = [w for w in command.opaque if w.raw.startswith("--flags-file=")]
+        if flag is None and files:  # the flags file may set it: not known, rather than missing
+            found.append(Diagnostic(files[0].location, f"--memory for {target(command)} is not known: its flags "
+                                                       f"come from {files[0].raw}, and {files[0].unknown_reason}"))
+        elif flag is None:
             hidden = f" (unless {', '.join(w.raw for w in command.opaque)}, unresolved, adds it)" if command.opaque else ""
             found.append(Diagnostic(command.location,
                                     f"no --memory for {target(command)}{hidden}: a first deploy gets "

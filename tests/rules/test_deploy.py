@@ -399,6 +399,28 @@ def test_imports_that_never_run_or_may_be_absent_are_no_evidence(tmp_path):
     assert run(tmp_path, select=("PF301",)) == []
 
 
+def test_an_import_in_try_except_counts_when_the_requirements_install_it(tmp_path):
+    write_repo(tmp_path, {
+        "fn/requirements.txt": "-r requirements-base.txt\n",
+        "fn/requirements-base.txt": "google-cloud-bigquery==3.*\n",
+        "fn/main.py": """\
+            def check():
+                try:
+                    from google.cloud import bigquery
+                    return bigquery.Client().query('SELECT 1').result()
+                except Exception:
+                    return None
+
+
+            def run(request):
+                return check()
+            """,
+        "deploy.sh": "gcloud functions deploy live-freshness-monitor --no-gen2 --runtime python311 --trigger-http "
+                     "--entry-point run --source fn --memory 256MB  # expect: PF301\n",
+    })
+    assert_marks(tmp_path, select=("PF301",))
+
+
 def test_platform_minimums_without_evidence(tmp_path):
     write_repo(tmp_path, {**SMALL, "deploy.sh": """\
         gcloud functions deploy tiny --gen2 --runtime python311 --trigger-http --entry-point run --source fn --memory 100MB  # expect: PF301

@@ -52,28 +52,34 @@ _KEYS = {"function": "function-floor", "run-service": "service-floor", "run-job"
 _WHAT = {"function": "functions", "run-service": "Cloud Run services", "run-job": "Cloud Run jobs"}
 
 # Modules whose loading is evidence for the 512 MB floor: (pattern over the dotted name, label,
-# why). Measured numbers are in the module docstring.
+# the distributions that install them, why). Measured numbers are in the module docstring.
 HEAVY = (
     (r"google\.cloud\.bigquery(_storage(_v\w+)?)?", "google.cloud.bigquery",
+     ("google-cloud-bigquery", "google-cloud-bigquery-storage"),
      "the BigQuery client starts at about 150 MiB (116 MiB more than a bare function) and holds "
      "query results in memory"),
     (r"google\.cloud\.firestore(_v\w+)?|google\.cloud\.datastore", "google.cloud.firestore",
+     ("google-cloud-firestore", "google-cloud-datastore"),
      "the Firestore client (gRPC) starts at about 68 MiB and holds documents, snapshots and "
      "transactions in memory; with BigQuery it ran the outage's orchestrators out of memory at 256MB"),
     (r"pandas|pandas_gbq|bigframes|polars|pyarrow|db_dtypes", "pandas",
+     ("pandas", "pandas-gbq", "bigframes", "polars", "pyarrow", "db-dtypes"),
      "DataFrame libraries start at 79-113 MiB (pandas with pyarrow) and copy the data they hold"),
-    (r"google\.cloud\.aiplatform|vertexai", "vertexai", "the Vertex AI SDK starts at about 197 MiB"),
+    (r"google\.cloud\.aiplatform|vertexai", "vertexai", ("google-cloud-aiplatform", "vertexai"),
+     "the Vertex AI SDK starts at about 197 MiB"),
     (r"sklearn|tensorflow|torch|keras|xgboost|lightgbm|catboost|transformers", "an ML framework",
+     ("scikit-learn", "tensorflow", "tensorflow-cpu", "torch", "keras", "xgboost", "lightgbm", "catboost",
+      "transformers"),
      "ML frameworks start at 185 MiB and more (scikit-learn measured) and hold models in memory"),
 )
-_HEAVY = tuple((re.compile(rf"(?:{pattern})(?:\.|$)"), label, why) for pattern, label, why in HEAVY)
+_HEAVY = tuple((re.compile(rf"(?:{pattern})(?:\.|$)"), label, dists, why) for pattern, label, dists, why in HEAVY)
 
 
-def heavy_module(dotted: str) -> tuple[str, str] | None:
-    """(label, why) when importing `dotted` loads a heavy client, else None."""
-    for pattern, label, why in _HEAVY:
+def heavy_module(dotted: str) -> tuple[str, tuple[str, ...], str] | None:
+    """(label, distributions, why) when importing `dotted` loads a heavy client, else None."""
+    for pattern, label, dists, why in _HEAVY:
         if pattern.match(dotted):
-            return label, why
+            return label, dists, why
     return None
 
 

@@ -49,9 +49,28 @@ def test_corrupt_cache_entries_are_misses(tmp_path, capsys, monkeypatch):
     db = sqlite3.connect(tmp_path / "cache" / "facts-v2.sqlite3")
     with db:
         assert db.execute("UPDATE facts SET value = ?", ('[["os.system", ["x"]]]',)).rowcount == 3
+        assert db.execute("UPDATE runs SET value = ?", ('[["RunRecord", ["x", 0]]]',)).rowcount == 1
     db.close()
     main(["check", "--root", str(repo)])
     assert capsys.readouterr().out == first
+
+
+def test_an_unchanged_tree_is_answered_from_the_run_cache(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = write_repo(tmp_path / "repo", dict(BAD, **{"app/ok.py": "import os\n"}))
+    assert main(["check", "--root", str(repo)]) == 1
+    first = capsys.readouterr().out
+    built = []
+    real_init = engine.Project.__init__
+    monkeypatch.setattr(engine.Project, "__init__", lambda self, *a, **k: built.append(1) or real_init(self, *a, **k))
+    assert main(["check", "--root", str(repo), str(repo / "app/a.py")]) == 1  # a path filter applies to the cached result
+    assert capsys.readouterr().out == first.splitlines()[0] + "\nFound 1 finding (1 error).\n"
+    assert built == []
+    (repo / "app/ok.py").write_text("import os, sys\n")  # size and mtime change: read again
+    assert main(["check", "--root", str(repo)]) == 1
+    assert capsys.readouterr().out == first and built == [1]
+    assert main(["check", "--root", str(repo), "--select", "PF002,PF0"]) == 1  # another selection: another run
+    assert built == [1, 1]
 
 
 @pytest.mark.parametrize("select, ignore, expected", [

@@ -60,7 +60,7 @@ class ShellValidator:
     def link(self, project) -> None:
         """Re-evaluate scripts that source other scripts of the repository, following them."""
         shell_paths = {s.path for s in project.facts(ShellSource)}
-        readable = {p for p in project.texts_read if self.wants(p, project.line(p, 1))}
+        readable = {p for p in project.paths_read if self.name in project.readers(p)}
         parsed: dict = {}  # every sourced file parsed once for all the scripts that source it
         encoded: dict[str, bytes] = {}
 

@@ -62,7 +62,7 @@ def run_rules(project: Project, rules: Sequence[Rule], selection: Selection) -> 
 
 
 def _stamp(item: Rule, diag: Diagnostic) -> Finding:
-    return Finding(item.code, item.meta.severity, diag.message, diag.location, diag.related, diag.fix,
+    return Finding(item.code, diag.severity or item.meta.severity, diag.message, diag.location, diag.related, diag.fix,
                    fingerprint=diag.key or "")
 
 

@@ -35,9 +35,11 @@ def _issues(project, code: str, skip_unsure: bool):
             continue  # a step that was not understood may have supplied the module
         for issue in closure.issues:
             if issue.code == code:
-                groups[(issue.location, issue.message, issue.key)].append(unit)
-    for (location, message, key), units in groups.items():
-        yield Diagnostic(location, message, tuple(dict.fromkeys(_defined(u) for u in units)), key=key)
+                groups[(issue.location, issue.message, issue.key, issue.lazy)].append(unit)
+    for (location, message, key, lazy), units in groups.items():
+        # an import that runs only when a function is called does not fail the cold start
+        yield Diagnostic(location, message, tuple(dict.fromkeys(_defined(u) for u in units)), key=key,
+                         severity=Severity.WARNING if lazy else None)
 
 
 @rule("PF201", "dangling-symlink-in-package", Severity.ERROR)
@@ -445,5 +447,71 @@ def package_step_not_understood(project):
         yield Diagnostic(where, f"package step not understood: {text}")
 
 
+@rule("PF209", "installed-set-not-known", Severity.INFO)
+def installed_set_not_known(project):
+    """A unit imports modules that only a requirement the tool cannot expand may provide.
+
+    ## What it does
+    PF203 reports a module as not installed only when the unit's whole installed set is known:
+    every requirement is a distribution whose dependencies and import names are in the tool's
+    tables (or a lock or compiled requirements file lists them all). A requirement outside them
+    (an in-house package, a private index, a `git+` URL, a local path or wheel) may install
+    anything; when the unit imports a module that no known distribution provides, this notice
+    (one per unit, at the first such requirement) names the requirement and the modules instead.
+
+    ## Why is this bad?
+    It is not wrong; it says where PF203 is blind. `preflight check --resolve` asks the real
+    resolver what the requirements install, which makes the check exact.
+
+    ## Example
+    ```toml preflight.toml
+    [[packaging.units]]
+    name = "ingest"
+    source = "functions/ingest"
+    entry-point = "handler"
+    ```
+    ```text functions/ingest/requirements.txt
+    acme-broker-utils>=0.2
+    ```
+    ```python functions/ingest/main.py
+    import numpy
+
+    def handler(request):
+        return numpy.zeros(1)
+    ```
+
+    ## Fix
+    Resolve the requirements (`preflight check --resolve`), or name what the requirement brings.
+    ```toml preflight.toml
+    [[packaging.units]]
+    name = "ingest"
+    source = "functions/ingest"
+    entry-point = "handler"
+
+    [packaging]
+    import-names = { acme = "acme-broker-utils", numpy = "acme-broker-utils" }
+    ```
+    """
+    analysis = project.memo(analyse)
+    groups: dict[tuple, list] = defaultdict(list)
+    for unit, closure in analysis.closures:
+        if not closure.unexplained or closure.installed is None or not closure.installed.unknown:
+            continue
+        modules = tuple(dict.fromkeys(m.split(".")[0] if not m.startswith("google.") else m
+                                      for m, _ in closure.unexplained))
+        first = closure.installed.unknown[0]
+        names = tuple(dict.fromkeys(u.name for u in closure.installed.unknown))
+        groups[(first.location, first.why, names, modules)].append(unit)
+    for (where, why, names, modules), units in sorted(groups.items(), key=lambda g: g[0][0]):
+        shown = ", ".join(f"`{m}`" for m in modules[:4]) + (f" and {len(modules) - 4} more" if len(modules) > 4 else "")
+        reqs = ", ".join(f"`{n}`" for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        lead = f"{reqs} {why}" if len(names) == 1 else f"{reqs} are not all in the tool's tables"
+        yield Diagnostic(where, f"{lead}, so it may install {shown}, which {_units_text(units)} imports and no "
+                                f"known distribution provides: PF203 does not judge them. `preflight check --resolve` "
+                                f"makes the check exact (or name the modules in `[packaging] import-names`)",
+                         tuple(dict.fromkeys(_defined(u) for u in units)))
+
+
 RULES = (dangling_symlink, missing_local_module, missing_distribution, import_name_not_defined,
-         entry_point_not_defined, syntax_newer_than_runtime, invalid_requirement, package_step_not_understood)
+         entry_point_not_defined, syntax_newer_than_runtime, invalid_requirement, package_step_not_understood,
+         installed_set_not_known)

@@ -45,6 +45,12 @@ class ModuleImports:
     defines: tuple[str, ...]  # names bound at module level (defs, classes, assignments, imports)
     functions: tuple[str, ...]  # top-level def names
     has_getattr: bool  # a module-level __getattr__ answers any name
+    # Names each scope mentions (calls, attribute reads), for which functions can run at all:
+    # (scope, names, names mentioned only inside `try` blocks that catch any exception). The
+    # scope is "" for module-level code (class bodies and the `__main__` block included) or a
+    # function's dotted path ("Class.method").
+    references: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    decorated: tuple[str, ...] = ()  # functions with decorators (a framework may call them)
 
 
 class _Visitor(ast.NodeVisitor):
@@ -57,6 +63,17 @@ class _Visitor(ast.NodeVisitor):
         self.optional = 0
         self.never: list[str] = []
         self.features: list[tuple[tuple[int, int], int, int, str]] = []
+        self.refs: dict[str, set[str]] = {"": set()}
+        self.guarded_refs: dict[str, set[str]] = {"": set()}
+        self.decorated: list[str] = []
+        self.guarded = 0  # inside a `try` whose handlers catch any exception
+
+    def _scope(self) -> str:
+        return ".".join(self.scope) if self.in_function else ""
+
+    def _ref(self, name: str) -> None:
+        scope = self._scope()
+        (self.guarded_refs if self.guarded else self.refs).setdefault(scope, set()).add(name)
 
     # -- bindings ---------------------------------------------------------------------------
     def _bind(self, name: str) -> None:
@@ -72,10 +89,17 @@ class _Visitor(ast.NodeVisitor):
             self.features.append(((3, 8), node.lineno, node.col_offset + 1, "positional-only parameters"))
         for deco in node.decorator_list:
             self.visit(deco)
+        for default in args.defaults + [d for d in args.kw_defaults if d is not None]:
+            self.visit(default)
         self.scope.append(node.name)
         self.in_function += 1
+        if node.decorator_list:
+            self.decorated.append(self._scope())
+        self.refs.setdefault(self._scope(), set())
+        guarded, self.guarded = self.guarded, 0  # a function body runs when called, not here
         for stmt in node.body:
             self.visit(stmt)
+        self.guarded = guarded
         self.in_function -= 1
         self.scope.pop()
 
@@ -93,6 +117,12 @@ class _Visitor(ast.NodeVisitor):
     def visit_Name(self, node) -> None:
         if isinstance(node.ctx, ast.Store):
             self._bind(node.id)
+        else:
+            self._ref(node.id)
+
+    def visit_Attribute(self, node) -> None:
+        self._ref(node.attr)
+        self.visit(node.value)
 
     def visit_NamedExpr(self, node) -> None:
         self.features.append(((3, 8), node.lineno, node.col_offset + 1, "an assignment expression (:=)"))
@@ -135,9 +165,12 @@ class _Visitor(ast.NodeVisitor):
 
     def visit_Try(self, node) -> None:
         catches = any(_catches_import_error(h.type) for h in node.handlers)
+        broad = any(_catches_everything(h.type) for h in node.handlers)
         self.optional += catches
+        self.guarded += broad
         for stmt in node.body:
             self.visit(stmt)
+        self.guarded -= broad
         self.optional -= catches
         for part in (node.handlers, node.orelse, node.finalbody):
             for stmt in part:
@@ -181,6 +214,14 @@ def _catches_import_error(kind) -> bool:
     return _name(kind) in _IMPORT_ERRORS
 
 
+def _catches_everything(kind) -> bool:
+    if kind is None:
+        return True
+    if isinstance(kind, ast.Tuple):
+        return any(_catches_everything(k) for k in kind.elts)
+    return _name(kind) in ("Exception", "BaseException")
+
+
 def _is_suppress_import_error(expr) -> bool:
     return (isinstance(expr, ast.Call) and _name(expr.func) == "suppress"
             and any(_catches_import_error(a) for a in expr.args))
@@ -190,7 +231,12 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
     visitor = _Visitor()
     for stmt in tree.body:
         visitor.visit(stmt)
+    scopes = sorted(set(visitor.refs) | set(visitor.guarded_refs))
+    references = tuple((scope, tuple(sorted(visitor.refs.get(scope, ()))),
+                        tuple(sorted(visitor.guarded_refs.get(scope, set()) - visitor.refs.get(scope, set()))))
+                       for scope in scopes)
     yield ModuleImports(source.path, tuple(visitor.imports), tuple(sorted(visitor.defines)),
-                        tuple(visitor.functions), "__getattr__" in visitor.functions)
+                        tuple(visitor.functions), "__getattr__" in visitor.functions, references,
+                        tuple(visitor.decorated))
     for version, line, column, feature in sorted(visitor.features):
         yield SyntaxFeature(source.path, version, line, column, feature)

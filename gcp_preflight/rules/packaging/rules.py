@@ -206,7 +206,7 @@ def missing_distribution(project):
     PyYAML==6.0.1
     ```
     """
-    return _issues(project, "PF203", skip_unsure=False)
+    return _issues(project, "PF203", skip_unsure=True)
 
 
 @rule("PF204", "import-name-not-defined", Severity.ERROR)
@@ -298,6 +298,8 @@ def entry_point_not_defined(project):
     analysis = project.memo(analyse)
     for unit in analysis.units:
         if unit.missing_entry and unit.kind != "image":
+            if unit.notes:
+                continue  # a step that was not understood may have placed it
             yield Diagnostic(unit.defined_at, f"{unit.label} has no entry module `{unit.missing_entry}` in its source folder")
             continue
         if unit.entry is None or unit.entry_point is None:

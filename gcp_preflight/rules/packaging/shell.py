@@ -8,6 +8,10 @@ Understood (in script order, with the `cd` the reader followed):
   rsync [-a|-r] [-L|--copy-links] [--exclude=PAT] SRC... DEST
                                      `SRC/` copies the contents, `SRC` the folder itself
   ln -s TARGET LINK                  a link inside the package
+  touch FILE                         an empty file (`touch "$D/pkg/__init__.py"`)
+  cp X.Dockerfile DIR/Dockerfile     the image a `run deploy --source DIR` builds
+Commands inside a branch that ends with `exit` are skipped: the deploy after it runs only when
+that branch did not.
   pip install -t/--target DIR ...    vendored distributions (requirements files and names)
 Any other command that names the package folder is reported as not understood (PF208), and the
 unit's missing-module findings are withheld, since that step may have supplied them.
@@ -50,6 +54,8 @@ class Package:
     vendored_requirements: list[str] = field(default_factory=list)
     vendored: list[str] = field(default_factory=list)
     vendored_unknown: bool = False
+    # `cp docker/api.Dockerfile ./Dockerfile`: folder -> the repository Dockerfile copied into it
+    dockerfiles: dict[str, str] = field(default_factory=dict)
 
     # -- where a path lives -------------------------------------------------------------------
     def virtual(self, path: str) -> bool:
@@ -203,6 +209,8 @@ def replay(repo: RepoIndex, commands: list[ShellCommand]) -> Package:
     """Replay the commands (those of one script before its deploy, in order)."""
     package = Package(repo)
     for command in commands:
+        if command.exits:
+            continue  # a branch that exits: the deploy after it runs only when it did not
         words = [w.text for w in command.words]
         if not words or words[0] is None:
             continue
@@ -251,6 +259,10 @@ def _cp(package: Package, command: ShellCommand, words: list[str]) -> None:
     sources = [s for pattern in sources for s in _glob(package, pattern)]
     into = len(sources) > 1 or args[-1].endswith("/") or package.kind(dest) == "dir"
     if not package.virtual(dest):
+        target = _join(dest, posixpath.basename(sources[0])) if into and sources else dest
+        if (len(sources) == 1 and posixpath.basename(target) == "Dockerfile"
+                and package.repo.kind(sources[0]) == "file"):
+            package.dockerfiles[posixpath.dirname(target)] = sources[0]
         if package.kind(dest) is None and any(package.virtual(s) for s in sources):
             package.notes.append((command.location, f"copies out of the package folder into {args[-1]}"))
         return
@@ -293,6 +305,14 @@ def _rsync(package: Package, command: ShellCommand, words: list[str]) -> None:
             package.copy(path, target, deref, command.location, exclude)
 
 
+def _touch(package: Package, command: ShellCommand, words: list[str]) -> None:
+    _, args, _ = _split_options(words, ("-d", "-r", "-t"))
+    for arg in args:
+        path = resolve_path(command.cwd, arg)
+        if package.virtual(path) and path not in package.entries:
+            package.entries[path] = Entry(None, None, "", command.location)  # an empty file
+
+
 def _ln(package: Package, command: ShellCommand, words: list[str]) -> None:
     flags, args, _ = _split_options(words)
     if "s" not in flags or len(args) != 2:
@@ -320,4 +340,4 @@ def _pip(package: Package, command: ShellCommand, words: list[str]) -> None:
             package.vendored.append(name)
 
 
-_HANDLERS = {"mkdir": _mkdir, "rm": _rm, "cp": _cp, "rsync": _rsync, "ln": _ln}
+_HANDLERS = {"mkdir": _mkdir, "rm": _rm, "cp": _cp, "rsync": _rsync, "ln": _ln, "touch": _touch}

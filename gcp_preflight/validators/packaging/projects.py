@@ -44,6 +44,15 @@ class PublishedProject:
 
 @fact
 @dataclass(frozen=True)
+class Procfile:
+    """A buildpacks Procfile: (process type, command, line) per entry."""
+
+    path: str
+    processes: tuple[tuple[str, str, int], ...]
+
+
+@fact
+@dataclass(frozen=True)
 class LockFile:
     path: str
     names: tuple[str, ...]  # canonical names of every locked distribution (main group)
@@ -64,12 +73,19 @@ class ProjectFileValidator:
     name = "projects"
 
     def wants(self, path: str, head: str) -> bool:
-        return posixpath.basename(path) in ("setup.cfg", "pyproject.toml") + LOCK_NAMES
+        return posixpath.basename(path) in ("setup.cfg", "pyproject.toml", "Procfile") + LOCK_NAMES
 
     def read(self, source: SourceText) -> Iterable[object]:
         base = posixpath.basename(source.path)
         try:
-            if base == "setup.cfg":
+            if base == "Procfile":
+                processes = []
+                for number, line in enumerate(source.text.splitlines(), start=1):
+                    kind, colon, command = line.partition(":")
+                    if colon and kind.strip() and not kind.lstrip().startswith("#"):
+                        processes.append((kind.strip(), command.strip(), number))
+                yield Procfile(source.path, tuple(processes))
+            elif base == "setup.cfg":
                 yield from _setup_cfg(source)
             elif base == "pyproject.toml":
                 yield from _pyproject(source)

@@ -69,6 +69,9 @@ def test_imports_with_when_they_run():
          "orjson", "os", "sibling", "y", "z"),
         ("handler", "__getattr__"),
         True,
+        (("", ("ImportError", "ModuleNotFoundError", "TYPE_CHECKING", "__name__", "contextlib", "make_app",
+               "suppress"), ()),
+         ("Job.run", (), ()), ("__getattr__", (), ()), ("handler", ("yaml",), ())),
     )
     assert len(facts) == 2
 

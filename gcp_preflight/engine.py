@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -157,15 +158,22 @@ def finalize(project: Project, raw: Iterable[Finding], config: Config, selection
 
 def check(root: Path, config: Config, *, selection: Selection | None = None, validators=None,
           rules: Sequence[Rule] = ALL_RULES, use_cache: bool = True, baseline: Counter | None = None,
-          only_paths: Sequence[str] = (), extra_facts=()) -> tuple[Result, Project]:
+          only_paths: Sequence[str] = (), extra_facts=(), resolve: bool | None = None) -> tuple[Result, Project]:
     """extra_facts: facts from outside the repository (a live audit), or a callable that makes
-    them from the Project once its files are read."""
+    them from the Project once its files are read. resolve: the packaging checks' exact mode
+    (None: `[packaging] resolve` of the config, never under pre-commit)."""
     from gcp_preflight.validators import default_validators
 
     started = time.perf_counter()
     selection = selection or Selection(tuple(config.select), tuple(config.ignore))
     project = Project(root, config, validators if validators is not None else default_validators(),
                       use_cache=use_cache, extra_facts=extra_facts)
+    if resolve is None:
+        resolve = bool(config.section("packaging").get("resolve", False)) and not os.environ.get("PRE_COMMIT")
+    if resolve:
+        from gcp_preflight.resolve import Resolver
+
+        project.resolver = Resolver()
     raw = run_rules(project, rules, selection)
     findings, suppressed, baselined = finalize(project, raw, config, selection, baseline, only_paths)
     result = Result(findings, project.files_read, time.perf_counter() - started, suppressed, baselined)

@@ -34,6 +34,7 @@ def test_requirements():
          Requirement("our-lib", 8, "-e git+https://github.com/org/lib.git#egg=our_lib", url=True)),
         (("common/requirements.txt", 4),),
         ((9, "./vendor/wheel_pkg"), (10, "flask===")),
+        options=("--index-url https://example.org/simple",),
     )
     assert [(p.code, p.diagnostic.location.line) for p in facts[1:] if isinstance(p, Problem)] == [("PF207", 10)]
     assert RequirementsValidator().wants("services/api/requirements-prod.txt", "")

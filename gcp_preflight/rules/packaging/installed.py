@@ -51,6 +51,7 @@ class InstalledSet:
     # published projects, the resolver's answer): canonical name -> module patterns.
     modules: dict[str, tuple[str, ...]] = field(default_factory=dict)
     exact: bool = False  # read from the resolver: dists and modules are the truth
+    error: tuple[Location, str] | None = None  # the resolver could not resolve the requirements
     _explained: dict[str, bool] = field(default_factory=dict)
 
     @property
@@ -158,8 +159,50 @@ def installed_set(project, unit: Unit, provided: tuple[str, ...], overrides: dic
            tuple(sorted(overrides.items())), unit.defined_at if unit.extra_installed else None)
     cache = project.memo(_cache)
     if key not in cache:
-        cache[key] = _compute(project, unit, lock, provided, overrides)
+        static = _compute(project, unit, lock, provided, overrides)
+        cache[key] = _resolved(project, unit, static) if project.resolver is not None else static
     return cache[key]
+
+
+def _resolved(project, unit: Unit, static: InstalledSet) -> InstalledSet:
+    """The exact set: the named requirements (with their index options) resolved by pip; lines that
+    name a path or URL are never passed (building them would run their code), so they stay unknown."""
+    lines: list[str] = []
+    declared: dict[str, Location] = {}
+    todo, seen = list(unit.requirements or ()), set()
+    while todo:
+        path = todo.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        found = project.facts_in(path, RequirementsFile)
+        if not found:
+            continue
+        lines += found[0].options
+        for req in found[0].requirements:
+            if not req.url:
+                lines.append(req.text)
+                declared.setdefault(req.name, Location(path, req.line))
+        todo.extend(p for p, _ in found[0].includes)
+    lines += list(unit.extra_installed)
+    if unit.kind == "function":
+        lines += list(FUNCTION_RUNTIME)
+    first = (unit.requirements or (unit.defined_at.path,))[0]
+    cwd = project.root / posixpath.dirname(first)
+    result = project.resolver.resolve(tuple(lines), unit.runtime, cwd if cwd.is_dir() else project.root)
+    if result.error is not None:
+        name, text = result.error
+        where = declared.get(name, Location(first, 1))
+        if not name and not result.error[1].startswith(("pip did not run", "pip wrote")):
+            static.error = (where, text)
+        elif name:
+            static.error = (where, text)
+        return static
+    unknown = tuple(u for u in static.unknown if u.why in ("is installed from a URL or a path",
+                                                           "names no distribution the tool can look up"))
+    base = IMAGE_BASE if unit.kind == "image" else ()
+    dists = frozenset(result.dists) | frozenset(base)
+    return InstalledSet(dists, unknown, {n: m for n, m in result.modules}, exact=not unknown)
 
 
 def _lock_beside(project, unit: Unit) -> str | None:

@@ -514,6 +514,54 @@ def installed_set_not_known(project):
                          tuple(dict.fromkeys(_defined(u) for u in units)))
 
 
+@rule("PF210", "unresolvable-requirements", Severity.ERROR)
+def unresolvable_requirements(project):
+    """The unit's requirements cannot be resolved (exact mode, `--resolve`).
+
+    ## What it does
+    With `preflight check --resolve` (or `[packaging] resolve = true`), each unit's requirements
+    are resolved by pip without installing anything, for the unit's Python runtime and Linux.
+    When no set of releases satisfies them (a name the index does not have, a version that does
+    not exist, requirements that conflict), this reports it once, on the requirement pip names.
+
+    ## Why is this bad?
+    The deploy runs the same resolution in its build step and fails there, after the upload.
+
+    ## Example
+    ```toml preflight.toml
+    [packaging]
+    resolve = true
+
+    [[packaging.units]]
+    name = "ingest"
+    source = "functions/ingest"
+    entry-point = "handler"
+    ```
+    ```text functions/ingest/requirements.txt
+    requests==0.0.0.0.1
+    ```
+    ```python functions/ingest/main.py
+    def handler(request):
+        return "ok"
+    ```
+
+    ## Fix
+    Require a release that exists (and that the other requirements allow).
+    ```text functions/ingest/requirements.txt
+    requests==2.32.3
+    ```
+    """
+    analysis = project.memo(analyse)
+    groups: dict[tuple, list] = defaultdict(list)
+    for unit, closure in analysis.closures:
+        if closure.installed is not None and closure.installed.error is not None:
+            where, text = closure.installed.error
+            groups[(where, text)].append(unit)
+    for (where, text), units in sorted(groups.items()):
+        yield Diagnostic(where, f"pip cannot resolve the requirements of {_units_text(units)}: {text}",
+                         tuple(dict.fromkeys(_defined(u) for u in units)))
+
+
 RULES = (dangling_symlink, missing_local_module, missing_distribution, import_name_not_defined,
          entry_point_not_defined, syntax_newer_than_runtime, invalid_requirement, package_step_not_understood,
-         installed_set_not_known)
+         installed_set_not_known, unresolvable_requirements)

@@ -112,7 +112,10 @@ def missing_local_module(project):
     imports inside functions, and reports an import of a module that is not in the unit's
     files: a folder the deploy script does not copy, a Dockerfile without the COPY, a file
     missing from a copied or linked `shared/`. The message shows the import chain from the
-    entry module. Imports under `if TYPE_CHECKING:` or in `try/except ImportError` are skipped.
+    entry module. Imports under `if TYPE_CHECKING:` or in `try/except ImportError` are skipped,
+    and so are imports in functions nothing calls, or calls only inside `try/except Exception`;
+    an import inside a function that runs is a warning. A folder that is a published project
+    named in the unit's requirements is installed by pip, not missing.
 
     ## Why is this bad?
     The function deploys, then crashes at cold start with `ModuleNotFoundError`; an import
@@ -166,9 +169,14 @@ def missing_distribution(project):
     ## What it does
     For every module a deployment unit imports (transitively from its entry module), reports a
     third-party import (not the standard library of the unit's Python runtime, not a module of
-    the unit) whose distribution is not in the unit's requirements file. Import names are
-    mapped to distributions by a maintained table (`yaml` is PyYAML, `google.cloud.bigquery`
-    is google-cloud-bigquery), extended with `[packaging] import-names`.
+    the unit) that no distribution of the unit's installed set provides. The set is what the
+    requirements install: their dependencies (boto3 brings botocore), extras, markers for the
+    runtime, `-r` includes, a lock or compiled requirements file, the Functions Framework of
+    Cloud Functions; import names come from a table of well-known distributions (`yaml` is
+    PyYAML, `pythonjsonlogger` is python-json-logger), `[packaging] import-names`, or the wheels
+    themselves with `--resolve`. It reports only when that set is known as a whole; a
+    requirement the tool cannot expand gives one PF209 notice instead. An import inside a
+    function is a warning (it fails when the function runs, not at cold start).
 
     ## Why is this bad?
     A module three or four imports away from `main.py` (a shared package `__init__`, a

@@ -171,3 +171,19 @@ def test_a_unit_named_by_a_workflow_matrix_value(tmp_path):
     assert_marks(tmp_path, select=("PF2",))
     [finding] = run(tmp_path, select=("PF203",))
     assert "which function functions/ingest/ does not install" in finding.message
+
+
+def test_modules_copied_into_the_repository_source_folder_before_deploy(tmp_path):
+    write_repo(tmp_path, {
+        "orchestration/live/main.py": "def run(request):\n    from data_processors.publishing.live import export\n"
+                                      "    from shared.utils import helper\n    return export()\n",
+        "data_processors/publishing/live.py": "def export(): return 1\n",
+        "shared/utils/__init__.py": "def helper(): return 1\n",
+        "bin/deploy.sh": 'SRC="orchestration/live"\nmkdir -p "$SRC/data_processors" "$SRC/shared"\n'
+                         'rsync -aL data_processors/publishing "$SRC/data_processors/"\n'
+                         'touch "$SRC/data_processors/__init__.py"\n'
+                         'gcloud functions deploy live --runtime=python311 --entry-point=run --trigger-http '
+                         '--memory=512MB --source="$SRC"\n',
+    })
+    assert [(f.code, f"{f.location.path}:{f.location.line}") for f in run(tmp_path, select=("PF2",))] == [
+        ("PF202", "orchestration/live/main.py:3")]  # shared/ was not copied

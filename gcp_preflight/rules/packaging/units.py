@@ -5,6 +5,7 @@ Build, with the package-building steps before them replayed), from Dockerfiles, 
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 
 import pathspec
 
@@ -129,6 +130,16 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes, copied
     else:
         files = UnitFiles()
         repo.expand(root, "", files)
+        # folders the script made inside the repository's own source folder and filled
+        # (`mkdir -p "$SRC/shared"; rsync -aL shared/utils "$SRC/shared/"`) are uploaded too
+        prefix = root + "/" if root else ""
+        for made in sorted(package.made):
+            if made.startswith(prefix) and not made.startswith("/") and made != root:
+                inner = package.files(made)
+                rel = made[len(prefix):]
+                for path, node in inner.files.items():
+                    files.add(posixpath.join(rel, path) if path else rel, node)
+                files.dangling.extend(replace(d, path=posixpath.join(rel, d.path)) for d in inner.dangling)
     files = _gcloudignore(project, files)
     if command.name is not None and command.name.known:
         name = command.name.text

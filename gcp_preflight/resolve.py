@@ -144,7 +144,7 @@ class Resolver:
             except (OSError, subprocess.TimeoutExpired) as exc:
                 return Resolution(error=("", f"pip did not run: {exc}"))
             if proc.returncode != 0 or not report.is_file():
-                return Resolution(error=_pip_error(proc.stderr))
+                return Resolution(error=_pip_error(proc.stderr, version))
             try:
                 data = json.loads(report.read_text(encoding="utf-8"))
             except ValueError:
@@ -186,11 +186,12 @@ def _canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _pip_error(stderr: str) -> tuple[str, str]:
+def _pip_error(stderr: str, version) -> tuple[str, str]:
     found = _NOT_FOUND.search(stderr)
     if found:
-        return (_canonical(found.group(1)), f"no release of `{found.group(1)}` matches (pip: "
-                                             f"{found.group(0).strip()})")
+        return (_canonical(found.group(1)), f"no release of `{found.group(1)}` that the requirements allow has a "
+                                             f"wheel for Python {version[0]}.{version[1]} on Linux (source "
+                                             f"distributions are not built here)")
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip().startswith("ERROR:")]
     if _CONFLICT.search(stderr):
         return ("", "the requirements conflict: " + (lines[0][len("ERROR:"):].strip() if lines else "ResolutionImpossible"))

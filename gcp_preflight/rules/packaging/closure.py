@@ -164,11 +164,11 @@ class Closure:
                         waiting.setdefault(imp.function, []).append(imp)
                         continue
                     self._follow(module, imp, chain, queue)
-                for scope, refs, _ in info.references:
-                    if scope == "":
-                        mention(refs)  # names mentioned only inside `try/except Exception` do not count
+                for scope in info.references:
+                    if scope.name == "":
+                        mention(scope.names)  # names mentioned only inside `try/except Exception` do not count
                     else:
-                        waiting.setdefault(scope, [])
+                        waiting.setdefault(scope.name, [])
                 for scope in info.decorated:
                     waiting.setdefault(scope, [])
                     self._forced.add((module.path, scope))
@@ -193,9 +193,9 @@ class Closure:
                     continue
                 module, chain, imports, info = pending.pop(key)
                 self._started.add(key)
-                for ref_scope, refs, _ in info.references:
-                    if ref_scope == key[1]:
-                        mention(refs)
+                for scope in info.references:
+                    if scope.name == key[1]:
+                        mention(scope.names)
                 for imp in imports:
                     self._follow(module, imp, chain, queue)
             if not queue and not fresh and not waiting_ready and not any(k in pending for k in self._forced):

@@ -63,7 +63,14 @@ class InstalledSet:
         distribution named like the import counts, though only the table is certain)."""
         hit = self._explained.get(dotted)
         if hit is None:
-            hit = self._explained[dotted] = self._provides(dotted, overrides)
+            # sets with the same distributions answer alike (200 functions, one requirements text)
+            key = (self.dists, self.exact, dotted, tuple(sorted(overrides.items()))) if not self.modules else None
+            hit = _SHARED.get(key) if key is not None else None
+            if hit is None:
+                hit = self._provides(dotted, overrides)
+                if key is not None and len(_SHARED) < 100_000:
+                    _SHARED[key] = hit
+            self._explained[dotted] = hit
         return hit
 
     def _provides(self, dotted: str, overrides: dict[str, str]) -> bool:
@@ -80,6 +87,9 @@ class InstalledSet:
         if self.exact:
             return False
         return any(c in self.dists for c in naming_candidates(dotted))
+
+
+_SHARED: dict[tuple, bool] = {}
 
 
 @lru_cache(maxsize=4096)

@@ -363,13 +363,25 @@ def providers(dotted: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for _, name in found))
 
 
-def expand(specs, extras_of=None) -> tuple[set[str], set[str]]:
+def expand(specs) -> tuple[set[str], set[str]]:
     """(closure, unknown): every distribution the specs (`name` or `name[extra]`) install, and the
     ones whose own requirements the table does not know."""
+    names: set[str] = set()
+    unknown: set[str] = set()
+    for spec in specs:
+        closure, missing = _expand_one(_parse(spec) if isinstance(spec, str) else (spec[0], tuple(spec[1])))
+        names |= closure
+        unknown |= missing
+    return names, unknown
+
+
+@lru_cache(maxsize=4096)
+def _expand_one(spec: tuple[str, tuple[str, ...]]) -> tuple[frozenset[str], frozenset[str]]:
+    specs = [spec]
     seen: set[tuple[str, tuple[str, ...]]] = set()
     names: set[str] = set()
     unknown: set[str] = set()
-    todo = [_parse(s) if isinstance(s, str) else s for s in specs]
+    todo = list(specs)
     while todo:
         name, extras = todo.pop()
         if (name, extras) in seen:
@@ -385,4 +397,4 @@ def expand(specs, extras_of=None) -> tuple[set[str], set[str]]:
         for extra in extras:
             for spec in dist.extras.get(extra, ()):
                 todo.append(_parse(spec))
-    return names, unknown
+    return frozenset(names), frozenset(unknown)

@@ -191,7 +191,7 @@ def _procfile_entry(project, unit: Unit, path: str) -> None:
     from gcp_preflight.rules.packaging.docker import _start
 
     found = project.facts_in(path, Procfile)
-    web = next(((cmd, line) for kind, cmd, line in found[0].processes if kind == "web"), None) if found else None
+    web = next(((p.command, p.line) for p in found[0].processes if p.kind == "web"), None) if found else None
     unit.entry, unit.entry_point = None, None
     if web is None:
         unit.notes.append(f"{path}: no `web` process")

@@ -44,11 +44,19 @@ class PublishedProject:
 
 @fact
 @dataclass(frozen=True)
+class Process:
+    kind: str  # "web", "worker", ...
+    command: str
+    line: int
+
+
+@fact
+@dataclass(frozen=True)
 class Procfile:
-    """A buildpacks Procfile: (process type, command, line) per entry."""
+    """A buildpacks Procfile: one Process per entry."""
 
     path: str
-    processes: tuple[tuple[str, str, int], ...]
+    processes: tuple[Process, ...]
 
 
 @fact
@@ -83,7 +91,7 @@ class ProjectFileValidator:
                 for number, line in enumerate(source.text.splitlines(), start=1):
                     kind, colon, command = line.partition(":")
                     if colon and kind.strip() and not kind.lstrip().startswith("#"):
-                        processes.append((kind.strip(), command.strip(), number))
+                        processes.append(Process(kind.strip(), command.strip(), number))
                 yield Procfile(source.path, tuple(processes))
             elif base == "setup.cfg":
                 yield from _setup_cfg(source)

@@ -15,6 +15,10 @@ from gcp_preflight.facts import fact
 from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.python.syntax_level import SyntaxFeature
 
+# Bare names that do not name a project function: kept out of the references (smaller cached
+# facts). Attribute names are all kept (`self.filter()` may be a method).
+_NOT_CALLEES = frozenset(dir(__import__("builtins"))) | {"self", "cls", "__name__", "__file__", "logger", "logging",
+                                                          "os", "sys", "json", "re", "datetime", "time"}
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 
 
@@ -39,17 +43,26 @@ class Import:
 
 @fact
 @dataclass(frozen=True)
+class Scope:
+    """The names one scope mentions: `name` is "" for module-level code (class bodies and the
+    `__main__` block included) or a function's dotted path ("Class.method"); `guarded` holds the
+    names mentioned only inside `try` blocks that catch any exception."""
+
+    name: str
+    names: tuple[str, ...]
+    guarded: tuple[str, ...] = ()
+
+
+@fact
+@dataclass(frozen=True)
 class ModuleImports:
     path: str
     imports: tuple[Import, ...]
     defines: tuple[str, ...]  # names bound at module level (defs, classes, assignments, imports)
     functions: tuple[str, ...]  # top-level def names
     has_getattr: bool  # a module-level __getattr__ answers any name
-    # Names each scope mentions (calls, attribute reads), for which functions can run at all:
-    # (scope, names, names mentioned only inside `try` blocks that catch any exception). The
-    # scope is "" for module-level code (class bodies and the `__main__` block included) or a
-    # function's dotted path ("Class.method").
-    references: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    # Names each scope mentions (calls, attribute reads), for which functions can run at all.
+    references: tuple[Scope, ...] = ()
     decorated: tuple[str, ...] = ()  # functions with decorators (a framework may call them)
 
 
@@ -67,13 +80,17 @@ class _Visitor(ast.NodeVisitor):
         self.guarded_refs: dict[str, set[str]] = {"": set()}
         self.decorated: list[str] = []
         self.guarded = 0  # inside a `try` whose handlers catch any exception
+        self.current = ""  # the scope names are recorded for (see _scope)
+        self.current_refs: set[str] = self.refs[""]
 
     def _scope(self) -> str:
         return ".".join(self.scope) if self.in_function else ""
 
     def _ref(self, name: str) -> None:
-        scope = self._scope()
-        (self.guarded_refs if self.guarded else self.refs).setdefault(scope, set()).add(name)
+        if self.guarded:
+            self.guarded_refs.setdefault(self.current, set()).add(name)
+        else:
+            self.current_refs.add(name)
 
     # -- bindings ---------------------------------------------------------------------------
     def _bind(self, name: str) -> None:
@@ -93,13 +110,16 @@ class _Visitor(ast.NodeVisitor):
             self.visit(default)
         self.scope.append(node.name)
         self.in_function += 1
+        outer, outer_refs = self.current, self.current_refs
+        self.current = self._scope()
         if node.decorator_list:
-            self.decorated.append(self._scope())
-        self.refs.setdefault(self._scope(), set())
+            self.decorated.append(self.current)
+        self.current_refs = self.refs.setdefault(self.current, set())
         guarded, self.guarded = self.guarded, 0  # a function body runs when called, not here
         for stmt in node.body:
             self.visit(stmt)
         self.guarded = guarded
+        self.current, self.current_refs = outer, outer_refs
         self.in_function -= 1
         self.scope.pop()
 
@@ -117,7 +137,7 @@ class _Visitor(ast.NodeVisitor):
     def visit_Name(self, node) -> None:
         if isinstance(node.ctx, ast.Store):
             self._bind(node.id)
-        else:
+        elif node.id not in _NOT_CALLEES:  # a bare `len`, `self`, `os` names no project function
             self._ref(node.id)
 
     def visit_Attribute(self, node) -> None:
@@ -232,8 +252,8 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
     for stmt in tree.body:
         visitor.visit(stmt)
     scopes = sorted(set(visitor.refs) | set(visitor.guarded_refs))
-    references = tuple((scope, tuple(sorted(visitor.refs.get(scope, ()))),
-                        tuple(sorted(visitor.guarded_refs.get(scope, set()) - visitor.refs.get(scope, set()))))
+    references = tuple(Scope(scope, tuple(sorted(visitor.refs.get(scope, ()))),
+                             tuple(sorted(visitor.guarded_refs.get(scope, set()) - visitor.refs.get(scope, set()))))
                        for scope in scopes)
     yield ModuleImports(source.path, tuple(visitor.imports), tuple(sorted(visitor.defines)),
                         tuple(visitor.functions), "__getattr__" in visitor.functions, references,

@@ -73,13 +73,28 @@ def read_source(root: Path, rel: str) -> ReadResult:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return ReadResult(None, problem("PF004", rel, line, 1, "binary content (NUL byte); not checked"), digest)
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(_python_encoding(rel, data))
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return ReadResult(None, problem("PF004", rel, line, column,
                           f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); not checked"), digest)
     return ReadResult(text, None, digest)
+
+
+def _python_encoding(rel: str, data: bytes) -> str:
+    """UTF-8 (a BOM dropped), except a Python file whose coding cookie (PEP 263) names another
+    encoding: Python reads that file in it, and so do we."""
+    if rel.endswith(".py") and b"coding" in data[:400]:
+        import io
+        import tokenize
+
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError:  # a cookie naming no known encoding
+            return "utf-8-sig"
+        return "utf-8-sig" if encoding in ("utf-8", "utf-8-sig") else encoding
+    return "utf-8-sig"
 
 
 class Project:
@@ -104,6 +119,8 @@ class Project:
         self.files_read = 0
         for link in self.tree.symlinks:
             self._add(link, link.path)
+        for item in self.tree.problems:  # folders not listed, .gitignore files not read
+            self._add(item, item.diagnostic.location.path)
         self._read_all(validators)
         if callable(extra_facts):  # facts that depend on the repository's (a live audit's regions)
             extra_facts = extra_facts(self)
@@ -160,17 +177,16 @@ class Project:
         self._by_type[type(item)].append(item)
         self._by_path[(type(item), rel)].append(item)
 
-    def replace(self, path: str, kind: type, items: Iterable[object]) -> None:
-        """Swap the facts of one type read from one file (for a validator's `link` step only)."""
-        items = list(items)
-        old = self._by_path.get((kind, path), [])
-        if not old and not items:
-            return
-        old_ids = {id(x) for x in old}
+    def replace(self, kind: type, updates: dict[str, list]) -> None:
+        """Swap the facts of one type read from some files ({path: new facts}), in one pass
+        however many files change (for a validator's `link` step only)."""
+        old_ids = {id(x) for path in updates for x in self._by_path.get((kind, path), ())}
         merged = [x for x in self._by_type.get(kind, []) if id(x) not in old_ids]
-        self._by_type[kind] = merged + items
-        self._by_type[kind].sort(key=lambda x: getattr(x, "path", ""))  # stable: file order kept
-        self._by_path[(kind, path)] = items
+        for path, items in updates.items():
+            merged.extend(items)
+            self._by_path[(kind, path)] = list(items)
+        merged.sort(key=lambda x: getattr(x, "path", ""))  # stable: file order kept
+        self._by_type[kind] = merged
 
     # -- reading ----------------------------------------------------------------------------
     def facts(self, kind: type[T]) -> tuple[T, ...]:

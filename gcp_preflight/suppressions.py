@@ -67,15 +67,30 @@ class BaselineError(Exception):
     pass
 
 
+MAX_BASELINE_BYTES = 64 << 20
+
+
 def read_baseline(path: Path) -> Counter:
-    """Accepted findings as a multiset of (code, path, fingerprint)."""
+    """Accepted findings as a multiset of (code, path, fingerprint). Never more than 64 MiB is
+    read, and never from a FIFO or a device (a checkout may name one in its config)."""
+    from gcp_preflight.safe_io import read_text
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path, MAX_BASELINE_BYTES, "baseline"))
         entries = data["findings"]
-        return Counter((e["code"], e["path"], e["fingerprint"]) for e in entries)
+        counted = Counter((e["code"], e["path"], e["fingerprint"]) for e in entries)
+        if not all(isinstance(part, str) for key in counted for part in key):
+            raise TypeError
+        return counted
     except OSError as exc:
         raise BaselineError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
-    except (ValueError, KeyError, TypeError):
+    except RecursionError:
+        raise BaselineError(f"{path}: not a gcp-preflight baseline (nested too deeply)") from None
+    except UnicodeDecodeError:
+        raise BaselineError(f"{path}: not a gcp-preflight baseline (not UTF-8)") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        if "larger than" in str(exc):
+            raise BaselineError(f"{path}: cannot read baseline: {exc}") from None
         raise BaselineError(f"{path}: not a gcp-preflight baseline (expected {{\"findings\": [...]}})") from None
 
 

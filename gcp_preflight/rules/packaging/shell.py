@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import pathspec
 
+from gcp_preflight import ignore_patterns
 from gcp_preflight.model import Location
 from gcp_preflight.rules.packaging.files import Dangling, Node, RepoIndex, UnitFiles
 from gcp_preflight.validators.deploy.facts import ShellCommand
@@ -56,6 +57,11 @@ class Package:
     vendored_unknown: bool = False
     # `cp docker/api.Dockerfile ./Dockerfile`: folder -> the repository Dockerfile copied into it
     dockerfiles: dict[str, str] = field(default_factory=dict)
+
+    def snapshot(self) -> "Package":
+        return Package(self.repo, dict(self.entries), set(self.made), list(self.notes),
+                       list(self.vendored_requirements), list(self.vendored), self.vendored_unknown,
+                       dict(self.dockerfiles))
 
     # -- where a path lives -------------------------------------------------------------------
     def virtual(self, path: str) -> bool:
@@ -205,9 +211,28 @@ def _glob(package: Package, pattern: str) -> list[str]:
     return sorted(_join(parent, c) for c in children if fnmatch.fnmatchcase(c, name))
 
 
-def replay(repo: RepoIndex, commands: list[ShellCommand]) -> Package:
-    """Replay the commands (those of one script before its deploy, in order)."""
-    package = Package(repo)
+class Replayer:
+    """The package state before each deploy of one script, replayed once for the whole script
+    (a script with a thousand deploys is read once, not once per deploy)."""
+
+    def __init__(self, repo: RepoIndex, commands: list[ShellCommand]):
+        self.commands = sorted(commands, key=lambda c: c.sequence)
+        self.package = Package(repo)
+        self.done = 0
+
+    def before(self, sequence: int) -> Package:
+        """The package as the commands before `sequence` leave it (a copy; calls in any order)."""
+        if self.commands[self.done - 1:self.done] and self.commands[self.done - 1].sequence >= sequence:
+            self.package, self.done = Package(self.package.repo), 0  # asked for an earlier point: start over
+        upto = self.done
+        while upto < len(self.commands) and self.commands[upto].sequence < sequence:
+            upto += 1
+        _apply(self.package, self.commands[self.done:upto])
+        self.done = upto
+        return self.package.snapshot()
+
+
+def _apply(package: Package, commands: list[ShellCommand]) -> None:
     for command in commands:
         if command.exits:
             continue  # a branch that exits: the deploy after it runs only when it did not
@@ -226,9 +251,9 @@ def replay(repo: RepoIndex, commands: list[ShellCommand]) -> Package:
             handler(package, command, words[1:])
         elif name in ("pip", "pip3", "python", "python3") and "install" in words:
             _pip(package, command, words)
-        elif name not in _READ_ONLY and any(package.virtual(resolve_path(command.cwd, w)) for w in words[1:]):
+        elif name not in _READ_ONLY and package.made and any(package.virtual(resolve_path(command.cwd, w))
+                                                             for w in words[1:]):
             package.notes.append((command.location, f"`{' '.join(words)}` changes the package folder"))
-    return package
 
 
 def _mkdir(package: Package, command: ShellCommand, words: list[str]) -> None:
@@ -286,7 +311,7 @@ def _rsync(package: Package, command: ShellCommand, words: list[str]) -> None:
         return
     recursive = bool(flags & {"a", "r", "--archive", "--recursive"})
     deref = bool(flags & {"L", "--copy-links"})
-    exclude = pathspec.GitIgnoreSpec.from_lines(values.get("--exclude", [])) if values.get("--exclude") else None
+    exclude = ignore_patterns.compile_patterns(values.get("--exclude", [])) if values.get("--exclude") else None
     *sources, dest = args
     dest_path = resolve_path(command.cwd, dest)
     if not package.virtual(dest_path):

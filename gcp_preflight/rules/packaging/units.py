@@ -7,13 +7,12 @@ from __future__ import annotations
 import posixpath
 from dataclasses import replace
 
-import pathspec
-
+from gcp_preflight import ignore_patterns
 from gcp_preflight.model import Location
 from gcp_preflight.rules.packaging.docker import image_unit
 from gcp_preflight.rules.packaging.files import RepoIndex, UnitFiles
 from gcp_preflight.rules.packaging.options import Options, UnitConfig
-from gcp_preflight.rules.packaging.shell import Package, replay, resolve_path
+from gcp_preflight.rules.packaging.shell import Package, Replayer, resolve_path
 from gcp_preflight.rules.packaging.unit import EntryPoint, Unit, parse_runtime
 from gcp_preflight.validators.deploy.facts import DeployCommand, ShellCommand
 from gcp_preflight.validators.packaging.dockerfile import DockerInstruction
@@ -38,10 +37,11 @@ def gather(project, options: Options) -> tuple[list[Unit], list[tuple[Location, 
             if not archived(ins.path, options.archived):
                 dockerfiles.setdefault(ins.path, []).append(ins)
         copied: set[str] = set()  # Dockerfiles a deploy copies into its source folder first
+        replayers: dict[str, Replayer] = {}
         for command in project.facts(DeployCommand):
             if archived(command.path, options.archived):
                 continue
-            unit = _deploy_unit(project, repo, command, notes, copied)
+            unit = _deploy_unit(project, repo, command, notes, copied, replayers)
             if unit is not None:
                 units.append(unit)
         for path, instructions in sorted(dockerfiles.items()):
@@ -80,12 +80,12 @@ def _dockerignore(project, dockerfile: str, context: str | None):
         facts = project.facts_in(candidate, IgnoreFile)
         if facts:
             lines = [text for _, text in facts[0].patterns]
-            spec = pathspec.GitIgnoreSpec.from_lines(lines)
-            return spec.match_file
+            return ignore_patterns.compile_patterns(lines).match_file
     return None
 
 
-def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes, copied: set[str]) -> Unit | None:
+def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes, copied: set[str],
+                 replayers: dict) -> Unit | None:
     if command.command not in UPLOADING or command.value("--image") is not None:
         return None
     word = command.value("--source")
@@ -110,8 +110,10 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes, copied
                       f"cannot tell which folder `{source}` is: a `cd`, `pushd` or `popd` before the deploy could "
                       f"not be followed, so the package of this deploy is not checked"))
         return None
-    steps = [c for c in project.facts_in(command.path, ShellCommand) if c.sequence < command.sequence]
-    package = replay(repo, steps)
+    replayer = replayers.get(command.path)
+    if replayer is None:
+        replayer = replayers[command.path] = Replayer(repo, list(project.facts_in(command.path, ShellCommand)))
+    package = replayer.before(command.sequence)
     notes.extend(package.notes)
     root = resolve_path(command.cwd, source)
     if not package.virtual(root):
@@ -237,7 +239,7 @@ def _gcloudignore(project, files: UnitFiles) -> UnitFiles:
     if not facts:
         return files
     lines = [text for _, text in facts[0].patterns if not text.startswith("#!include:")]
-    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    spec = ignore_patterns.compile_patterns(lines)
     return files.without(spec.match_file)
 
 

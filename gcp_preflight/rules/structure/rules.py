@@ -105,12 +105,14 @@ def unreadable_file(project):
     """A file the tool should check but cannot read as text.
 
     ## What it does
-    Reports a source file that is not valid UTF-8 (at the first bad byte), holds binary content,
-    is larger than 5 MiB, or cannot be opened.
+    Reports a source file that is not valid UTF-8 (at the first bad byte; a Python file in the
+    encoding its PEP 263 coding cookie names), holds binary content, is larger than 5 MiB, or
+    cannot be opened; a folder that cannot be listed or lies more than 64 levels deep; a
+    `.gitignore` that is a link (git does not read those either).
 
     ## Why is this bad?
-    Python and gcloud read these files as UTF-8 too: a Latin-1 byte in a module is a
-    SyntaxError at import, and nothing in the file can be checked.
+    Python and gcloud read these files as UTF-8 too: a Latin-1 byte in a module without a
+    coding cookie is a SyntaxError at import, and nothing in the file can be checked.
 
     ## Example
     ```latin1 app/names.py
@@ -187,6 +189,73 @@ def shell_parse_error(project):
     return _problems(project, "PF006")
 
 
+@rule("PF007", "ignore-pattern-unusable", Severity.WARNING)
+def ignore_pattern_unusable(project):
+    """An ignore pattern the tool does not use: invalid, or too costly to match.
+
+    ## What it does
+    Reports a line of a `.gitignore`, `.gcloudignore` or `.dockerignore` that git or gcloud
+    would reject (`!` alone, a lone `\\`), or that is too costly to match safely (more than
+    4 `*` in one path segment, more than 3 `**` segments, over 1,024 characters). Runs of `*`
+    in a segment mean one `*`, as git reads them, and are not reported. The pattern is left
+    out; the rest of the file is used.
+
+    ## Why is this bad?
+    Without that pattern the tool treats the files it meant to exclude as included (uploaded,
+    checked), so its findings about that folder may not match what gcloud uploads. An invalid
+    line is also usually a typo that excludes nothing for gcloud either.
+
+    ## Example
+    ```text functions/fn/.gcloudignore
+    !
+    tests/
+    ```
+
+    ## Fix
+    Remove the line, or write the pattern it meant.
+    ```text functions/fn/.gcloudignore
+    tests/
+    ```
+    """
+    return _problems(project, "PF007")
+
+
+@rule("PF008", "input-too-costly", Severity.INFO)
+def input_too_costly(project):
+    """A file the tool read only up to a budget: the rest of it is not checked.
+
+    ## What it does
+    Reports where a reader stopped because the input would cost more than any real file does:
+    a shell script whose functions call each other hundreds of thousands of times, a value
+    doubled into gigabytes, names that expand exponentially. Everything before that point is
+    checked; the place is said once, here.
+
+    ## Why is this bad?
+    Findings after that point are missing, and the input is almost always generated or
+    hostile. The tool stays linear in what a file says, so a pull request cannot stall the gate.
+
+    ## Example
+    ```bash deploy.sh
+    f0() { echo hi; }
+    f1() { f0; f0; f0; f0; f0; f0; f0; f0; f0; f0; }
+    f2() { f1; f1; f1; f1; f1; f1; f1; f1; f1; f1; }
+    f3() { f2; f2; f2; f2; f2; f2; f2; f2; f2; f2; }
+    f4() { f3; f3; f3; f3; f3; f3; f3; f3; f3; f3; }
+    f5() { f4; f4; f4; f4; f4; f4; f4; f4; f4; f4; }
+    f6() { f5; f5; f5; f5; f5; f5; f5; f5; f5; f5; }
+    f6
+    gcloud functions deploy fn --gen2 --memory 128MB --source fn
+    ```
+
+    ## Fix
+    Write the script plainly (or exclude a generated one with `exclude`).
+    ```bash deploy.sh
+    gcloud functions deploy fn --gen2 --memory 512MB --source fn
+    ```
+    """
+    return _problems(project, "PF008")
+
+
 @rule("PF009", "internal-error", Severity.ERROR)
 def internal_error(project):
     """A reader inside the tool failed on a file.
@@ -209,4 +278,4 @@ def internal_error(project):
 
 
 RULES = (unused_suppression, python_syntax_error, yaml_syntax_error, unreadable_file,
-         suppression_without_reason, shell_parse_error, internal_error)
+         suppression_without_reason, shell_parse_error, ignore_pattern_unusable, input_too_costly, internal_error)

@@ -61,6 +61,8 @@ class _Reader:
         for p in evaluator.problems:
             self.out.append(problem("PF006", self.path, p.line, p.column,
                                     f"{p.message}; commands in this part of the script are not checked"))
+        for p in evaluator.notices:
+            self.out.append(problem("PF008", self.path, p.line, p.column, p.message))
         self.emit(evaluator.invocations)
 
     def literal(self, node: YamlNode) -> tuple[Location, Location | None]:

@@ -146,7 +146,8 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes, copied
     if command.name is not None and command.name.known:
         name = command.name.text
     else:  # a variable, matrix value or substitution: named after the folder it uploads
-        name = f"{root}/" if root and not root.startswith("/") else f"at {source}"
+        shown = word.raw.strip("\"'") if word is not None else "."
+        name = f"{root}/" if root and not root.startswith("/") else f"built in {shown}" if root else "at the root"
     label = f"{_LABEL.get(command.platform, command.platform)} {name}"
     if command.platform != "function":
         dockerfile = package.dockerfiles.get(root)

@@ -42,6 +42,18 @@ def facts_from(path: str, invocations: Sequence[Invocation], origin: str, start:
     return out
 
 
+def prune_commands(facts: list[object]) -> list[object]:
+    """Only the commands that can matter: those before a file's last deploy, which the packaging
+    family replays to build the deployed folder. A script with no deploy keeps none (most of a
+    repository's commands are echoes and checks, and they would be cached and loaded for
+    nothing)."""
+    last: dict[str, int] = {}
+    for item in facts:
+        if isinstance(item, DeployCommand):
+            last[item.path] = max(last.get(item.path, -1), item.sequence)
+    return [f for f in facts if not isinstance(f, ShellCommand) or f.sequence <= last.get(f.path, -1)]
+
+
 def _command_path(texts: list[str | None], i: int) -> tuple[str, int] | None:
     for command in sorted(gcloud_flags.COMMANDS, key=lambda c: -len(c.split())):
         parts = command.split()

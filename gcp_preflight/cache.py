@@ -131,7 +131,7 @@ class FactStore:
                 for key, value, used in db.execute(f"SELECT key, value, used FROM facts WHERE key IN ({marks})", chunk):
                     try:
                         found[key] = facts.loads(value)
-                    except (ValueError, TypeError, RecursionError):
+                    except (ValueError, TypeError, RecursionError, LookupError, AttributeError):
                         continue  # wrong shape: a miss, parsed again and overwritten
                     if used < today:
                         stale.append(key)

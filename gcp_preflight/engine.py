@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -68,7 +69,7 @@ def run_rules(project: Project, rules: Sequence[Rule], selection: Selection) -> 
 
 
 def _stamp(item: Rule, diag: Diagnostic) -> Finding:
-    return Finding(item.code, item.meta.severity, diag.message, diag.location, diag.related, diag.fix,
+    return Finding(item.code, diag.severity or item.meta.severity, diag.message, diag.location, diag.related, diag.fix,
                    fingerprint=diag.key or "")
 
 
@@ -203,7 +204,7 @@ class SourceLines:
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
-def _run_key(tree: Tree, config: Config, selection: Selection, validators) -> str:
+def _run_key(tree: Tree, config: Config, selection: Selection, validators, resolve: bool) -> str:
     """Everything a static run's findings depend on: the tool, the configuration, the
     selection, the readers, and every file's size, mtime and inode (as git's index and ruff's
     cache do), every link and every discovery problem."""
@@ -211,7 +212,7 @@ def _run_key(tree: Tree, config: Config, selection: Selection, validators) -> st
 
     digest = hashlib.sha256()
     for part in (_readers_signature(validators), json.dumps(config.raw, sort_keys=True, default=str),
-                 str(config.path), repr(selection)):
+                 str(config.path), repr(selection), f"resolve={resolve}"):
         digest.update(part.encode())
         digest.update(b"\0")
     stats = tree.stats or {}
@@ -226,18 +227,23 @@ def _run_key(tree: Tree, config: Config, selection: Selection, validators) -> st
 
 def check(root: Path, config: Config, *, selection: Selection | None = None, validators=None,
           rules: Sequence[Rule] | None = None, use_cache: bool = True, baseline: Counter | None = None,
-          only_paths: Sequence[str] = (), extra_facts=()) -> tuple[Result, Project | SourceLines]:
+          only_paths: Sequence[str] = (), extra_facts=(), resolve: bool | None = None
+          ) -> tuple[Result, Project | SourceLines]:
     """extra_facts: facts from outside the repository (a live audit), or a callable that makes
-    them from the Project once its files are read. A static run over a tree in which nothing
-    changed since the same run is answered from the run cache, without reading a file."""
+    them from the Project once its files are read. resolve: the packaging checks' exact mode
+    (None: `[packaging] resolve` of the config, never under pre-commit). A static run over a
+    tree in which nothing changed since the same run is answered from the run cache, without
+    reading a file."""
     from gcp_preflight.validators import default_validators
 
     started = time.perf_counter()
     selection = selection or Selection(tuple(config.select), tuple(config.ignore))
     validators = validators if validators is not None else default_validators()
+    if resolve is None:
+        resolve = bool(config.section("packaging").get("resolve", False)) and not os.environ.get("PRE_COMMIT")
     tree = walk(root.resolve(), tuple(config.exclude))
     store = FactStore() if use_cache and not extra_facts and rules is None else None
-    key = _run_key(tree, config, selection, validators) if store is not None else None
+    key = _run_key(tree, config, selection, validators, resolve) if store is not None else None
     cached = store.get_run(key) if store is not None else None
     if cached and isinstance(cached[0], RunRecord):
         record, stamped = cached[0], list(cached[1:])
@@ -246,6 +252,10 @@ def check(root: Path, config: Config, *, selection: Selection | None = None, val
         if rules is None:
             from gcp_preflight.rules import ALL_RULES as rules
         project = Project(root, config, validators, use_cache=use_cache, extra_facts=extra_facts, tree=tree)
+        if resolve:
+            from gcp_preflight.resolve import Resolver
+
+            project.resolver = Resolver()
         raw = run_rules(project, rules, selection)
         stamped, suppressed = _settle(project, raw, config, selection)
         files = project.files_read

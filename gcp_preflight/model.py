@@ -71,6 +71,9 @@ class Diagnostic:
     # Text that identifies the finding independently of line numbers (for baselines and SARIF).
     # Defaults to the message plus the offending source line.
     key: str | None = None
+    # A severity below the rule's default for this one finding (an import that runs only when a
+    # function is called is a warning, not an error); a configured severity still wins.
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True)

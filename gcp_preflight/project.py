@@ -117,6 +117,8 @@ class Project:
         self._by_type: dict[type, list] = defaultdict(list)
         self._by_path: dict[tuple[type, str], list] = defaultdict(list)
         self._memo: dict[Callable, Any] = {}
+        # The exact mode's resolver (resolve.py), set by engine.check when `--resolve` is on.
+        self.resolver = None
         self.files_read = 0
         for link in self.tree.symlinks:
             self._add(link, link.path)

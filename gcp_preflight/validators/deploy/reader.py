@@ -35,7 +35,7 @@ def facts_from(path: str, invocations: Sequence[Invocation], origin: str, start:
         sequence = start + offset
         words = tuple(word(f) for f in inv.fields)
         cwd = inv.cwd if inv.cwd is not None else "."
-        out.append(ShellCommand(path, sequence, inv.location, words, cwd, inv.cwd is not None))
+        out.append(ShellCommand(path, sequence, inv.location, words, cwd, inv.cwd is not None, inv.exits))
         deploy = deploy_command(path, sequence, inv.location, inv.fields, origin, cwd, inv.cwd is not None)
         if deploy is not None:
             out.append(deploy)

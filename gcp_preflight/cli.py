@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from gcp_preflight import __version__
+from gcp_preflight import __version__, progress
 from gcp_preflight.config import Config, ConfigError, find_config_file, load
 from gcp_preflight.report import FORMATS, render
 
@@ -146,6 +146,7 @@ def _emit(text: str, output: str | None, root: Path | None = None) -> None:
     planted one under the report's name)."""
     from gcp_preflight import safe_io
 
+    progress.done()
     if output:
         try:
             Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -423,8 +424,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_ERROR
+    show_progress = (args.command in ("check", "validate-all", "init") and getattr(args, "format", "text") == "text"
+                     and not getattr(args, "quiet", False) and progress.wanted())
     try:
-        return COMMANDS[args.command](args)
+        with progress.shown(show_progress):
+            return COMMANDS[args.command](args)
     except (ConfigError, UsageError) as exc:
         print(f"preflight: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
+from gcp_preflight import progress
 from gcp_preflight.cache import FactStore
 from gcp_preflight.config import Config
 from gcp_preflight.discovery import Tree, walk
@@ -63,6 +64,7 @@ def run_rules(project: Project, rules: Sequence[Rule], selection: Selection) -> 
     for item in rules:
         if not selection.enabled(item.code):
             continue
+        progress.step(f"checking {item.code}")
         for diag in item.check(project) or ():
             findings.append(_stamp(item, diag))
     return findings

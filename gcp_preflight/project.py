@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from gcp_preflight import __version__
+from gcp_preflight import __version__, progress
 from gcp_preflight.cache import FactStore
 from gcp_preflight.config import Config
 from gcp_preflight.discovery import Symlink, Tree, walk
@@ -321,10 +321,18 @@ def parse_files(validators: Sequence[Validator], jobs: list) -> list[tuple]:
         context = multiprocessing.get_context("fork")
         try:
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                return list(pool.map(_parse_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+                out = []
+                for found in pool.map(_parse_one, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 4)))):
+                    out.append(found)
+                    progress.step("reading files", len(out), len(jobs))
+                return out
         except (OSError, RuntimeError):  # no processes allowed here: fall back to one
             pass
-    return [_parse_one(job) for job in jobs]
+    out = []
+    for job in jobs:
+        out.append(_parse_one(job))
+        progress.step("reading files", len(out), len(jobs))
+    return out
 
 
 def _first_line(path: Path) -> str:

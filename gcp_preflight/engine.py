@@ -25,6 +25,8 @@ from gcp_preflight.lines import split_lines
 from gcp_preflight.model import Diagnostic, Finding, Location, Severity
 from gcp_preflight.project import Project
 from gcp_preflight.suppressions import Suppression
+from gcp_preflight.testpaths import is_test_file
+from gcp_preflight.validators.python.testing import SkippedModule
 
 if TYPE_CHECKING:  # the rules are imported only when they run (not for a result from the run cache)
     from gcp_preflight.rules.base import Rule
@@ -144,20 +146,33 @@ def finalize(project: Project, raw: Iterable[Finding], config: Config, selection
 def _settle(project: Project, raw: Iterable[Finding], config: Config, selection: Selection) -> tuple[list[Finding], int]:
     """Selection, per-file ignores, suppressions, severities and fingerprints: everything that
     depends only on the repository and its configuration (what a run cache may keep)."""
-    findings = [f for f in raw if selection.enabled(f.code) and not _per_file_ignored(f, config.per_file_ignores)]
+    skipped = {m.path for m in project.facts(SkippedModule)}  # nothing in them runs
+    findings = [f for f in raw if selection.enabled(f.code) and not _per_file_ignored(f, config.per_file_ignores)
+                and f.location.path not in skipped]
     findings, suppressed = _apply_suppressions(project, findings, selection,
                                                bool(config.get("require-suppression-reason", False)))
     overrides = config.severity
     stamped = []
     seen: Counter = Counter()
     for f in sorted(findings, key=Finding.sort_key):
+        if f.location.path in skipped:
+            continue
         fp = fingerprint(f, project.line(f.location.path, f.location.line))
         seen[fp] += 1
         if seen[fp] > 1:  # the same finding twice in a file: keep them apart, still line-free
             fp = f"{fp}:{seen[fp]}"
-        severity = Severity(overrides[f.code]) if f.code in overrides else f.severity
-        stamped.append(replace(f, fingerprint=fp, severity=severity))
+        stamped.append(replace(f, fingerprint=fp, severity=_severity(f, overrides)))
     return stamped, suppressed
+
+
+def _severity(finding: Finding, overrides: dict[str, str]) -> Severity:
+    """The configured severity; else an error in a test file is a warning (tests never deploy:
+    what fails there fails a test run, not production)."""
+    if finding.code in overrides:
+        return Severity(overrides[finding.code])
+    if finding.severity is Severity.ERROR and is_test_file(finding.location.path):
+        return Severity.WARNING
+    return finding.severity
 
 
 def _against_baseline(findings: list[Finding], baseline: Counter | None) -> tuple[list[Finding], int]:

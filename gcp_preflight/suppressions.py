@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from gcp_preflight.facts import fact
 from gcp_preflight.lines import split_lines
 from gcp_preflight.model import Finding
 
@@ -18,6 +19,7 @@ from gcp_preflight.model import Finding
 INLINE = re.compile(r"(?:#|--)\s*preflight:\s*ignore\[([^\]]*)\]\s*(.*)$")
 
 
+@fact
 @dataclass(frozen=True)
 class Suppression:
     path: str

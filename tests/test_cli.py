@@ -37,3 +37,35 @@ def test_gcp_preflight_checks_itself_clean(capsys):
 
     assert main(["check", "--root", str(REPO), "--no-cache"]) == 0
     assert capsys.readouterr().out == "No findings.\n"
+
+
+def test_progress_line_only_after_two_seconds_and_cleared(monkeypatch):
+    """issue 11: a long run on a terminal shows what it is doing on stderr; nothing stays behind."""
+    import io
+
+    from gcp_preflight import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    clock = [100.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
+    stream = Terminal()
+    with progress.shown(True, stream):
+        progress.step("reading files", 1, 10)
+        clock[0] += 2.5
+        progress.step("reading files", 5, 10)
+        clock[0] += 0.05
+        progress.step("reading files", 6, 10)  # too soon after the last line: not redrawn
+        clock[0] += 0.5
+        progress.step("checking PF301")
+    assert stream.getvalue() == ("\r\033[Kpreflight: reading files 5/10"
+                                 "\r\033[Kpreflight: checking PF301" + "\r\033[K")
+    quiet = Terminal()
+    with progress.shown(False, quiet):
+        clock[0] += 10
+        progress.step("reading files", 1, 2)
+    assert quiet.getvalue() == ""
+    monkeypatch.setenv("CI", "true")
+    assert progress.wanted(Terminal()) is False

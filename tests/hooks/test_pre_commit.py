@@ -22,7 +22,7 @@ def test_manifest_declares_the_three_hooks():
     assert sorted(hooks) == ["preflight", "preflight-audit", "preflight-repo"]
     check = hooks["preflight"]
     assert (check["entry"], check["language"], check["require_serial"], check["pass_filenames"]) == (
-        "preflight check", "python", True, True)
+        "preflight check --no-resolve", "python", True, True)  # never the exact mode on pre-commit
     assert check["types_or"] == ["text", "symlink"]
     assert (hooks["preflight-repo"]["pass_filenames"], hooks["preflight-repo"]["require_serial"]) == (False, True)
     audit = hooks["preflight-audit"]

@@ -145,8 +145,9 @@ def test_cache_entries_of_the_wrong_shape_are_misses(tmp_path, capsys, monkeypat
     db = sqlite3.connect(store / "facts-v2.sqlite3")
     with db:
         count = db.execute("UPDATE facts SET value = ?", (forged,)).rowcount
+        runs = db.execute("UPDATE runs SET value = ?", (forged,)).rowcount  # the whole-run result too
     db.close()
-    assert count == 3  # one entry per file read: deploy.sh, fn/main.py and fn/requirements.txt
+    assert (count, runs) == (3, 1)  # one entry per file read (deploy.sh, fn/main.py, fn/requirements.txt), one per run
     second = check(capsys, repo)
     if forged == "[]":  # a valid entry: "no facts" is a shape the tool itself writes
         assert second[0] == 0

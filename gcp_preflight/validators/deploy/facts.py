@@ -60,6 +60,9 @@ class ShellCommand:
     cwd: str = "."
     # False when a `cd` before this command could not be followed (cwd is then ".").
     cwd_known: bool = True
+    # Inside a branch that ends with `exit` (`if dry run; then rm -rf "$D"; exit 0; fi`): a deploy
+    # after the branch runs only when the branch did not.
+    exits: bool = False
 
 
 @fact
@@ -92,6 +95,9 @@ class DeployCommand:
     sent_by: str = "gcloud"
     # The action step it was read from ("google-github-actions/deploy-cloudrun@v2"), if any.
     action: str = ""
+    # Repository paths of the `--flags-file` files whose flags were read into `flags`
+    # (validators/deploy/flags_file.py); one that could not be read is in `opaque` instead.
+    flags_files: tuple[str, ...] = ()
 
     def flag(self, name: str) -> Flag | None:
         """The last occurrence of a flag (gcloud keeps the last one)."""

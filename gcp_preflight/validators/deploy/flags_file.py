@@ -97,6 +97,7 @@ def _linked(project, command: DeployCommand) -> DeployCommand:
     opaque = list(command.opaque)
     changed = False
     cwd = None  # the working directory the file's place tells, when the script does not
+    read: list[str] = []
     for flag in command.flags:
         flags.append(flag)
         if flag.name != FLAGS_FILE or flag.value is None:
@@ -110,6 +111,7 @@ def _linked(project, command: DeployCommand) -> DeployCommand:
         spliced = _flags_of(project, found[0]) if len(found) == 1 else None
         if spliced is not None:
             flags.extend(spliced)
+            read.append(found[0])
             if not command.cwd_known:  # gcloud found the file where it runs: that is the directory
                 folder = posixpath.dirname(found[0])
                 for _ in posixpath.normpath(word.text).split("/")[:-1]:
@@ -128,8 +130,9 @@ def _linked(project, command: DeployCommand) -> DeployCommand:
     if not changed:
         return command
     if cwd is not None:
-        return replace(command, flags=tuple(flags), opaque=tuple(opaque), cwd=cwd, cwd_known=True)
-    return replace(command, flags=tuple(flags), opaque=tuple(opaque))
+        return replace(command, flags=tuple(flags), opaque=tuple(opaque), cwd=cwd, cwd_known=True,
+                       flags_files=tuple(read))
+    return replace(command, flags=tuple(flags), opaque=tuple(opaque), flags_files=tuple(read))
 
 
 class FlagsFileLinker:

@@ -11,6 +11,7 @@ rules/python/index.py's job.
 from __future__ import annotations
 
 import ast
+import bisect
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -19,8 +20,9 @@ from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.names.python import dotted
 from gcp_preflight.validators.python.scopes import (
-    FUNCTIONS, bindings, isolated, location, parameters, scope_nodes,
+    FUNCTIONS, Intervals, bindings, isolated, location, parameters, scope_list,
 )
+from gcp_preflight.validators.python.tree_index import TreeIndex, tree_index, walk
 
 ATTRIBUTE_ERROR_CATCHERS = frozenset({"AttributeError"})
 # Calls that take an object without setting attributes on it (what is passed to anything else
@@ -136,8 +138,8 @@ def _self_name(function: ast.AST) -> str | None:
     return positional[0].arg if positional and not _is_static(function) else None
 
 
-def _raises_not_implemented(function: ast.AST) -> bool:
-    for node in ast.walk(function):
+def _raises_not_implemented(nodes: list[ast.AST]) -> bool:
+    for node in nodes:
         if isinstance(node, ast.Raise) and node.exc is not None:
             exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
             if (dotted(exc) or "").split(".")[-1] == "NotImplementedError":
@@ -145,10 +147,10 @@ def _raises_not_implemented(function: ast.AST) -> bool:
     return False
 
 
-def _is_abstract(function: ast.AST) -> bool:
+def _is_abstract(function: ast.AST, nodes: list[ast.AST]) -> bool:
     marked = any((dotted(d) or "").split(".")[-1] in ("abstractmethod", "abstractproperty")
                  for d in function.decorator_list)
-    return marked or _raises_not_implemented(function)
+    return marked or _raises_not_implemented(nodes)
 
 
 def _catches_attribute_error(handler: ast.ExceptHandler) -> bool:
@@ -158,48 +160,47 @@ def _catches_attribute_error(handler: ast.ExceptHandler) -> bool:
     return any((dotted(t) or "").split(".")[-1] in ATTRIBUTE_ERROR_CATCHERS for t in types)
 
 
-def _guarded_spans(nodes: Iterable[ast.AST]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+def _guarded_spans(nodes: Iterable[ast.AST]) -> Intervals:
+    """Where `try: ... except AttributeError` bodies run: from the first statement of the body
+    to the end of the last."""
     spans = []
     for node in nodes:
         if isinstance(node, ast.Try) and any(map(_catches_attribute_error, node.handlers)) and node.body:
             first, last = node.body[0], node.body[-1]
             spans.append(((first.lineno, first.col_offset), (last.end_lineno, last.end_col_offset)))
-    return spans
+    return Intervals(spans)
 
 
-def _in_spans(node: ast.AST, spans) -> bool:
-    pos = (node.lineno, node.col_offset)
-    return any(start <= pos < end for start, end in spans)
-
-
-def _calls(tree_nodes: Iterable[ast.AST]) -> Iterator[ast.Attribute]:
-    for node in tree_nodes:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            yield node.func
+def _in_spans(node: ast.AST, spans: Intervals) -> bool:
+    return (node.lineno, node.col_offset) in spans
 
 
 class _Module:
-    def __init__(self, tree: ast.Module, path: str):
+    def __init__(self, tree: ast.Module, path: str, index: TreeIndex):
         self.tree = tree
         self.path = path
+        self.index = index
         self.stored: set[str] = set()
         self.probed: set[str] = set()
         self.loose_setattr = False
         self.passed: set[str] = set()
         self.made_bases: set[str] = set()
         self.own: set[int] = set()  # nodes that act on a method's own self (counted per class)
-        self.top = {b.name for b in bindings(tree.body)[0]}
-        self.called: set[int] = {id(f) for f in _calls(ast.walk(tree))}
+        self.top = {b.name for b in bindings(tree.body, index)[0]}
+        self.called: set[int] = {id(c.func) for c in index.calls if isinstance(c.func, ast.Attribute)}
+        self._nonlocals: tuple[list, list] | None = None
 
     # -- the module's own names -------------------------------------------------------------
     def scope(self) -> PyModuleScope:
         rows = []
-        found, _ = bindings(self.tree.body)
+        found, _ = bindings(self.tree.body, self.index)
         for b in found:
             rows.extend(self._binding_rows(b))
-        for node in ast.walk(self.tree):  # `global X` in a function rebinds a module name
-            if isinstance(node, ast.Global):
-                rows.extend((name, "other", "", "", 0, node.lineno) for name in node.names)
+        for node in self.index.globals:  # `global X` in a function rebinds a module name
+            rows.extend((name, "other", "", "", 0, node.lineno) for name in node.names)
+        for node in self.index.attributes:
+            self._attribute_effects(node)
+        for node in self.index.calls:
             self._attribute_effects(node)
         has_getattr = any(r[0] == "__getattr__" for r in rows)
         rows.extend(self.star_rows())
@@ -226,7 +227,7 @@ class _Module:
 
     def star_rows(self) -> list[tuple]:
         return [("*", "star", node.module or "", "", node.level, node.lineno)
-                for node in scope_nodes(self.tree.body)
+                for node in scope_list(self.tree.body, self.index)
                 if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)]
 
     def _attribute_effects(self, node: ast.AST) -> None:
@@ -259,14 +260,14 @@ class _Module:
 
     # -- classes ----------------------------------------------------------------------------
     def classes(self) -> Iterator[object]:
-        for node in scope_nodes(self.tree.body):
+        for node in scope_list(self.tree.body, self.index):
             if isinstance(node, ast.ClassDef):
                 yield from self._class(node)
 
     def _class(self, node: ast.ClassDef) -> Iterator[object]:
         path = self.path
         members: list[tuple[str, int, str]] = []
-        found, _ = bindings(node.body)
+        found, _ = bindings(node.body, self.index)
         for b in found:
             kind = "method" if isinstance(b.node, FUNCTIONS) else "attribute"
             members.append((b.name, getattr(b.target, "lineno", node.lineno), kind))
@@ -277,20 +278,21 @@ class _Module:
             if any(isinstance(t, ast.Name) and t.id == "__slots__" for t in targets):
                 elements = stmt.value.elts if isinstance(stmt.value, (ast.Tuple, ast.List)) else []
                 members.extend((s, stmt.lineno, "attribute") for s in map(_literal, elements) if s)
-        for inner in scope_nodes(node.body):
+        for inner in scope_list(node.body, self.index):
             if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in ("locals", "vars"):
                 dynamic = f"its body calls {inner.func.id}()"
         attributes: list[tuple[str, int]] = []
         abstract: list[str] = []
         escapes = ""
         methods = [s for s in node.body if isinstance(s, FUNCTIONS)]
+        walks = {id(method): walk(method) for method in methods}  # each method walked once, for every question
         for method in methods:
-            if _is_abstract(method):
+            if _is_abstract(method, walks[id(method)]):
                 abstract.append(method.name)
             me = _self_name(method)
             if me is None:
                 continue
-            why, passed_to = self._instance_attributes(method, me, attributes)
+            why, passed_to = self._instance_attributes(walks[id(method)], me, attributes)
             dynamic = dynamic or why
             escapes = escapes or passed_to
         column = node.col_offset + len("class ") + 1
@@ -301,14 +303,14 @@ class _Module:
                       tuple(abstract), dynamic, escapes)
         for method in methods:
             me = _self_name(method)
-            if me is not None and not _rebinds(method, me):
-                yield from self._self_uses(node.name, method, me)
+            if me is not None and not _rebinds(method, me, walks[id(method)]):
+                yield from self._self_uses(node.name, method, me, walks[id(method)])
 
-    def _instance_attributes(self, method: ast.AST, me: str, out: list) -> tuple[str, str]:
+    def _instance_attributes(self, nodes: list[ast.AST], me: str, out: list) -> tuple[str, str]:
         """Attributes assigned through `me` go to `out`; returns (why the class is dynamic, a call
         `me` is passed to)."""
         dynamic = escapes = ""
-        for inner in ast.walk(method):
+        for inner in nodes:
             if isinstance(inner, ast.Call):
                 func = dotted(inner.func) or getattr(inner.func, "attr", "a call")
                 short = func.split(".")[-1]
@@ -339,8 +341,7 @@ class _Module:
                     dynamic = f"a method uses vars({me})"
         return dynamic, escapes
 
-    def _self_uses(self, owner: str, method: ast.AST, me: str) -> Iterator[PyAttrUse]:
-        nodes = list(ast.walk(method))
+    def _self_uses(self, owner: str, method: ast.AST, me: str, nodes: list[ast.AST]) -> Iterator[PyAttrUse]:
         spans = _guarded_spans(nodes)
         for inner in nodes:
             if isinstance(inner, ast.Attribute) and isinstance(inner.ctx, ast.Load) \
@@ -356,10 +357,10 @@ class _Module:
                     function: ast.AST | None) -> Iterator[PyAttrUse]:
         """Uses in one function's (or the module's) own scope, then in the scopes nested in it.
         `hidden`: names local to enclosing functions, which shadow module-level names."""
-        found, declared = bindings(body)
+        found, declared = bindings(body, self.index)
         params = set(parameters(function.args)) if function is not None else set()
         local = ({b.name for b in found} | params) - declared if function is not None else set()
-        nodes = list(scope_nodes(body))
+        nodes = scope_list(body, self.index)
         typed = self._typed_locals(found, params, declared, local | hidden, module_names, body) \
             if function is not None else {}
         yield from self._uses(nodes, qualname, hidden | local, module_names, typed)
@@ -372,8 +373,8 @@ class _Module:
             name = f"{qualname}.{node.name}" if qualname else node.name
             if isinstance(node, ast.ClassDef):
                 # The body runs in its own scope; its names do not reach the methods.
-                class_local = {b.name for b in bindings(node.body)[0]}
-                inner = list(scope_nodes(node.body))
+                class_local = {b.name for b in bindings(node.body, self.index)[0]}
+                inner = scope_list(node.body, self.index)
                 yield from self._uses(inner, name, hidden | class_local, module_names, {})
                 yield from self._nested(inner, name, hidden, module_names)
             else:
@@ -401,8 +402,7 @@ class _Module:
         by_name: dict[str, list] = {}
         for b in found:
             by_name.setdefault(b.name, []).append(b)
-        nonlocal_elsewhere = {n for node in ast.walk(ast.Module(body=list(body), type_ignores=[]))
-                              if isinstance(node, ast.Nonlocal) for n in node.names}
+        nonlocal_elsewhere = self._nonlocal_names(body)
         typed = {}
         for name, binds in by_name.items():
             if len(binds) != 1 or name in params or name in declared or name in nonlocal_elsewhere:
@@ -418,8 +418,23 @@ class _Module:
         return typed
 
 
-def _rebinds(method: ast.AST, me: str) -> bool:
-    for node in ast.walk(method):
+    def _nonlocal_names(self, body: list[ast.stmt]) -> set[str]:
+        """Names declared `nonlocal` anywhere in a function body, nested functions included: the
+        `nonlocal` statements whose position lies within the body's."""
+        if not self.index.nonlocals:
+            return set()
+        if self._nonlocals is None:
+            ordered = sorted(self.index.nonlocals, key=lambda n: (n.lineno, n.col_offset))
+            self._nonlocals = ([(n.lineno, n.col_offset) for n in ordered], ordered)
+        starts, ordered = self._nonlocals
+        first, last = body[0], body[-1]
+        low = bisect.bisect_left(starts, (first.lineno, first.col_offset))
+        high = bisect.bisect_left(starts, (last.end_lineno, last.end_col_offset))
+        return {name for node in ordered[low:high] for name in node.names}
+
+
+def _rebinds(method: ast.AST, me: str, nodes: list[ast.AST]) -> bool:
+    for node in nodes:
         if isinstance(node, ast.Name) and node.id == me and isinstance(node.ctx, (ast.Store, ast.Del)):
             return True
         if isinstance(node, (*FUNCTIONS, ast.Lambda)) and node is not method and me in parameters(node.args):
@@ -429,7 +444,7 @@ def _rebinds(method: ast.AST, me: str) -> bool:
 
 @isolated
 def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
-    module = _Module(tree, source.path)
+    module = _Module(tree, source.path, tree_index(tree))
     classes = list(module.classes())  # first: they mark what acts on a method's own self
     scope = module.scope()
     yield scope

@@ -18,9 +18,9 @@ containers.
 from __future__ import annotations
 
 import ast
+from collections import ChainMap
 from typing import Iterable
 
-from gcp_preflight.lines import split_lines
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.bigquery.facts import (
@@ -32,6 +32,8 @@ from gcp_preflight.validators.bigquery.values import (
     UNKNOWN, ADict, AJob, AList, AParam, AQuery, AQueryRow, AVal, _concat, _const_str, _constant, _is_text, _kind,
     _merge, _text_pieces, _unencodable, dotted,
 )
+from gcp_preflight.validators.python.segments import SourceMap
+from gcp_preflight.validators.python.tree_index import children, tree_index
 
 SINKS = frozenset({"insert_rows_json", "insert_rows", "load_table_from_json"})
 
@@ -45,6 +47,12 @@ _BUILTIN_KINDS = {"str": "converted", "repr": "converted", "int": "converted", "
 _QUERY_METHODS = {"query_and_wait", "list_rows"}
 _DECIMAL_METHODS = {"quantize", "normalize", "copy_abs", "copy_negate", "to_integral_value", "to_integral",
                     "sqrt", "exp", "ln", "log10", "scaleb", "max", "min", "fma", "remainder_near"}
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+_SCOPES = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# How deeply one expression is followed. `a + b + c ...` and `x.f().g()...` nest one level per
+# operator or call without any bracket (the parser limits brackets, not these), so a chain of
+# thousands must not exhaust the stack; deeper parts are unknown values.
+MAX_DEPTH = 64
 
 
 # -- per-file context --------------------------------------------------------------------
@@ -53,7 +61,7 @@ class ModuleContext:
     def __init__(self, tree: ast.Module, source: SourceText):
         self.source = source
         self.path = source.path
-        self.lines = split_lines(source.text)
+        self.map = SourceMap(source.text)
         self.module = module_name(source.path)
         self.aliases: dict[str, str] = {}  # local name -> canonical dotted ("datetime.datetime")
         self.imports: list[tuple[str, str, str]] = []
@@ -65,13 +73,14 @@ class ModuleContext:
         self._read_imports(tree)
 
     def _read_imports(self, tree: ast.Module) -> None:
-        for node in ast.walk(tree):
+        top = {id(stmt) for stmt in tree.body}
+        for node in tree_index(tree).imports:  # every import, as ast.walk meets them
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     local = alias.asname or alias.name.split(".")[0]
                     self.aliases[local] = alias.name if alias.asname else alias.name.split(".")[0]
                     self.imports.append((local, alias.name if alias.asname else local, ""))
-                    if alias.name == "json" and node in tree.body:
+                    if alias.name == "json" and id(node) in top:
                         self.has_json_import = True
                     self.imports_bigquery |= alias.name.startswith("google.cloud.bigquery")
             elif isinstance(node, ast.ImportFrom):
@@ -100,13 +109,11 @@ class ModuleContext:
 
     def _col(self, line: int, byte_offset: int) -> int:
         """ast columns count UTF-8 bytes; findings and edits count characters."""
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+        return self.map.column(line, byte_offset) + 1
 
     def text(self, node: ast.AST) -> str:
-        segment = ast.get_source_segment(self.source.text, node) or ""
-        segment = " ".join(segment.split())
-        return segment if len(segment) <= 60 else segment[:57] + "..."
+        """The expression as written, whitespace collapsed, at most 60 characters."""
+        return self.map.short(node, 60)
 
 
 def module_name(path: str) -> str:
@@ -160,6 +167,14 @@ class FunctionWalk:
         self.origins: dict[str, Location] = {}
         self.self_assigned: list[tuple[str, object, ast.AST]] = []  # `self.X = value`, in order
         self.returns: list[object] = []
+        self.return_nodes: list[ast.Return] = []
+        # While the calls of one statement are recorded nothing changes, so each (expression,
+        # environment) is evaluated once however many enclosing calls ask: (node id, env id)
+        # -> (env, value), the env held so its id stays unique. None outside that scan.
+        self.memo: dict | None = None
+        self.inner_memo: dict | None = None
+        self.depth = 0  # of nested eval calls, bounded by MAX_DEPTH
+        self.cut = 0  # evaluations MAX_DEPTH cut short: such results are not memoised
 
     # statements -----------------------------------------------------------------------
     def run(self, body: list[ast.stmt]) -> None:
@@ -179,6 +194,7 @@ class FunctionWalk:
                 self.bind(target, value, stmt.value)
         elif isinstance(stmt, ast.Return):
             self.returns.append(self.eval(stmt.value) if stmt.value is not None else AVal("none", stmt))
+            self.return_nodes.append(stmt)
         elif isinstance(stmt, ast.AugAssign) and self.is_self(stmt.target):
             self.self_assigned.append((stmt.target.attr, UNKNOWN, stmt))
         elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
@@ -293,6 +309,25 @@ class FunctionWalk:
     # expressions ------------------------------------------------------------------------
     def eval(self, node: ast.AST, env: dict | None = None) -> object:
         env = self.env if env is None else env
+        memo = self.memo
+        if memo is not None:
+            hit = memo.get((id(node), id(env)))
+            if hit is not None:
+                return hit[1]
+        if self.depth >= MAX_DEPTH:
+            self.cut += 1
+            return UNKNOWN
+        cut = self.cut
+        self.depth += 1
+        try:
+            value = self._eval(node, env)
+        finally:
+            self.depth -= 1
+        if memo is not None and cut == self.cut:
+            memo[(id(node), id(env))] = (env, value)
+        return value
+
+    def _eval(self, node: ast.AST, env: dict) -> object:
         if isinstance(node, ast.Name):
             if node.id in env:
                 return env[node.id]
@@ -361,9 +396,17 @@ class FunctionWalk:
         return result
 
     def comprehension_env(self, node: ast.AST, env: dict) -> dict:
-        inner = dict(env)
-        for gen in node.generators:
-            iterable = self.eval(gen.iter, inner)
+        memo = self.inner_memo
+        if memo is not None:
+            hit = memo.get((id(node), id(env)))
+            if hit is not None:
+                return hit[1]
+        # The comprehension's own names over the enclosing ones, without copying those.
+        inner = env.new_child() if isinstance(env, ChainMap) else ChainMap({}, env)
+        for index, gen in enumerate(node.generators):
+            # The first iterable sees exactly the enclosing names: evaluated there, it shares
+            # the memo with the scan of the enclosing expression.
+            iterable = self.eval(gen.iter, env if index == 0 else inner)
             element: object = UNKNOWN
             if isinstance(iterable, AQuery):
                 element = AQueryRow()
@@ -375,6 +418,8 @@ class FunctionWalk:
                 for name in ast.walk(gen.target):
                     if isinstance(name, ast.Name):
                         inner[name.id] = UNKNOWN
+        if memo is not None:
+            memo[(id(node), id(env))] = (env, inner)
         return inner
 
     def eval_binop(self, node: ast.BinOp, env: dict) -> object:
@@ -490,24 +535,31 @@ class FunctionWalk:
         return tuple(out)
 
     # calls ----------------------------------------------------------------------------------
-    def scan_calls(self, expr: ast.AST, env: dict | None = None) -> None:
-        """Record the calls an expression makes; inside a comprehension its targets are bound."""
-        env = self.env if env is None else env
-        if isinstance(expr, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            return
-        if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            inner = self.comprehension_env(expr, env)
-            for gen in expr.generators:
-                self.scan_calls(gen.iter, env)
-                for cond in gen.ifs:
-                    self.scan_calls(cond, inner)
-            for part in (expr.key, expr.value) if isinstance(expr, ast.DictComp) else (expr.elt,):
-                self.scan_calls(part, inner)
-            return
-        if isinstance(expr, ast.Call):
-            self.record_call(expr, env)
-        for child in ast.iter_child_nodes(expr):
-            self.scan_calls(child, env)
+    def scan_calls(self, expr: ast.AST) -> None:
+        """Record the calls an expression makes, outer before inner and left to right; inside a
+        comprehension its targets are bound. Walked with a stack: expressions nest deeply."""
+        self.memo, self.inner_memo = {}, {}
+        try:
+            stack: list[tuple[ast.AST, dict]] = [(expr, self.env)]
+            while stack:
+                node, env = stack.pop()
+                if isinstance(node, _SCOPES):
+                    continue
+                if isinstance(node, _COMPREHENSIONS):
+                    inner = self.comprehension_env(node, env)
+                    parts: list[tuple[ast.AST, dict]] = []
+                    for gen in node.generators:
+                        parts.append((gen.iter, env))
+                        parts.extend((cond, inner) for cond in gen.ifs)
+                    parts.extend((part, inner) for part in ((node.key, node.value)
+                                                            if isinstance(node, ast.DictComp) else (node.elt,)))
+                    stack.extend(reversed(parts))
+                    continue
+                if isinstance(node, ast.Call):
+                    self.record_call(node, env)
+                stack.extend([(child, env) for child in reversed(children(node))])
+        finally:
+            self.memo = self.inner_memo = None
 
     def record_call(self, node: ast.Call, env: dict) -> None:
         callee = dotted(node.func)
@@ -668,8 +720,8 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
 def _table_decls(ctx: ModuleContext, tree: ast.Module) -> None:
     """`bigquery.Table(table_id, schema=[SchemaField(...)])` anywhere in the module."""
     walker = FunctionWalk(ctx, "", ())
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and ctx.canonical(node.func).endswith("bigquery.Table") and node.args):
+    for node in tree_index(tree).calls:  # every call, as ast.walk meets them
+        if not (node.args and ctx.canonical(node.func).endswith("bigquery.Table")):
             continue
         schema = next((k.value for k in node.keywords if k.arg == "schema"), node.args[1] if len(node.args) > 1 else None)
         if schema is None:

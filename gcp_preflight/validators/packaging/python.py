@@ -14,6 +14,7 @@ from typing import Iterable
 from gcp_preflight.facts import fact
 from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.python.syntax_level import SyntaxFeature
+from gcp_preflight.validators.python.tree_index import tree_index, walk
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 
@@ -47,8 +48,15 @@ class ModuleImports:
     has_getattr: bool  # a module-level __getattr__ answers any name
 
 
+_STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
 class _Visitor(ast.NodeVisitor):
-    def __init__(self) -> None:
+    """Statements are visited one by one (they nest at most 100 deep); an expression, which can
+    nest thousands deep and holds no statement, is walked without recursion."""
+
+    def __init__(self, walruses: bool = True) -> None:
+        self.walruses = walruses  # the module has a `:=` somewhere
         self.imports: list[Import] = []
         self.defines: set[str] = set()
         self.functions: list[str] = []
@@ -57,6 +65,28 @@ class _Visitor(ast.NodeVisitor):
         self.optional = 0
         self.never: list[str] = []
         self.features: list[tuple[tuple[int, int], int, int, str]] = []
+
+    def visit(self, node: ast.AST) -> None:
+        if isinstance(node, _STATEMENTS):
+            super().visit(node)
+        else:
+            self._expression(node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+
+    def _expression(self, node: ast.AST) -> None:
+        """Names an expression binds (`for` targets, comprehension variables, `:=`) count at
+        module level; inside a def or class only a `:=` is worth finding."""
+        if self.scope and not self.walruses:
+            return
+        for inner in walk(node):
+            if isinstance(inner, ast.Name):
+                if isinstance(inner.ctx, ast.Store):
+                    self._bind(inner.id)
+            elif isinstance(inner, ast.NamedExpr):
+                self.features.append(((3, 8), inner.lineno, inner.col_offset + 1, "an assignment expression (:=)"))
 
     # -- bindings ---------------------------------------------------------------------------
     def _bind(self, name: str) -> None:
@@ -89,14 +119,6 @@ class _Visitor(ast.NodeVisitor):
         for stmt in node.body:
             self.visit(stmt)
         self.scope.pop()
-
-    def visit_Name(self, node) -> None:
-        if isinstance(node.ctx, ast.Store):
-            self._bind(node.id)
-
-    def visit_NamedExpr(self, node) -> None:
-        self.features.append(((3, 8), node.lineno, node.col_offset + 1, "an assignment expression (:=)"))
-        self.generic_visit(node)
 
     def visit_Match(self, node) -> None:
         self.features.append(((3, 10), node.lineno, node.col_offset + 1, "a match statement"))
@@ -187,7 +209,7 @@ def _is_suppress_import_error(expr) -> bool:
 
 
 def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
-    visitor = _Visitor()
+    visitor = _Visitor(walruses=bool(tree_index(tree).walruses))
     for stmt in tree.body:
         visitor.visit(stmt)
     yield ModuleImports(source.path, tuple(visitor.imports), tuple(sorted(visitor.defines)),

@@ -33,7 +33,7 @@ from gcp_preflight.validators.bigquery.values import (
     _merge, _text_pieces, _unencodable, dotted,
 )
 from gcp_preflight.validators.python.segments import SourceMap
-from gcp_preflight.validators.python.tree_index import children, tree_index
+from gcp_preflight.validators.python.tree_index import LEAVES, children, tree_index
 
 SINKS = frozenset({"insert_rows_json", "insert_rows", "load_table_from_json"})
 
@@ -47,8 +47,8 @@ _BUILTIN_KINDS = {"str": "converted", "repr": "converted", "int": "converted", "
 _QUERY_METHODS = {"query_and_wait", "list_rows"}
 _DECIMAL_METHODS = {"quantize", "normalize", "copy_abs", "copy_negate", "to_integral_value", "to_integral",
                     "sqrt", "exp", "ln", "log10", "scaleb", "max", "min", "fma", "remainder_near"}
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
-_SCOPES = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
+_SCOPES = frozenset({ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 # How deeply one expression is followed. `a + b + c ...` and `x.f().g()...` nest one level per
 # operator or call without any bracket (the parser limits brackets, not these), so a chain of
 # thousands must not exhaust the stack; deeper parts are unknown values.
@@ -61,7 +61,7 @@ class ModuleContext:
     def __init__(self, tree: ast.Module, source: SourceText):
         self.source = source
         self.path = source.path
-        self.map = SourceMap(source.text)
+        self._map: SourceMap | None = None
         self.module = module_name(source.path)
         self.aliases: dict[str, str] = {}  # local name -> canonical dotted ("datetime.datetime")
         self.imports: list[tuple[str, str, str]] = []
@@ -94,7 +94,9 @@ class ModuleContext:
 
     def canonical(self, node: ast.AST) -> str:
         """Dotted name of a callee with its first part mapped through the imports."""
-        name = dotted(node)
+        return self.canonical_name(dotted(node))
+
+    def canonical_name(self, name: str) -> str:
         if not name:
             return ""
         head, _, rest = name.partition(".")
@@ -106,6 +108,13 @@ class ModuleContext:
         end_line = getattr(node, "end_lineno", None) or line
         return Location(self.path, line, self._col(line, getattr(node, "col_offset", 0)),
                         end_line, self._col(end_line, getattr(node, "end_col_offset", 0) or 0))
+
+    @property
+    def map(self) -> SourceMap:
+        """Built on first use: many modules yield no fact that needs a position."""
+        if self._map is None:
+            self._map = SourceMap(self.source.text)
+        return self._map
 
     def _col(self, line: int, byte_offset: int) -> int:
         """ast columns count UTF-8 bytes; findings and edits count characters."""
@@ -157,6 +166,15 @@ def schema_columns(ctx: ModuleContext, node: ast.AST) -> tuple | None:
 
 # -- the walk ---------------------------------------------------------------------------------
 
+class _Env:
+    """On the scan's stack: the environment of the nodes pushed above it."""
+
+    __slots__ = ("env",)
+
+    def __init__(self, env):
+        self.env = env
+
+
 class FunctionWalk:
     def __init__(self, ctx: ModuleContext, qualname: str, params: tuple[str, ...], self_name: str = ""):
         self.ctx = ctx
@@ -164,13 +182,14 @@ class FunctionWalk:
         self.params = set(params)
         self.self_name = self_name  # the first parameter of a method: `self.X` is an attribute of the instance
         self.env: dict[str, object] = {}
-        self.origins: dict[str, Location] = {}
+        self.origins: dict[str, ast.AST] = {}  # name -> the expression last bound to it
         self.self_assigned: list[tuple[str, object, ast.AST]] = []  # `self.X = value`, in order
         self.returns: list[object] = []
         self.return_nodes: list[ast.Return] = []
-        # While the calls of one statement are recorded nothing changes, so each (expression,
-        # environment) is evaluated once however many enclosing calls ask: (node id, env id)
-        # -> (env, value), the env held so its id stays unique. None outside that scan.
+        # Within one statement, until it binds or changes anything, evaluating is pure: each
+        # (expression, environment) is evaluated once however many enclosing calls (and then
+        # the statement itself) ask. (node id, env id) -> (env, value), the env held so its id
+        # stays unique; None outside a statement.
         self.memo: dict | None = None
         self.inner_memo: dict | None = None
         self.depth = 0  # of nested eval calls, bounded by MAX_DEPTH
@@ -184,9 +203,20 @@ class FunctionWalk:
     def statement(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return  # walked as their own scopes
-        headers = _header_expressions(stmt)
-        for expr in headers:
-            self.scan_calls(expr)
+        self.memo, self.inner_memo = {}, {}
+        try:
+            for expr in _header_expressions(stmt):
+                self.scan_calls(expr)
+            self.effect(stmt)
+        finally:
+            self.changed()
+
+    def changed(self) -> None:
+        """The environment is about to change: what was evaluated may no longer hold."""
+        self.memo = self.inner_memo = None
+
+    def effect(self, stmt: ast.stmt) -> None:
+        """What a statement binds or changes, and the blocks it runs."""
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             value = self.eval(stmt.value)
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -201,6 +231,7 @@ class FunctionWalk:
             current = self.env.get(stmt.target.id)
             added = self.eval(stmt.value)
             if isinstance(current, AList) and isinstance(added, AList):
+                self.changed()
                 current.items.extend(added.items)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             self.mutation(stmt.value)
@@ -227,9 +258,10 @@ class FunctionWalk:
                 self.run(case.body)
 
     def bind(self, target: ast.AST, value: object, node: ast.AST) -> None:
+        self.changed()
         if isinstance(target, ast.Name):
             self.env[target.id] = value
-            self.origins[target.id] = self.ctx.loc(node)
+            self.origins[target.id] = node
         elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
             holder = self.env.get(target.value.id)
             key = _const_str(target.slice)
@@ -254,6 +286,7 @@ class FunctionWalk:
             and node.value.id == self.self_name and self.self_name not in self.env
 
     def bind_loop(self, target: ast.AST, iterable: object) -> None:
+        self.changed()
         element: object = UNKNOWN
         if isinstance(iterable, AQuery):
             element = AQueryRow()
@@ -287,16 +320,22 @@ class FunctionWalk:
         if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
             return
         holder = self.env.get(func.value.id)
-        if isinstance(holder, AList):
+        if isinstance(holder, AList):  # one evaluation, then the change
             if func.attr == "append" and call.args:
-                holder.items.append(self.eval(call.args[0]))
+                value = self.eval(call.args[0])
+                self.changed()
+                holder.items.append(value)
             elif func.attr == "insert" and len(call.args) == 2:
-                holder.items.append(self.eval(call.args[1]))
+                value = self.eval(call.args[1])
+                self.changed()
+                holder.items.append(value)
             elif func.attr == "extend" and call.args:
                 added = self.eval(call.args[0])
+                self.changed()
                 if isinstance(added, AList):
                     holder.items.extend(added.items)
         elif isinstance(holder, ADict):
+            self.changed()  # evaluations and changes interleave
             if func.attr == "update":
                 for arg in call.args:
                     holder.absorb(self.eval(arg))
@@ -311,7 +350,10 @@ class FunctionWalk:
         env = self.env if env is None else env
         memo = self.memo
         if memo is not None:
-            hit = memo.get((id(node), id(env)))
+            # Most expressions are evaluated in the statement's own environment: keyed by the
+            # node alone; those inside comprehensions by (node, environment).
+            key = id(node) if env is self.env else (id(node), id(env))
+            hit = memo.get(key)
             if hit is not None:
                 return hit[1]
         if self.depth >= MAX_DEPTH:
@@ -320,67 +362,53 @@ class FunctionWalk:
         cut = self.cut
         self.depth += 1
         try:
-            value = self._eval(node, env)
+            evaluate = _EVALUATE.get(type(node))
+            value = evaluate(self, node, env) if evaluate is not None else UNKNOWN
         finally:
             self.depth -= 1
         if memo is not None and cut == self.cut:
-            memo[(id(node), id(env))] = (env, value)
+            memo[key] = (env, value)
         return value
 
-    def _eval(self, node: ast.AST, env: dict) -> object:
-        if isinstance(node, ast.Name):
-            if node.id in env:
-                return env[node.id]
-            if node.id in self.params:
-                return AParam(node.id)
-            return AVal("unknown", node, pieces=(Piece("name", node.id),))
-        if isinstance(node, ast.Constant):
-            return _constant(node)
-        if isinstance(node, ast.JoinedStr):
-            return AVal("str", node, pieces=self.pieces(node, env))
-        if isinstance(node, ast.Dict):
-            return self.eval_dict(node, env)
-        if isinstance(node, (ast.List, ast.Tuple)):
-            items = [self.eval(e, env) for e in node.elts if not isinstance(e, ast.Starred)]
-            return AList(node, items, "list" if isinstance(node, ast.List) else "tuple")
-        if isinstance(node, (ast.Set, ast.SetComp)):
-            return AVal("set", node, source="a set")
-        if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
-            inner = self.comprehension_env(node, env)
-            return AList(node, [self.eval(node.elt, inner)])
-        if isinstance(node, ast.DictComp):
-            return ADict(node, open=True)
-        if isinstance(node, ast.Call):
-            return self.eval_call(node, env)
-        if isinstance(node, ast.Subscript):
-            base = self.eval(node.value, env)
-            if isinstance(base, AQueryRow):
-                return AVal("query-field", node, source="a query result row")
-            if isinstance(base, AQuery):
-                return AQueryRow()
-            return UNKNOWN
-        if isinstance(node, ast.Attribute) and self.is_self(node):
-            return AVal("self-attr", node, source=self.ctx.text(node), inner=node.attr, pieces=(Piece("attr", node.attr),))
-        if isinstance(node, ast.Attribute):
-            base = self.eval(node.value, env)
-            if isinstance(base, AQueryRow):
-                return AVal("query-field", node, source="a query result row")
-            if isinstance(node.value, ast.Name) and node.value.id not in env and node.value.id not in self.params:
-                return AVal("unknown", node, pieces=(Piece("name", dotted(node)),))
-            return UNKNOWN
-        if isinstance(node, ast.BinOp):
-            return self.eval_binop(node, env)
-        if isinstance(node, ast.IfExp):
-            return _merge(self.eval(node.body, env), self.eval(node.orelse, env))
-        if isinstance(node, ast.BoolOp):
-            values = [self.eval(v, env) for v in node.values]
-            merged = values[0]
-            for value in values[1:]:
-                merged = _merge(merged, value)
-            return merged
-        if isinstance(node, ast.Await):
-            return self.eval(node.value, env)
+    def eval_name(self, node: ast.Name, env: dict) -> object:
+        if node.id in env:
+            return env[node.id]
+        if node.id in self.params:
+            return AParam(node.id)
+        return AVal("unknown", node, pieces=(Piece("name", node.id),))
+
+    def eval_sequence(self, node: ast.List | ast.Tuple, env: dict) -> AList:
+        items = [self.eval(e, env) for e in node.elts if not isinstance(e, ast.Starred)]
+        return AList(node, items, "list" if isinstance(node, ast.List) else "tuple")
+
+    def eval_comprehension(self, node: ast.ListComp | ast.GeneratorExp, env: dict) -> AList:
+        inner = self.comprehension_env(node, env)
+        return AList(node, [self.eval(node.elt, inner)])
+
+    def eval_subscript(self, node: ast.Subscript, env: dict) -> object:
+        base = self.eval(node.value, env)
+        if isinstance(base, AQueryRow):
+            return AVal("query-field", node, source="a query result row")
+        if isinstance(base, AQuery):
+            return AQueryRow()
         return UNKNOWN
+
+    def eval_attribute(self, node: ast.Attribute, env: dict) -> object:
+        if self.is_self(node):
+            return AVal("self-attr", node, source=self.ctx.text(node), inner=node.attr, pieces=(Piece("attr", node.attr),))
+        base = self.eval(node.value, env)
+        if isinstance(base, AQueryRow):
+            return AVal("query-field", node, source="a query result row")
+        if isinstance(node.value, ast.Name) and node.value.id not in env and node.value.id not in self.params:
+            return AVal("unknown", node, pieces=(Piece("name", dotted(node)),))
+        return UNKNOWN
+
+    def eval_boolop(self, node: ast.BoolOp, env: dict) -> object:
+        values = [self.eval(v, env) for v in node.values]
+        merged = values[0]
+        for value in values[1:]:
+            merged = _merge(merged, value)
+        return merged
 
     def eval_dict(self, node: ast.Dict, env: dict) -> ADict:
         result = ADict(node)
@@ -537,56 +565,63 @@ class FunctionWalk:
     # calls ----------------------------------------------------------------------------------
     def scan_calls(self, expr: ast.AST) -> None:
         """Record the calls an expression makes, outer before inner and left to right; inside a
-        comprehension its targets are bound. Walked with a stack: expressions nest deeply."""
-        self.memo, self.inner_memo = {}, {}
-        try:
-            stack: list[tuple[ast.AST, dict]] = [(expr, self.env)]
-            while stack:
-                node, env = stack.pop()
-                if isinstance(node, _SCOPES):
-                    continue
-                if isinstance(node, _COMPREHENSIONS):
-                    inner = self.comprehension_env(node, env)
-                    parts: list[tuple[ast.AST, dict]] = []
-                    for gen in node.generators:
-                        parts.append((gen.iter, env))
-                        parts.extend((cond, inner) for cond in gen.ifs)
-                    parts.extend((part, inner) for part in ((node.key, node.value)
-                                                            if isinstance(node, ast.DictComp) else (node.elt,)))
-                    stack.extend(reversed(parts))
-                    continue
-                if isinstance(node, ast.Call):
-                    self.record_call(node, env)
-                stack.extend([(child, env) for child in reversed(children(node))])
-        finally:
-            self.memo = self.inner_memo = None
+        comprehension its targets are bound. Walked with a stack (expressions nest deeply); an
+        _Env entry on it switches the environment for the nodes above it."""
+        env = self.env
+        stack: list = [expr]
+        pop, extend = stack.pop, stack.extend
+        while stack:
+            node = pop()
+            kind = type(node)
+            if kind is _Env:
+                env = node.env
+            elif kind is ast.Call:
+                self.record_call(node, env)
+                found = children(node)
+                found.reverse()
+                extend(found)
+            elif kind in _COMPREHENSIONS:
+                inner = self.comprehension_env(node, env)
+                outer, within = _Env(env), _Env(inner)
+                parts: list = []
+                for gen in node.generators:
+                    parts += [outer, gen.iter, within, *gen.ifs]
+                parts += [within, node.key, node.value] if kind is ast.DictComp else [within, node.elt]
+                parts.append(outer)
+                parts.reverse()
+                extend(parts)
+            elif kind not in _SCOPES and kind not in LEAVES:
+                found = children(node)
+                if found:
+                    found.reverse()
+                    extend(found)
 
     def record_call(self, node: ast.Call, env: dict) -> None:
         callee = dotted(node.func)
-        name = self.ctx.canonical(node.func)
+        name = self.ctx.canonical_name(callee)
         if name == "json.dumps":
             self.record_dumps(node, env)
         if not callee:
             return
-        args = []
+        # Recorded when it writes (a sink) or passes its own parameters or rows on; the
+        # arguments are frozen into facts only then.
         interesting = callee.rsplit(".", 1)[-1] in SINKS
+        passed = []
         for position, arg_node in enumerate(node.args):
             if isinstance(arg_node, ast.Starred):
                 break
-            arg = self.arg(position, "", arg_node, env)
-            interesting |= bool(arg.param or arg.rows)
-            args.append(arg)
+            passed.append((position, "", arg_node, self.eval(arg_node, env)))
         for kw in node.keywords:
-            if kw.arg is None:
-                continue
-            arg = self.arg(-1, kw.arg, kw.value, env)
-            interesting |= bool(arg.param or arg.rows)
-            args.append(arg)
+            if kw.arg is not None:
+                passed.append((-1, kw.arg, kw.value, self.eval(kw.value, env)))
+        if not interesting:
+            interesting = any(isinstance(value, AParam) or isinstance(value, AList)
+                              and any(isinstance(i, ADict) for i in value.items) for *_, value in passed)
         if interesting:
-            self.ctx.facts.append(BqCall(self.ctx.path, self.qualname, callee, self.ctx.loc(node), tuple(args)))
+            args = tuple(self.arg(*each) for each in passed)
+            self.ctx.facts.append(BqCall(self.ctx.path, self.qualname, callee, self.ctx.loc(node), args))
 
-    def arg(self, position: int, keyword: str, node: ast.AST, env: dict) -> Arg:
-        value = self.eval(node, env)
+    def arg(self, position: int, keyword: str, node: ast.AST, value: object) -> Arg:
         literal = repr(node.value) if isinstance(node, ast.Constant) and node.value in (True, False, None) else ""
         param = value.name if isinstance(value, AParam) else ""
         rows = None
@@ -602,7 +637,8 @@ class FunctionWalk:
 
     def freeze_value(self, value: object, node: ast.AST, depth: int = 0) -> Value:
         where = self.ctx.loc(node)
-        origin = self.origins.get(node.id) if isinstance(node, ast.Name) else None
+        bound = self.origins.get(node.id) if isinstance(node, ast.Name) else None
+        origin = self.ctx.loc(bound) if bound is not None else None
         text = self.ctx.text(node)
         if isinstance(value, ADict):
             entries = ()
@@ -625,6 +661,29 @@ class FunctionWalk:
         if why:
             certain, reason = why
             self.ctx.facts.append(JsonDumps(self.ctx.loc(node), self.ctx.text(node.args[0]), certain, reason))
+
+
+# What each kind of expression evaluates to (any other kind: unknown).
+_EVALUATE = {
+    ast.Name: FunctionWalk.eval_name,
+    ast.Constant: lambda walk, node, env: _constant(node),
+    ast.JoinedStr: lambda walk, node, env: AVal("str", node, pieces=walk.pieces(node, env)),
+    ast.Dict: FunctionWalk.eval_dict,
+    ast.List: FunctionWalk.eval_sequence,
+    ast.Tuple: FunctionWalk.eval_sequence,
+    ast.Set: lambda walk, node, env: AVal("set", node, source="a set"),
+    ast.SetComp: lambda walk, node, env: AVal("set", node, source="a set"),
+    ast.ListComp: FunctionWalk.eval_comprehension,
+    ast.GeneratorExp: FunctionWalk.eval_comprehension,
+    ast.DictComp: lambda walk, node, env: ADict(node, open=True),
+    ast.Call: FunctionWalk.eval_call,
+    ast.Subscript: FunctionWalk.eval_subscript,
+    ast.Attribute: FunctionWalk.eval_attribute,
+    ast.BinOp: FunctionWalk.eval_binop,
+    ast.IfExp: lambda walk, node, env: _merge(walk.eval(node.body, env), walk.eval(node.orelse, env)),
+    ast.BoolOp: FunctionWalk.eval_boolop,
+    ast.Await: lambda walk, node, env: walk.eval(node.value, env),
+}
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from gcp_preflight.validators.names.python import dotted
 from gcp_preflight.validators.python.scopes import (
     FUNCTIONS, Intervals, bindings, isolated, location, parameters, scope_list,
 )
-from gcp_preflight.validators.python.tree_index import TreeIndex, tree_index, walk
+from gcp_preflight.validators.python.tree_index import TreeIndex, tree_index
 
 ATTRIBUTE_ERROR_CATCHERS = frozenset({"AttributeError"})
 # Calls that take an object without setting attributes on it (what is passed to anything else
@@ -285,7 +285,8 @@ class _Module:
         abstract: list[str] = []
         escapes = ""
         methods = [s for s in node.body if isinstance(s, FUNCTIONS)]
-        walks = {id(method): walk(method) for method in methods}  # each method walked once, for every question
+        # Each method's nodes in ast.walk order, from the module's one walk, for every question.
+        walks = {id(method): self.index.method_nodes(method) for method in methods}
         for method in methods:
             if _is_abstract(method, walks[id(method)]):
                 abstract.append(method.name)

@@ -14,12 +14,12 @@ import ast
 import bisect
 import functools
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText, problem
-from gcp_preflight.validators.python.tree_index import TreeIndex, children, tree_index
+from gcp_preflight.validators.python.tree_index import LEAVES, TreeIndex, children, tree_index
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -53,13 +53,7 @@ def scope_nodes(body: Iterable[ast.AST]) -> Iterator[ast.AST]:
     only what runs at their definition (decorators, defaults, bases), comprehensions only their
     first iterable; annotations are left out (inside functions they never run). The context and
     operator markers (`Load`, `Add`) are left out too."""
-    stack = list(body)[::-1]
-    while stack:
-        node = stack.pop()
-        yield node
-        found = _same_scope_children(node)
-        if found:
-            stack.extend(reversed(found))
+    return iter(_scope_list(list(body)))
 
 
 def _defaults(args: ast.arguments) -> list[ast.AST]:
@@ -95,8 +89,7 @@ def comprehension_walrus(node: ast.AST, index: TreeIndex) -> Iterator[ast.NamedE
         todo.extend(child for child in ast.iter_child_nodes(current) if id(child) in leads)
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(NamedTuple):
     name: str
     node: ast.AST  # the node whose end is when the binding has happened
     kind: str
@@ -111,16 +104,36 @@ def bindings(body: list[ast.stmt], index: TreeIndex | None = None) -> tuple[list
 
 def scope_list(body: list[ast.stmt], index: TreeIndex) -> list[ast.AST]:
     """`scope_nodes(body)` as a list, computed once per scope."""
-    return index.cached(body, "nodes", lambda: list(scope_nodes(body)))
+    return index.cached(body, "nodes", lambda: _scope_list(body))
+
+
+def _scope_list(body: list[ast.stmt]) -> list[ast.AST]:
+    out: list[ast.AST] = []
+    stack = body[::-1]
+    append, pop, extend, special = out.append, stack.pop, stack.extend, _SAME_SCOPE.get
+    while stack:
+        node = pop()
+        append(node)
+        if node.__class__ in LEAVES:
+            continue
+        same = special(node.__class__)
+        found = same(node) if same is not None else children(node)
+        if found:
+            found.reverse()
+            extend(found)
+    return out
 
 
 def _bindings(body: list[ast.stmt], index: TreeIndex) -> tuple[list[Binding], set[str]]:
     found: list[Binding] = []
     declared: set[str] = set()
     nodes = scope_list(body, index)
+    binders = _BINDERS.get
     for node in nodes:
-        found.extend(_bindings_of(node))
-        if isinstance(node, (ast.Global, ast.Nonlocal)):
+        binder = binders(type(node))
+        if binder is not None:
+            found.extend(binder(node))
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
             declared.update(node.names)
     if index.walruses:
         # A walrus in a comprehension binds here once, however many comprehensions enclose it
@@ -134,38 +147,69 @@ def _bindings(body: list[ast.stmt], index: TreeIndex) -> tuple[list[Binding], se
     return found, declared
 
 
-def _bindings_of(node: ast.AST) -> Iterator[Binding]:
-    if isinstance(node, (*FUNCTIONS, ast.ClassDef)):
-        yield Binding(node.name, node, "definition", node)
-    elif isinstance(node, (ast.Import, ast.ImportFrom)):
-        for alias in node.names:
-            if alias.name != "*":
-                name = alias.asname or alias.name.split(".")[0]
-                yield Binding(name, node, "import", node)
-    elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        for target in targets:
-            for name in _names(target):
-                yield Binding(name.id, node, "assignment", name)
-    elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+def _definition(node) -> Iterator[Binding]:
+    yield Binding(node.name, node, "definition", node)
+
+
+def _import(node) -> Iterator[Binding]:
+    for alias in node.names:
+        if alias.name != "*":
+            yield Binding(alias.asname or alias.name.split(".")[0], node, "import", node)
+
+
+def _assignment(node) -> Iterator[Binding]:
+    for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+        for name in _names(target):
+            yield Binding(name.id, node, "assignment", name)
+
+
+def _walrus(node) -> Iterator[Binding]:
+    if isinstance(node.target, ast.Name):
         yield Binding(node.target.id, node, "assignment", node.target)
-    elif isinstance(node, (ast.For, ast.AsyncFor)):
-        for name in _names(node.target):
-            yield Binding(name.id, node.iter, "loop variable", name)
-    elif isinstance(node, (ast.With, ast.AsyncWith)):
-        for item in node.items:
-            for name in _names(item.optional_vars) if item.optional_vars is not None else ():
-                yield Binding(name.id, item.context_expr, "with target", name)
-    elif isinstance(node, ast.ExceptHandler) and node.name:
+
+
+def _loop(node) -> Iterator[Binding]:
+    for name in _names(node.target):
+        yield Binding(name.id, node.iter, "loop variable", name)
+
+
+def _with(node) -> Iterator[Binding]:
+    for item in node.items:
+        for name in _names(item.optional_vars) if item.optional_vars is not None else ():
+            yield Binding(name.id, item.context_expr, "with target", name)
+
+
+def _except(node) -> Iterator[Binding]:
+    if node.name:
         yield Binding(node.name, node.type or node, "except target", node)
-    elif isinstance(node, ast.Delete):
-        for target in node.targets:
-            for name in _names(target):
-                yield Binding(name.id, node, "del", name)
-    elif type(node).__name__ in ("MatchAs", "MatchStar") and getattr(node, "name", None):
-        yield Binding(node.name, node, "match capture", node)
-    elif type(node).__name__ == "MatchMapping" and getattr(node, "rest", None):
-        yield Binding(node.rest, node, "match capture", node)
+
+
+def _delete(node) -> Iterator[Binding]:
+    for target in node.targets:
+        for name in _names(target):
+            yield Binding(name.id, node, "del", name)
+
+
+def _capture(node) -> Iterator[Binding]:
+    name = node.rest if isinstance(node, ast.MatchMapping) else node.name
+    if name:
+        yield Binding(name, node, "match capture", node)
+
+
+# The nodes that bind names, by type (most nodes bind nothing and are passed over at once).
+_BINDERS = {
+    ast.FunctionDef: _definition, ast.AsyncFunctionDef: _definition, ast.ClassDef: _definition,
+    ast.Import: _import, ast.ImportFrom: _import,
+    ast.Assign: _assignment, ast.AugAssign: _assignment, ast.AnnAssign: _assignment,
+    ast.NamedExpr: _walrus, ast.For: _loop, ast.AsyncFor: _loop, ast.With: _with, ast.AsyncWith: _with,
+    ast.ExceptHandler: _except, ast.Delete: _delete,
+    ast.MatchAs: _capture, ast.MatchStar: _capture, ast.MatchMapping: _capture,
+}
+
+
+def _bindings_of(node: ast.AST) -> Iterator[Binding]:
+    binder = _BINDERS.get(type(node))
+    return binder(node) if binder is not None else iter(())
 
 
 def _names(target: ast.AST) -> Iterator[ast.Name]:

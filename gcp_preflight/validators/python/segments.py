@@ -36,22 +36,24 @@ class SourceMap:
     def column(self, line: int, byte_offset: int) -> int:
         """The 0-based character column of a UTF-8 byte column on a 1-based line, clamped to the
         line's text (0 for a line that does not exist)."""
-        if not 0 < line <= len(self.starts):
+        starts = self.starts
+        if not 0 < line <= len(starts) or byte_offset <= 0:
             return 0
-        start, end = self.starts[line - 1], self._line_end(line - 1)
-        if byte_offset <= 0:
-            return 0
+        start = starts[line - 1]
+        # Inside the line for sure (its break takes at most 2 characters): no clamping to do.
+        inside = line < len(starts) and byte_offset <= starts[line] - start - 2
+        length = byte_offset if inside else self._line_end(line - 1) - start
         if self.ascii:
-            return min(byte_offset, end - start)
+            return min(byte_offset, length)
         wide = self._wide.get(line)
         if wide is None:
-            wide = self._wide[line] = self._wide_chars(start, end)
-        starts, extras = wide
-        if not starts:
-            return min(byte_offset, end - start)
+            wide = self._wide[line] = self._wide_chars(start, self._line_end(line - 1))
+        wide_starts, extras = wide
+        if not wide_starts:
+            return min(byte_offset, length)
         # The wide characters that start before the byte offset add their extra bytes to it.
-        before = bisect.bisect_left(starts, byte_offset)
-        return min(byte_offset - (extras[before - 1] if before else 0), end - start)
+        before = bisect.bisect_left(wide_starts, byte_offset)
+        return min(byte_offset - (extras[before - 1] if before else 0), self._line_end(line - 1) - start)
 
     def _wide_chars(self, start: int, end: int) -> tuple[list[int], list[int]]:
         """Byte columns of the line's non-ASCII characters and the extra bytes up to each."""

@@ -1,10 +1,10 @@
 """What several extractors ask of one parsed module, collected in one walk and kept for the file.
 
 Every family used to walk the whole tree for its own question (the imports, the calls, the
-`global` statements...), and the scope readers recomputed the same scopes. One breadth-first walk
-here sorts the nodes the extractors look for into lists, in `ast.walk` order (the order their
-facts come out in), and each scope's nodes and bindings are computed once, whichever extractor
-asks first.
+`global` statements, each method of each class...), and the scope readers recomputed the same
+scopes. One breadth-first walk here sorts the nodes the extractors look for into lists, in
+`ast.walk` order (the order their facts come out in), and each scope's nodes and bindings are
+computed once, whichever extractor asks first.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ _KINDS = {
 }
 # Fields that never hold a node worth visiting: names, constants, and the load/store/operator
 # markers (`ast.walk` yields those too, but no extractor asks for them).
-_LEAF_FIELDS = frozenset({"id", "attr", "arg", "name", "module", "level", "kind", "type_comment", "ctx", "op",
-                          "ops", "conversion", "is_async", "simple", "tag", "rest"})
+_LEAF_FIELDS = frozenset({"id", "attr", "arg", "name", "asname", "module", "level", "kind", "type_comment", "ctx",
+                          "op", "ops", "conversion", "is_async", "simple", "tag", "rest"})
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_INSIDE = object()  # the label of nodes inside a def or class, but in no method of a module-level class
 
 
 def _fields(kind: type) -> tuple[str, ...]:
@@ -32,30 +34,59 @@ def _fields(kind: type) -> tuple[str, ...]:
     return fields
 
 
-def children(node: ast.AST) -> list[ast.AST]:
-    """`ast.iter_child_nodes` without the context and operator markers."""
-    out = []
-    for field in _fields(type(node)):
-        value = getattr(node, field, None)
-        if isinstance(value, list):
-            out.extend([v for v in value if isinstance(v, _AST)])
+def _generic(node: ast.AST) -> list[ast.AST]:
+    fields = _FIELDS.get(node.__class__)
+    if fields is None:
+        fields = _fields(node.__class__)
+    out: list[ast.AST] = []
+    for field in fields:
+        value = getattr(node, field)
+        if value.__class__ is list:
+            out += [v for v in value if isinstance(v, _AST)]
         elif isinstance(value, _AST):
             out.append(value)
     return out
+
+
+def _optional(node: ast.AST | None) -> list[ast.AST]:
+    return [node] if node is not None else []
+
+
+# The commonest kinds, spelled out (same nodes, same order as the generic reading of their
+# fields); names and constants, half of all nodes, have none.
+_CHILDREN = {
+    ast.Name: lambda n: [], ast.Constant: lambda n: [],
+    ast.Attribute: lambda n: [n.value],
+    ast.Call: lambda n: [n.func, *n.args, *n.keywords],
+    ast.Assign: lambda n: [*n.targets, n.value],
+    ast.Expr: lambda n: [n.value],
+    ast.FormattedValue: lambda n: [n.value] if n.format_spec is None else [n.value, n.format_spec],
+    ast.Subscript: lambda n: [n.value, n.slice],
+    ast.keyword: lambda n: [n.value],
+    ast.JoinedStr: lambda n: list(n.values),
+    ast.arg: lambda n: _optional(n.annotation),
+    ast.Compare: lambda n: [n.left, *n.comparators],
+    ast.Return: lambda n: _optional(n.value),
+    ast.BinOp: lambda n: [n.left, n.right],
+    ast.List: lambda n: list(n.elts), ast.Tuple: lambda n: list(n.elts),
+}
+LEAVES = frozenset({ast.Name, ast.Constant})  # kinds without children, for walkers to pass over
+
+
+def children(node: ast.AST) -> list[ast.AST]:
+    """`ast.iter_child_nodes` without the context and operator markers."""
+    special = _CHILDREN.get(node.__class__)
+    return special(node) if special is not None else _generic(node)
 
 
 def walk(node: ast.AST) -> list[ast.AST]:
     """The nodes under `node` (itself first) in `ast.walk` order, without the context and
     operator markers."""
     todo = [node]
-    append, extend = todo.append, todo.extend
+    extend = todo.extend
     for current in todo:  # a list read while it grows: breadth first, as ast.walk's queue
-        for field in _fields(type(current)):
-            value = getattr(current, field, None)
-            if isinstance(value, list):
-                extend([v for v in value if isinstance(v, _AST)])
-            elif isinstance(value, _AST):
-                append(value)
+        if current.__class__ not in LEAVES:
+            extend(children(current))
     return todo
 
 
@@ -68,13 +99,51 @@ class TreeIndex:
         self.globals: list[ast.Global] = []
         self.nonlocals: list[ast.Nonlocal] = []
         self.walruses: list[ast.NamedExpr] = []
-        lists = {kind: getattr(self, name) for kind, name in _KINDS.items()}
-        for node in walk(tree):
-            found = lists.get(type(node))
-            if found is not None:
-                found.append(node)
+        self.methods: dict[int, list[ast.AST]] = {}  # id(method) -> walk(method), for module-level classes
+        self._walk(tree)
         self._cache: dict[tuple[int, str], tuple[object, object]] = {}
         self._walrus_paths: set[int] | None = None
+
+    def _walk(self, tree: ast.Module) -> None:
+        """One breadth-first walk. Each node carries a label: None at module level, the node list
+        of the method of a module-level class it is in, or _INSIDE (any other def or class)."""
+        lists = {kind: getattr(self, name) for kind, name in _KINDS.items()}
+        todo: list[ast.AST] = [tree]
+        labels: list[object] = [None]
+        extend, extend_labels, kinds = todo.extend, labels.extend, lists.get
+        for index, current in enumerate(todo):
+            kind = current.__class__
+            found = kinds(kind)
+            if found is not None:
+                found.append(current)
+            label = labels[index]
+            if label.__class__ is list:
+                label.append(current)
+            if kind in LEAVES:
+                continue
+            inner = children(current)
+            if not inner:
+                continue
+            extend(inner)
+            if label is not None:
+                extend_labels([label] * len(inner))
+            elif kind is ast.ClassDef:
+                extend_labels([self._method(node) if node.__class__ in _DEFINITIONS and node in current.body
+                               else _INSIDE for node in inner])
+            elif kind in _DEFINITIONS or kind is ast.Lambda:
+                extend_labels([_INSIDE] * len(inner))
+            else:
+                extend_labels([None] * len(inner))
+
+    def _method(self, node: ast.AST) -> list[ast.AST]:
+        nodes: list[ast.AST] = []
+        self.methods[id(node)] = nodes
+        return nodes
+
+    def method_nodes(self, method: ast.AST) -> list[ast.AST]:
+        """`walk(method)` for a method of a module-level class (any function: its walk)."""
+        nodes = self.methods.get(id(method))
+        return nodes if nodes is not None and nodes and nodes[0] is method else walk(method)
 
     def cached(self, owner: object, what: str, make) -> object:
         """`make()`, computed once per (owner, what); the owner (a body list, a node) is held,

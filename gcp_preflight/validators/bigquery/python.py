@@ -62,6 +62,7 @@ class ModuleContext:
         self.source = source
         self.path = source.path
         self._map: SourceMap | None = None
+        self.index = tree_index(tree)
         self.module = module_name(source.path)
         self.aliases: dict[str, str] = {}  # local name -> canonical dotted ("datetime.datetime")
         self.imports: list[tuple[str, str, str]] = []
@@ -74,7 +75,7 @@ class ModuleContext:
 
     def _read_imports(self, tree: ast.Module) -> None:
         top = {id(stmt) for stmt in tree.body}
-        for node in tree_index(tree).imports:  # every import, as ast.walk meets them
+        for node in self.index.imports:  # every import, as ast.walk meets them
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     local = alias.asname or alias.name.split(".")[0]
@@ -577,9 +578,7 @@ class FunctionWalk:
                 env = node.env
             elif kind is ast.Call:
                 self.record_call(node, env)
-                found = children(node)
-                found.reverse()
-                extend(found)
+                extend(reversed(children(node)))
             elif kind in _COMPREHENSIONS:
                 inner = self.comprehension_env(node, env)
                 outer, within = _Env(env), _Env(inner)
@@ -591,10 +590,7 @@ class FunctionWalk:
                 parts.reverse()
                 extend(parts)
             elif kind not in _SCOPES and kind not in LEAVES:
-                found = children(node)
-                if found:
-                    found.reverse()
-                    extend(found)
+                extend(reversed(children(node)))
 
     def record_call(self, node: ast.Call, env: dict) -> None:
         callee = dotted(node.func)
@@ -603,22 +599,24 @@ class FunctionWalk:
             self.record_dumps(node, env)
         if not callee:
             return
-        # Recorded when it writes (a sink) or passes its own parameters or rows on; the
-        # arguments are frozen into facts only then.
+        # Recorded when it writes (a sink) or passes its own parameters or rows on; only the
+        # arguments that may be such are evaluated to decide, the rest only for a recorded call.
         interesting = callee.rsplit(".", 1)[-1] in SINKS
         passed = []
         for position, arg_node in enumerate(node.args):
             if isinstance(arg_node, ast.Starred):
                 break
-            passed.append((position, "", arg_node, self.eval(arg_node, env)))
-        for kw in node.keywords:
-            if kw.arg is not None:
-                passed.append((-1, kw.arg, kw.value, self.eval(kw.value, env)))
-        if not interesting:
-            interesting = any(isinstance(value, AParam) or isinstance(value, AList)
-                              and any(isinstance(i, ADict) for i in value.items) for *_, value in passed)
+            passed.append((position, "", arg_node))
+        passed += [(-1, kw.arg, kw.value) for kw in node.keywords if kw.arg is not None]
+        for *_, arg_node in passed:
+            if interesting:
+                break
+            if arg_node.__class__ in _MAY_PASS:
+                value = self.eval(arg_node, env)
+                interesting = isinstance(value, AParam) or isinstance(value, AList) \
+                    and any(isinstance(i, ADict) for i in value.items)
         if interesting:
-            args = tuple(self.arg(*each) for each in passed)
+            args = tuple(self.arg(*each, self.eval(each[2], env)) for each in passed)
             self.ctx.facts.append(BqCall(self.ctx.path, self.qualname, callee, self.ctx.loc(node), args))
 
     def arg(self, position: int, keyword: str, node: ast.AST, value: object) -> Arg:
@@ -662,6 +660,16 @@ class FunctionWalk:
             certain, reason = why
             self.ctx.facts.append(JsonDumps(self.ctx.loc(node), self.ctx.text(node.args[0]), certain, reason))
 
+
+# The kinds of expression whose value can be a parameter (AParam) or rows (an AList of ADict):
+# a name, a call (`list(rows)`), a list, tuple or comprehension, `a if c else b`, `a or b`,
+# `await x`. Every other kind evaluates to a plain value, a dict or unknown (see _EVALUATE).
+_MAY_PASS = frozenset({ast.Name, ast.Call, ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp, ast.IfExp,
+                       ast.BoolOp, ast.Await})
+
+# The kinds of expression whose value can be a string built statically (see _is_text).
+_MAY_BE_TEXT = frozenset({ast.Name, ast.Constant, ast.JoinedStr, ast.Attribute, ast.BinOp, ast.Call, ast.IfExp,
+                          ast.BoolOp, ast.Await})
 
 # What each kind of expression evaluates to (any other kind: unknown).
 _EVALUATE = {
@@ -727,6 +735,8 @@ def _module_constants(ctx: ModuleContext, tree: ast.Module, walker: FunctionWalk
         if columns is not None:
             ctx.schemas[target.id] = columns
             continue
+        if value.__class__ not in _MAY_BE_TEXT:
+            continue  # a list or dict of any size: never a string
         evaluated = walker.eval(value, {})
         if _is_text(evaluated):
             ctx.constants[target.id] = tuple(_text_pieces(evaluated))

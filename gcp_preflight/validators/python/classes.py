@@ -312,7 +312,13 @@ class _Module:
         `me` is passed to)."""
         dynamic = escapes = ""
         for inner in nodes:
-            if isinstance(inner, ast.Call):
+            kind = inner.__class__
+            if kind is not ast.Call and kind is not ast.Attribute:
+                continue
+            if kind is ast.Call:
+                if not any(a.__class__ is ast.Name and a.id == me for a in inner.args) and not any(
+                        k.value.__class__ is ast.Name and k.value.id == me for k in inner.keywords):
+                    continue  # a call that is not passed `me` changes nothing here
                 func = dotted(inner.func) or getattr(inner.func, "attr", "a call")
                 short = func.split(".")[-1]
                 passed = [a for a in (*inner.args, *(k.value for k in inner.keywords))
@@ -345,8 +351,8 @@ class _Module:
     def _self_uses(self, owner: str, method: ast.AST, me: str, nodes: list[ast.AST]) -> Iterator[PyAttrUse]:
         spans = _guarded_spans(nodes)
         for inner in nodes:
-            if isinstance(inner, ast.Attribute) and isinstance(inner.ctx, ast.Load) \
-                    and isinstance(inner.value, ast.Name) and inner.value.id == me:
+            if inner.__class__ is ast.Attribute and inner.ctx.__class__ is ast.Load \
+                    and inner.value.__class__ is ast.Name and inner.value.id == me:
                 yield PyAttrUse(self.path, "self", owner, me, inner.attr, _attr_location(self.path, inner),
                                 id(inner) in self.called, _in_spans(inner, spans), f"{owner}.{method.name}")
 
@@ -382,21 +388,33 @@ class _Module:
                 yield from self._scope_uses(node.body, name, hidden, module_names, node)
 
     def _uses(self, nodes, qualname, hidden, module_names, typed) -> Iterator[PyAttrUse]:
-        spans = _guarded_spans(nodes)
+        spans = None
         for node in nodes:
-            if not (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)):
+            if node.__class__ is not ast.Attribute or node.ctx.__class__ is not ast.Load:
                 continue
-            receiver = dotted(node.value)
-            if receiver is None:
-                continue
-            root = receiver.split(".")[0]
-            args = (node.attr, _attr_location(self.path, node), id(node) in self.called, _in_spans(node, spans),
-                    qualname)
-            if receiver in typed:
-                owner, origin = typed[receiver]
-                yield PyAttrUse(self.path, "local", owner, receiver, *args, origin)
-            elif root not in hidden and root in module_names:
-                yield PyAttrUse(self.path, "global", receiver, receiver, *args)
+            value = node.value
+            if value.__class__ is ast.Name:
+                receiver = root = value.id
+                if receiver in typed:
+                    kind, owner, origin = "local", typed[receiver][0], typed[receiver][1]
+                elif root not in hidden and root in module_names:
+                    kind, owner, origin = "global", receiver, None
+                else:
+                    continue
+            else:
+                base = value  # the name the chain starts from, before building its dotted form
+                while base.__class__ is ast.Attribute:
+                    base = base.value
+                if base.__class__ is not ast.Name or base.id in hidden or base.id not in module_names:
+                    continue
+                receiver = dotted(value)
+                if receiver is None:
+                    continue
+                kind, owner, origin = "global", receiver, None
+            if spans is None:
+                spans = _guarded_spans(nodes)
+            yield PyAttrUse(self.path, kind, owner, receiver, node.attr, _attr_location(self.path, node),
+                            id(node) in self.called, _in_spans(node, spans), qualname, origin)
 
     def _typed_locals(self, found, params, declared, hidden, module_names, body) -> dict[str, tuple[str, Location]]:
         """Locals whose only binding is `name = Dotted(...)`, with Dotted a module-level name."""
@@ -434,11 +452,16 @@ class _Module:
         return {name for node in ordered[low:high] for name in node.names}
 
 
+_WITH_PARAMETERS = (*FUNCTIONS, ast.Lambda)
+
+
 def _rebinds(method: ast.AST, me: str, nodes: list[ast.AST]) -> bool:
     for node in nodes:
-        if isinstance(node, ast.Name) and node.id == me and isinstance(node.ctx, (ast.Store, ast.Del)):
-            return True
-        if isinstance(node, (*FUNCTIONS, ast.Lambda)) and node is not method and me in parameters(node.args):
+        kind = node.__class__
+        if kind is ast.Name:
+            if node.id == me and node.ctx.__class__ is not ast.Load:
+                return True
+        elif kind in _WITH_PARAMETERS and node is not method and me in parameters(node.args):
             return True
     return False
 

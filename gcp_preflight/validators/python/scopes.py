@@ -108,6 +108,7 @@ def scope_list(body: list[ast.stmt], index: TreeIndex) -> list[ast.AST]:
 
 
 def _scope_list(body: list[ast.stmt]) -> list[ast.AST]:
+    """The scope's nodes, depth first."""
     out: list[ast.AST] = []
     stack = body[::-1]
     append, pop, extend, special = out.append, stack.pop, stack.extend, _SAME_SCOPE.get

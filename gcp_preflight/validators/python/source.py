@@ -8,6 +8,7 @@ parsed once per file for all of them.
 from __future__ import annotations
 
 import ast
+import gc
 import sys
 import threading
 import warnings
@@ -87,7 +88,19 @@ class PythonValidator:
     def wants(self, path: str, head: str) -> bool:
         return path.endswith(".py") or (head.startswith("#!") and "python" in head)
 
-    def read(self, source: SourceText) -> Iterable[object]:
+    def read(self, source: SourceText) -> list[object]:
+        # A parsed module is a large graph of objects without cycles, freed by reference counts:
+        # the cyclic collector, triggered again and again by its allocations, only re-traverses
+        # it (a fifth of the reading time on large modules). Paused while one file is read.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return list(self._read(source))
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _read(self, source: SourceText) -> Iterable[object]:
         # Constructs newer than the oldest supported host's grammar are rewritten before parsing,
         # so every host from 3.10 on parses the same text and yields the same facts.
         spans, _ = syntax_level.scan(source.text)

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
-from gcp_preflight.validators.names.python import dotted
+from gcp_preflight.validators.names.python import MAX_DOTTED, dotted
 from gcp_preflight.validators.python.scopes import (
     FUNCTIONS, Intervals, bindings, isolated, location, parameters, scope_list,
 )
@@ -402,11 +402,11 @@ class _Module:
                 else:
                     continue
             else:
-                base = value  # the name the chain starts from, before building its dotted form
-                while base.__class__ is ast.Attribute:
-                    base = base.value
+                base, parts = value, 1  # the name the chain starts from, before building its dotted form
+                while base.__class__ is ast.Attribute and parts <= MAX_DOTTED:
+                    base, parts = base.value, parts + 1
                 if base.__class__ is not ast.Name or base.id in hidden or base.id not in module_names:
-                    continue
+                    continue  # (a chain longer than dotted() reads ends in no name)
                 receiver = dotted(value)
                 if receiver is None:
                     continue

@@ -29,7 +29,7 @@ from gcp_preflight.validators.bigquery.facts import (
 from gcp_preflight.validators.bigquery.classes import class_facts, decorator_names
 from gcp_preflight.validators.bigquery.schema import BqColumn, canonical_type
 from gcp_preflight.validators.bigquery.values import (
-    UNKNOWN, ADict, AJob, AList, AParam, AQuery, AQueryRow, AVal, _concat, _const_str, _constant, _is_text, _kind,
+    UNKNOWN, ADict, AJob, AList, AParam, AQuery, AQueryRow, AVal, LazyText, _concat, _const_str, _constant, _is_text, _kind,
     _merge, _text_pieces, _unencodable, dotted,
 )
 from gcp_preflight.validators.python.segments import SourceMap
@@ -124,6 +124,10 @@ class ModuleContext:
     def text(self, node: ast.AST) -> str:
         """The expression as written, whitespace collapsed, at most 60 characters."""
         return self.map.short(node, 60)
+
+    def text_later(self, node: ast.AST) -> LazyText:
+        """`text(node)`, read only if a message or a fact asks for it (most values never reach one)."""
+        return LazyText(self.text, node)
 
 
 def module_name(path: str) -> str:
@@ -396,7 +400,7 @@ class FunctionWalk:
 
     def eval_attribute(self, node: ast.Attribute, env: dict) -> object:
         if self.is_self(node):
-            return AVal("self-attr", node, source=self.ctx.text(node), inner=node.attr, pieces=(Piece("attr", node.attr),))
+            return AVal("self-attr", node, source=self.ctx.text_later(node), inner=node.attr, pieces=(Piece("attr", node.attr),))
         base = self.eval(node.value, env)
         if isinstance(base, AQueryRow):
             return AVal("query-field", node, source="a query result row")
@@ -460,7 +464,7 @@ class FunctionWalk:
             return AVal(left.kind, node, source=left.source)
         if any(isinstance(v, AVal) and v.kind == "decimal" for v in (left, right)) and \
                 isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
-            return AVal("decimal", node, source=self.ctx.text(node))  # Decimal arithmetic stays Decimal
+            return AVal("decimal", node, source=self.ctx.text_later(node))  # Decimal arithmetic stays Decimal
         if isinstance(left, AVal) and left.kind in ("str", "converted") and isinstance(node.op, (ast.Mod, ast.Add)):
             return AVal("converted", node)
         return UNKNOWN
@@ -470,7 +474,7 @@ class FunctionWalk:
         func = node.func
         last = name.rsplit(".", 1)[-1] if name else (func.attr if isinstance(func, ast.Attribute) else "")
         if self.is_self(func) and not node.args and not node.keywords:  # `self.table_id()`
-            return AVal("self-attr", node, source=self.ctx.text(node), inner=f"{func.attr}()",
+            return AVal("self-attr", node, source=self.ctx.text_later(node), inner=f"{func.attr}()",
                         pieces=(Piece("attr", f"{func.attr}()"),))
         if name == "json.dumps":
             arg = self.eval(node.args[0], env) if node.args else UNKNOWN
@@ -479,11 +483,11 @@ class FunctionWalk:
         if name in ("datetime.datetime", "datetime.date", "datetime.time", "decimal.Decimal"):
             kind = {"datetime.datetime": "datetime", "datetime.date": "date", "datetime.time": "time",
                     "decimal.Decimal": "decimal"}[name]
-            return AVal(kind, node, source=f"{self.ctx.text(node)}")
+            return AVal(kind, node, source=self.ctx.text_later(node))
         if name.startswith("datetime.datetime.") and last in _DATETIME_CTORS:
-            return AVal("datetime", node, source=self.ctx.text(node))
+            return AVal("datetime", node, source=self.ctx.text_later(node))
         if name.startswith("datetime.date.") and last in _DATE_CTORS:
-            return AVal("date", node, source=self.ctx.text(node))
+            return AVal("date", node, source=self.ctx.text_later(node))
         if name == "dict":
             return self.eval_dict_call(node, env)
         if name in _BUILTIN_KINDS and name not in self.ctx.aliases:
@@ -494,21 +498,21 @@ class FunctionWalk:
                     return inner  # `rows = list(rows)` still forwards the parameter
                 if isinstance(inner, (AList, AQuery)):
                     return inner if isinstance(inner, AQuery) else AList(node, list(inner.items), kind)
-            return AVal(kind, node, source=self.ctx.text(node)) if kind != "list" else AList(node, [], kind)
+            return AVal(kind, node, source=self.ctx.text_later(node)) if kind != "list" else AList(node, [], kind)
         if isinstance(func, ast.Attribute):
             receiver = self.eval(func.value, env)
             if func.attr in _STR_METHODS:
                 return AVal("converted", node)
             if func.attr == "date" and not node.args:
-                return AVal("date", node, source=self.ctx.text(node))
+                return AVal("date", node, source=self.ctx.text_later(node))
             if func.attr == "time" and not node.args and not (isinstance(func.value, ast.Name) and self.ctx.aliases.get(func.value.id) == "time"):
-                return AVal("time", node, source=self.ctx.text(node))
+                return AVal("time", node, source=self.ctx.text_later(node))
             if func.attr == "encode" and _certainly_str(func.value, receiver):  # str.encode, not any .encode()
-                return AVal("bytes", node, source=self.ctx.text(node))
+                return AVal("bytes", node, source=self.ctx.text_later(node))
             if isinstance(receiver, AVal) and receiver.kind == "datetime" and func.attr in ("replace", "astimezone"):
                 return AVal("datetime", node, source=receiver.source)
             if isinstance(receiver, AVal) and receiver.kind == "decimal" and func.attr in _DECIMAL_METHODS:
-                return AVal("decimal", node, source=self.ctx.text(node))
+                return AVal("decimal", node, source=self.ctx.text_later(node))
             if isinstance(receiver, AQueryRow) and func.attr == "get":
                 return AVal("query-field", node, source="a query result row")
             if isinstance(receiver, AQuery) and func.attr == "result":
@@ -649,7 +653,7 @@ class FunctionWalk:
             return Value("query-row", where, text, origin, source="a query result row")
         if isinstance(value, AVal):
             return Value(value.kind, where, text, origin, inner=value.inner, has_default=value.has_default,
-                         source=value.source)
+                         source=str(value.source))
         return Value("unknown", where, text, origin)
 
     def record_dumps(self, node: ast.Call, env: dict) -> None:
@@ -790,7 +794,11 @@ def _table_decls(ctx: ModuleContext, tree: ast.Module) -> None:
     """`bigquery.Table(table_id, schema=[SchemaField(...)])` anywhere in the module."""
     walker = FunctionWalk(ctx, "", ())
     for node in tree_index(tree).calls:  # every call, as ast.walk meets them
-        if not (node.args and ctx.canonical(node.func).endswith("bigquery.Table")):
+        func = node.func  # the name ends in `Table`: written so, or imported as another name
+        if not node.args or not (func.__class__ is ast.Attribute and func.attr == "Table"
+                                 or func.__class__ is ast.Name and ctx.aliases.get(func.id, func.id).endswith("Table")):
+            continue
+        if not ctx.canonical(func).endswith("bigquery.Table"):
             continue
         schema = next((k.value for k in node.keywords if k.arg == "schema"), node.args[1] if len(node.args) > 1 else None)
         if schema is None:

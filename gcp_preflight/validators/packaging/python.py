@@ -14,7 +14,7 @@ from typing import Iterable
 from gcp_preflight.facts import fact
 from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.python.syntax_level import SyntaxFeature
-from gcp_preflight.validators.python.tree_index import tree_index, walk
+from gcp_preflight.validators.python.tree_index import children, statements_in, tree_index, walk
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 
@@ -68,13 +68,21 @@ class _Visitor(ast.NodeVisitor):
 
     def visit(self, node: ast.AST) -> None:
         if isinstance(node, _STATEMENTS):
-            super().visit(node)
+            method = _METHODS.get(node.__class__)
+            if method is None:
+                method = _METHODS[node.__class__] = getattr(_Visitor, f"visit_{node.__class__.__name__}",
+                                                            _Visitor.generic_visit)
+            method(self, node)
         else:
             self._expression(node)
 
     def generic_visit(self, node: ast.AST) -> None:
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
+        if self.scope and not self.walruses:  # inside a def or class only statements matter here
+            for child in statements_in(node):
+                self.visit(child)
+        else:
+            for child in children(node):
+                self.visit(child)
 
     def _expression(self, node: ast.AST) -> None:
         """Names an expression binds (`for` targets, comprehension variables, `:=`) count at
@@ -175,6 +183,9 @@ class _Visitor(ast.NodeVisitor):
         for stmt in node.body:
             self.visit(stmt)
         self.optional -= catches
+
+
+_METHODS: dict[type, object] = {}  # node class -> the _Visitor method that visits it
 
 
 def _name(node) -> str:

@@ -119,6 +119,22 @@ def _expr_name(node: ast.AST) -> str:
     return dotted(node) or "?"
 
 
+_DEFINITIONS = frozenset({*FUNCTIONS, ast.ClassDef})
+
+
+def _short_name(func: ast.AST) -> str:
+    """The last part of a callee's dotted name ("" when it has none): `dotted(func)`'s last
+    part, without building the whole name."""
+    if func.__class__ is ast.Name:
+        return func.id
+    if func.__class__ is not ast.Attribute:
+        return ""
+    base, parts = func.value, 1
+    while base.__class__ is ast.Attribute and parts < MAX_DOTTED:
+        base, parts = base.value, parts + 1
+    return func.attr if base.__class__ is ast.Name else ""
+
+
 def _literal(node: ast.AST | None) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
@@ -198,10 +214,13 @@ class _Module:
             rows.extend(self._binding_rows(b))
         for node in self.index.globals:  # `global X` in a function rebinds a module name
             rows.extend((name, "other", "", "", 0, node.lineno) for name in node.names)
+        own = self.own
         for node in self.index.attributes:
-            self._attribute_effects(node)
+            if node.ctx.__class__ is not ast.Load and id(node) not in own:
+                self.stored.add(node.attr)
         for node in self.index.calls:
-            self._attribute_effects(node)
+            if id(node) not in own:
+                self._call_effects(node)
         has_getattr = any(r[0] == "__getattr__" for r in rows)
         rows.extend(self.star_rows())
         return PyModuleScope(self.path, tuple(rows), tuple(sorted(self.stored)), tuple(sorted(self.probed)),
@@ -230,33 +249,30 @@ class _Module:
                 for node in scope_list(self.tree.body, self.index)
                 if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)]
 
-    def _attribute_effects(self, node: ast.AST) -> None:
-        if id(node) in self.own:
-            return
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            self.stored.add(node.attr)
-        elif isinstance(node, ast.Call):
-            func = (dotted(node.func) or "").split(".")[-1]
-            name = _literal(node.args[1]) if len(node.args) > 1 else None
-            if func == "setattr" and len(node.args) > 1:
-                if name is not None:
-                    self.stored.add(name)
-                else:
-                    self.loose_setattr = True
-            elif func == "hasattr" and name is not None:
-                self.probed.add(name)
-            elif func == "getattr" and name is not None and len(node.args) > 2:
-                self.probed.add(name)
-            elif func == "type" and len(node.args) == 3:
-                bases = node.args[1]
-                written = [dotted(b) for b in bases.elts] if isinstance(bases, ast.Tuple) else [None]
-                # A base written as a module-level name is that class; anything else may be any class.
-                self.made_bases.update(d.split(".")[-1] if d and d.split(".")[0] in self.top else "?"
-                                       for d in written)
-            if func not in HARMLESS_CALLS:
-                for arg in [*node.args, *(k.value for k in node.keywords)]:
-                    if isinstance(arg, ast.Name):
-                        self.passed.add(arg.id)
+    def _call_effects(self, node: ast.Call) -> None:
+        """What a call does to attributes: setattr/hasattr/getattr with a literal name, classes made
+        with type(), names passed to calls that may set attributes on them."""
+        func = _short_name(node.func)
+        name = _literal(node.args[1]) if len(node.args) > 1 else None
+        if func == "setattr" and len(node.args) > 1:
+            if name is not None:
+                self.stored.add(name)
+            else:
+                self.loose_setattr = True
+        elif func == "hasattr" and name is not None:
+            self.probed.add(name)
+        elif func == "getattr" and name is not None and len(node.args) > 2:
+            self.probed.add(name)
+        elif func == "type" and len(node.args) == 3:
+            bases = node.args[1]
+            written = [dotted(b) for b in bases.elts] if isinstance(bases, ast.Tuple) else [None]
+            # A base written as a module-level name is that class; anything else may be any class.
+            self.made_bases.update(d.split(".")[-1] if d and d.split(".")[0] in self.top else "?"
+                                   for d in written)
+        if func not in HARMLESS_CALLS:
+            for arg in [*node.args, *(k.value for k in node.keywords)]:
+                if isinstance(arg, ast.Name):
+                    self.passed.add(arg.id)
 
     # -- classes ----------------------------------------------------------------------------
     def classes(self) -> Iterator[object]:
@@ -375,7 +391,7 @@ class _Module:
 
     def _nested(self, nodes, qualname, hidden, module_names) -> Iterator[PyAttrUse]:
         for node in nodes:
-            if not isinstance(node, (*FUNCTIONS, ast.ClassDef)):
+            if node.__class__ not in _DEFINITIONS:
                 continue
             name = f"{qualname}.{node.name}" if qualname else node.name
             if isinstance(node, ast.ClassDef):

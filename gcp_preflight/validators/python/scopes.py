@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText, problem
-from gcp_preflight.validators.python.tree_index import LEAVES, TreeIndex, children, tree_index
+from gcp_preflight.validators.python.tree_index import LEAVES, TreeIndex, children, statements_in, tree_index
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -267,26 +267,12 @@ def _statement_of(nodes: list[ast.AST], index: TreeIndex) -> dict[int, ast.stmt]
     return owner
 
 
-_BLOCKS = ("body", "handlers", "orelse", "finalbody", "cases")
-_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _blocks(node: ast.AST) -> Iterator[ast.AST]:
-    """The statements (and handlers, match cases) directly in a node's blocks, in field order:
-    only there can a function be defined."""
-    fields = _BLOCK_FIELDS.get(type(node))
-    if fields is None:
-        fields = _BLOCK_FIELDS[type(node)] = tuple(f for f in type(node)._fields if f in _BLOCKS)
-    for field in fields:
-        yield from getattr(node, field)
-
-
 def _functions(tree: ast.Module) -> Iterator[tuple[str, ast.AST]]:
     """(qualified name, node) of every function, however nested."""
     stack: list[tuple[str, ast.AST]] = [("", tree)]
     while stack:
         prefix, node = stack.pop()
-        for child in _blocks(node):
+        for child in statements_in(node):
             if isinstance(child, (*FUNCTIONS, ast.ClassDef)):
                 name = f"{prefix}{child.name}"
                 if isinstance(child, FUNCTIONS):

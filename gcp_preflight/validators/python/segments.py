@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+from itertools import accumulate
 
 from gcp_preflight.lines import LineTable
 
@@ -22,7 +23,10 @@ class SourceMap:
 
     def __init__(self, text: str):
         self.text = text
-        self.starts = LineTable(text).starts
+        if "\r" in text:
+            self.starts = LineTable(text).starts
+        else:  # the same starts, summed from the lines' lengths (faster than a regex's matches)
+            self.starts = list(accumulate([len(line) + 1 for line in text.split("\n")], initial=0))[:-1]
         self.ascii = text.isascii()
         self._wide: dict[int, tuple[list[int], list[int]]] = {}
 

@@ -79,6 +79,19 @@ def children(node: ast.AST) -> list[ast.AST]:
     return special(node) if special is not None else _generic(node)
 
 
+_BLOCKS = ("body", "handlers", "orelse", "finalbody", "cases")
+_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def statements_in(node: ast.AST) -> list[ast.AST]:
+    """The statements (handlers, match cases) directly in a node's blocks, in field order: the
+    children of a node that can hold a statement."""
+    fields = _BLOCK_FIELDS.get(node.__class__)
+    if fields is None:
+        fields = _BLOCK_FIELDS[node.__class__] = tuple(f for f in node.__class__._fields if f in _BLOCKS)
+    return [child for field in fields for child in getattr(node, field)]
+
+
 def walk(node: ast.AST) -> list[ast.AST]:
     """The nodes under `node` (itself first) in `ast.walk` order, without the context and
     operator markers."""

@@ -33,7 +33,8 @@ from gcp_preflight.validators.bigquery.values import (
     _merge, _text_pieces, _unencodable, dotted,
 )
 from gcp_preflight.validators.python.segments import SourceMap
-from gcp_preflight.validators.python.tree_index import LEAVES, children, tree_index
+from gcp_preflight.validators.python.nodes import children
+from gcp_preflight.validators.python.tree_index import tree_index
 
 SINKS = frozenset({"insert_rows_json", "insert_rows", "load_table_from_json"})
 
@@ -571,7 +572,11 @@ class FunctionWalk:
     def scan_calls(self, expr: ast.AST) -> None:
         """Record the calls an expression makes, outer before inner and left to right; inside a
         comprehension its targets are bound. Walked with a stack (expressions nest deeply); an
-        _Env entry on it switches the environment for the nodes above it."""
+        _Env entry on it switches the environment for the nodes above it. Only the parts with a
+        call in them are entered (the module's walk marked them)."""
+        leads = self.ctx.index.calls_under
+        if id(expr) not in leads:
+            return
         env = self.env
         stack: list = [expr]
         pop, extend = stack.pop, stack.extend
@@ -580,9 +585,11 @@ class FunctionWalk:
             kind = type(node)
             if kind is _Env:
                 env = node.env
-            elif kind is ast.Call:
+                continue
+            if kind in _SCOPES:
+                continue
+            if kind is ast.Call:
                 self.record_call(node, env)
-                extend(reversed(children(node)))
             elif kind in _COMPREHENSIONS:
                 inner = self.comprehension_env(node, env)
                 outer, within = _Env(env), _Env(inner)
@@ -592,9 +599,9 @@ class FunctionWalk:
                 parts += [within, node.key, node.value] if kind is ast.DictComp else [within, node.elt]
                 parts.append(outer)
                 parts.reverse()
-                extend(parts)
-            elif kind not in _SCOPES and kind not in LEAVES:
-                extend(reversed(children(node)))
+                extend([part for part in parts if part.__class__ is _Env or id(part) in leads])
+                continue
+            extend([child for child in reversed(children(node)) if id(child) in leads])
 
     def record_call(self, node: ast.Call, env: dict) -> None:
         callee = dotted(node.func)

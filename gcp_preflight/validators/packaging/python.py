@@ -14,7 +14,8 @@ from typing import Iterable
 from gcp_preflight.facts import fact
 from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.python.syntax_level import SyntaxFeature
-from gcp_preflight.validators.python.tree_index import children, statements_in, tree_index, walk
+from gcp_preflight.validators.python.nodes import children, statements_in, walk
+from gcp_preflight.validators.python.tree_index import tree_index
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 

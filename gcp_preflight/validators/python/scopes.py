@@ -19,10 +19,9 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText, problem
-from gcp_preflight.validators.python.tree_index import LEAVES, TreeIndex, children, statements_in, tree_index
+from gcp_preflight.validators.python.nodes import children, statements_in
+from gcp_preflight.validators.python.tree_index import COMPREHENSIONS, FUNCTIONS, SAME_SCOPE, TreeIndex, tree_index
 
-FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
 # Handlers that make a NameError expected (the code probes whether the name is bound).
 NAME_ERROR_CATCHERS = frozenset({"NameError", "UnboundLocalError", "Exception", "BaseException"})
@@ -48,31 +47,8 @@ def location(path: str, node: ast.AST) -> Location:
     return Location(path, node.lineno, node.col_offset + 1, node.end_lineno, end)
 
 
-def scope_nodes(body: Iterable[ast.AST]) -> Iterator[ast.AST]:
-    """Every node that runs in the scope owning `body`: nested functions and classes contribute
-    only what runs at their definition (decorators, defaults, bases), comprehensions only their
-    first iterable; annotations are left out (inside functions they never run). The context and
-    operator markers (`Load`, `Add`) are left out too."""
-    return iter(_scope_list(list(body)))
-
-
-def _defaults(args: ast.arguments) -> list[ast.AST]:
-    return [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
-
-
-_SAME_SCOPE = {
-    ast.FunctionDef: lambda n: [*n.decorator_list, *_defaults(n.args)],
-    ast.AsyncFunctionDef: lambda n: [*n.decorator_list, *_defaults(n.args)],
-    ast.Lambda: lambda n: _defaults(n.args),
-    ast.ClassDef: lambda n: [*n.decorator_list, *n.bases, *(k.value for k in n.keywords)],
-    ast.AnnAssign: lambda n: [x for x in (n.target, n.value) if x is not None],
-    ast.arg: lambda n: [],
-    **{kind: (lambda n: [n.generators[0].iter]) for kind in COMPREHENSIONS},
-}
-
-
 def _same_scope_children(node: ast.AST) -> list[ast.AST]:
-    special = _SAME_SCOPE.get(type(node))
+    special = SAME_SCOPE.get(type(node))
     return special(node) if special is not None else children(node)
 
 
@@ -103,26 +79,8 @@ def bindings(body: list[ast.stmt], index: TreeIndex | None = None) -> tuple[list
 
 
 def scope_list(body: list[ast.stmt], index: TreeIndex) -> list[ast.AST]:
-    """`scope_nodes(body)` as a list, computed once per scope."""
-    return index.cached(body, "nodes", lambda: _scope_list(body))
-
-
-def _scope_list(body: list[ast.stmt]) -> list[ast.AST]:
-    """The scope's nodes, depth first."""
-    out: list[ast.AST] = []
-    stack = body[::-1]
-    append, pop, extend, special = out.append, stack.pop, stack.extend, _SAME_SCOPE.get
-    while stack:
-        node = pop()
-        append(node)
-        if node.__class__ in LEAVES:
-            continue
-        same = special(node.__class__)
-        found = same(node) if same is not None else children(node)
-        if found:
-            found.reverse()
-            extend(found)
-    return out
+    """The nodes the readers look at in the scope owning `body` (tree_index.scope_nodes)."""
+    return index.scope_nodes(body)
 
 
 def _bindings(body: list[ast.stmt], index: TreeIndex) -> tuple[list[Binding], set[str]]:

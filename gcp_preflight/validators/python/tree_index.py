@@ -1,162 +1,211 @@
 """What several extractors ask of one parsed module, collected in one walk and kept for the file.
 
 Every family used to walk the whole tree for its own question (the imports, the calls, the
-`global` statements, each method of each class...), and the scope readers recomputed the same
-scopes. One breadth-first walk here sorts the nodes the extractors look for into lists, in
-`ast.walk` order (the order their facts come out in), and each scope's nodes and bindings are
-computed once, whichever extractor asks first.
+`global` statements, each method of each class, the nodes of each scope), again and again. One
+depth-first walk here, in field order, collects:
+
+- each scope's nodes (module, class bodies, function bodies) in the order `scope_nodes` gives
+  them, keeping only the kinds the scope readers look at;
+- each node kind the extractors look for in the whole module, and the nodes of each method of a
+  module-level class, each with its depth. A depth-first walk in field order, sorted by depth
+  (a stable sort), is exactly `ast.walk`'s breadth-first order: the order their facts come out in.
 """
 
 from __future__ import annotations
 
 import ast
+from operator import itemgetter
 
-_AST = ast.AST
-# Node kinds the extractors look for in the whole module; each list keeps `ast.walk` order.
+from gcp_preflight.validators.python.nodes import LEAVES, children, walk
+
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+# Node kinds the extractors look for in the whole module.
 _KINDS = {
     ast.Import: "imports", ast.ImportFrom: "imports", ast.Call: "calls", ast.Attribute: "attributes",
     ast.Global: "globals", ast.Nonlocal: "nonlocals", ast.NamedExpr: "walruses",
 }
-# Fields that never hold a node worth visiting: names, constants, and the load/store/operator
-# markers (`ast.walk` yields those too, but no extractor asks for them).
-_LEAF_FIELDS = frozenset({"id", "attr", "arg", "name", "asname", "module", "level", "kind", "type_comment", "ctx",
-                          "op", "ops", "conversion", "is_async", "simple", "tag", "rest"})
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# What the scope readers (scopes.py, classes.py) look at in a scope: statements (bindings, loops,
+# handlers, definitions), names read, attributes, calls, walruses, comprehensions, match captures.
+SCOPE_KINDS = frozenset({*ast.stmt.__subclasses__(), ast.ExceptHandler, ast.Name, ast.Attribute, ast.Call,
+                         ast.NamedExpr, *COMPREHENSIONS, ast.MatchAs, ast.MatchStar, ast.MatchMapping})
+# What the method readers of classes.py look at in a method's walk (names only where they are
+# bound or deleted).
+METHOD_KINDS = frozenset({ast.Raise, ast.Call, ast.Attribute, ast.Name, *FUNCTIONS, ast.Lambda, ast.Try})
 _INSIDE = object()  # the label of nodes inside a def or class, but in no method of a module-level class
 
 
-def _fields(kind: type) -> tuple[str, ...]:
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        fields = _FIELDS[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS
-                                       and not (kind is ast.Constant and f == "value"))
-    return fields
+def _defaults(args: ast.arguments) -> list[ast.AST]:
+    return [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
 
 
-def _generic(node: ast.AST) -> list[ast.AST]:
-    fields = _FIELDS.get(node.__class__)
-    if fields is None:
-        fields = _fields(node.__class__)
-    out: list[ast.AST] = []
-    for field in fields:
-        value = getattr(node, field)
-        if value.__class__ is list:
-            out += [v for v in value if isinstance(v, _AST)]
-        elif isinstance(value, _AST):
-            out.append(value)
-    return out
-
-
-def _optional(node: ast.AST | None) -> list[ast.AST]:
-    return [node] if node is not None else []
-
-
-# The commonest kinds, spelled out (same nodes, same order as the generic reading of their
-# fields); names and constants, half of all nodes, have none.
-_CHILDREN = {
-    ast.Name: lambda n: [], ast.Constant: lambda n: [],
-    ast.Attribute: lambda n: [n.value],
-    ast.Call: lambda n: [n.func, *n.args, *n.keywords],
-    ast.Assign: lambda n: [*n.targets, n.value],
-    ast.Expr: lambda n: [n.value],
-    ast.FormattedValue: lambda n: [n.value] if n.format_spec is None else [n.value, n.format_spec],
-    ast.Subscript: lambda n: [n.value, n.slice],
-    ast.keyword: lambda n: [n.value],
-    ast.JoinedStr: lambda n: list(n.values),
-    ast.arg: lambda n: _optional(n.annotation),
-    ast.Compare: lambda n: [n.left, *n.comparators],
-    ast.Return: lambda n: _optional(n.value),
-    ast.BinOp: lambda n: [n.left, n.right],
-    ast.List: lambda n: list(n.elts), ast.Tuple: lambda n: list(n.elts),
+# The children that run in the scope of the node that holds them, where they differ from all
+# children: a definition contributes what runs when it is defined (decorators, defaults, bases),
+# a comprehension its first iterable; annotations never run inside functions.
+SAME_SCOPE = {
+    ast.FunctionDef: lambda n: [*n.decorator_list, *_defaults(n.args)],
+    ast.AsyncFunctionDef: lambda n: [*n.decorator_list, *_defaults(n.args)],
+    ast.Lambda: lambda n: _defaults(n.args),
+    ast.ClassDef: lambda n: [*n.decorator_list, *n.bases, *(k.value for k in n.keywords)],
+    ast.AnnAssign: lambda n: [x for x in (n.target, n.value) if x is not None],
+    ast.arg: lambda n: [],
+    **{kind: (lambda n: [n.generators[0].iter]) for kind in COMPREHENSIONS},
 }
-LEAVES = frozenset({ast.Name, ast.Constant})  # kinds without children, for walkers to pass over
 
 
-def children(node: ast.AST) -> list[ast.AST]:
-    """`ast.iter_child_nodes` without the context and operator markers."""
-    special = _CHILDREN.get(node.__class__)
-    return special(node) if special is not None else _generic(node)
-
-
-_BLOCKS = ("body", "handlers", "orelse", "finalbody", "cases")
-_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def statements_in(node: ast.AST) -> list[ast.AST]:
-    """The statements (handlers, match cases) directly in a node's blocks, in field order: the
-    children of a node that can hold a statement."""
-    fields = _BLOCK_FIELDS.get(node.__class__)
-    if fields is None:
-        fields = _BLOCK_FIELDS[node.__class__] = tuple(f for f in node.__class__._fields if f in _BLOCKS)
-    return [child for field in fields for child in getattr(node, field)]
-
-
-def walk(node: ast.AST) -> list[ast.AST]:
-    """The nodes under `node` (itself first) in `ast.walk` order, without the context and
-    operator markers."""
-    todo = [node]
-    extend = todo.extend
-    for current in todo:  # a list read while it grows: breadth first, as ast.walk's queue
-        if current.__class__ not in LEAVES:
-            extend(children(current))
-    return todo
+def scope_nodes(body: list[ast.AST]) -> list[ast.AST]:
+    """The nodes that run in the scope owning `body`, depth first, of the kinds in SCOPE_KINDS
+    (names only where they are read). Nested functions and classes contribute only what runs at
+    their definition, comprehensions only their first iterable; annotations are left out."""
+    out: list[ast.AST] = []
+    stack = list(body)[::-1]
+    append, pop, extend, special = out.append, stack.pop, stack.extend, SAME_SCOPE.get
+    while stack:
+        node = pop()
+        kind = node.__class__
+        if kind in SCOPE_KINDS and (kind is not ast.Name or node.ctx.__class__ is ast.Load):
+            append(node)
+        if kind in LEAVES:
+            continue
+        same = special(kind)
+        found = same(node) if same is not None else children(node)
+        if found:
+            found.reverse()
+            extend(found)
+    return out
 
 
 class TreeIndex:
     def __init__(self, tree: ast.Module):
         self.tree = tree
-        self.imports: list[ast.AST] = []
-        self.calls: list[ast.Call] = []
-        self.attributes: list[ast.Attribute] = []
-        self.globals: list[ast.Global] = []
-        self.nonlocals: list[ast.Nonlocal] = []
-        self.walruses: list[ast.NamedExpr] = []
-        self.methods: dict[int, list[ast.AST]] = {}  # id(method) -> walk(method), for module-level classes
-        self._walk(tree)
+        self._found: dict[str, list[tuple[int, ast.AST]]] = {name: [] for name in set(_KINDS.values())}
+        self._ordered: dict[str, list[ast.AST]] = {}
+        self.scopes: dict[int, tuple[list, list[ast.AST]]] = {}  # id(body) -> (body, its scope nodes)
+        self._methods: dict[int, tuple[ast.AST, list]] = {}  # id(method) -> (method, [(depth, node)])
         self._cache: dict[tuple[int, str], tuple[object, object]] = {}
         self._walrus_paths: set[int] | None = None
+        self.calls_under: set[int] = set()  # ids of the nodes with a call at or under them
+        self._walk(tree)
 
+    # -- the walk ---------------------------------------------------------------------------
     def _walk(self, tree: ast.Module) -> None:
-        """One breadth-first walk. Each node carries a label: None at module level, the node list
-        of the method of a module-level class it is in, or _INSIDE (any other def or class)."""
-        lists = {kind: getattr(self, name) for kind, name in _KINDS.items()}
-        todo: list[ast.AST] = [tree]
-        labels: list[object] = [None]
-        extend, extend_labels, kinds = todo.extend, labels.extend, lists.get
-        for index, current in enumerate(todo):
-            kind = current.__class__
-            found = kinds(kind)
-            if found is not None:
-                found.append(current)
-            label = labels[index]
-            if label.__class__ is list:
-                label.append(current)
+        """Depth first, in field order. Each node carries the node list of its scope (None where
+        nothing runs in a scope: inside a comprehension, a lambda, an annotation), its depth, and
+        a label: None at module level, the node list of the method of a module-level class it is
+        in, or _INSIDE (any other def or class)."""
+        found = {kind: self._found[name] for kind, name in _KINDS.items()}.get
+        module = self._scope(tree.body)
+        stack = [(node, module, 1, None) for node in reversed(tree.body)]
+        pop, push = stack.pop, stack.extend
+        path: list[ast.AST] = [tree]  # path[d]: the node at depth d on the way to the current one
+        calls_under = self.calls_under
+        while stack:
+            node, scope, depth, label = pop()
+            kind = node.__class__
+            if depth < len(path):
+                path[depth] = node
+            else:
+                path.append(node)
+            if kind is ast.Call:  # it and its ancestors lead to a call (stop where marked before)
+                level = depth
+                while level >= 0 and id(path[level]) not in calls_under:
+                    calls_under.add(id(path[level]))
+                    level -= 1
+            if scope is not None and kind in SCOPE_KINDS and (kind is not ast.Name or node.ctx.__class__ is ast.Load):
+                scope.append(node)
+            if label.__class__ is list and kind in METHOD_KINDS and (kind is not ast.Name
+                                                                    or node.ctx.__class__ is not ast.Load):
+                label.append((depth, node))
+            bucket = found(kind)
+            if bucket is not None:
+                bucket.append((depth, node))
             if kind in LEAVES:
                 continue
-            inner = children(current)
+            inner = children(node)
             if not inner:
                 continue
-            extend(inner)
-            if label is not None:
-                extend_labels([label] * len(inner))
-            elif kind is ast.ClassDef:
-                extend_labels([self._method(node) if node.__class__ in _DEFINITIONS and node in current.body
-                               else _INSIDE for node in inner])
-            elif kind in _DEFINITIONS or kind is ast.Lambda:
-                extend_labels([_INSIDE] * len(inner))
+            inner.reverse()
+            depth += 1
+            if kind not in SAME_SCOPE:
+                push([(child, scope, depth, label) for child in inner])
             else:
-                extend_labels([None] * len(inner))
+                push(self._special(node, kind, inner, scope, depth, label))
 
-    def _method(self, node: ast.AST) -> list[ast.AST]:
+    def _special(self, node, kind, inner, scope, depth, label) -> list[tuple]:
+        """The stack entries for the (reversed) children of a node that SAME_SCOPE names."""
+        if kind is ast.AnnAssign:  # the annotation runs in no scope here
+            return [(child, scope if child is not node.annotation else None, depth, label) for child in inner]
+        if scope is not None:  # what runs where the node is, in scope_nodes order
+            scope.extend(scope_nodes(SAME_SCOPE[kind](node)))
+        if kind in COMPREHENSIONS or kind is ast.arg:
+            return [(child, None, depth, label) for child in inner]
+        inside = label if label is not None else _INSIDE
+        if kind is ast.Lambda:
+            return [(child, None, depth, inside) for child in inner]
+        body_scope = self._scope(node.body)
+        body = {id(stmt) for stmt in node.body}
+        if kind is ast.ClassDef and label is None:  # a module-level class: its methods are walked
+            return [(child, body_scope, depth, self._method(child)) if child.__class__ in FUNCTIONS
+                    and id(child) in body else (child, body_scope if id(child) in body else None, depth, _INSIDE)
+                    for child in inner]
+        return [(child, body_scope if id(child) in body else None, depth, inside) for child in inner]
+
+    def _scope(self, body: list) -> list[ast.AST]:
         nodes: list[ast.AST] = []
-        self.methods[id(node)] = nodes
+        self.scopes[id(body)] = (body, nodes)
         return nodes
 
+    def _method(self, node: ast.AST) -> list:
+        nodes: list = []
+        self._methods[id(node)] = (node, nodes)
+        return nodes
+
+    # -- what the extractors ask -------------------------------------------------------------
+    def _in_walk_order(self, name: str) -> list[ast.AST]:
+        nodes = self._ordered.get(name)
+        if nodes is None:
+            nodes = self._ordered[name] = [node for _, node in sorted(self._found[name], key=itemgetter(0))]
+        return nodes
+
+    @property
+    def imports(self) -> list[ast.AST]:
+        """Every import and from-import, in ast.walk order."""
+        return self._in_walk_order("imports")
+
+    @property
+    def calls(self) -> list[ast.Call]:
+        return self._in_walk_order("calls")
+
+    @property
+    def attributes(self) -> list[ast.Attribute]:
+        return self._in_walk_order("attributes")
+
+    @property
+    def globals(self) -> list[ast.Global]:
+        return self._in_walk_order("globals")
+
+    @property
+    def nonlocals(self) -> list[ast.Nonlocal]:
+        return self._in_walk_order("nonlocals")
+
+    @property
+    def walruses(self) -> list[ast.NamedExpr]:
+        return self._in_walk_order("walruses")
+
+    def scope_nodes(self, body: list) -> list[ast.AST]:
+        """scope_nodes(body), from the walk when it met that body."""
+        hit = self.scopes.get(id(body))
+        return hit[1] if hit is not None and hit[0] is body else self.cached(body, "nodes", lambda: scope_nodes(body))
+
     def method_nodes(self, method: ast.AST) -> list[ast.AST]:
-        """`walk(method)` for a method of a module-level class (any function: its walk)."""
-        nodes = self.methods.get(id(method))
-        return nodes if nodes is not None and nodes and nodes[0] is method else walk(method)
+        """The nodes of `walk(method)` of the kinds in METHOD_KINDS, for a method of a
+        module-level class (for any other function: from its own walk)."""
+        hit = self._methods.get(id(method))
+        if hit is None or hit[0] is not method:
+            return [node for node in walk(method) if node.__class__ in METHOD_KINDS
+                    and (node.__class__ is not ast.Name or node.ctx.__class__ is not ast.Load)]
+        return self.cached(method, "walk", lambda: [node for _, node in sorted(hit[1], key=itemgetter(0))])
 
     def cached(self, owner: object, what: str, make) -> object:
         """`make()`, computed once per (owner, what); the owner (a body list, a node) is held,

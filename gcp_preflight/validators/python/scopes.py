@@ -296,13 +296,18 @@ class _Names:
     def __init__(self, binds: list[Binding]):
         self.binds = binds
         self.first_end = min(_end(b.node) for b in binds)
-        self.targets = sorted(_start(b.target) for b in binds)
-        self.first = min(binds, key=lambda b: _start(b.target))
+        self._targets: list[tuple[int, int]] | None = None
         self.walrus_statements: list[int | None] | None = None
 
+    @property
+    def first(self) -> Binding:
+        return min(self.binds, key=lambda b: _start(b.target))
+
     def bound_inside(self, span: tuple[tuple[int, int], tuple[int, int]]) -> bool:
-        i = bisect.bisect_left(self.targets, span[0])
-        return i < len(self.targets) and self.targets[i] < span[1]
+        if self._targets is None:
+            self._targets = sorted(_start(b.target) for b in self.binds)
+        i = bisect.bisect_left(self._targets, span[0])
+        return i < len(self._targets) and self._targets[i] < span[1]
 
 
 @isolated
@@ -319,14 +324,16 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
                 grouped.setdefault(b.name, []).append(b)
         if not grouped:
             continue
-        by_name = {name: _Names(binds) for name, binds in grouped.items()}
+        by_name: dict[str, _Names] = {}  # built for the names used
         nodes = scope_list(function.body, index)
         loops = guards = statement = None  # built on the first use that precedes every binding
         for node in nodes:
-            if not (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)) or node.id not in by_name:
+            if node.__class__ is not ast.Name or node.id not in grouped:  # (only names read are listed)
                 continue
-            here = _start(node)
-            names = by_name[node.id]
+            here = node.lineno, node.col_offset
+            names = by_name.get(node.id)
+            if names is None:
+                names = by_name[node.id] = _Names(grouped[node.id])
             if names.first_end <= here:
                 continue  # something may have bound it first
             if loops is None:

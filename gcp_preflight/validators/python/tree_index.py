@@ -103,6 +103,15 @@ class TreeIndex:
         while stack:
             node, scope, depth, label = pop()
             kind = node.__class__
+            if kind is ast.Name:  # half of all nodes are names and constants: no children, no kind asked
+                if node.ctx.__class__ is ast.Load:
+                    if scope is not None:
+                        scope.append(node)
+                elif label.__class__ is list:
+                    label.append((depth, node))
+                continue
+            if kind is ast.Constant:
+                continue
             if depth < len(path):
                 path[depth] = node
             else:
@@ -112,16 +121,13 @@ class TreeIndex:
                 while level >= 0 and id(path[level]) not in calls_under:
                     calls_under.add(id(path[level]))
                     level -= 1
-            if scope is not None and kind in SCOPE_KINDS and (kind is not ast.Name or node.ctx.__class__ is ast.Load):
+            if scope is not None and kind in SCOPE_KINDS:
                 scope.append(node)
-            if label.__class__ is list and kind in METHOD_KINDS and (kind is not ast.Name
-                                                                    or node.ctx.__class__ is not ast.Load):
+            if label.__class__ is list and kind in METHOD_KINDS:
                 label.append((depth, node))
             bucket = found(kind)
             if bucket is not None:
                 bucket.append((depth, node))
-            if kind in LEAVES:
-                continue
             inner = children(node)
             if not inner:
                 continue

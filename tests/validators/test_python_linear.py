@@ -129,3 +129,11 @@ def test_a_large_list_of_dicts():
 def test_nested_brackets_are_a_syntax_error_at_once():
     found = read("x = " + "[" * 5000 + "]" * 5000 + "\n")
     assert [p.code for p in of_type(found, Problem)] == ["PF002"]
+
+
+def test_json_dumps_is_found_under_any_name_once_calls_are_prefiltered():
+    from gcp_preflight.validators.bigquery.facts import JsonDumps
+
+    text = ("from json import dumps as jd\nimport json as j\nimport datetime\n\n"
+            "def f():\n    x = {'a': datetime.date.today()}\n    jd(x)\n    j.dumps(x)\n    x.dumps()\n")
+    assert [d.where.line for d in of_type(read(text), JsonDumps)] == [7, 8]

@@ -605,17 +605,20 @@ class FunctionWalk:
 
     def record_call(self, node: ast.Call, env: dict) -> None:
         callee = dotted(node.func)
-        name = self.ctx.canonical_name(callee)
-        if name == "json.dumps":
-            self.record_dumps(node, env)
         if not callee:
             return
+        # Imports map only a name's first part: json.dumps is written `x.dumps` or a bare name.
+        if (callee.endswith(".dumps") or "." not in callee) and self.ctx.canonical_name(callee) == "json.dumps":
+            self.record_dumps(node, env)
         # Recorded when it writes (a sink) or passes its own parameters or rows on; only the
         # arguments that may be such are evaluated to decide, the rest only for a recorded call.
-        interesting = callee.rsplit(".", 1)[-1] in SINKS
+        func = node.func
+        interesting = (func.attr if func.__class__ is ast.Attribute else func.id) in SINKS  # callee's last part
+        if not interesting and not node.keywords and not any(a.__class__ in _MAY_PASS for a in node.args):
+            return  # nothing passed can be a parameter or rows
         passed = []
         for position, arg_node in enumerate(node.args):
-            if isinstance(arg_node, ast.Starred):
+            if arg_node.__class__ is ast.Starred:
                 break
             passed.append((position, "", arg_node))
         passed += [(-1, kw.arg, kw.value) for kw in node.keywords if kw.arg is not None]

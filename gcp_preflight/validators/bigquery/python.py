@@ -803,12 +803,15 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
 def _table_decls(ctx: ModuleContext, tree: ast.Module) -> None:
     """`bigquery.Table(table_id, schema=[SchemaField(...)])` anywhere in the module."""
     walker = FunctionWalk(ctx, "", ())
-    for node in tree_index(tree).calls:  # every call, as ast.walk meets them
+    tables = []
+    for depth, node in tree_index(tree).found("calls"):
         func = node.func  # the name ends in `Table`: written so, or imported as another name
-        if not node.args or not (func.__class__ is ast.Attribute and func.attr == "Table"
-                                 or func.__class__ is ast.Name and ctx.aliases.get(func.id, func.id).endswith("Table")):
-            continue
-        if not ctx.canonical(func).endswith("bigquery.Table"):
+        if node.args and (func.__class__ is ast.Attribute and func.attr == "Table"
+                          or func.__class__ is ast.Name and ctx.aliases.get(func.id, func.id).endswith("Table")):
+            tables.append((depth, node))
+    tables.sort(key=lambda found: found[0])  # as ast.walk meets them
+    for _, node in tables:
+        if not ctx.canonical(node.func).endswith("bigquery.Table"):
             continue
         schema = next((k.value for k in node.keywords if k.arg == "schema"), node.args[1] if len(node.args) > 1 else None)
         if schema is None:

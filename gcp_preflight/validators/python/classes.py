@@ -203,7 +203,7 @@ class _Module:
         self.made_bases: set[str] = set()
         self.own: set[int] = set()  # nodes that act on a method's own self (counted per class)
         self.top = {b.name for b in bindings(tree.body, index)[0]}
-        self.called: set[int] = {id(c.func) for c in index.calls if isinstance(c.func, ast.Attribute)}
+        self.called: set[int] = {id(c.func) for _, c in index.found("calls") if c.func.__class__ is ast.Attribute}
         self._nonlocals: tuple[list, list] | None = None
 
     # -- the module's own names -------------------------------------------------------------
@@ -214,11 +214,11 @@ class _Module:
             rows.extend(self._binding_rows(b))
         for node in self.index.globals:  # `global X` in a function rebinds a module name
             rows.extend((name, "other", "", "", 0, node.lineno) for name in node.names)
-        own = self.own
-        for node in self.index.attributes:
+        own = self.own  # (sets: the order of the nodes does not matter)
+        for _, node in self.index.found("attributes"):
             if node.ctx.__class__ is not ast.Load and id(node) not in own:
                 self.stored.add(node.attr)
-        for node in self.index.calls:
+        for _, node in self.index.found("calls"):
             if id(node) not in own:
                 self._call_effects(node)
         has_getattr = any(r[0] == "__getattr__" for r in rows)

@@ -299,7 +299,7 @@ class _Names:
         self._targets: list[tuple[int, int]] | None = None
         self.walrus_statements: list[int | None] | None = None
 
-    @property
+    @functools.cached_property
     def first(self) -> Binding:
         return min(self.binds, key=lambda b: _start(b.target))
 

@@ -168,6 +168,11 @@ class TreeIndex:
         return nodes
 
     # -- what the extractors ask -------------------------------------------------------------
+    def found(self, name: str) -> list[tuple[int, ast.AST]]:
+        """(depth, node) of every node of a kind in _KINDS ("calls", "attributes"...), depth
+        first: for questions whose answer does not depend on the order."""
+        return self._found[name]
+
     def _in_walk_order(self, name: str) -> list[ast.AST]:
         nodes = self._ordered.get(name)
         if nodes is None:

@@ -24,6 +24,7 @@ def default_validators() -> list[Validator]:
     from gcp_preflight.validators.python.source import PythonValidator
     from gcp_preflight.validators.shell.literals import ShellLiteralValidator
     from gcp_preflight.validators.shell.source import ShellValidator
+    from gcp_preflight.validators.terraform.source import TerraformValidator
     from gcp_preflight.validators.yaml.source import YamlValidator
 
     return [
@@ -37,6 +38,7 @@ def default_validators() -> list[Validator]:
         IgnoreFileValidator(),
         ProjectFileValidator(),
         BigQuerySchemaValidator(),
+        TerraformValidator(),
     ]
 
 

@@ -13,7 +13,7 @@ from gcp_preflight.validators.base import Validator
 def default_validators() -> list[Validator]:
     from gcp_preflight.validators.bigquery import python as bigquery_python
     from gcp_preflight.validators.bigquery.schema import BigQuerySchemaValidator
-    from gcp_preflight.validators.deploy import ci
+    from gcp_preflight.validators.deploy import ci, cloudrun_yaml
     from gcp_preflight.validators.names.python import extract_names
     from gcp_preflight.validators.packaging import python as packaging_python
     from gcp_preflight.validators.packaging.dockerfile import DockerfileValidator
@@ -30,7 +30,7 @@ def default_validators() -> list[Validator]:
     return [
         PythonValidator(extractors=(extract_names, packaging_python.extract, bigquery_python.extract,
                                     classes.extract, scopes.extract, setup_py)),
-        YamlValidator(extractors=(ci.extract,)),
+        YamlValidator(extractors=(ci.extract, cloudrun_yaml.extract)),
         ShellValidator(),
         ShellLiteralValidator(),
         RequirementsValidator(),

@@ -18,7 +18,9 @@ from gcp_preflight.validators.terraform.facts import ArchivedSource, HclBlock, H
 from gcp_preflight.validators.terraform.modules import (
     Folder, Instance, expand, folders_of, join, local_source, roots,
 )
-from gcp_preflight.validators.terraform.resources import DEPLOY_TYPES, Builder, argument_at, joined, word
+from gcp_preflight.validators.terraform.resources import (
+    DEPLOY_TYPES, Builder, argument_at, element_raw, joined, word,
+)
 from gcp_preflight.validators.terraform.values import BudgetSpent, Evaluator, Ref, Scope, V, text, unknown
 
 KIND = {"function": "function", "run-service": "Cloud Run service", "run-job": "Cloud Run job"}
@@ -161,34 +163,37 @@ class _Run:
         """`--source` for a function: the archived folder, or an unknown word saying why not."""
         kind, value, attribute, at = source
         flag_at = argument_at(attribute, scope) if attribute is not None else at
+        label = "source" if attribute is None else \
+            "source_archive_object" if attribute.name == "source_archive_object" else \
+            "build_config.source.storage_source.object" if attribute.name == "object" else attribute.name
         if kind == "url":
-            return Flag("--source", word(value, attribute, scope), flag_at, attribute.name)
+            return Flag("--source", word(value, attribute, scope), flag_at, "source_repository.url")
         if kind != "object":
-            return Flag("--source", Word(None, "", at, None, value), at, "source")
+            return Flag("--source", Word(None, label, at, None, value), at, label)
         found = self.archive(value, scope)
         if isinstance(found, str):
             raw = attribute.raw if attribute is not None else ""
-            return Flag("--source", Word(None, raw, flag_at, None, found), flag_at, attribute.name)
+            return Flag("--source", Word(None, raw, flag_at, None, found), flag_at, label)
         archive, archive_scope = found
         source_dir = archive.attribute("source_dir")
         if source_dir is None:
             why = "it archives one file (source_file)" if archive.attribute("source_file") is not None else \
                 "it is built from `source` blocks, not a source_dir"
-            return Flag("--source", Word(None, "", flag_at, None,
-                                         f"data.archive_file.{archive.labels[1]}: {why}"), flag_at, attribute.name)
+            return Flag("--source", Word(None, attribute.raw, flag_at, None,
+                                         f"data.archive_file.{archive.labels[1]}: {why}"), flag_at, label)
         folder_value = instance.evaluator.eval(source_dir.expr, archive_scope)
         dir_word = word(folder_value, source_dir, archive_scope)
         if not folder_value.known or not isinstance(folder_value.data, str):
-            return Flag("--source", dir_word, flag_at, attribute.name)
+            return Flag("--source", dir_word, flag_at, label)
         module = archive_scope.module
         rel = folder_value.data
         if rel.startswith("/"):
             return Flag("--source", Word(None, source_dir.raw, dir_word.location, None,
-                                         f"source_dir {rel} is an absolute path"), flag_at, attribute.name)
+                                         f"source_dir {rel} is an absolute path"), flag_at, label)
         folder = join(module.root, rel)
         if folder.startswith("../") or folder == "..":
             return Flag("--source", Word(None, source_dir.raw, dir_word.location, None,
-                                         f"source_dir {rel} is outside the repository"), flag_at, attribute.name)
+                                         f"source_dir {rel} is outside the repository"), flag_at, label)
         excludes: list[str] = []
         found_excludes = archive.attribute("excludes")
         if found_excludes is not None:
@@ -198,7 +203,7 @@ class _Run:
                 excludes = [x.data for x in items if x.known and isinstance(x.data, str)]
         self.result.archives.append(ArchivedSource(path, sequence, folder or ".", tuple(excludes)))
         w = Word(folder or ".", source_dir.raw, dir_word.location, dir_word.origin, "", None)
-        return Flag("--source", w, flag_at, attribute.name)
+        return Flag("--source", w, flag_at, label)
 
     def archive(self, value: V, scope: Scope):
         """(archive_file block, its scope) that `value` (a bucket object reference) uploads, or
@@ -451,8 +456,8 @@ def _limits(b: Builder, container: HclBlock | None, scope: Scope, prefix: str) -
             item = v.data[key]
             if item.known and item.data is None:
                 continue
-            b.flags.append(Flag(flag, word(item, attribute, res_scope), argument_at(attribute, res_scope),
-                                f"{prefix}resources.limits.{key}"))
+            b.flags.append(Flag(flag, word(item, attribute, res_scope, raw=element_raw(attribute, key)),
+                                argument_at(attribute, res_scope), f"{prefix}resources.limits.{key}"))
 
 
 def _first_in(b: Builder, block: HclBlock | None, type_: str, scope: Scope) -> tuple[HclBlock | None, Scope]:
@@ -502,8 +507,8 @@ def _annotation(b: Builder, metadata: HclBlock | None, scope: Scope, key: str, f
         item = v.data[key]
         if item.known and item.data is None:
             return
-        b.flags.append(Flag(flag, word(item, attribute, scope), argument_at(attribute, scope),
-                            f'annotations."{key}"'))
+        b.flags.append(Flag(flag, word(item, attribute, scope, raw=element_raw(attribute, key)),
+                            argument_at(attribute, scope), f'annotations."{key}"'))
 
 
 def _run_v1(b: Builder, block: HclBlock, header: Location) -> None:

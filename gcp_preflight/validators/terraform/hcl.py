@@ -413,6 +413,10 @@ def _strip_indent(items: list[HclExpr]) -> list[HclExpr]:
     return out
 
 
+_OPENERS = {"block": "block", "object": "object", "tuple": "list", "function_call": "function call",
+            "quoted_template": "string", "string_lit": "string", "template_expr": "string"}
+
+
 def _first_error(root):
     """The first ERROR or MISSING node, in document order."""
     stack = [root]
@@ -435,8 +439,18 @@ def read_hcl(path: str, text: str) -> tuple[HclFile | None, list[Problem]]:
         bad = _first_error(root) or root
         line, column = converter.start(bad)
         snippet = converter.text(bad).split("\n", 1)[0].strip()
-        what = f"a `{snippet[:40]}` that " if snippet and not bad.is_missing else ""
-        detail = f"a missing `{bad.type}`" if bad.is_missing else f"{what}the HCL grammar does not accept"
+        what = f"`{snippet[:40]}`, which " if snippet and not bad.is_missing else "something "
+        detail = f"{what}the HCL grammar does not accept here"
+        if bad.is_missing:
+            closer = {"}": "}", "]": "]", ")": ")", "quoted_template_end": '"'}.get(bad.type)
+            opened = bad.parent
+            while opened is not None and opened.type not in _OPENERS:
+                opened = opened.parent
+            if closer is not None and opened is not None:
+                line, column = converter.start(opened)
+                detail = f"this {_OPENERS[opened.type]} is never closed (no `{closer}` before the end)"
+            else:
+                detail = "an expression is incomplete here"
         return None, [problem("PF011", path, line, column,
                               f"Terraform syntax error: {detail}; nothing in this file is read")]
     body = next((c for c in root.named_children if c.type == "body"), None)

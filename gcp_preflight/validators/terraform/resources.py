@@ -38,7 +38,7 @@ def inside(at: Location, span: Location) -> bool:
     return (span.line, span.column) <= start and end <= (span.end_line or span.line, span.end_column or span.column)
 
 
-def word(v: V, attribute: HclAttribute, scope: Scope, text_override: str | None = None) -> Word:
+def word(v: V, attribute: HclAttribute, scope: Scope, text_override: str | None = None, raw: str | None = None) -> Word:
     """The value as a Word placed where it is written: inside the argument's own expression, or
     (through a variable, a local, a module argument) at its literal, the argument then being
     where the flag is."""
@@ -55,7 +55,7 @@ def word(v: V, attribute: HclAttribute, scope: Scope, text_override: str | None 
             origin = v.at
     literal_at = v.at if v.exact and value is not None and text_override is None and v.at is not None \
         and v.at.line == (v.at.end_line or v.at.line) else None
-    return Word(value, attribute.raw, location, origin, reason, literal_at)
+    return Word(value, attribute.raw if raw is None else raw, location, origin, reason, literal_at)
 
 
 @dataclass
@@ -115,6 +115,40 @@ class Builder:
         if entries:
             text_ = joined(dict(entries))
             self.flags.append(Flag(flag, Word(text_, text_, at), at, label))
+
+
+def element_raw(attribute: HclAttribute, key: str) -> str | None:
+    """How one entry of an object literal is written (`var.memory` in `{ memory = var.memory }`)."""
+    expr = attribute.expr
+    if expr.kind != "object":
+        return None
+    for pair in expr.items:
+        k, v = pair.items
+        if k.kind == "string" and k.value == key:
+            return render(v)
+    return None
+
+
+def render(expr) -> str | None:
+    """Simple expressions as written: literals and references (`var.x`, `each.value.memory`)."""
+    if expr.kind == "string":
+        return expr.value
+    if expr.kind in ("number", "bool"):
+        return expr.value
+    if expr.kind == "ref" and expr.tag != "expr":
+        parts = [expr.value or ""]
+        for step in expr.items:
+            if step.kind == "attr":
+                parts.append("." + (step.value or ""))
+            elif step.kind == "index" and step.items:
+                inner = render(step.items[0])
+                if inner is None:
+                    return None
+                parts.append(f'["{inner}"]' if step.items[0].kind == "string" else f"[{inner}]")
+            else:
+                return None
+        return "".join(parts)
+    return None
 
 
 def argument_at(attribute: HclAttribute, scope: Scope) -> Location:

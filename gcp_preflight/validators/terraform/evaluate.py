@@ -23,6 +23,7 @@ from gcp_preflight.validators.terraform.resources import (
 )
 from gcp_preflight.validators.terraform.values import BudgetSpent, Evaluator, Ref, Scope, V, text, unknown
 
+MAX_MODULE_INSTANCES = 2_000
 KIND = {"function": "function", "run-service": "Cloud Run service", "run-job": "Cloud Run job"}
 
 
@@ -66,6 +67,7 @@ class _Run:
     # -- walking the instances ----------------------------------------------------------------
     def root(self, path: str) -> None:
         evaluator = Evaluator()
+        self.instances = 0
         top = Instance(self.folders[path], path, "", evaluator, all_folders=self.folders)
         try:
             self.visit(top)
@@ -74,6 +76,12 @@ class _Run:
             self.notice("PF008", where, f"{exc.why}; the Terraform deploys from here on are not read")
 
     def visit(self, instance: Instance) -> None:
+        self.instances += 1
+        if self.instances > MAX_MODULE_INSTANCES:
+            raise BudgetSpent(Location(instance.caller[1], instance.caller[0].line, instance.caller[0].column)
+                              if instance.caller else None,
+                              f"more than {MAX_MODULE_INSTANCES:,} module instances (modules that call each other "
+                              f"for many keys?)")
         folder = instance.folder
         for key in sorted(folder.resources, key=lambda k: (folder.resources[k][1], folder.resources[k][0].line)):
             block, path = folder.resources[key]

@@ -24,6 +24,7 @@ from gcp_preflight.validators.terraform.facts import HclExpr
 MAX_STEPS = 400_000  # expression nodes evaluated for one root module and everything it calls
 MAX_STRING = 1_000_000
 MAX_ITEMS = 20_000
+MAX_VALUE_PARTS = 200_000
 
 
 class BudgetSpent(Exception):
@@ -73,14 +74,28 @@ class Ref:
 
 class V:
     """A value and, when it is written as a literal, where (`exact`: verbatim, so a fix can
-    edit it there)."""
+    edit it there). `size` counts the parts of a list or map as if nothing were shared, so a
+    value built by doubling (`concat(local.a, local.a)` thirty times) is stopped while it is
+    still small in memory, and every walk over a value stays bounded."""
 
-    __slots__ = ("data", "at", "exact")
+    __slots__ = ("data", "at", "exact", "size")
 
     def __init__(self, data: Any, at: Location | None = None, exact: bool = False):
         self.data = data
         self.at = at
         self.exact = exact
+        if type(data) is list:
+            self.size = 1 + sum(x.size for x in data)
+        elif type(data) is dict:
+            self.size = 1 + sum(x.size for x in data.values())
+        elif type(data) is str:
+            self.size = 1
+            if len(data) > MAX_STRING:
+                raise BudgetSpent(None, f"a string longer than {MAX_STRING:,} characters")
+        else:
+            self.size = 1
+        if self.size > MAX_VALUE_PARTS:
+            raise BudgetSpent(None, f"a value of more than {MAX_VALUE_PARTS:,} parts (built by doubling?)")
 
     @property
     def known(self) -> bool:
@@ -202,6 +217,10 @@ class Evaluator:
             return unknown(str(exc))
         except RecursionError:
             return unknown("nested too deeply to be evaluated")
+        except BudgetSpent as exc:
+            if exc.where is None:
+                exc.where = scope.at(expr)
+            raise
 
     def _eval(self, expr: HclExpr, scope: Scope) -> V:
         self.step(expr, scope)
@@ -267,7 +286,7 @@ class Evaluator:
                 raise EvalError("a list or map in a string template")
             size += len(t)
             if size > MAX_STRING:
-                raise BudgetSpent(scope.scope.at(expr), f"a string longer than {MAX_STRING:,} characters")
+                raise BudgetSpent(scope.at(expr), f"a string longer than {MAX_STRING:,} characters")
             parts.append(t)
         return V("".join(parts))
 

@@ -395,3 +395,20 @@ def test_live_drift_of_a_terraform_function(tmp_path):
                                             "(244.1 MiB); this Terraform resource declares "
                                             "service_config.available_memory: 512Mi (512 MiB)"),
     ]
+
+
+def test_a_declared_service_without_an_image_is_not_a_unit_of_the_repository(tmp_path):
+    write_repo(tmp_path, {"preflight.toml": "", "main.py": "import missing_module\n", "main.tf": """
+        resource "google_cloud_run_v2_service" "api" {
+          name     = "api"
+          location = "us-central1"
+          template {
+            containers {
+              resources {
+                limits = { memory = "1Gi" }
+              }
+            }
+          }
+        }
+        """})
+    assert found(tmp_path, select=("PF2",)) == []

@@ -456,3 +456,72 @@ def test_hcl_facts_keep_every_place():
     expr = attribute.expr
     assert (expr.kind, expr.line, expr.column, expr.end_column) == ("template", 2, 7, 19)
     assert [(i.kind, i.value, i.column) for i in expr.items] == [("string", "x-", 8), ("ref", "var", 12)]
+
+
+def test_cloud_run_manifests_as_deploy_facts(tmp_path):
+    p = project(tmp_path, {"deploy/all.yaml": """
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata:
+          name: api
+          labels:
+            cloud.googleapis.com/location: us-central1
+        spec:
+          template:
+            metadata:
+              annotations:
+                autoscaling.knative.dev/minScale: '1'
+            spec:
+              containerConcurrency: 80
+              timeoutSeconds: 300
+              containers:
+              - image: gcr.io/p/api:${TAG}
+                env:
+                - name: A
+                  value: b
+                - name: S
+                  valueFrom:
+                    secretKeyRef: {name: s, key: latest}
+                resources:
+                  limits:
+                    memory: 256Mi
+                    cpu: '1'
+        ---
+        apiVersion: run.googleapis.com/v1
+        kind: Job
+        metadata:
+          name: nightly
+        spec:
+          template:
+            spec:
+              taskCount: 2
+              template:
+                spec:
+                  timeoutSeconds: '600'
+                  maxRetries: 3
+                  containers:
+                  - image: gcr.io/p/job
+                    resources:
+                      limits:
+                        memory: 512MB
+        """})
+    y = "deploy/all.yaml"
+    assert deploys(p) == [
+        ("Service manifest", "run-service", "run deploy", "api", f"{y}:1:1", [
+            ("--min-instances", "annotations.autoscaling.knative.dev/minScale", "1", f"{y}:11:43", None),
+            ("--timeout", "timeoutSeconds", "300", f"{y}:14:23", None),
+            ("--concurrency", "containerConcurrency", "80", f"{y}:13:29", None),
+            ("--image", "image", "?gcr.io/p/api:${TAG} is filled in before the manifest is applied", f"{y}:16:16", None),
+            ("--memory", "resources.limits.memory", "256Mi", f"{y}:25:21", None),
+            ("--cpu", "resources.limits.cpu", "1", f"{y}:26:18", None),
+            ("--set-env-vars", "env", "A=b", f"{y}:18:11", None),
+            ("--set-secrets", "env.valueFrom", "S=(secret)", f"{y}:18:11", None),
+            ("--region", "cloud.googleapis.com/location", "us-central1", f"{y}:6:36", None)]),
+        ("Job manifest", "run-job", "run jobs deploy", "nightly", f"{y}:28:1", [
+            ("--tasks", "taskCount", "2", f"{y}:35:18", None),
+            ("--task-timeout", "timeoutSeconds", "600", f"{y}:38:27", None),
+            ("--max-retries", "maxRetries", "3", f"{y}:39:23", None),
+            ("--image", "image", "gcr.io/p/job", f"{y}:41:20", None),
+            ("--memory", "resources.limits.memory", "512MB", f"{y}:44:25", None)]),
+    ]
+    assert {c.sent_by for c in p.facts(DeployCommand)} == {"api"}

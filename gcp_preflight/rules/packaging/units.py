@@ -89,6 +89,8 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes, copied
     if command.command not in UPLOADING or command.value("--image") is not None:
         return None
     word = command.value("--source")
+    if word is None and command.declarative:
+        return None  # Terraform or a manifest that names no folder: nothing is uploaded from here
     if word is None and command.opaque:
         hidden = next((w for w in command.opaque if w.raw.lstrip("\"'").startswith("--source")), command.opaque[0])
         notes.append((hidden.location, f"`{hidden.raw}` may name the source folder (it cannot be resolved), so the "

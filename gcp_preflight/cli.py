@@ -101,19 +101,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"gcp-preflight {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("check", help="run the static checks")
+    p = sub.add_parser("check", help="run the static checks", description=(
+        "Read the whole repository and report what will break once deployed. With PATHs, report only "
+        "the findings located in, related to, or depending on those files."))
     p.add_argument("paths", nargs="*", metavar="PATH", help="report only findings in or related to these files")
     _add_common(p)
     p.add_argument("--baseline", help="hide findings recorded in this baseline file")
     p.add_argument("--write-baseline", metavar="FILE", help="record the current findings as accepted and exit 0")
     p.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
 
-    p = sub.add_parser("audit", help="compare deployed resources with floors and deploy commands")
+    p = sub.add_parser("audit", help="compare deployed resources with floors and deploy commands", description=(
+        "List the deployed Cloud Functions and Cloud Run resources (or read inventory files) and compare "
+        "them with the memory floors and the repository's deploy commands (PF9xx)."))
     _add_common(p)
     _add_live(p)
     p.add_argument("--save-inventory", metavar="FILE", help="also write what was listed to FILE, for --inventory later")
 
-    p = sub.add_parser("validate-all", help="static checks plus the live audit: the gate before a deploy")
+    p = sub.add_parser("validate-all", help="static checks plus the live audit: the gate before a deploy", description=(
+        "Run `check` on ROOT and, when a project or an inventory is configured, the live audit, in one "
+        "report: the gate before a deploy."))
     p.add_argument("root_arg", nargs="?", metavar="ROOT")
     _add_common(p)
     _add_live(p)
@@ -122,13 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--require-live", action="store_true",
                    help="fail (exit 2) when there is nothing to audit against, instead of skipping the audit")
 
-    p = sub.add_parser("rules", help="list the rules")
+    p = sub.add_parser("rules", help="list the rules", description="List every rule: code, name, default severity, summary.")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
-    p = sub.add_parser("rule", help="explain one rule")
+    p = sub.add_parser("rule", help="explain one rule", description=(
+        "Print one rule's documentation: what it does, why it matters, an example and the fix."))
     p.add_argument("code")
 
-    p = sub.add_parser("init", help="write a starting configuration")
+    p = sub.add_parser("init", help="write a starting configuration", description=(
+        "Look at the repository and write a commented [tool.gcp-preflight] section (or preflight.toml) "
+        "proposing each family's contracts and floors."))
     p.add_argument("root_arg", nargs="?", metavar="ROOT")
     p.add_argument("--force", action="store_true", help="replace an existing gcp-preflight configuration")
     p.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")

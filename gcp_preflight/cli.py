@@ -19,6 +19,7 @@ from gcp_preflight.config import Config, ConfigError, find_config_file, load
 from gcp_preflight.report import FORMATS, render
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+INTERNAL_ERROR = "PF009"  # a reader crashed on a file: an internal error, reported as a finding
 
 
 class UsageError(Exception):
@@ -200,6 +201,10 @@ def report_and_exit(args, result, project, config: Config, category: str = "pref
         github.write_step_summary(result.findings, os.environ, prefix)
     for notice in result.notices:
         print(notice, file=sys.stderr)
+    if any(f.code == INTERNAL_ERROR for f in result.findings):  # the report is incomplete: never a pass
+        print(f"preflight: a reader failed ({INTERNAL_ERROR}), so findings may be missing; exit status 2",
+              file=sys.stderr)
+        return EXIT_ERROR
     fail_on = args.fail_on or config.fail_on
     if failing(result.findings, fail_on) and not args.exit_zero:
         return EXIT_FINDINGS

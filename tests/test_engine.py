@@ -173,3 +173,19 @@ def test_fifo_and_other_special_files_are_skipped_not_read(tmp_path):
     write_repo(tmp_path, {"app/x.py": "y = (\n"})
     os.mkfifo(tmp_path / "app" / "pipe.py")  # reading it would block forever
     assert found(tmp_path) == [("PF002", "app/x.py:1")]
+
+
+def test_a_reader_failure_exits_2_even_with_exit_zero_and_still_reports(tmp_path, capsys, monkeypatch):
+    write_repo(tmp_path, {"preflight.toml": "", "app/main.py": "x = 1\n", "app/b.py": "def f(:\n"})
+
+    def crash(source):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(python_source, "parse", crash)
+    for extra in ([], ["--exit-zero"]):
+        assert main(["check", "--root", str(tmp_path), "--no-cache", *extra]) == 2
+        captured = capsys.readouterr()
+        assert captured.out.splitlines()[0] == (
+            "app/b.py:1:1: PF009 internal error in the python reader: RuntimeError: boom")
+        assert captured.err == "preflight: a reader failed (PF009), so findings may be missing; exit status 2\n"
+    assert main(["check", "--root", str(tmp_path), "--no-cache", "--ignore", "PF009"]) == 0  # said and accepted

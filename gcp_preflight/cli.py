@@ -179,6 +179,13 @@ def _load_config(args, root: Path) -> Config:
 def _selection(args, config: Config):
     from gcp_preflight.engine import Selection
 
+    from gcp_preflight.codes import unknown
+
+    for option in ("select", "ignore"):
+        for code in codes(getattr(args, option)) or ():
+            problem = unknown(code)
+            if problem:
+                raise UsageError(f"--{option}: {problem}")
     select = codes(args.select) if args.select is not None else tuple(config.select)
     ignore = tuple(config.ignore) + (codes(args.ignore) or ())
     return Selection(select, ignore)

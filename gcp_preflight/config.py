@@ -157,10 +157,36 @@ def _validator():
 
 
 def validate(raw: dict[str, Any], shown: str, prefix: str) -> None:
+    _check_codes(raw, shown, prefix)  # first: a typo gets its did-you-mean, not the schema's pattern
     errors = sorted(_validator().iter_errors(raw), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     if errors:
         raise ConfigError(_describe(errors[0], shown, prefix))
     _check_patterns(raw, shown, prefix)
+
+
+def _check_codes(raw: dict[str, Any], shown: str, prefix: str) -> None:
+    """Every code or prefix names a rule: a typo would select or ignore nothing, silently."""
+    from gcp_preflight.codes import unknown
+
+    def where(*parts: str) -> str:
+        return ".".join(p for p in (prefix, *parts) if p)
+
+    def listed(value: Any) -> list:  # the schema reports values of the wrong type
+        return list(value) if isinstance(value, list) else []
+
+    def table(value: Any) -> dict:
+        return value if isinstance(value, dict) else {}
+
+    places = [(where(key) + f"[{i}]", code, True) for key in ("select", "ignore")
+              for i, code in enumerate(listed(raw.get(key)))]
+    for glob, codes in table(raw.get("per-file-ignores")).items():
+        places += [(where("per-file-ignores", json.dumps(glob)) + f"[{i}]", code, True)
+                   for i, code in enumerate(listed(codes))]
+    places += [(where("severity", code), code, False) for code in table(raw.get("severity"))]  # exact codes only
+    for place, code, prefixes in places:
+        problem = unknown(code, prefix=prefixes) if isinstance(code, str) else None
+        if problem:
+            raise ConfigError(f"{shown}: {place}: {problem}")
 
 
 def _check_patterns(raw: dict[str, Any], shown: str, prefix: str) -> None:

@@ -1,7 +1,7 @@
 """Run the rules over a Project and decide what is reported.
 
-Order: rules -> select/ignore -> per-file ignores -> inline suppressions (and PF001/PF005 for
-bad ones) -> severity overrides -> fingerprints -> baseline -> path filter -> sort.
+Order: rules -> select/ignore -> per-file ignores -> inline suppressions (and PF001/PF005/PF010
+for bad ones) -> severity overrides -> fingerprints -> baseline -> path filter -> sort.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from gcp_preflight.model import Diagnostic, Finding, Location, Severity
 from gcp_preflight.project import Project
 from gcp_preflight.rules import ALL_RULES
 from gcp_preflight.rules.base import Rule
-from gcp_preflight.suppressions import Suppression, scan
+from gcp_preflight.suppressions import BadSuppression, Suppression, scan
 
 
 @dataclass(frozen=True)
@@ -84,29 +84,58 @@ def _per_file_ignored(finding: Finding, patterns: dict[str, list[str]]) -> bool:
 def _apply_suppressions(project: Project, findings: list[Finding], selection: Selection,
                         require_reason: bool) -> tuple[list[Finding], int]:
     by_line: dict[tuple[str, int], list[Suppression]] = {}
+    by_file: dict[str, list[Suppression]] = {}
+    malformed: list[BadSuppression] = []
     for path in sorted({f.location.path for f in findings} | set(project.texts_read)):
         text = project.text(path)
-        for s in scan(path, text) if text else ():
-            by_line.setdefault((path, s.line), []).append(s)
+        found, bad = scan(path, text) if text else ([], [])
+        malformed += bad
+        for s in found:
+            if s.scope == "file":
+                by_file.setdefault(path, []).append(s)
+            else:
+                by_line.setdefault((path, s.line), []).append(s)
     used: set[tuple[Suppression, str]] = set()
     kept = []
     for f in findings:
-        hit = next((s for s in by_line.get((f.location.path, f.location.line), ()) if s.covers(f.code)), None)
+        path = f.location.path
+        candidates = [s for n in _suppression_lines(project, path, f.location.line) for s in by_line.get((path, n), ())]
+        hit = next((s for s in candidates + by_file.get(path, []) if s.covers(f.code)), None)
         if hit is None:
             kept.append(f)
         else:
             used.add((hit, next(c for c in hit.codes if f.code.startswith(c))))
     suppressed = len(findings) - len(kept)
     meta = {r.code: r for r in ALL_RULES}
-    for group in by_line.values():
-        for s in group:
-            loc = Location(s.path, s.line, s.column)
-            for code in s.codes:
-                if (s, code) not in used and selection.enabled("PF001") and _any_enabled(code, selection):
-                    kept.append(_stamp(meta["PF001"], Diagnostic(loc, f"unused suppression: no {code} finding on this line")))
-            if require_reason and not s.reason and selection.enabled("PF005"):
-                kept.append(_stamp(meta["PF005"], Diagnostic(loc, "suppression without a reason: say why after the closing bracket")))
+    for s in [s for group in by_line.values() for s in group] + [s for group in by_file.values() for s in group]:
+        loc = Location(s.path, s.line, s.column)
+        where = "in this file" if s.scope == "file" else "on this line"
+        for code in s.codes:
+            if (s, code) not in used and selection.enabled("PF001") and _any_enabled(code, selection):
+                kept.append(_stamp(meta["PF001"], Diagnostic(loc, f"unused suppression: no {code} finding {where}")))
+        if require_reason and not s.reason and selection.enabled("PF005"):
+            kept.append(_stamp(meta["PF005"], Diagnostic(loc, "suppression without a reason: say why after the closing bracket")))
+    if selection.enabled("PF010"):
+        kept += [_stamp(meta["PF010"], Diagnostic(Location(b.path, b.line, b.column), b.message)) for b in malformed]
     return kept, suppressed
+
+
+def _suppression_lines(project: Project, path: str, line: int) -> list[int]:
+    """Where a suppression of a finding on `line` may be written: that line; and when the line is
+    part of a command continued with a trailing `\\`, any line of the command or a comment line
+    directly above it (a shell comment can only end the command's last line)."""
+    first = line
+    while first > 1 and project.line(path, first - 1).endswith("\\"):
+        first -= 1
+    last = line
+    while project.line(path, last).endswith("\\"):
+        last += 1
+    if first == last:
+        return [line]
+    lines = [line] + [n for n in range(first, last + 1) if n != line]
+    if first > 1 and project.line(path, first - 1).lstrip().startswith("#"):
+        lines.append(first - 1)
+    return lines
 
 
 def _any_enabled(code: str, selection: Selection) -> bool:

@@ -12,7 +12,7 @@ BROKEN = {"app/main.py": "def f(:\n"}
 @pytest.mark.parametrize("args, message", [
     (["--select", "PF3O1"], "--select: unknown rule code or prefix 'PF3O1' (did you mean 'PF301'?)"),
     (["--select", "XYZ"], "--select: unknown rule code or prefix 'XYZ'; `preflight rules` lists them"),
-    (["--select", "PF999"], "--select: unknown rule code or prefix 'PF999' (did you mean 'PF905'?)"),
+    (["--select", "PF999"], "--select: unknown rule code or prefix 'PF999' (did you mean 'PF900'?)"),
     (["--ignore", "PF2,PF99"], "--ignore: unknown rule code or prefix 'PF99' (did you mean 'PF90'?)"),
 ])
 def test_unknown_code_on_the_command_line(tmp_path, capsys, args, message):
@@ -22,11 +22,11 @@ def test_unknown_code_on_the_command_line(tmp_path, capsys, args, message):
 
 
 @pytest.mark.parametrize("config, message", [
-    ('select = ["PF999"]\n', "select[0]: unknown rule code or prefix 'PF999' (did you mean 'PF905'?)"),
+    ('select = ["PF999"]\n', "select[0]: unknown rule code or prefix 'PF999' (did you mean 'PF900'?)"),
     ('ignore = ["PF1", "PF3O1"]\n', "ignore[1]: unknown rule code or prefix 'PF3O1' (did you mean 'PF301'?)"),
     ('[per-file-ignores]\n"tests/*" = ["PF40"]\n"app/*" = ["PF77"]\n',
      "per-file-ignores.\"app/*\"[0]: unknown rule code or prefix 'PF77'; `preflight rules` lists them"),
-    ('[severity]\nPF399 = "error"\n', "severity.PF399: unknown rule code 'PF399' (did you mean 'PF905'?)"),
+    ('[severity]\nPF399 = "error"\n', "severity.PF399: unknown rule code 'PF399' (did you mean 'PF301'?)"),
 ])
 def test_unknown_code_in_the_config(tmp_path, capsys, config, message):
     write_repo(tmp_path, dict(BROKEN, **{"preflight.toml": config}))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -67,9 +68,27 @@ def _stamp(item: Rule, diag: Diagnostic) -> Finding:
 
 
 def fingerprint(finding: Finding, source_line: str) -> str:
-    """Independent of line numbers: the code, the path, the message and the offending text."""
+    """Independent of line numbers: the code, the path, and the rule's line-free key, else the
+    message and the offending text. Line numbers a message or key still carries ("first at
+    line 76", an import chain `main.py:16 -> ...`) are taken out, so a finding keeps its
+    fingerprint when lines are added above it."""
     basis = finding.fingerprint or f"{finding.message}\0{' '.join(source_line.split())}"
+    basis = without_line_numbers(basis)
     return hashlib.sha256(f"{finding.code}\0{finding.location.path}\0{basis}".encode()).hexdigest()[:20]
+
+
+# "line 76", "lines 3-5", "line=76" (a Location's repr), and "path.py:16" or "dir/Dockerfile:16:3".
+_LINE_NUMBERS = re.compile(
+    r"\b(?P<word>lines?|(?:end_)?line|(?:end_)?column)(?P<sep>[ =])\d+(?:-\d+)?"
+    r"|(?P<file>[\w.-]+\.[A-Za-z0-9]+|[\w.-]+/[\w.-]+|Dockerfile|Procfile):\d+(?::\d+)?(?![\d.])")
+
+
+def without_line_numbers(text: str) -> str:
+    def blank(match: re.Match) -> str:
+        if match.group("word"):
+            return f"{match.group('word')}{match.group('sep')}#"
+        return f"{match.group('file')}:#"
+    return _LINE_NUMBERS.sub(blank, text)
 
 
 def _per_file_ignored(finding: Finding, patterns: dict[str, list[str]]) -> bool:

@@ -69,7 +69,8 @@ class Diagnostic:
     related: tuple[Related, ...] = ()
     fix: Fix | None = None
     # Text that identifies the finding independently of line numbers (for baselines and SARIF).
-    # Defaults to the message plus the offending source line.
+    # Defaults to the message plus the offending source line. A rule whose message names lines
+    # ("first at line 76") gives one; line numbers left in either are taken out (engine.py).
     key: str | None = None
 
 

@@ -246,7 +246,8 @@ def within_lists(instances: list[Instance], out: list[Found]) -> None:
                 if first is not item:
                     out.append(("PF104", Diagnostic(item.location,
                                 f"'{item.text}' is listed twice in {inst.label} (first at line {first.location.line})",
-                                (Related(first.location, "first listed here"),))))
+                                (Related(first.location, "first listed here"),),
+                                key=f"duplicate\0{inst.label}\0{item.text}")))
             odd = odd_characters(item.text)
             if odd:
                 index, ch = odd[0]

@@ -190,15 +190,18 @@ def _check_codes(raw: dict[str, Any], shown: str, prefix: str) -> None:
 
 
 def _check_patterns(raw: dict[str, Any], shown: str, prefix: str) -> None:
-    """Exclude patterns are gitignore patterns: one that cannot be used is an error naming it."""
+    """Configured patterns are gitignore patterns: one that cannot be used is an error naming it."""
     from gcp_preflight import ignore_patterns
 
-    for key in ("exclude", "extend-exclude"):
-        for index, pattern in enumerate(raw.get(key, ())):
-            reason = ignore_patterns.problem(ignore_patterns.normalize(pattern))
-            if reason:
-                where = ".".join(p for p in (prefix, key) if p)
-                raise ConfigError(f"{shown}: {where}[{index}]: pattern {pattern!r} cannot be used: {reason}")
+    places = [(f"{key}[{index}]", pattern) for key in ("exclude", "extend-exclude")
+              for index, pattern in enumerate(raw.get(key, ()))]
+    places += [(f"per-file-ignores.{json.dumps(p)}", p) for p in raw.get("per-file-ignores", {})]
+    places += [(f"memory.floors.{json.dumps(p)}", p) for p in (raw.get("memory") or {}).get("floors", {})]
+    for place, pattern in places:
+        reason = ignore_patterns.problem(ignore_patterns.normalize(pattern))
+        if reason:
+            where = ".".join(p for p in (prefix, place) if p)
+            raise ConfigError(f"{shown}: {where}: pattern {pattern!r} cannot be used: {reason}")
 
 
 def _describe(error, shown: str, prefix: str) -> str:

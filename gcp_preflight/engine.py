@@ -6,7 +6,6 @@ for bad ones) -> severity overrides -> fingerprints -> baseline -> path filter -
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import re
 import time
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from gcp_preflight import ignore_patterns
 from gcp_preflight.config import Config
 from gcp_preflight.model import Diagnostic, Finding, Location, Severity
 from gcp_preflight.project import Project
@@ -94,7 +94,7 @@ def without_line_numbers(text: str) -> str:
 def _per_file_ignored(finding: Finding, patterns: dict[str, list[str]]) -> bool:
     path = finding.location.path
     for glob, codes in patterns.items():
-        if fnmatch.fnmatchcase(path, glob) or fnmatch.fnmatchcase(path, glob.rstrip("/") + "/*"):
+        if path and ignore_patterns.matches(glob, path):
             if any(c == "ALL" or finding.code.startswith(c) for c in codes):
                 return True
     return False

@@ -189,3 +189,34 @@ def test_a_reader_failure_exits_2_even_with_exit_zero_and_still_reports(tmp_path
             "app/b.py:1:1: PF009 internal error in the python reader: RuntimeError: boom")
         assert captured.err == "preflight: a reader failed (PF009), so findings may be missing; exit status 2\n"
     assert main(["check", "--root", str(tmp_path), "--no-cache", "--ignore", "PF009"]) == 0  # said and accepted
+
+
+def test_every_configured_pattern_matches_as_gitignore_does(tmp_path, capsys):
+    """`deploy.sh` matches it in any folder, for exclude, per-file-ignores, floors and names sources."""
+    write_repo(tmp_path, {
+        "preflight.toml": """
+            [per-file-ignores]
+            "deploy.sh" = ["PF301"]
+            [memory.floors]
+            "*-big" = "2GiB"
+            [names.sources.declared]
+            python = "registry.py"
+            symbol = "NAMES"
+            [names.sources.used]
+            python = "settings.py"
+            symbol = "USED"
+            [[names.contracts]]
+            kind = "subset"
+            source = "used"
+            target = "declared"
+            """,
+        "fn/main.py": "def fn(event, context):\n    return 1\n",
+        "bin/x/deploy.sh": "gcloud functions deploy fn --entry-point fn --gen2 --memory 256MB --source fn\n",
+        "bin/other.sh": "gcloud functions deploy fn-big --entry-point fn --gen2 --memory 1GiB --source fn\n",
+        "app/registry.py": 'NAMES = ["a", "b"]\n',
+        "app/settings.py": 'USED = ["a", "c"]\n',
+    })
+    assert found(tmp_path, select=("PF1", "PF3")) == [("PF101", "app/settings.py:1"), ("PF301", "bin/other.sh:1")]
+    (tmp_path / "preflight.toml").write_text('[per-file-ignores]\n"!" = ["PF1"]\n')
+    assert main(["check", "--root", str(tmp_path), "--no-cache"]) == 2
+    assert "per-file-ignores.\"!\": pattern '!' cannot be used" in capsys.readouterr().err

@@ -84,6 +84,8 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail (errors still exit 2)")
     p.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest failing severity (default: config, else warning)")
     p.add_argument("--show-source", action="store_true", help="show the source line under each finding (text format)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print the findings only, no summary (text format)")
+    p.add_argument("--statistics", action="store_true", help="print the number of findings per code instead of each finding (text format)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the fact cache (a per-user folder: $PREFLIGHT_CACHE_DIR, else ~/.cache/gcp-preflight)")
 
 
@@ -110,6 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", help="hide findings recorded in this baseline file")
     p.add_argument("--write-baseline", metavar="FILE", help="record the current findings as accepted and exit 0")
     p.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
+    p.add_argument("--unsafe-fixes", action="store_true",
+                   help="with --fix, also apply fixes that change cost or behaviour (raising deploy memory)")
+    p.add_argument("--diff", action="store_true",
+                   help="print every fix (unsafe ones too) as a unified diff and write nothing; exit 1 if there is any")
 
     p = sub.add_parser("audit", help="compare deployed resources with floors and deploy commands", description=(
         "List the deployed Cloud Functions and Cloud Run resources (or read inventory files) and compare "
@@ -198,24 +204,56 @@ def report_and_exit(args, result, project, config: Config, category: str = "pref
 
     show_source = args.show_source or (args.output is None and sys.stdout.isatty())
     prefix = getattr(args, "path_prefix", None)  # set when one run checks several roots
+    cwd_in_root = ""
     if prefix is None:
-        prefix = github.path_prefix(project.root, os.environ) if args.format in ("github", "sarif") else ""
+        if args.format in ("github", "sarif"):  # as GitHub names files: from the workspace
+            prefix = github.path_prefix(project.root, os.environ)
+        elif args.format == "text":  # as ruff: from where you stand, so terminals and editors open them
+            prefix, cwd_in_root = _seen_from_cwd(project.root)
+        else:  # json: root-relative, whatever the working directory
+            prefix = ""
     text = render(args.format, result.findings, files=result.files, duration_s=result.duration_s,
                   source=project.line if show_source else None, colour=_colour(args.output),
-                  fixed=result.fixed, category=category, path_prefix=prefix)
+                  fixed=result.fixed, category=category, path_prefix=prefix, cwd_in_root=cwd_in_root,
+                  unsafe_fixes=getattr(args, "unsafe_fixes", False), quiet=args.quiet,
+                  show_statistics=args.statistics)
     _emit(text, args.output, project.root)
     if args.format == "github":
         github.write_step_summary(result.findings, os.environ, prefix)
     for notice in result.notices:
         print(notice, file=sys.stderr)
-    if any(f.code == INTERNAL_ERROR for f in result.findings):  # the report is incomplete: never a pass
-        print(f"preflight: a reader failed ({INTERNAL_ERROR}), so findings may be missing; exit status 2",
-              file=sys.stderr)
+    if _internal_error(result):
         return EXIT_ERROR
     fail_on = args.fail_on or config.fail_on
     if failing(result.findings, fail_on) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _internal_error(result) -> bool:
+    """A reader failed on a file (PF009): the report is incomplete, so the run never passes."""
+    if any(f.code == INTERNAL_ERROR for f in result.findings):
+        print(f"preflight: a reader failed ({INTERNAL_ERROR}), so findings may be missing; exit status 2",
+              file=sys.stderr)
+        return True
+    return False
+
+
+def _seen_from_cwd(root: Path) -> tuple[str, str]:
+    """(the root seen from the working directory when it lies below it, the working directory
+    seen from the root when it lies inside it); ("", "") for the root itself or an unrelated
+    folder, where paths stay root-relative."""
+    try:
+        cwd = Path.cwd().resolve()
+    except OSError:
+        return "", ""
+    if cwd == root:
+        return "", ""
+    if root in cwd.parents:
+        return "", cwd.relative_to(root).as_posix()
+    if cwd in root.parents:
+        return root.relative_to(cwd).as_posix(), ""
+    return "", ""
 
 
 def _baseline(args, config: Config, root: Path):
@@ -297,12 +335,15 @@ def cmd_check(args) -> int:
     baseline = None if args.write_baseline else _baseline(args, config, root)
     kwargs = dict(selection=_static_only(selection), use_cache=not args.no_cache, baseline=baseline, only_paths=only)
     result, project = engine.check(root, config, **kwargs)
+    if args.diff:
+        return _show_diff(args, root, result)
     if args.fix:
         from gcp_preflight.fixes import apply_fixes
+        from gcp_preflight.report.text import fixable
 
         fixed = 0
         for _ in range(5):  # a fix may unlock another on the same file
-            applied = apply_fixes(root, [f for f in result.findings if f.fix])
+            applied = apply_fixes(root, [f for f in result.findings if fixable(f, args.unsafe_fixes)])
             if not applied:
                 break
             fixed += applied
@@ -313,6 +354,24 @@ def cmd_check(args) -> int:
         print(f"Wrote {len(result.findings)} findings to {args.write_baseline}.", file=sys.stderr)
         return EXIT_OK
     return report_and_exit(args, result, project, config)
+
+
+def _show_diff(args, root: Path, result) -> int:
+    """`--diff`: every fix, unsafe ones included, as one unified diff; nothing is written."""
+    from gcp_preflight.fixes import plan_fixes, unified_diff
+
+    plans = plan_fixes(root, [f for f in result.findings if f.fix])
+    _emit(unified_diff(plans), args.output, root)
+    fixes = [f for plan in plans for f in plan.findings]
+    unsafe = sorted({f.code for f in fixes if not f.fix.safe})
+    line = f"Would fix {len(fixes)} finding{'s' if len(fixes) != 1 else ''}." if fixes else "No fixes."
+    if unsafe:
+        line += (f" {sum(1 for f in fixes if not f.fix.safe)} of them unsafe ({', '.join(unsafe)}): "
+                 "--fix applies those only with --unsafe-fixes.")
+    print(line, file=sys.stderr)
+    if _internal_error(result):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if fixes else EXIT_OK
 
 
 def cmd_rules(args) -> int:

@@ -58,6 +58,9 @@ class TextEdit:
 class Fix:
     description: str
     edits: tuple[TextEdit, ...]
+    # False for a fix that changes cost or behaviour beyond the finding (raising deploy memory):
+    # `--diff` shows it, `--fix` applies it only with `--unsafe-fixes` (as ruff separates them).
+    safe: bool = True
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def test_baseline_hides_old_findings_after_lines_move(tmp_path, capsys):
     capsys.readouterr()
     assert main(["check", "--root", str(tmp_path), "--no-cache", "--baseline", str(baseline)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "app/new.py:1:8: PF002 syntax error: '(' was never closed",
+        "app/new.py:1:8: error PF002 syntax error: '(' was never closed",
         "Found 1 finding (1 error).",
     ]
 
@@ -107,7 +107,7 @@ def test_paths_filter_reports_only_those_files(tmp_path, capsys, monkeypatch):
     write_repo(tmp_path, BAD)
     monkeypatch.chdir(tmp_path)
     assert main(["check", "app/b.py", "--no-cache"]) == 1
-    assert capsys.readouterr().out.splitlines()[0].startswith("app/b.py:1:5: PF002")
+    assert capsys.readouterr().out.splitlines()[0].startswith("app/b.py:1:5: error PF002")
 
 
 def test_discovery_honours_gitignore_excludes_and_records_links(tmp_path):
@@ -186,7 +186,7 @@ def test_a_reader_failure_exits_2_even_with_exit_zero_and_still_reports(tmp_path
         assert main(["check", "--root", str(tmp_path), "--no-cache", *extra]) == 2
         captured = capsys.readouterr()
         assert captured.out.splitlines()[0] == (
-            "app/b.py:1:1: PF009 internal error in the python reader: RuntimeError: boom")
+            "app/b.py:1:1: error PF009 internal error in the python reader: RuntimeError: boom")
         assert captured.err == "preflight: a reader failed (PF009), so findings may be missing; exit status 2\n"
     assert main(["check", "--root", str(tmp_path), "--no-cache", "--ignore", "PF009"]) == 0  # said and accepted
 

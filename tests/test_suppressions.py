@@ -78,12 +78,12 @@ def test_malformed_or_unknown_suppressions_are_pf010_at_their_line(tmp_path, cap
         """})
     assert main(["check", "--root", str(tmp_path), "--no-cache", "--select", "PF0"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert [line for line in lines if line.split()[1:2] in (["PF010"], ["PF002"])] == [
-        "app/main.py:1:7: PF002 syntax error: invalid syntax",
-        "app/main.py:1:10: PF010 suppression: unknown rule code or prefix 'PF0O2' (did you mean 'PF002'?)",
-        "app/main.py:3:8: PF010 malformed suppression comment: expected `# preflight: ignore[CODE, ...] reason` "
+    assert [line for line in lines if line.split()[2:3] in (["PF010"], ["PF002"])] == [
+        "app/main.py:1:7: error PF002 syntax error: invalid syntax",
+        "app/main.py:1:10: warning PF010 suppression: unknown rule code or prefix 'PF0O2' (did you mean 'PF002'?)",
+        "app/main.py:3:8: warning PF010 malformed suppression comment: expected `# preflight: ignore[CODE, ...] reason` "
         "or `# preflight: ignore-file[CODE, ...] reason`",
-        "app/main.py:4:8: PF010 suppression names no rule code: expected `# preflight: ignore[CODE, ...] reason` "
+        "app/main.py:4:8: warning PF010 suppression names no rule code: expected `# preflight: ignore[CODE, ...] reason` "
         "or `# preflight: ignore-file[CODE, ...] reason`",
-        "app/main.py:5:8: PF010 suppression: `ALL` cannot be suppressed inline; name the codes",
+        "app/main.py:5:8: warning PF010 suppression: `ALL` cannot be suppressed inline; name the codes",
     ]

@@ -40,7 +40,7 @@ def test_files_passed_explicitly_still_honour_excludes(tmp_path, monkeypatch, ca
     assert main(["check", "--no-cache", "vendor/broken.py", "app/ok.py"]) == 0
     assert capsys.readouterr().out == "No findings.\n"
     assert main(["check", "--no-cache", "vendor/broken.py", "app/broken.py"]) == 1
-    assert capsys.readouterr().out == "app/broken.py:1:7: PF002 syntax error: invalid syntax\nFound 1 finding (1 error).\n"
+    assert capsys.readouterr().out == "app/broken.py:1:7: error PF002 syntax error: invalid syntax\nFound 1 finding (1 error).\n"
 
 
 # -- a real commit through pre-commit ---------------------------------------------------------
@@ -120,7 +120,7 @@ def test_commit_is_refused_with_the_finding_then_accepted(tmp_path):
     assert refused.returncode != 0
     output = refused.stdout + refused.stderr  # git shows the hook's output on stderr
     assert "gcp-preflight" in output and "Failed" in output
-    assert ("shared/config/orchestration_config.py:8:9: PF101 'bdl_player_boxscores' in "
+    assert ("shared/config/orchestration_config.py:8:9: error PF101 'bdl_player_boxscores' in "
             "PhaseTransitionConfig.phase2_expected_processors is not declared by any processor_name in "
             "config/workflows.yaml; did you mean 'p2_bdl_box_scores'?\n"
             "    = config/workflows.yaml:3: 'p2_bdl_box_scores' is declared here\n") in output
@@ -147,8 +147,8 @@ def test_files_of_several_configured_roots_are_checked_each_with_its_own_config(
     paths = ["examples/pipeline/app/broken.py", "app/broken.py", "examples/pipeline/config/bad.yaml"]
     assert main(["check", "--no-cache", *paths]) == 1
     assert capsys.readouterr().out == (
-        "app/broken.py:1:7: PF002 syntax error: invalid syntax\nFound 1 finding (1 error).\n"
-        "examples/pipeline/app/broken.py:1:7: PF002 syntax error: invalid syntax\nFound 1 finding (1 error).\n")
+        "app/broken.py:1:7: error PF002 syntax error: invalid syntax\nFound 1 finding (1 error).\n"
+        "examples/pipeline/app/broken.py:1:7: error PF002 syntax error: invalid syntax\nFound 1 finding (1 error).\n")
     assert main(["check", "--no-cache", "--format", "json", *paths]) == 2
     assert capsys.readouterr().err == ("preflight: the paths belong to several configured roots (., examples/pipeline); "
                                        "pass --root, or run once per root\n")

@@ -63,7 +63,7 @@ def _memory_fix(project, command, word, floor) -> Fix | None:
     except ValueError:
         return None
     edit = TextEdit(span.path, span.line, span.column, span.line, span.end_column, new)
-    return Fix(f"raise {word.text} to {new}", (edit,))
+    return Fix(f"raise {word.text} to {new}", (edit,), safe=False)  # more memory costs more
 
 
 @rule("PF301", "memory-below-floor", Severity.ERROR)

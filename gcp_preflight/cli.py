@@ -99,6 +99,12 @@ def _add_live(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float, help="seconds per API request, retries included (default: [audit] timeout, else 30)")
 
 
+def _add_tracked(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tracked-only", action="store_true",
+                   help="treat files git does not track as absent, as a deploy from CI sees the repository "
+                        "(always on under pre-commit)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="preflight", description="Static checks for Python data pipelines on Google Cloud.")
     parser.add_argument("--version", action="version", version=f"gcp-preflight {__version__}")
@@ -116,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --fix, also apply fixes that change cost or behaviour (raising deploy memory)")
     p.add_argument("--diff", action="store_true",
                    help="print every fix (unsafe ones too) as a unified diff and write nothing; exit 1 if there is any")
+    _add_tracked(p)
 
     p = sub.add_parser("audit", help="compare deployed resources with floors and deploy commands", description=(
         "List the deployed Cloud Functions and Cloud Run resources (or read inventory files) and compare "
@@ -134,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", help="skip the live audit")
     p.add_argument("--require-live", action="store_true",
                    help="fail (exit 2) when there is nothing to audit against, instead of skipping the audit")
+    _add_tracked(p)
 
     p = sub.add_parser("rules", help="list the rules", description="List every rule: code, name, default severity, summary.")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -228,6 +236,20 @@ def report_and_exit(args, result, project, config: Config, category: str = "pref
     if failing(result.findings, fail_on) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _tracked(args, root: Path) -> frozenset[str] | None:
+    """The files git tracks, with --tracked-only or under pre-commit (which does not stash
+    untracked files); None otherwise, or when git cannot list them (said once)."""
+    from gcp_preflight import tracked
+
+    if not (getattr(args, "tracked_only", False) or tracked.wanted(os.environ)):
+        return None
+    files = tracked.tracked_files(root)
+    if files is None:
+        print(f"preflight: {_display_root(root) or '.'} is not in a git repository (or git is not installed), so "
+              "files git does not track cannot be left out; checking every file", file=sys.stderr)
+    return files
 
 
 def _internal_error(result) -> bool:
@@ -333,7 +355,8 @@ def cmd_check(args) -> int:
     only = relative_paths(args.paths, root)
     selection = _selection(args, config)
     baseline = None if args.write_baseline else _baseline(args, config, root)
-    kwargs = dict(selection=_static_only(selection), use_cache=not args.no_cache, baseline=baseline, only_paths=only)
+    kwargs = dict(selection=_static_only(selection), use_cache=not args.no_cache, baseline=baseline, only_paths=only,
+                  tracked=_tracked(args, root))
     result, project = engine.check(root, config, **kwargs)
     if args.diff:
         return _show_diff(args, root, result)
@@ -469,7 +492,7 @@ def cmd_validate_all(args) -> int:
         live = LiveAudit(plan, root, progress=terminal_progress(), keep_going=True)
     result, project = engine.check(root, config, selection=selection if live else _static_only(selection),
                                    use_cache=not args.no_cache, baseline=_baseline(args, config, root),
-                                   extra_facts=live or ())
+                                   extra_facts=live or (), tracked=_tracked(args, root))
     if skipped:
         result.notices.append(skipped)
     if live:

@@ -64,7 +64,7 @@ def run_rules(project: Project, rules: Sequence[Rule], selection: Selection) -> 
 
 def _stamp(item: Rule, diag: Diagnostic) -> Finding:
     return Finding(item.code, item.meta.severity, diag.message, diag.location, diag.related, diag.fix,
-                   fingerprint=diag.key or "")
+                   fingerprint=diag.key or "", inputs=diag.inputs)
 
 
 def fingerprint(finding: Finding, source_line: str) -> str:
@@ -162,7 +162,9 @@ def _any_enabled(code: str, selection: Selection) -> bool:
 
 
 def _touches(finding: Finding, paths: Sequence[str]) -> bool:
-    places = [finding.location.path] + [r.location.path for r in finding.related]
+    """Whether a finding concerns one of `paths`: located there, related there, or depending on
+    a file there (what pre-commit passes: the files of the commit)."""
+    places = [finding.location.path] + [r.location.path for r in finding.related] + list(finding.inputs)
     for place in places:
         for p in paths:
             if p in ("", ".") or place == p or place.startswith(p.rstrip("/") + "/"):
@@ -205,15 +207,16 @@ def finalize(project: Project, raw: Iterable[Finding], config: Config, selection
 
 def check(root: Path, config: Config, *, selection: Selection | None = None, validators=None,
           rules: Sequence[Rule] = ALL_RULES, use_cache: bool = True, baseline: Counter | None = None,
-          only_paths: Sequence[str] = (), extra_facts=()) -> tuple[Result, Project]:
+          only_paths: Sequence[str] = (), extra_facts=(), tracked: frozenset[str] | None = None,
+          ) -> tuple[Result, Project]:
     """extra_facts: facts from outside the repository (a live audit), or a callable that makes
-    them from the Project once its files are read."""
+    them from the Project once its files are read; tracked: the only files that exist."""
     from gcp_preflight.validators import default_validators
 
     started = time.perf_counter()
     selection = selection or Selection(tuple(config.select), tuple(config.ignore))
     project = Project(root, config, validators if validators is not None else default_validators(),
-                      use_cache=use_cache, extra_facts=extra_facts)
+                      use_cache=use_cache, extra_facts=extra_facts, tracked=tracked)
     raw = run_rules(project, rules, selection)
     findings, suppressed, baselined = finalize(project, raw, config, selection, baseline, only_paths)
     result = Result(findings, project.files_read, time.perf_counter() - started, suppressed, baselined)

@@ -75,6 +75,10 @@ class Diagnostic:
     # Defaults to the message plus the offending source line. A rule whose message names lines
     # ("first at line 76") gives one; line numbers left in either are taken out (engine.py).
     key: str | None = None
+    # Files the finding depends on beyond its location and related locations (the requirements
+    # file, Dockerfile, .gcloudignore, deploy script, schema file, the files declaring a name):
+    # a change to any of them may make or clear it, so `check FILE...` reports it for them.
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class Finding:
     related: tuple[Related, ...] = ()
     fix: Fix | None = None
     fingerprint: str = ""
+    inputs: tuple[str, ...] = ()  # as Diagnostic.inputs
 
     def sort_key(self) -> tuple:
         loc = self.location

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Sequence, TypeVar
 from gcp_preflight import __version__
 from gcp_preflight.cache import FactStore
 from gcp_preflight.config import Config
-from gcp_preflight.discovery import Symlink, Tree, walk
+from gcp_preflight.discovery import Symlink, Tree, only_tracked, walk
 from gcp_preflight.lines import split_lines
 from gcp_preflight.validators.base import Problem, SourceText, Validator, problem
 
@@ -102,11 +102,15 @@ class Project:
 
     def __init__(self, root: Path, config: Config, validators: Sequence[Validator],
                  use_cache: bool = True,
-                 extra_facts: Iterable[object] | Callable[["Project"], Iterable[object]] = ()):
+                 extra_facts: Iterable[object] | Callable[["Project"], Iterable[object]] = (),
+                 tracked: frozenset[str] | None = None):
+        """`tracked`: when given, the only files that exist (what git tracks)."""
         started = time.perf_counter()
         self.root = root.resolve()
         self.config = config
         self.tree: Tree = walk(self.root, tuple(config.exclude))
+        if tracked is not None:
+            self.tree = only_tracked(self.tree, tracked)
         self.symlinks: dict[str, Symlink] = {s.path: s for s in self.tree.symlinks}
         self.cache = FactStore() if use_cache else None
         self._texts: dict[str, str] = {}

@@ -86,6 +86,8 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--show-source", action="store_true", help="show the source line under each finding (text format)")
     p.add_argument("--quiet", "-q", action="store_true", help="print the findings only, no summary (text format)")
     p.add_argument("--statistics", action="store_true", help="print the number of findings per code instead of each finding (text format)")
+    p.add_argument("--category", help="the SARIF run's category for code scanning (runAutomationDetails.id), one per root "
+                                      "when a workflow checks several (default: preflight/<command>)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the fact cache (a per-user folder: $PREFLIGHT_CACHE_DIR, else ~/.cache/gcp-preflight)")
 
 
@@ -222,12 +224,13 @@ def report_and_exit(args, result, project, config: Config, category: str = "pref
             prefix = ""
     text = render(args.format, result.findings, files=result.files, duration_s=result.duration_s,
                   source=project.line if show_source else None, colour=_colour(args.output),
-                  fixed=result.fixed, category=category, path_prefix=prefix, cwd_in_root=cwd_in_root,
+                  fixed=result.fixed, category=args.category or category, path_prefix=prefix, cwd_in_root=cwd_in_root,
                   unsafe_fixes=getattr(args, "unsafe_fixes", False), quiet=args.quiet,
                   show_statistics=args.statistics)
     _emit(text, args.output, project.root)
     if args.format == "github":
         github.write_step_summary(result.findings, os.environ, prefix)
+        github.write_counts(result.findings, os.environ)
     for notice in result.notices:
         print(notice, file=sys.stderr)
     if _internal_error(result):

@@ -90,7 +90,7 @@ def render(findings: Sequence[Finding], *, category: str = "preflight/check", pa
                 "informationUri": REPOSITORY_URL,
                 "rules": [_rule_descriptor(r) for r in rules],
             }},
-            "automationDetails": {"id": f"{category}/"},
+            "automationDetails": {"id": f"{category.rstrip('/')}/"},  # the category, then an empty run id
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
             "columnKind": "unicodeCodePoints",
             "results": results,

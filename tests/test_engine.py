@@ -220,3 +220,15 @@ def test_every_configured_pattern_matches_as_gitignore_does(tmp_path, capsys):
     (tmp_path / "preflight.toml").write_text('[per-file-ignores]\n"!" = ["PF1"]\n')
     assert main(["check", "--root", str(tmp_path), "--no-cache"]) == 2
     assert "per-file-ignores.\"!\": pattern '!' cannot be used" in capsys.readouterr().err
+
+
+def test_the_cache_key_includes_the_parsing_libraries_versions(monkeypatch):
+    from importlib import metadata
+
+    from gcp_preflight import project
+
+    real = metadata.version
+    before = project._code_fingerprint()
+    monkeypatch.setattr(metadata, "version", lambda name: "0.0.1" if name == "sqlglot" else real(name))
+    assert "sqlglot==0.0.1" in project.parser_versions()
+    assert project._code_fingerprint() != before

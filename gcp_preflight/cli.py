@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from gcp_preflight import __version__
+from gcp_preflight import __version__, progress
 from gcp_preflight.config import Config, ConfigError, find_config_file, load
 from gcp_preflight.report import FORMATS, render
 
@@ -89,6 +89,11 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--category", help="the SARIF run's category for code scanning (runAutomationDetails.id), one per root "
                                       "when a workflow checks several (default: preflight/<command>)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the fact cache (a per-user folder: $PREFLIGHT_CACHE_DIR, else ~/.cache/gcp-preflight)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--resolve", action="store_true", default=None,
+                       help="exact packaging checks: resolve each unit's requirements with pip (no install; cached per user)")
+    group.add_argument("--no-resolve", dest="resolve", action="store_false",
+                       help="never resolve, whatever [packaging] resolve says (the pre-commit hooks pass it)")
 
 
 def _add_live(p: argparse.ArgumentParser) -> None:
@@ -167,6 +172,7 @@ def _emit(text: str, output: str | None, root: Path | None = None) -> None:
     planted one under the report's name)."""
     from gcp_preflight import safe_io
 
+    progress.done()
     if output:
         try:
             Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -359,7 +365,7 @@ def cmd_check(args) -> int:
     selection = _selection(args, config)
     baseline = None if args.write_baseline else _baseline(args, config, root)
     kwargs = dict(selection=_static_only(selection), use_cache=not args.no_cache, baseline=baseline, only_paths=only,
-                  tracked=_tracked(args, root))
+                  tracked=_tracked(args, root), resolve=getattr(args, "resolve", None))
     result, project = engine.check(root, config, **kwargs)
     if args.diff:
         return _show_diff(args, root, result)
@@ -495,7 +501,8 @@ def cmd_validate_all(args) -> int:
         live = LiveAudit(plan, root, progress=terminal_progress(), keep_going=True)
     result, project = engine.check(root, config, selection=selection if live else _static_only(selection),
                                    use_cache=not args.no_cache, baseline=_baseline(args, config, root),
-                                   extra_facts=live or (), tracked=_tracked(args, root))
+                                   extra_facts=live or (), tracked=_tracked(args, root),
+                                   resolve=getattr(args, "resolve", None))
     if skipped:
         result.notices.append(skipped)
     if live:
@@ -523,8 +530,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_ERROR
+    show_progress = (args.command in ("check", "validate-all", "init") and getattr(args, "format", "text") == "text"
+                     and not getattr(args, "quiet", False) and progress.wanted())
     try:
-        return COMMANDS[args.command](args)
+        with progress.shown(show_progress):
+            return COMMANDS[args.command](args)
     except (ConfigError, UsageError) as exc:
         print(f"preflight: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -43,6 +43,8 @@ class Tree:
     symlinks: tuple[Symlink, ...]
     dirs: tuple[str, ...]
     problems: tuple[Problem, ...] = ()  # folders that could not be listed, .gitignore files not read
+    # (size, mtime_ns, inode) of each file, as listed: unchanged files are not read again
+    stats: dict[str, tuple[int, int, int]] | None = None
 
 
 MAX_DEPTH = 64  # folders nested deeper are not listed (said as PF004): no real repository goes there
@@ -101,6 +103,7 @@ def walk(root: Path, excludes: tuple[str, ...] = (), use_gitignore: bool = True)
     root = root.resolve()
     user_spec = ignore_patterns.compile_patterns(DEFAULT_EXCLUDES + tuple(excludes))
     files: list[str] = []
+    stats: dict[str, tuple[int, int, int]] = {}
     links: list[Symlink] = []
     dirs: list[str] = []
     problems: list[Problem] = []
@@ -153,11 +156,14 @@ def walk(root: Path, excludes: tuple[str, ...] = (), use_gitignore: bool = True)
                     continue
                 dirs.append(rel)
                 subfolders.append((rel, depth + 1))
-            elif not ignored(rel, False) and _regular(entry):  # a FIFO or a device would block or never end
-                files.append(rel)
+            elif not ignored(rel, False):
+                info = _regular(entry)
+                if info is not None:  # a FIFO or a device would block or never end
+                    files.append(rel)
+                    stats[rel] = (info.st_size, info.st_mtime_ns, info.st_ino)
         stack.extend(reversed(subfolders))
     return Tree(tuple(sorted(files)), tuple(sorted(links, key=lambda s: s.path)), tuple(sorted(dirs)),
-                tuple(problems))
+                tuple(problems), stats)
 
 
 def only_tracked(tree: Tree, tracked: frozenset[str]) -> Tree:
@@ -171,7 +177,7 @@ def only_tracked(tree: Tree, tracked: frozenset[str]) -> Tree:
         while folder and folder not in kept:
             kept.add(folder)
             folder = posixpath.dirname(folder)
-    return Tree(files, links, tuple(d for d in tree.dirs if d in kept), tree.problems)
+    return Tree(files, links, tuple(d for d in tree.dirs if d in kept), tree.problems, tree.stats)
 
 
 def _points_to_dir(entry: os.DirEntry) -> bool:
@@ -181,8 +187,10 @@ def _points_to_dir(entry: os.DirEntry) -> bool:
         return False
 
 
-def _regular(entry: os.DirEntry) -> bool:
+def _regular(entry: os.DirEntry) -> os.stat_result | None:
+    """The entry's stat when it is a regular file."""
     try:
-        return stat.S_ISREG(entry.stat(follow_symlinks=False).st_mode)
+        info = entry.stat(follow_symlinks=False)
     except OSError:
-        return False
+        return None
+    return info if stat.S_ISREG(info.st_mode) else None

@@ -79,6 +79,9 @@ class Diagnostic:
     # file, Dockerfile, .gcloudignore, deploy script, schema file, the files declaring a name):
     # a change to any of them may make or clear it, so `check FILE...` reports it for them.
     inputs: tuple[str, ...] = ()
+    # A severity below the rule's default for this one finding (an import that runs only when a
+    # function is called is a warning, not an error); a configured severity still wins.
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from gcp_preflight.facts import fact
 from gcp_preflight.lines import split_lines
 from gcp_preflight.model import Finding
 
@@ -33,6 +34,7 @@ SHAPE = "expected `# preflight: ignore[CODE, ...] reason` or `# preflight: ignor
 OUR_PREFIX = "PF"
 
 
+@fact
 @dataclass(frozen=True)
 class Suppression:
     path: str
@@ -46,6 +48,7 @@ class Suppression:
         return any(code.startswith(c) for c in self.codes)
 
 
+@fact
 @dataclass(frozen=True)
 class BadSuppression:
     """A suppression comment that suppresses nothing because of how it is written (PF010)."""
@@ -86,10 +89,11 @@ def header_lines(path: str, lines: list[str]) -> int:
     return count
 
 
-def scan(path: str, text: str) -> tuple[list[Suppression], list[BadSuppression]]:
-    """The suppressions of one file, and the suppression comments that are not usable."""
+def scan(path: str, text: str) -> list[Suppression | BadSuppression]:
+    """The suppressions of one file, and the suppression comments that are not usable (facts,
+    cached with the file's other facts)."""
     if "preflight" not in text and "noqa" not in text.lower():
-        return [], []
+        return []
     all_lines = split_lines(text)
     if path.endswith(".py"):
         comments = _python_comments(text)
@@ -114,7 +118,7 @@ def scan(path: str, text: str) -> tuple[list[Suppression], list[BadSuppression]]
                 ours = _known(path, number, column, ours, bad)
                 if ours:
                     found.append(Suppression(path, number, column, tuple(ours), noqa.group(2).strip()))
-    return found, bad
+    return [*found, *bad]
 
 
 def _preflight(path: str, number: int, column: int, body: str, header: int,

@@ -67,3 +67,35 @@ def test_sarif_rules_link_their_documentation():
     (rule,) = log["runs"][0]["tool"]["driver"]["rules"]
     assert rule["helpUri"] == f"{REPOSITORY_URL}/blob/main/docs/rules.md#pf301"
     assert "\n## PF301\n" in (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+
+
+def test_progress_line_only_after_two_seconds_and_cleared(monkeypatch):
+    """issue 11: a long run on a terminal shows what it is doing on stderr; nothing stays behind."""
+    import io
+
+    from gcp_preflight import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    clock = [100.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
+    stream = Terminal()
+    with progress.shown(True, stream):
+        progress.step("reading files", 1, 10)
+        clock[0] += 2.5
+        progress.step("reading files", 5, 10)
+        clock[0] += 0.05
+        progress.step("reading files", 6, 10)  # too soon after the last line: not redrawn
+        clock[0] += 0.5
+        progress.step("checking PF301")
+    assert stream.getvalue() == ("\r\033[Kpreflight: reading files 5/10"
+                                 "\r\033[Kpreflight: checking PF301" + "\r\033[K")
+    quiet = Terminal()
+    with progress.shown(False, quiet):
+        clock[0] += 10
+        progress.step("reading files", 1, 2)
+    assert quiet.getvalue() == ""
+    monkeypatch.setenv("CI", "true")
+    assert progress.wanted(Terminal()) is False

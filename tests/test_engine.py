@@ -12,7 +12,7 @@ from gcp_preflight.discovery import walk
 from gcp_preflight.fixes import apply_edits
 from gcp_preflight.model import TextEdit
 from gcp_preflight.validators.python import source as python_source
-from tests.helpers import found, write_repo
+from tests.helpers import found, run, write_repo
 
 BAD = {
     "preflight.toml": "",
@@ -49,9 +49,28 @@ def test_corrupt_cache_entries_are_misses(tmp_path, capsys, monkeypatch):
     db = sqlite3.connect(tmp_path / "cache" / "facts-v2.sqlite3")
     with db:
         assert db.execute("UPDATE facts SET value = ?", ('[["os.system", ["x"]]]',)).rowcount == 3
+        assert db.execute("UPDATE runs SET value = ?", ('[["RunRecord", ["x", 0]]]',)).rowcount == 1
     db.close()
     main(["check", "--root", str(repo)])
     assert capsys.readouterr().out == first
+
+
+def test_an_unchanged_tree_is_answered_from_the_run_cache(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = write_repo(tmp_path / "repo", dict(BAD, **{"app/ok.py": "import os\n"}))
+    assert main(["check", "--root", str(repo)]) == 1
+    first = capsys.readouterr().out
+    built = []
+    real_init = engine.Project.__init__
+    monkeypatch.setattr(engine.Project, "__init__", lambda self, *a, **k: built.append(1) or real_init(self, *a, **k))
+    assert main(["check", "--root", str(repo), str(repo / "app/a.py")]) == 1  # a path filter applies to the cached result
+    assert capsys.readouterr().out == first.splitlines()[0] + "\nFound 1 finding (1 error).\n"
+    assert built == []
+    (repo / "app/ok.py").write_text("import os, sys\n")  # size and mtime change: read again
+    assert main(["check", "--root", str(repo)]) == 1
+    assert capsys.readouterr().out == first and built == [1]
+    assert main(["check", "--root", str(repo), "--select", "PF002,PF0"]) == 1  # another selection: another run
+    assert built == [1, 1]
 
 
 @pytest.mark.parametrize("select, ignore, expected", [
@@ -232,3 +251,27 @@ def test_the_cache_key_includes_the_parsing_libraries_versions(monkeypatch):
     monkeypatch.setattr(metadata, "version", lambda name: "0.0.1" if name == "sqlglot" else real(name))
     assert "sqlglot==0.0.1" in project.parser_versions()
     assert project._code_fingerprint() != before
+
+
+def test_errors_in_tests_are_warnings_and_skipped_test_modules_say_nothing(tmp_path):
+    """issue 12 cause 9: tests never deploy; a module pytest skips as a whole never runs."""
+    broken = "class Report:\n    def send(self):\n        return 1\n\n\ndef use():\n    report = Report()\n    report.sendd()\n"
+    write_repo(tmp_path, {
+        "preflight.toml": "[severity]\nPF002 = \"error\"\n",
+        "app/report.py": broken,
+        "tests/test_report.py": broken,
+        "app/report_test.py": broken,
+        "tests/test_skipped.py": "import pytest\n\npytestmark = pytest.mark.skip(reason='old')\n\n" + broken,
+        "tests/test_skipped_later.py": "import pytest\n\npytest.skip('old', allow_module_level=True)\n" + broken,
+        "tests/test_skip_if.py": "import pytest\n\npytestmark = [pytest.mark.skipif(True, reason='x')]\n" + broken,
+        "tests/test_maybe.py": "import pytest, sys\n\npytestmark = pytest.mark.skipif(sys.platform == 'x', reason='x')\n"
+                               + broken,
+        "tests/test_syntax.py": "def f(:\n",
+    })
+    assert [(f.code, f.severity.value, f"{f.location.path}:{f.location.line}") for f in run(tmp_path)] == [
+        ("PF502", "error", "app/report.py:8"),
+        ("PF502", "warning", "app/report_test.py:8"),
+        ("PF502", "warning", "tests/test_maybe.py:11"),
+        ("PF502", "warning", "tests/test_report.py:8"),
+        ("PF002", "error", "tests/test_syntax.py:1"),  # the configured severity wins
+    ]

@@ -161,7 +161,7 @@ def name_lists(source: str) -> list[str]:
 
 def config_modules(project: Project) -> list[Found]:
     out = []
-    for path in project.texts_read:
+    for path in project.paths_read:
         text = project.text(path) or ""
         if not path.endswith(".py") or not any(w in text.lower() for w in NAME_WORDS):
             continue

@@ -110,7 +110,7 @@ def untracked_helper(tmp_path, monkeypatch):
 
 
 # An untracked module is absent: its import reads as a third-party one that nothing installs.
-MISSING = ("fn/main.py:2:1: error PF203 `helpers` needs the distribution helpers, which function fn does not install "
+MISSING = ("fn/main.py:2:1: error PF203 `helpers` is provided by none of the distributions function fn installs "
            "(not in fn/requirements.txt); import chain: main.py:2 -> from helpers import fmt")
 
 

@@ -22,7 +22,7 @@ def test_manifest_declares_the_three_hooks():
     assert sorted(hooks) == ["preflight", "preflight-audit", "preflight-repo"]
     check = hooks["preflight"]
     assert (check["entry"], check["language"], check["require_serial"], check["pass_filenames"]) == (
-        "preflight check", "python", True, True)
+        "preflight check --no-resolve", "python", True, True)  # never the exact mode on pre-commit
     assert check["types_or"] == ["text", "symlink"]
     assert (hooks["preflight-repo"]["pass_filenames"], hooks["preflight-repo"]["require_serial"]) == (False, True)
     audit = hooks["preflight-audit"]
@@ -178,7 +178,7 @@ def test_the_hook_checks_what_the_commit_holds(tmp_path, hooks):
     _git(work, "add", "fn/main.py", env=env)  # fn/helpers.py left untracked
     refused = _git(work, "commit", "-m", "use a helper", env=env)
     assert refused.returncode != 0
-    assert "fn/main.py:1:1: error PF203 `helpers` needs the distribution helpers" in refused.stdout + refused.stderr
+    assert "fn/main.py:1:1: error PF203 `helpers` is provided by none of the distributions" in refused.stdout + refused.stderr
 
     _git(work, "add", "fn/helpers.py", env=env)
     accepted = _git(work, "commit", "-m", "use a helper, committed", env=env)

@@ -144,8 +144,9 @@ def test_cache_entries_of_the_wrong_shape_are_misses(tmp_path, capsys, monkeypat
     db = sqlite3.connect(store / "facts-v2.sqlite3")
     with db:
         count = db.execute("UPDATE facts SET value = ?", (forged,)).rowcount
+        runs = db.execute("UPDATE runs SET value = ?", (forged,)).rowcount  # the whole-run result too
     db.close()
-    assert count == 2  # one entry per file read: deploy.sh and fn/main.py
+    assert (count, runs) == (2, 1)  # one entry per file read (deploy.sh, fn/main.py), one per run
     second = check(capsys, repo)
     if forged == "[]":  # a valid entry: "no facts" is a shape the tool itself writes
         assert second[0] == 0

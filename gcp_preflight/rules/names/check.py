@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from gcp_preflight.model import Diagnostic, Fix, Location, Related, TextEdit
 from gcp_preflight.rules.names import auto
 from gcp_preflight.rules.names.copies import collapse_copies
-from gcp_preflight.rules.names.matching import describe_character, lookalike_of, odd_characters, skeleton, suggest
+from gcp_preflight.rules.names.matching import (describe_character, lookalike_of, odd_characters, skeleton, suggest,
+                                                 suggestions)
 from gcp_preflight.rules.names.options import Contract, NamesOptions, parse_options
 from gcp_preflight.rules.names.resolve import NameItem, PythonIndex, _shared_prefix
 from gcp_preflight.rules.names.sources import (Instance, SourceSpec, class_instances, python_instances,
@@ -156,21 +157,22 @@ def check_subset(project, check: Check, out: list[Found], keys_cover: bool = Fal
                 out.append(("PF105", Diagnostic(item.location, message, related, replace_fix(project, item, other),
                                                 inputs=declaring_files(targets))))
                 continue
-            hint = suggest(item.text, sorted(declared))
+            hints = suggestions(item.text, sorted(declared))
             if keys_cover:
                 message = f"'{item.text}' ({a.label}) has no entry {check.target_phrase}"
             else:
                 message = f"'{item.text}' in {a.label} is not {check.target_phrase}"
             out.append(("PF103" if keys_cover else "PF101",
-                        _missing(check, item, message, targets, declared, hint, f"'{hint}'")))
+                        _missing(check, item, message, targets, declared, hints, " or ".join(f"'{h}'" for h in hints))))
 
 
 def _missing(check: Check, item: NameItem, message: str, targets: list[Instance], declared: dict[str, NameItem],
-             hint: str | None, hint_text: str) -> Diagnostic:
-    """A name the target lacks: with the did-you-mean and its place, else where the target is."""
-    if hint:
+             hints: list[str], hint_text: str) -> Diagnostic:
+    """A name the target lacks: with the did-you-mean (every candidate that ties) and their
+    places, else where the target is."""
+    if hints:
         message += f"; did you mean {hint_text}?"
-        related = (Related(declared[hint].location, f"'{hint}' is declared here"),)
+        related = tuple(Related(declared[h].location, f"'{h}' is declared here") for h in hints)
     elif targets:
         related = (Related(targets[0].location, check.target_where),)
     else:
@@ -212,7 +214,8 @@ def check_prefix(check: Check, out: list[Found]) -> None:
             followed = f" followed by '{sep}'" if sep else ""
             message = f"'{item.text}' in {a.label} starts with no prefix {check.target_phrase}{followed}"
             hint = _prefix_hint(item.text, prefixes, sep)
-            out.append(("PF109", _missing(check, item, message, targets, declared, hint, f"the prefix '{hint}'")))
+            out.append(("PF109", _missing(check, item, message, targets, declared, [hint] if hint else [],
+                                          f"the prefix '{hint}'")))
 
 
 def check_equal(check: Check, out: list[Found]) -> None:

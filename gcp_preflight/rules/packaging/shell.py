@@ -8,6 +8,10 @@ Understood (in script order, with the `cd` the reader followed):
   rsync [-a|-r] [-L|--copy-links] [--exclude=PAT] SRC... DEST
                                      `SRC/` copies the contents, `SRC` the folder itself
   ln -s TARGET LINK                  a link inside the package
+  touch FILE                         an empty file (`touch "$D/pkg/__init__.py"`)
+  cp X.Dockerfile DIR/Dockerfile     the image a `run deploy --source DIR` builds
+Commands inside a branch that ends with `exit` are skipped: the deploy after it runs only when
+that branch did not.
   pip install -t/--target DIR ...    vendored distributions (requirements files and names)
 Any other command that names the package folder is reported as not understood (PF208), and the
 unit's missing-module findings are withheld, since that step may have supplied them.
@@ -51,10 +55,13 @@ class Package:
     vendored_requirements: list[str] = field(default_factory=list)
     vendored: list[str] = field(default_factory=list)
     vendored_unknown: bool = False
+    # `cp docker/api.Dockerfile ./Dockerfile`: folder -> the repository Dockerfile copied into it
+    dockerfiles: dict[str, str] = field(default_factory=dict)
 
     def snapshot(self) -> "Package":
         return Package(self.repo, dict(self.entries), set(self.made), list(self.notes),
-                       list(self.vendored_requirements), list(self.vendored), self.vendored_unknown)
+                       list(self.vendored_requirements), list(self.vendored), self.vendored_unknown,
+                       dict(self.dockerfiles))
 
     # -- where a path lives -------------------------------------------------------------------
     def virtual(self, path: str) -> bool:
@@ -227,6 +234,8 @@ class Replayer:
 
 def _apply(package: Package, commands: list[ShellCommand]) -> None:
     for command in commands:
+        if command.exits:
+            continue  # a branch that exits: the deploy after it runs only when it did not
         words = [w.text for w in command.words]
         if not words or words[0] is None:
             continue
@@ -275,6 +284,10 @@ def _cp(package: Package, command: ShellCommand, words: list[str]) -> None:
     sources = [s for pattern in sources for s in _glob(package, pattern)]
     into = len(sources) > 1 or args[-1].endswith("/") or package.kind(dest) == "dir"
     if not package.virtual(dest):
+        target = _join(dest, posixpath.basename(sources[0])) if into and sources else dest
+        if (len(sources) == 1 and posixpath.basename(target) == "Dockerfile"
+                and package.repo.kind(sources[0]) == "file"):
+            package.dockerfiles[posixpath.dirname(target)] = sources[0]
         if package.kind(dest) is None and any(package.virtual(s) for s in sources):
             package.notes.append((command.location, f"copies out of the package folder into {args[-1]}"))
         return
@@ -317,6 +330,14 @@ def _rsync(package: Package, command: ShellCommand, words: list[str]) -> None:
             package.copy(path, target, deref, command.location, exclude)
 
 
+def _touch(package: Package, command: ShellCommand, words: list[str]) -> None:
+    _, args, _ = _split_options(words, ("-d", "-r", "-t"))
+    for arg in args:
+        path = resolve_path(command.cwd, arg)
+        if package.virtual(path) and path not in package.entries:
+            package.entries[path] = Entry(None, None, "", command.location)  # an empty file
+
+
 def _ln(package: Package, command: ShellCommand, words: list[str]) -> None:
     flags, args, _ = _split_options(words)
     if "s" not in flags or len(args) != 2:
@@ -344,4 +365,4 @@ def _pip(package: Package, command: ShellCommand, words: list[str]) -> None:
             package.vendored.append(name)
 
 
-_HANDLERS = {"mkdir": _mkdir, "rm": _rm, "cp": _cp, "rsync": _rsync, "ln": _ln}
+_HANDLERS = {"mkdir": _mkdir, "rm": _rm, "cp": _cp, "rsync": _rsync, "ln": _ln, "touch": _touch}

@@ -60,6 +60,9 @@ class ShellCommand:
     cwd: str = "."
     # False when a `cd` before this command could not be followed (cwd is then ".").
     cwd_known: bool = True
+    # Inside a branch that ends with `exit` (`if dry run; then rm -rf "$D"; exit 0; fi`): a deploy
+    # after the branch runs only when the branch did not.
+    exits: bool = False
 
 
 @fact

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from gcp_preflight.model import Location
@@ -39,6 +39,8 @@ class Invocation:
     fields: tuple[Field, ...]
     location: Location
     cwd: str | None  # None: a `cd` could not be followed
+    # Inside a branch that ends with `exit`: what follows the branch runs only when it did not.
+    exits: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class ShellEvaluator(WordExpander):
         self.parsed = parsed if parsed is not None else {}  # sourced path -> (Positions, tree), shared by a run
         self.env: dict[str, Var] = dict(env or {})
         self.cwd = cwd
+        self.oldpwd: str | None = None  # for `cd -`
         self.dirs: list[str | None] = []
         self.positional: tuple[Value, ...] | None = None
         self.load = load
@@ -343,8 +346,13 @@ class ShellEvaluator(WordExpander):
         ends = []
         for body in bodies:
             self._restore(start)
+            first = len(self.invocations)
             body()
             ends.append(self._snapshot())
+            last = self.invocations[-1] if len(self.invocations) > first else None
+            if last is not None and last.fields and last.fields[0].value.text == "exit":
+                for i in range(first, len(self.invocations)):
+                    self.invocations[i] = replace(self.invocations[i], exits=True)
         if may_skip:
             ends.append(start)
         where = self.pos.node(line).line
@@ -431,7 +439,12 @@ class ShellEvaluator(WordExpander):
     def _cd(self, args: list[Field]) -> None:
         args = [a for a in args if not (a.value.text or "").startswith("-") or a.value.text == "-"]
         target = args[0].value.text if args else None
-        if target is None or target in ("-", "~") or target.startswith("~") or self.cwd is None and not target.startswith("/"):
+        previous = self.cwd
+        if target == "-":
+            self.cwd, self.oldpwd = self.oldpwd, previous
+            return
+        self.oldpwd = previous
+        if target is None or target == "~" or target.startswith("~") or self.cwd is None and not target.startswith("/"):
             self.cwd = None
         elif target.startswith("/"):
             self.cwd = posixpath.normpath(target)

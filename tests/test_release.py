@@ -38,3 +38,30 @@ def test_wheel_metadata_license_version_and_typing_marker(tmp_path):
     assert "\nLicense-Expression: MIT\n" in metadata and "\nLicense-File: LICENSE\n" in metadata
     assert f"gcp_preflight-{__version__}.dist-info/licenses/LICENSE" in names
     assert {"gcp_preflight/py.typed", "gcp_preflight/schemas/config.schema.json"} <= names
+
+
+def test_the_lower_bounds_ci_installs_are_the_declared_ones():
+    """constraints/lower.txt pins exactly the `>=` bound of each dependency in pyproject.toml."""
+    import re
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    from packaging.utils import canonicalize_name
+    from packaging.version import Version
+
+    deps = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    declared = {}
+    for dep in deps:
+        match = re.match(r"([A-Za-z0-9_.-]+)>=([0-9.]+)(?:,|;|$)", dep.replace(" ", ""))
+        if match and "python_version" not in dep:
+            declared[canonicalize_name(match.group(1))] = Version(match.group(2))
+    pinned = {}
+    for line in (PROJECT / "constraints" / "lower.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            pinned[canonicalize_name(name)] = Version(version)
+    assert pinned == declared
+    assert "constraints/lower.txt" in (PROJECT / ".ci" / "run").read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from gcp_preflight import __version__
+from gcp_preflight import __version__, progress
 from gcp_preflight.cache import FactStore
 from gcp_preflight.config import Config
 from gcp_preflight.discovery import Symlink, Tree, walk
@@ -29,9 +29,27 @@ T = TypeVar("T")
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
+# The libraries whose parse a cached fact depends on: an upgraded sqlglot reads DDL differently,
+# so facts it did not make are not served.
+PARSERS = ("sqlglot", "tree-sitter", "tree-sitter-bash", "PyYAML", "packaging", "pathspec", "google-re2")
+
+
+def parser_versions() -> str:
+    from importlib import metadata
+
+    versions = []
+    for name in PARSERS:
+        try:
+            versions.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} missing")
+    return ";".join(versions)
+
+
 def _code_fingerprint() -> str:
-    """A hash of this package's own source: any change to a validator invalidates the cache."""
-    digest = hashlib.sha256(__version__.encode())
+    """A hash of this package's own source and of the parsing libraries' versions: any change to
+    a validator, or to what it parses with, invalidates the cache."""
+    digest = hashlib.sha256(f"{__version__}\0{parser_versions()}".encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
         try:
@@ -321,10 +339,18 @@ def parse_files(validators: Sequence[Validator], jobs: list) -> list[tuple]:
         context = multiprocessing.get_context("fork")
         try:
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                return list(pool.map(_parse_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+                out = []
+                for found in pool.map(_parse_one, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 4)))):
+                    out.append(found)
+                    progress.step("reading files", len(out), len(jobs))
+                return out
         except (OSError, RuntimeError):  # no processes allowed here: fall back to one
             pass
-    return [_parse_one(job) for job in jobs]
+    out = []
+    for job in jobs:
+        out.append(_parse_one(job))
+        progress.step("reading files", len(out), len(jobs))
+    return out
 
 
 def _first_line(path: Path) -> str:

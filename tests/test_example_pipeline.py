@@ -18,6 +18,7 @@ EXPECTED = REPO / "examples" / "pipeline-expected.txt"
 
 def test_example_pipeline_findings_are_exactly_the_expected_ones(capsys, monkeypatch, update_goldens):
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.chdir(EXAMPLE)  # text paths are shown from the working directory
     status = main(["check", str(EXAMPLE), "--no-cache"])
     out = capsys.readouterr().out
     if update_goldens:

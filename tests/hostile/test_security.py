@@ -17,7 +17,7 @@ from tests.helpers import write_repo
 
 DEPLOY = "gcloud functions deploy fn --gen2 --runtime python311 --region us-central1 --source fn --memory 128MB --trigger-http\n"
 PLANTED = {"preflight.toml": "", "deploy.sh": DEPLOY, "fn/main.py": "def handler(request):\n    return 'ok'\n"}
-PLANTED_LINE = "deploy.sh:1:97: PF301"
+PLANTED_LINE = "deploy.sh:1:97: error PF301"
 
 
 def check(capsys, root, *extra):

@@ -4,9 +4,9 @@ variable)."""
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass, field
 
+from gcp_preflight import ignore_patterns
 from gcp_preflight.model import Location, Related
 from gcp_preflight.validators.deploy.facts import DeployCommand, Flag, Word
 
@@ -33,11 +33,11 @@ class DeployOptions:
     memory: dict = field(default_factory=dict)
 
     def policy_for(self, name: str | None) -> Policy | None:
-        matching = [p for p in self.policies if name and fnmatch.fnmatchcase(name, p.glob)]
+        matching = [p for p in self.policies if name and ignore_patterns.matches(p.glob, name)]
         return max(matching, key=lambda p: (len(p.glob.replace("*", "")), p.glob)) if matching else None
 
     def replace_allowed(self, name: str | None) -> bool:
-        return bool(name) and any(fnmatch.fnmatchcase(name, g) for g in self.allow_replace)
+        return bool(name) and any(ignore_patterns.matches(g, name) for g in self.allow_replace)
 
 
 def _range(raw: dict | None, parse=float) -> Range | None:

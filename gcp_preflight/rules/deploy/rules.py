@@ -63,7 +63,7 @@ def _memory_fix(project, command, word, floor) -> Fix | None:
     except ValueError:
         return None
     edit = TextEdit(span.path, span.line, span.column, span.line, span.end_column, new)
-    return Fix(f"raise {word.text} to {new}", (edit,))
+    return Fix(f"raise {word.text} to {new}", (edit,), safe=False)  # more memory costs more
 
 
 @rule("PF301", "memory-below-floor", Severity.ERROR)
@@ -111,7 +111,8 @@ def memory_below_floor(project):
         location, related = place(word, flag)
         message = (f"{shown(flag)} is {mib(size)} on {platform_reading(command)}{_sent(command, word.text)}; "
                    f"the floor for {target(command)} is {floor.text} ({mib(floor.bytes)}, {floor.source})")
-        found.append(Diagnostic(location, message, related, _memory_fix(project, command, word, floor)))
+        found.append(Diagnostic(location, message, related, _memory_fix(project, command, word, floor),
+                                inputs=(command.path,)))  # the value may be set in another file
     return _once(found)
 
 
@@ -498,10 +499,12 @@ def instance_or_timeout_policy(project):
             location, related = place(flag.value, flag)
             if limits.at_least is not None and value < limits.at_least:
                 found.append(Diagnostic(location, f"{shown(flag)} for {target(command)} is below "
-                                                  f"{show(limits.at_least)}, the least {rule_text} allows", related))
+                                                  f"{show(limits.at_least)}, the least {rule_text} allows", related,
+                                        inputs=(command.path,)))
             if limits.at_most is not None and value > limits.at_most:
                 found.append(Diagnostic(location, f"{shown(flag)} for {target(command)} is above "
-                                                  f"{show(limits.at_most)}, the most {rule_text} allows", related))
+                                                  f"{show(limits.at_most)}, the most {rule_text} allows", related,
+                                        inputs=(command.path,)))
     return _once(found)
 
 

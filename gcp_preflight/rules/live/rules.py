@@ -8,9 +8,9 @@ point at that command; a resource declared nowhere has no file (Location path ""
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass
 
+from gcp_preflight import ignore_patterns
 from gcp_preflight.rules.deploy.floors import floor_for
 from gcp_preflight.gcloud.memory import flag_bytes, mib
 from gcp_preflight.model import Diagnostic, Location, Related, Severity
@@ -412,7 +412,7 @@ def deployed_declared_mismatch(project):
         yield Diagnostic(cmd.location, f"{_this(cmd)} deploys {what} `{known(cmd.name)}`{where}, which is not deployed",
                          key=f"{cmd.platform}:{region}:{known(cmd.name)}:not-deployed")
     for res in found.undeclared:
-        if any(fnmatch.fnmatchcase(res.name, glob) for glob in options.managed_elsewhere):
+        if any(ignore_patterns.matches(glob, res.name) for glob in options.managed_elsewhere):
             continue
         yield Diagnostic(NOWHERE, f"deployed {res.label} is declared by no deploy command in this repository",
                          key=_key(res, "undeclared"))

@@ -1,6 +1,6 @@
 """PF0xx: files the tool could not read, and the tool's own findings (suppressions).
 
-PF001 and PF005 are produced by the engine, which is where suppressions are applied; their
+PF001, PF005 and PF010 are produced by the engine, which is where suppressions are applied; their
 entries here carry the documentation and metadata.
 """
 
@@ -277,6 +277,36 @@ def internal_error(project):
     return _problems(project, "PF009")
 
 
+@rule("PF010", "invalid-suppression", Severity.WARNING)
+def invalid_suppression(project):
+    """A suppression comment that is malformed or names a code no rule has.
+
+    ## What it does
+    Reports a `# preflight:` comment that is not `ignore[CODE, ...] reason` or
+    `ignore-file[CODE, ...] reason`, an `ignore-file` below the file's first comment block, and
+    each code in a suppression (or in a `# noqa: PF...` comment) that names no rule.
+
+    ## Why is this bad?
+    Such a comment suppresses nothing, so the finding it was written for still fails, or the
+    comment sits there unread until the code changes; a typo (`PF3O1` for `PF301`) reads as a
+    decision that was never applied.
+
+    ## Example
+    ```python app/main.py
+    import json  # preflight: ignore(PF002) brackets, not parentheses
+    import os  # preflight: ignore[PF5O2] a letter O for a zero
+    ```
+
+    ## Fix
+    Write the comment as `ignore[CODE] reason` with codes `preflight rules` lists, or remove it.
+    ```python app/main.py
+    import json
+    import os
+    ```
+    """
+    return ()
+
+
 @rule("PF011", "terraform-syntax-error", Severity.ERROR)
 def terraform_syntax_error(project):
     """A Terraform file that does not parse, or that holds what Terraform refuses.
@@ -369,4 +399,4 @@ def terraform_value_unresolved(project):
 
 RULES = (unused_suppression, python_syntax_error, yaml_syntax_error, unreadable_file,
          suppression_without_reason, shell_parse_error, ignore_pattern_unusable, input_too_costly, internal_error,
-         terraform_syntax_error, terraform_value_unresolved)
+         invalid_suppression, terraform_syntax_error, terraform_value_unresolved)

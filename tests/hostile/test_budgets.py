@@ -144,8 +144,8 @@ def test_terraform_nested_ten_thousand_deep_is_cut_at_its_budget(hostile):
     blocks = 'resource "x" "y" {\n' + "a {\n" * 5_000 + "}\n" * 5_000 + "}\n"
     outcome = hostile({"infra/deep.tf": deep, "infra/blocks.tf": blocks}, "--select", "PF008,PF011,PF301")
     assert outcome.findings("PF008") == [
-        "infra/blocks.tf:66:1: PF008 expressions nested more than 64 deep; the values past this point are not read",
-        "infra/deep.tf:2:70: PF008 expressions nested more than 64 deep; the values past this point are not read"]
+        "infra/blocks.tf:66:1: info PF008 expressions nested more than 64 deep; the values past this point are not read",
+        "infra/deep.tf:2:70: info PF008 expressions nested more than 64 deep; the values past this point are not read"]
     assert outcome.planted and outcome.seconds < 10
 
 
@@ -154,7 +154,7 @@ def test_a_huge_for_each_map_is_checked_up_to_the_instance_budget(hostile):
     main_tf = "locals {\n  m = {\n" + keys + "  }\n}\n" + SERVICE.format(meta="for_each = local.m")
     outcome = hostile({"infra/main.tf": main_tf}, "--select", "PF008,PF301,PF302")
     assert outcome.findings("PF008") == [
-        "infra/main.tf:5007:3: PF008 for_each of google_cloud_run_v2_service.s makes more than 1,000 instances; only "
+        "infra/main.tf:5007:3: info PF008 for_each of google_cloud_run_v2_service.s makes more than 1,000 instances; only "
         "the first 1,000 are checked"]
     assert outcome.planted and outcome.seconds < 10
 
@@ -167,7 +167,7 @@ def test_terraform_values_doubled_thirty_times_are_stopped(hostile):
         SERVICE.format(meta="for_each = toset(concat(local.a30, flatten(local.n30)))")
     outcome = hostile({"infra/main.tf": main_tf}, "--select", "PF008,PF301")
     assert outcome.findings("PF008") == [
-        "infra/main.tf:19:9: PF008 a value of more than 200,000 parts (built by doubling?); the Terraform deploys "
+        "infra/main.tf:19:9: info PF008 a value of more than 200,000 parts (built by doubling?); the Terraform deploys "
         "from here on are not read"]
     assert outcome.planted and outcome.seconds < 10
 
@@ -178,7 +178,7 @@ def test_modules_that_call_each_other_for_many_keys_stop_at_the_instance_budget(
               + SERVICE.format(meta='for_each = toset(["x"])'))
     outcome = hostile({"infra/main.tf": 'module "m" {\n  source = "./m"\n}\n', "infra/m/main.tf": module},
                       "--select", "PF008,PF301")
-    assert [line.split(": PF008 ")[1] for line in outcome.findings("PF008")] == [
+    assert [line.split(": info PF008 ")[1] for line in outcome.findings("PF008")] == [
         "more than 2,000 module instances (modules that call each other for many keys?); the Terraform deploys from "
         "here on are not read"]
     assert outcome.planted and outcome.seconds < 15

@@ -268,7 +268,7 @@ def test_fix_raises_a_terraform_literal(tmp_path):
         }
         """})
     assert found(tmp_path, select=("PF301",)) == [("PF301", "main.tf:8")]
-    assert main(["check", "--root", str(tmp_path), "--no-cache", "--select", "PF301", "--fix"]) == 0
+    assert main(["check", "--root", str(tmp_path), "--no-cache", "--select", "PF301", "--fix", "--unsafe-fixes"]) == 0
     assert 'limits = { memory = "512Mi" }' in (tmp_path / "main.tf").read_text()
 
 

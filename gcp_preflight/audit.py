@@ -44,9 +44,11 @@ def make_plan(root: Path, config: Config, *, project: str | None = None, regions
     section = config.section("audit")
     if inventories:
         files = tuple(Path(p).absolute() for p in inventories)
-        missing = [str(p) for p, f in zip(inventories, files) if not f.is_file()]
-        if missing:
-            raise AuditError(f"--inventory {missing[0]}: no such file")
+        for given, path in zip(inventories, files):
+            if not path.exists():
+                raise AuditError(f"--inventory {given}: no such file")
+            if path.is_dir():
+                raise AuditError(f"--inventory {given}: is a folder; name the JSON files in it")
     else:
         files = _configured_inventories(root, section.get("inventory", []))
     project = project or section.get("project") or os.environ.get("GOOGLE_CLOUD_PROJECT") or None
@@ -73,8 +75,11 @@ def _configured_inventories(root: Path, patterns: Sequence[str]) -> tuple[Path, 
                 real = check_inside(Path(m), root, "[audit] inventory")
             except UnsafePath as exc:
                 raise AuditError(str(exc)) from None
-            if real.is_file():
-                files.append(Path(m))
+            if real.is_dir():
+                continue  # a glob like inventory/** also matches folders
+            if not real.is_file():
+                raise AuditError(f"[audit] inventory: {m} is not a regular file (a FIFO or a device)")
+            files.append(Path(m))
     return tuple(files)
 
 

@@ -83,6 +83,15 @@ class FactStore:
                 db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value TEXT NOT NULL,"
                            " used INTEGER NOT NULL) WITHOUT ROWID")
                 db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+                # What was learnt of each file the last time it was listed with this size, mtime and
+                # inode: its content hash and which readers want it (git's and ruff's fast path).
+                db.execute("CREATE TABLE IF NOT EXISTS files (root TEXT NOT NULL, rel TEXT NOT NULL,"
+                           " readers TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+                           " ino INTEGER NOT NULL, digest TEXT NOT NULL, wanting TEXT NOT NULL,"
+                           " used INTEGER NOT NULL, PRIMARY KEY (root, rel, readers)) WITHOUT ROWID")
+                # Whole results, for a tree in which nothing changed (engine.py).
+                db.execute("CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, value TEXT NOT NULL,"
+                           " used INTEGER NOT NULL) WITHOUT ROWID")
                 self._db = db
                 self._prune()
                 return db
@@ -100,7 +109,8 @@ class FactStore:
         row = self._db.execute("SELECT value FROM meta WHERE name = 'pruned'").fetchone()
         if row and row[0] >= today:
             return
-        self._db.execute("DELETE FROM facts WHERE used < ?", (today - KEEP_DAYS,))
+        for table in ("facts", "files", "runs"):
+            self._db.execute(f"DELETE FROM {table} WHERE used < ?", (today - KEEP_DAYS,))
         self._db.execute("INSERT OR REPLACE INTO meta VALUES ('pruned', ?)", (today,))
 
     def get_many(self, keys: Sequence[str]) -> dict[str, tuple]:
@@ -121,7 +131,7 @@ class FactStore:
                 for key, value, used in db.execute(f"SELECT key, value, used FROM facts WHERE key IN ({marks})", chunk):
                     try:
                         found[key] = facts.loads(value)
-                    except (ValueError, TypeError, RecursionError):
+                    except (ValueError, TypeError, RecursionError, LookupError, AttributeError):
                         continue  # wrong shape: a miss, parsed again and overwritten
                     if used < today:
                         stale.append(key)
@@ -157,6 +167,64 @@ class FactStore:
                 db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
+
+    def file_rows(self, root: str, readers: str) -> dict[str, tuple[int, int, int, str, str]]:
+        """rel -> (size, mtime_ns, ino, digest, wanting) as last recorded for this root."""
+        db = self._connect()
+        if db is None:
+            return {}
+        import sqlite3
+
+        try:
+            return {rel: (size, mtime, ino, digest, wanting) for rel, size, mtime, ino, digest, wanting in db.execute(
+                "SELECT rel, size, mtime_ns, ino, digest, wanting FROM files WHERE root = ? AND readers = ?",
+                (root, readers))}
+        except sqlite3.Error as exc:
+            self.problem = str(exc)
+            return {}
+
+    def put_file_rows(self, root: str, readers: str, rows: list[tuple[str, int, int, int, str, str]]) -> None:
+        db = self._connect()
+        if db is None or not rows:
+            return
+        import sqlite3
+
+        today = _today()
+        try:
+            db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(root, rel, readers, size, mtime, ino, digest, wanting, today)
+                            for rel, size, mtime, ino, digest, wanting in rows])
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.problem = str(exc)
+
+    def get_run(self, key: str) -> tuple | None:
+        db = self._connect()
+        if db is None:
+            return None
+        import sqlite3
+
+        try:
+            row = db.execute("SELECT value, used FROM runs WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            if row[1] < _today():
+                db.execute("UPDATE runs SET used = ? WHERE key = ?", (_today(), key))
+            return facts.loads(row[0])
+        except (sqlite3.Error, ValueError, TypeError, RecursionError):
+            return None
+
+    def put_run(self, key: str, value: Sequence[object]) -> None:
+        db = self._connect()
+        if db is None:
+            return
+        import sqlite3
+
+        try:
+            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?)", (key, facts.dumps(tuple(value)), _today()))
+        except (sqlite3.Error, TypeError, ValueError) as exc:
+            self.problem = str(exc)
 
     def close(self) -> None:
         if self._db is not None:

@@ -20,7 +20,7 @@ import types
 import typing
 from typing import Any, Callable, TypeVar
 
-from gcp_preflight.model import Diagnostic, Fix, Location, Related, Severity, TextEdit
+from gcp_preflight.model import Diagnostic, Finding, Fix, Location, Related, Severity, TextEdit
 
 T = TypeVar("T")
 
@@ -45,7 +45,7 @@ def register_enum(cls: type[enum.Enum]) -> type[enum.Enum]:
     return cls
 
 
-for _cls in (Location, Related, TextEdit, Fix, Diagnostic):
+for _cls in (Location, Related, TextEdit, Fix, Diagnostic, Finding):
     fact(_cls)
 
 
@@ -113,13 +113,26 @@ class _Codec:
 
 
 _CODECS: dict[type, _Codec] = {}
+_COMPILING: set[type] = set()
 
 
 def _codec(cls: type) -> _Codec:
     codec = _CODECS.get(cls)
     if codec is None:
-        codec = _CODECS[cls] = _compile(cls)
+        _COMPILING.add(cls)
+        try:
+            codec = _CODECS[cls] = _compile(cls)
+        finally:
+            _COMPILING.discard(cls)
     return codec
+
+
+def _decoder_of(cls: type) -> Callable[[Any], Any]:
+    """The class's decode function itself (no lookup per value), or a late-bound one while the
+    class is still being compiled (a type that contains itself)."""
+    if cls in _COMPILING:
+        return lambda v: _codec(cls).decode(v)
+    return _codec(cls).decode
 
 
 class _Source:
@@ -176,7 +189,7 @@ def _emit_decode(src: _Source, hint: Any, var: str, indent: str) -> None:
                 src.lines.append(f"{indent}    if _x.__class__ is not {check}: raise _Bad({var!r})")
                 src.lines.append(f"{indent}{var} = _tuple({var})")
             elif dataclasses.is_dataclass(item):
-                fn = src.name(lambda v, _c=item: _codec(_c).decode(v), "_d")
+                fn = src.name(_decoder_of(item), "_d")
                 src.lines.append(f"{indent}{var} = _tuple([{fn}(_x) for _x in {var}])")
             else:
                 fn = src.name(_item_decoder(item), "_d")
@@ -192,7 +205,7 @@ def _emit_decode(src: _Source, hint: Any, var: str, indent: str) -> None:
         src.lines.append(f"{indent}{var} = ({', '.join(parts)}{',' if len(parts) == 1 else ''})")
         return
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        fn = src.name(lambda v, _c=hint: _codec(_c).decode(v), "_d")
+        fn = src.name(_decoder_of(hint), "_d")
         src.lines.append(f"{indent}{var} = {fn}({var})")
         return
     if isinstance(hint, type) and issubclass(hint, enum.Enum):

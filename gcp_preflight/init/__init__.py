@@ -135,4 +135,4 @@ def run(root: Path, force: bool = False, dry_run: bool = False) -> InitResult:
             raise InitError(str(exc)) from None
         except OSError as exc:
             raise InitError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    return InitResult(target, text, layout, [p.note for p in proposals if p.note])
+    return InitResult(target, text, layout, layout.notes + [p.note for p in proposals if p.note])

@@ -13,28 +13,32 @@ from gcp_preflight.validators.base import Validator
 def default_validators() -> list[Validator]:
     from gcp_preflight.validators.bigquery import python as bigquery_python
     from gcp_preflight.validators.bigquery.schema import BigQuerySchemaValidator
-    from gcp_preflight.validators.deploy import ci
+    from gcp_preflight.validators.deploy import ci, cloudrun_yaml
     from gcp_preflight.validators.names.python import extract_names
     from gcp_preflight.validators.packaging import python as packaging_python
     from gcp_preflight.validators.packaging.dockerfile import DockerfileValidator
     from gcp_preflight.validators.packaging.ignore_files import IgnoreFileValidator
+    from gcp_preflight.validators.packaging.projects import ProjectFileValidator, setup_py
     from gcp_preflight.validators.packaging.requirements import RequirementsValidator
-    from gcp_preflight.validators.python import classes, scopes
+    from gcp_preflight.validators.python import classes, scopes, testing
     from gcp_preflight.validators.python.source import PythonValidator
     from gcp_preflight.validators.shell.literals import ShellLiteralValidator
     from gcp_preflight.validators.shell.source import ShellValidator
+    from gcp_preflight.validators.terraform.source import TerraformValidator
     from gcp_preflight.validators.yaml.source import YamlValidator
 
     return [
         PythonValidator(extractors=(extract_names, packaging_python.extract, bigquery_python.extract,
-                                    classes.extract, scopes.extract)),
-        YamlValidator(extractors=(ci.extract,)),
+                                    classes.extract, scopes.extract, setup_py, testing.extract)),
+        YamlValidator(extractors=(ci.extract, cloudrun_yaml.extract)),
         ShellValidator(),
         ShellLiteralValidator(),
         RequirementsValidator(),
         DockerfileValidator(),
         IgnoreFileValidator(),
+        ProjectFileValidator(),
         BigQuerySchemaValidator(),
+        TerraformValidator(),
     ]
 
 

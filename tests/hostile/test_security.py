@@ -17,7 +17,7 @@ from tests.helpers import write_repo
 
 DEPLOY = "gcloud functions deploy fn --gen2 --runtime python311 --region us-central1 --source fn --memory 128MB --trigger-http\n"
 PLANTED = {"preflight.toml": "", "deploy.sh": DEPLOY, "fn/main.py": "def handler(request):\n    return 'ok'\n"}
-PLANTED_LINE = "deploy.sh:1:97: PF301"
+PLANTED_LINE = "deploy.sh:1:97: error PF301"
 
 
 def check(capsys, root, *extra):
@@ -144,8 +144,9 @@ def test_cache_entries_of_the_wrong_shape_are_misses(tmp_path, capsys, monkeypat
     db = sqlite3.connect(store / "facts-v2.sqlite3")
     with db:
         count = db.execute("UPDATE facts SET value = ?", (forged,)).rowcount
+        runs = db.execute("UPDATE runs SET value = ?", (forged,)).rowcount  # the whole-run result too
     db.close()
-    assert count == 2  # one entry per file read: deploy.sh and fn/main.py
+    assert (count, runs) == (2, 1)  # one entry per file read (deploy.sh, fn/main.py), one per run
     second = check(capsys, repo)
     if forged == "[]":  # a valid entry: "no facts" is a shape the tool itself writes
         assert second[0] == 0

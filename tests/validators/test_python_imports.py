@@ -5,7 +5,7 @@ import textwrap
 import pytest
 
 from gcp_preflight.validators.base import Problem, SourceText
-from gcp_preflight.validators.packaging.python import Import, ModuleImports
+from gcp_preflight.validators.packaging.python import Import, ModuleImports, Scope
 from gcp_preflight.validators import validator
 from gcp_preflight.validators.python.source import PythonModule
 from gcp_preflight.validators.python.syntax_level import SyntaxFeature
@@ -69,6 +69,8 @@ def test_imports_with_when_they_run():
          "orjson", "os", "sibling", "y", "z"),
         ("handler", "__getattr__"),
         True,
+        (Scope("", ("TYPE_CHECKING", "contextlib", "make_app", "suppress")),
+         Scope("Job.run", ()), Scope("__getattr__", ()), Scope("handler", ("yaml",))),
     )
     assert len(facts) == 2
 

@@ -10,9 +10,9 @@
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass
 
+from gcp_preflight import ignore_patterns
 from gcp_preflight.gcloud.memory import floor_bytes
 
 DEFAULTS = {"function": "512MB", "run-service": "512MiB", "run-job": "512MiB"}
@@ -28,7 +28,7 @@ class Floor:
 
 def floor_for(name: str | None, platform: str, memory_config: dict) -> Floor:
     globs = memory_config.get("floors", {}) or {}
-    matching = [g for g in globs if name and fnmatch.fnmatchcase(name, g)]
+    matching = [g for g in globs if name and ignore_patterns.matches(g, name)]
     if matching:
         glob = max(matching, key=lambda g: (len(g.replace("*", "")), g))
         return Floor(floor_bytes(globs[glob]), globs[glob], f'floors."{glob}"')

@@ -15,12 +15,12 @@ import re
 from gcp_preflight.rules.names.resolve import PythonIndex, shape
 from gcp_preflight.rules.names.sources import Instance, binding_instance
 from gcp_preflight.rules.names.yaml_select import select
+from gcp_preflight.testpaths import TEST_FILE
 from gcp_preflight.validators.yaml.source import YamlDocument
 
 DECLARING_KEY = "processor_name"
 DECLARED_SELECTOR = f"**.{DECLARING_KEY}"
 CANDIDATE_NAME = re.compile(r"processor", re.I)
-TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
 
 
 def declared_instances(documents: tuple[YamlDocument, ...]) -> list[Instance]:

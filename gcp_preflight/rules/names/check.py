@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from gcp_preflight.model import Diagnostic, Fix, Location, Related, TextEdit
 from gcp_preflight.rules.names import auto
 from gcp_preflight.rules.names.copies import collapse_copies
-from gcp_preflight.rules.names.matching import describe_character, lookalike_of, odd_characters, skeleton, suggest
+from gcp_preflight.rules.names.matching import (describe_character, lookalike_of, odd_characters, skeleton, suggest,
+                                                 suggestions)
 from gcp_preflight.rules.names.options import Contract, NamesOptions, parse_options
 from gcp_preflight.rules.names.resolve import NameItem, PythonIndex, _shared_prefix
 from gcp_preflight.rules.names.sources import (Instance, SourceSpec, class_instances, python_instances,
@@ -153,29 +154,37 @@ def check_subset(project, check: Check, out: list[Found], keys_cover: bool = Fal
             if other is not None:
                 related = (Related(declared[other].location, f"'{other}' is declared here"),)
                 message = f"'{item.text}' in {a.label} {_lookalike_message(item.text, other)}, {check.target_phrase}"
-                out.append(("PF105", Diagnostic(item.location, message, related, replace_fix(project, item, other))))
+                out.append(("PF105", Diagnostic(item.location, message, related, replace_fix(project, item, other),
+                                                inputs=declaring_files(targets))))
                 continue
-            hint = suggest(item.text, sorted(declared))
+            hints = suggestions(item.text, sorted(declared))
             if keys_cover:
                 message = f"'{item.text}' ({a.label}) has no entry {check.target_phrase}"
             else:
                 message = f"'{item.text}' in {a.label} is not {check.target_phrase}"
             out.append(("PF103" if keys_cover else "PF101",
-                        _missing(check, item, message, targets, declared, hint, f"'{hint}'")))
+                        _missing(check, item, message, targets, declared, hints, " or ".join(f"'{h}'" for h in hints))))
 
 
 def _missing(check: Check, item: NameItem, message: str, targets: list[Instance], declared: dict[str, NameItem],
-             hint: str | None, hint_text: str) -> Diagnostic:
-    """A name the target lacks: with the did-you-mean and its place, else where the target is."""
-    if hint:
+             hints: list[str], hint_text: str) -> Diagnostic:
+    """A name the target lacks: with the did-you-mean (every candidate that ties) and their
+    places, else where the target is."""
+    if hints:
         message += f"; did you mean {hint_text}?"
-        related = (Related(declared[hint].location, f"'{hint}' is declared here"),)
+        related = tuple(Related(declared[h].location, f"'{h}' is declared here") for h in hints)
     elif targets:
         related = (Related(targets[0].location, check.target_where),)
     else:
         related = ()
         message += f" ({check.target_label} has no names)"
-    return Diagnostic(item.location, message, related)
+    return Diagnostic(item.location, message, related, inputs=declaring_files(targets))
+
+
+def declaring_files(targets: list[Instance]) -> tuple[str, ...]:
+    """Every file that declares the names a finding compares against: renaming a name there
+    makes the finding, so a commit touching only that file must report it."""
+    return tuple(sorted({t.path for t in targets if t.path} | {i.location.path for t in targets for i in t.items}))
 
 
 def _prefix_hint(name: str, prefixes: list[str], separator: str) -> str | None:
@@ -205,7 +214,8 @@ def check_prefix(check: Check, out: list[Found]) -> None:
             followed = f" followed by '{sep}'" if sep else ""
             message = f"'{item.text}' in {a.label} starts with no prefix {check.target_phrase}{followed}"
             hint = _prefix_hint(item.text, prefixes, sep)
-            out.append(("PF109", _missing(check, item, message, targets, declared, hint, f"the prefix '{hint}'")))
+            out.append(("PF109", _missing(check, item, message, targets, declared, [hint] if hint else [],
+                                          f"the prefix '{hint}'")))
 
 
 def check_equal(check: Check, out: list[Found]) -> None:
@@ -224,7 +234,7 @@ def check_equal(check: Check, out: list[Found]) -> None:
             related = tuple(Related(first_b[n].location, f"'{n}' is in {b.label}") for n in missing) + \
                 tuple(Related(first_a[n].location, f"'{n}' is only in {a.label}") for n in extra)
             message = f"{a.label} must hold the same names as {b.label}: " + "; ".join(parts)
-            out.append(("PF102", Diagnostic(a.location, message, related)))
+            out.append(("PF102", Diagnostic(a.location, message, related, inputs=declaring_files([b]))))
 
 
 def check_disjoint(check: Check, out: list[Found]) -> None:
@@ -246,7 +256,8 @@ def within_lists(instances: list[Instance], out: list[Found]) -> None:
                 if first is not item:
                     out.append(("PF104", Diagnostic(item.location,
                                 f"'{item.text}' is listed twice in {inst.label} (first at line {first.location.line})",
-                                (Related(first.location, "first listed here"),))))
+                                (Related(first.location, "first listed here"),),
+                                key=f"duplicate\0{inst.label}\0{item.text}")))
             odd = odd_characters(item.text)
             if odd:
                 index, ch = odd[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import unicodedata
 
 SEPARATORS = frozenset("_-. /:")
@@ -74,17 +75,67 @@ def _core(name: str, prefix: str, suffix: str) -> str:
     return name
 
 
-def suggest(name: str, declared: list[str]) -> str | None:
-    """The closest declared name, compared as written and as skeletons, without the affixes all
-    declared names share."""
+MAX_SUGGESTIONS = 3
+_TOKEN_SPLIT = re.compile(r"[^0-9A-Za-z]+|(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _tokens(name: str) -> list[str]:
+    return [t.casefold() for t in _TOKEN_SPLIT.split(name) if t]
+
+
+def _same_token(a: str, b: str) -> bool:
+    """One word written two ways: equal, a plural, or a small typo in a long word."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4:
+        return False
+    return a.rstrip("s") == b.rstrip("s") or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+def _token_order(a: list[str], b: list[str]) -> float:
+    """The share of both names' words that appear in the same order (a longest common
+    subsequence in which one word may also match two joined ones: `boxscores`, `box_scores`)."""
+    if not a or not b:
+        return 0.0
+    n, m = len(a), len(b)
+    best = [[0] * (m + 1) for _ in range(n + 1)]  # words matched in a[i:] and b[j:], both sides counted
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            score = max(best[i + 1][j], best[i][j + 1])
+            if _same_token(a[i], b[j]):
+                score = max(score, 2 + best[i + 1][j + 1])
+            if j + 1 < m and _same_token(a[i], b[j] + b[j + 1]):
+                score = max(score, 3 + best[i + 1][j + 2])
+            if i + 1 < n and _same_token(a[i] + a[i + 1], b[j]):
+                score = max(score, 3 + best[i + 2][j + 1])
+            best[i][j] = score
+    return best[0][0] / (n + m)
+
+
+def suggestions(name: str, declared: list[str]) -> list[str]:
+    """The declared names closest to `name`: first those that keep its words in order, then by
+    characters (as written and as skeletons), without the affixes all declared names share.
+    Candidates that tie on the words are all returned (up to three), best first, so a reader
+    chooses between `p2_x_team_boxscore` and `p2_x_player_boxscore` instead of being told one."""
     prefix, suffix = _affixes(declared)
     core = _core(name, prefix, suffix)
-    key = skeleton(core)
-    best, best_score = None, SUGGEST_CUTOFF
+    key, words = skeleton(core), _tokens(name)
+    scored = []
     for candidate in declared:
         other = _core(candidate, prefix, suffix)
-        score = max(difflib.SequenceMatcher(None, core, other).ratio(),
+        chars = max(difflib.SequenceMatcher(None, core, other).ratio(),
                     difflib.SequenceMatcher(None, key, skeleton(other)).ratio())
-        if score > best_score:
-            best, best_score = candidate, score
-    return best
+        order = _token_order(words, _tokens(candidate))
+        if max(chars, order) > SUGGEST_CUTOFF:
+            scored.append((round(order, 6), chars, candidate))
+    if not scored:
+        return []
+    scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
+    best = scored[0][0]
+    return [c for order, _, c in scored if order == best][:MAX_SUGGESTIONS]
+
+
+def suggest(name: str, declared: list[str]) -> str | None:
+    """The closest declared name (the first of `suggestions`)."""
+    found = suggestions(name, declared)
+    return found[0] if found else None

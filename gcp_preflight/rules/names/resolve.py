@@ -19,6 +19,7 @@ from gcp_preflight.validators.python.classes import PyClass
 from gcp_preflight.validators.names.python import Expr, PyImportName, PyNameBinding, module_path
 
 MAX_DEPTH = 40
+MAX_ITEMS = 50_000  # names in one value: `P1 = P0 + P0` twenty-four times is 2^24 of them
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,7 @@ class Evaluator:
         self.index = index
         self.part = part
         self.element = element
+        self._memo: dict[tuple[str, str, str], Resolved] = {}  # each binding evaluated once per part
 
     def value(self, binding: PyNameBinding) -> Resolved:
         return self._eval(binding.value, binding.path, self.part, frozenset({(binding.path, binding.symbol)}))
@@ -259,7 +261,11 @@ class Evaluator:
             if key in seen:
                 out.unknowns.append(Unknown(f"{expr.text} refers to itself", expr.location))
                 return
-            out.extend(self._eval(target.value, target.path, part, seen | {key}))
+            memo_key = (target.path, target.symbol, part)
+            found = self._memo.get(memo_key)
+            if found is None:
+                found = self._memo[memo_key] = self._eval(target.value, target.path, part, seen | {key})
+            out.extend(found)
         elif isinstance(target, ClassTarget):
             out.items.append(NameItem(target.cls.name, expr.location))
         else:
@@ -270,6 +276,9 @@ class Evaluator:
         left = self._eval(expr.items[0], path, "keys", seen)
         right = self._eval(expr.items[1], path, "keys", seen)
         if expr.text in ("+", "|"):
+            if len(left.items) + len(right.items) > MAX_ITEMS:
+                out.unknowns.append(Unknown(f"the value holds more than {MAX_ITEMS:,} names; not followed", expr.location))
+                return
             out.extend(left)
             out.extend(right)
             return

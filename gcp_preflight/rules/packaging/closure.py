@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from gcp_preflight.model import Location
 from gcp_preflight.rules.packaging import distributions, stdlib
+from gcp_preflight.rules.packaging.installed import InstalledSet
 from gcp_preflight.rules.packaging.unit import Unit
 from gcp_preflight.validators.packaging.python import Import, ModuleImports
 
@@ -44,6 +45,7 @@ class Issue:
     location: Location
     message: str
     key: str  # identifies the defect independently of the unit, for grouping
+    lazy: bool = False  # reached only when a function runs: not at cold start
 
 
 class Modules:
@@ -97,15 +99,19 @@ def _did_you_mean(name: str, names) -> list[str]:
 
 class Closure:
     def __init__(self, project, unit: Unit, repo: Modules, overrides: dict[str, str],
-                 provided: tuple[str, ...], declared: frozenset[str] | None):
+                 installed: InstalledSet | None):
         self.project = project
         self.unit = unit
         self.repo = repo
         self.overrides = overrides
         self.modules = Modules(unit.files.files, unit.sys_path, unit.files.dirs())
-        self.installed = None if declared is None else distributions.installed(declared | set(provided))
+        self.installed = installed
         self.reached: dict[str, tuple[Step, ...]] = {}  # unit path -> chain
         self.issues: list[Issue] = []
+        # imports no known distribution provides while the installed set is not certain
+        self.unexplained: list[tuple[str, Location]] = []
+        self._started: set[tuple[str, str]] = set()
+        self._forced: set[tuple[str, str]] = set()
         self._names: dict[str, tuple[frozenset[str], bool]] = {}
 
     # -- facts ------------------------------------------------------------------------------
@@ -122,22 +128,86 @@ class Closure:
 
     # -- the walk ---------------------------------------------------------------------------
     def run(self, entry_name: str, entry_path: str) -> "Closure":
+        """Breadth-first over the imports that run: module-level ones at once; those inside a
+        function only once the function can run (its name is mentioned by code that runs, it is
+        decorated, or it is the entry point), and never those of a function that is called only
+        inside a `try` that catches any exception (the import error is handled there)."""
         queue = deque([(Found(entry_name, entry_path, entry_path.endswith("/__init__.py")), ())])
         self.reached[entry_path] = ()
-        while queue:
-            module, chain = queue.popleft()
-            info = self.info(module.path)
-            if info is None:
-                continue
-            for imp in info.imports:
-                if imp.never or imp.optional:
+        names: set[str] = set()
+        fresh: list[str] = []  # names added since the pending scopes were last looked at
+
+        def mention(refs) -> None:
+            for ref in refs:
+                if ref not in names:
+                    names.add(ref)
+                    fresh.append(ref)
+
+        if self.unit.entry_point is not None:
+            mention((self.unit.entry_point.name,))
+        # (module path, scope) -> the scope's module, chain and imports, until it can run
+        pending: dict[tuple[str, str], tuple[Found, tuple, list[Import], ModuleImports]] = {}
+        by_name: dict[str, list[tuple[str, str]]] = {}
+        waiting_ready: list[tuple[str, str]] = []
+        self._forced = set()
+        while True:
+            while queue:
+                module, chain = queue.popleft()
+                info = self.info(module.path)
+                if info is None:
                     continue
-                step = Step(module.path, imp.line, imp.function)
-                for found in self._import(module, imp, step, chain):
-                    if not found.namespace and found.path not in self.reached:
-                        self.reached[found.path] = chain + (step,)
-                        queue.append((found, chain + (step,)))
+                waiting: dict[str, list[Import]] = {}
+                for imp in info.imports:
+                    if imp.never or imp.optional:
+                        continue
+                    if imp.function:
+                        waiting.setdefault(imp.function, []).append(imp)
+                        continue
+                    self._follow(module, imp, chain, queue)
+                for scope in info.references:
+                    if scope.name == "":
+                        mention(scope.names)  # names mentioned only inside `try/except Exception` do not count
+                    else:
+                        waiting.setdefault(scope.name, [])
+                for scope in info.decorated:
+                    waiting.setdefault(scope, [])
+                    self._forced.add((module.path, scope))
+                for scope, imports in waiting.items():
+                    key = (module.path, scope)
+                    if key in pending or key in self._started:
+                        continue
+                    pending[key] = (module, chain, imports, info)
+                    parts = scope.split(".")
+                    if all(p in names for p in parts):
+                        waiting_ready.append(key)
+                    for part in set(parts):
+                        by_name.setdefault(part, []).append(key)
+            ready = waiting_ready + [k for k in self._forced if k in pending]
+            waiting_ready = []
+            while fresh:
+                for key in by_name.get(fresh.pop(), ()):
+                    if key in pending and all(p in names for p in key[1].split(".")):
+                        ready.append(key)
+            for key in ready:
+                if key not in pending:
+                    continue
+                module, chain, imports, info = pending.pop(key)
+                self._started.add(key)
+                for scope in info.references:
+                    if scope.name == key[1]:
+                        mention(scope.names)
+                for imp in imports:
+                    self._follow(module, imp, chain, queue)
+            if not queue and not fresh and not waiting_ready and not any(k in pending for k in self._forced):
+                break
         return self
+
+    def _follow(self, module: Found, imp: Import, chain, queue) -> None:
+        step = Step(module.path, imp.line, imp.function)
+        for found in self._import(module, imp, step, chain):
+            if not found.namespace and found.path not in self.reached:
+                self.reached[found.path] = chain + (step,)
+                queue.append((found, chain + (step,)))
 
     def _import(self, module: Found, imp: Import, step: Step, chain):
         where = Location(self.real(step.path), imp.line, imp.column)
@@ -174,6 +244,10 @@ class Closure:
                 yield sub
                 continue
             names, known = self.names_of(found)
+            if name not in names and not found.namespace:
+                info = self.info(found.path)
+                if info is not None and info.has_getattr:  # PEP 562: the module's __getattr__ runs
+                    self._forced.add((found.path, "__getattr__"))
             if name in names or not known:
                 continue
             counterpart = self.repo.find(f"{base}.{name}")
@@ -202,17 +276,24 @@ class Closure:
             return
         if self.installed is None:
             return
+        if not self.installed.certain:  # an unknown requirement may bring it
+            self.unexplained.extend((module, where) for module in missing)
+            return
         removed = stdlib.removed_in(top, self.unit.runtime)
         why = f"`{top}` was removed from the standard library in Python {removed[0]}.{removed[1]}; " if removed else ""
-        by_dist = {}
+        by_dist: dict[str | None, str] = {}
         for module in missing:  # `from google.cloud import bigquery` names google.cloud.bigquery
             by_dist.setdefault(distributions.display(module, self.overrides), module)
         for name, module in by_dist.items():
             # name the submodule only when it decides the distribution (google.cloud.bigquery)
             shown = module if distributions.display(base, self.overrides) != name else base
-            self._issue("PF203", where, f"{why}`{shown}` needs the distribution {name}, which "
-                        f"{self.unit.label} does not install ({self._declared_where()})",
-                        trail, statement, f"dist:{where}:{name}")
+            if name is None:
+                text = (f"{why}`{shown}` is provided by none of the distributions {self.unit.label} installs "
+                        f"({self._declared_where()})")
+            else:
+                text = (f"{why}`{shown}` needs the distribution {name}, which "
+                        f"{self.unit.label} does not install ({self._declared_where()})")
+            self._issue("PF203", where, text, trail, statement, f"dist:{where}:{name or shown}")
 
     def _same_named_module(self, top: str) -> Found | None:
         """A module of the repository named like an import no distribution table knows: a file
@@ -222,10 +303,8 @@ class Closure:
         return self.project.memo(modules_by_name).get(top)
 
     def _declares(self, dotted: str) -> bool:
-        """Whether the unit's requirements (known ones) install a distribution providing it."""
-        if self.installed is None:
-            return False
-        return any(c in self.installed for c in distributions.candidates(dotted, self.overrides))
+        """Whether the unit's installed set (as far as it is known) provides the module."""
+        return self.installed is not None and self.installed.provides(dotted, self.overrides)
 
     def _declared_where(self) -> str:
         reqs = self.unit.requirements or ()
@@ -247,7 +326,7 @@ class Closure:
         steps = " -> ".join(str(s) for s in trail)
         runs = next((s.function for s in trail if s.function), "")
         when = f"; reached only when {runs}() runs" if runs else ""
-        self.issues.append(Issue(code, where, f"{text}; import chain: {steps} -> {statement}{when}", key))
+        self.issues.append(Issue(code, where, f"{text}; import chain: {steps} -> {statement}{when}", key, bool(runs)))
 
     # -- names a module defines -------------------------------------------------------------
     def names_of(self, found: Found) -> tuple[frozenset[str], bool]:

@@ -72,11 +72,14 @@ def _image_path(workdir: str, path: str) -> str:
     return _join("", posixpath.normpath(full).lstrip("/"))
 
 
-def image_unit(repo: RepoIndex, path: str, instructions: tuple[DockerInstruction, ...]) -> Unit | None:
+def image_unit(repo: RepoIndex, path: str, instructions: tuple[DockerInstruction, ...], context: str | None = None,
+               ignored=None, label: str | None = None, defined_at: Location | None = None) -> Unit | None:
+    """`ignored(context, path)` answers whether .dockerignore leaves a context path out; `context`
+    is known when a deploy names it (`run deploy --source DIR` after copying the Dockerfile)."""
     stage = _stage(instructions)
     if not stage:
         return None
-    context = _context(repo, path, stage)
+    context = _context(repo, path, stage) if context is None else context
     files = UnitFiles()
     workdir, python_path, notes = "/", [], []
     requirements: list[str] | None = []
@@ -93,7 +96,10 @@ def image_unit(repo: RepoIndex, path: str, instructions: tuple[DockerInstruction
             if _from_stage(ins) or any("://" in w for w in ins.words):
                 notes.append(f"{path}:{ins.line}: {ins.keyword} from another stage or a URL is not modelled")
                 continue
-            _copy(repo, context, workdir, ins, files)
+            if any("$" in w for w in ins.words):
+                notes.append(f"{path}:{ins.line}: {ins.keyword} names a variable with no default")
+                continue
+            _copy(repo, context, workdir, ins, files, ignored)
         elif ins.keyword == "ARG":
             for word in ins.words:
                 key, eq, value = word.partition("=")
@@ -113,7 +119,8 @@ def image_unit(repo: RepoIndex, path: str, instructions: tuple[DockerInstruction
                 argv.pop("CMD", None)  # a later ENTRYPOINT resets an earlier CMD
     command = argv.get("ENTRYPOINT", (None, []))[1] + argv.get("CMD", (None, []))[1]
     defined = (argv.get("CMD") or argv.get("ENTRYPOINT") or (stage[0], []))[0]
-    unit = Unit(f"image {path}", "image", files, Location(path, defined.line), runtime=runtime,
+    where = defined_at or Location(path, defined.line)
+    unit = Unit(label or f"image {path}", "image", files, where, runtime=runtime,
                 runtime_text=stage[0].words[0] if stage[0].words else "",
                 requirements=None if requirements is None or not runtime else tuple(requirements),
                 extra_installed=tuple(installed), notes=notes)
@@ -138,24 +145,40 @@ def _env_pairs(words: tuple[str, ...]):
         yield key, value
 
 
-def _copy(repo: RepoIndex, context: str, workdir: str, ins: DockerInstruction, files: UnitFiles) -> None:
+def _copy(repo: RepoIndex, context: str, workdir: str, ins: DockerInstruction, files: UnitFiles, ignored=None) -> None:
     *sources, dest = ins.words
-    into = dest.endswith("/") or len(sources) > 1
     dest_path = _image_path(workdir, dest)
+    # `COPY main.py .` into the WORKDIR (or any folder the image has): into that folder
+    into = (dest.endswith("/") or len(sources) > 1 or dest_path == _image_path("/", workdir)
+            or dest_path in files.dirs())
+    if ignored is not None:
+        kept = UnitFiles()
+        for source in sources:
+            _copy_one(repo, context, source, dest_path, into, kept)
+        prefix = context + "/" if context else ""
+        for image_path, node in kept.files.items():
+            if node.real is None or not ignored(node.real[len(prefix):] if node.real.startswith(prefix) else node.real):
+                files.files[image_path] = node
+        files.dangling.extend(kept.dangling)
+        return
     for source in sources:
-        src = _join(context, source)
-        matches = [src]
-        if any(c in source for c in "*?["):
-            parent, name = posixpath.split(src)
-            matches = sorted(c for c in set(repo.children.get(parent, ())) if fnmatch.fnmatchcase(posixpath.basename(c), name))
-            into = True
-        for match in matches:
-            kind = repo.kind(match)
-            if kind == "dir" or (kind == "link" and repo.links[match].is_dir):
-                target = repo.links[match].target if kind == "link" else match
-                repo.expand(target or match, dest_path, files)
-            elif kind is not None:
-                repo.expand(match, _join(dest_path, posixpath.basename(match)) if into else dest_path, files)
+        _copy_one(repo, context, source, dest_path, into, files)
+
+
+def _copy_one(repo: RepoIndex, context: str, source: str, dest_path: str, into: bool, files: UnitFiles) -> None:
+    src = _join(context, source)
+    matches = [src]
+    if any(c in source for c in "*?["):
+        parent, name = posixpath.split(src)
+        matches = sorted(c for c in set(repo.children.get(parent, ())) if fnmatch.fnmatchcase(posixpath.basename(c), name))
+        into = True
+    for match in matches:
+        kind = repo.kind(match)
+        if kind == "dir" or (kind == "link" and repo.links[match].is_dir):
+            target = repo.links[match].target if kind == "link" else match
+            repo.expand(target or match, dest_path, files)
+        elif kind is not None:
+            repo.expand(match, _join(dest_path, posixpath.basename(match)) if into else dest_path, files)
 
 
 def _pip(ins: DockerInstruction, workdir: str, files: UnitFiles, requirements, installed):

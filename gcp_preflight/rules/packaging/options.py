@@ -17,12 +17,18 @@ class UnitConfig:
     python_path: tuple[str, ...] = ("",)
 
 
+ARCHIVED = ("docs", "doc", "archive", "archived", "deprecated", "backup", "backups", "old")
+
+
 @dataclass(frozen=True)
 class Options:
     units: tuple[UnitConfig, ...] = ()
     import_names: dict[str, str] = field(default_factory=dict)
     provided: tuple[str, ...] = ()
     infer_units: bool = True
+    # Folders whose Dockerfiles and deploy commands define no unit (documentation, archives)
+    archived: tuple[str, ...] = ARCHIVED
+    resolve: bool = False  # exact mode: ask the real resolver (opt-in, never on pre-commit)
 
     @classmethod
     def from_config(cls, section: dict) -> "Options":
@@ -37,4 +43,6 @@ class Options:
                 raw.get("requirements"), raw.get("entry", "main.py"), raw.get("entry-point"),
                 raw.get("runtime"), tuple(p.strip("/") for p in raw.get("python-path", [""]))))
         return cls(tuple(units), dict(section.get("import-names", {})), tuple(section.get("provided", [])),
-                   bool(section.get("infer-units", True)))
+                   bool(section.get("infer-units", True)),
+                   tuple(p.strip("/") for p in section.get("archived-folders", ARCHIVED)),
+                   bool(section.get("resolve", False)))

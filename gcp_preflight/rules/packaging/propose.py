@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import posixpath
 
-from gcp_preflight.rules.packaging.options import Options
+from gcp_preflight.rules.packaging.options import ARCHIVED, Options
 from gcp_preflight.rules.packaging.unit import Unit
-from gcp_preflight.rules.packaging.units import _LABEL, gather
+from gcp_preflight.rules.packaging.units import _LABEL, archived, gather
 from gcp_preflight.validators.deploy.facts import DeployCommand
 
 
@@ -49,7 +49,7 @@ def propose_packaging_config(project, prefix: str = "tool.gcp-preflight.") -> st
     entries = {_entry_file(u) for u in units}
     images = {u.defined_at.path for u in units if u.kind == "image"}
     lonely = [f for f in _function_folders(paths) if posixpath.join(f, "main.py") not in entries]
-    unread = [d for d in _dockerfiles(paths) if d not in images]
+    unread = [d for d in _dockerfiles(paths) if d not in images and not archived(d, ARCHIVED)]
     if not units and not lonely and not unread and not project.facts(DeployCommand):
         return ""
     out = [f"# [{prefix}packaging]: will each function, service and job import once deployed (PF2xx)?",

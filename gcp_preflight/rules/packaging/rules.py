@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from gcp_preflight.model import Diagnostic, Location, Related, Severity
 from gcp_preflight.rules.packaging.analysis import analyse
+from gcp_preflight.rules.packaging.inputs import unit_inputs
 from gcp_preflight.rules.base import rule
 from gcp_preflight.validators.base import Problem
 from gcp_preflight.validators.packaging.python import ModuleImports
@@ -35,9 +36,11 @@ def _issues(project, code: str, skip_unsure: bool):
             continue  # a step that was not understood may have supplied the module
         for issue in closure.issues:
             if issue.code == code:
-                groups[(issue.location, issue.message, issue.key)].append(unit)
-    for (location, message, key), units in groups.items():
-        yield Diagnostic(location, message, tuple(dict.fromkeys(_defined(u) for u in units)), key=key)
+                groups[(issue.location, issue.message, issue.key, issue.lazy)].append(unit)
+    for (location, message, key, lazy), units in groups.items():
+        # an import that runs only when a function is called does not fail the cold start
+        yield Diagnostic(location, message, tuple(dict.fromkeys(_defined(u) for u in units)), key=key,
+                         severity=Severity.WARNING if lazy else None, inputs=unit_inputs(project, units))
 
 
 @rule("PF201", "dangling-symlink-in-package", Severity.ERROR)
@@ -97,7 +100,7 @@ def dangling_symlink(project):
             text = (f"this step places `{link or raw}` in the package as a link to `{raw}`, which points to "
                     f"nothing there: {_units_text(units)} is uploaded without it (copy with -L to follow links)")
         related = tuple(dict.fromkeys(steps[(where, link, raw)] + [_defined(u) for u in units]))
-        yield Diagnostic(where, text, related)
+        yield Diagnostic(where, text, related, inputs=unit_inputs(project, units))
 
 
 @rule("PF202", "missing-local-module", Severity.ERROR)
@@ -110,7 +113,10 @@ def missing_local_module(project):
     imports inside functions, and reports an import of a module that is not in the unit's
     files: a folder the deploy script does not copy, a Dockerfile without the COPY, a file
     missing from a copied or linked `shared/`. The message shows the import chain from the
-    entry module. Imports under `if TYPE_CHECKING:` or in `try/except ImportError` are skipped.
+    entry module. Imports under `if TYPE_CHECKING:` or in `try/except ImportError` are skipped,
+    and so are imports in functions nothing calls, or calls only inside `try/except Exception`;
+    an import inside a function that runs is a warning. A folder that is a published project
+    named in the unit's requirements is installed by pip, not missing.
 
     ## Why is this bad?
     The function deploys, then crashes at cold start with `ModuleNotFoundError`; an import
@@ -164,9 +170,14 @@ def missing_distribution(project):
     ## What it does
     For every module a deployment unit imports (transitively from its entry module), reports a
     third-party import (not the standard library of the unit's Python runtime, not a module of
-    the unit) whose distribution is not in the unit's requirements file. Import names are
-    mapped to distributions by a maintained table (`yaml` is PyYAML, `google.cloud.bigquery`
-    is google-cloud-bigquery), extended with `[packaging] import-names`.
+    the unit) that no distribution of the unit's installed set provides. The set is what the
+    requirements install: their dependencies (boto3 brings botocore), extras, markers for the
+    runtime, `-r` includes, a lock or compiled requirements file, the Functions Framework of
+    Cloud Functions; import names come from a table of well-known distributions (`yaml` is
+    PyYAML, `pythonjsonlogger` is python-json-logger), `[packaging] import-names`, or the wheels
+    themselves with `--resolve`. It reports only when that set is known as a whole; a
+    requirement the tool cannot expand gives one PF209 notice instead. An import inside a
+    function is a warning (it fails when the function runs, not at cold start).
 
     ## Why is this bad?
     A module three or four imports away from `main.py` (a shared package `__init__`, a
@@ -204,7 +215,7 @@ def missing_distribution(project):
     PyYAML==6.0.1
     ```
     """
-    return _issues(project, "PF203", skip_unsure=False)
+    return _issues(project, "PF203", skip_unsure=True)
 
 
 @rule("PF204", "import-name-not-defined", Severity.ERROR)
@@ -250,13 +261,16 @@ def import_name_not_defined(project):
     analysis = project.memo(analyse)
     seen: dict[str, Diagnostic] = {}
     related: dict[str, list] = defaultdict(list)
+    units: dict[str, list] = defaultdict(list)
     for unit, closure in analysis.closures:
         for issue in closure.issues:
             if issue.code == "PF204":
                 seen.setdefault(issue.key, Diagnostic(issue.location, issue.message))
                 related[issue.key].append(_defined(unit))
+                units[issue.key].append(unit)
     for key, diag in seen.items():
-        yield Diagnostic(diag.location, diag.message, tuple(dict.fromkeys(related[key])))
+        yield Diagnostic(diag.location, diag.message, tuple(dict.fromkeys(related[key])),
+                         inputs=unit_inputs(project, units[key]))
 
 
 @rule("PF205", "entry-point-not-defined", Severity.ERROR)
@@ -296,6 +310,8 @@ def entry_point_not_defined(project):
     analysis = project.memo(analyse)
     for unit in analysis.units:
         if unit.missing_entry and unit.kind != "image":
+            if unit.notes:
+                continue  # a step that was not understood may have placed it
             yield Diagnostic(unit.defined_at, f"{unit.label} has no entry module `{unit.missing_entry}` in its source folder")
             continue
         if unit.entry is None or unit.entry_point is None:
@@ -445,5 +461,119 @@ def package_step_not_understood(project):
         yield Diagnostic(where, f"package step not understood: {text}")
 
 
+@rule("PF209", "installed-set-not-known", Severity.INFO)
+def installed_set_not_known(project):
+    """A unit imports modules that only a requirement the tool cannot expand may provide.
+
+    ## What it does
+    PF203 reports a module as not installed only when the unit's whole installed set is known:
+    every requirement is a distribution whose dependencies and import names are in the tool's
+    tables (or a lock or compiled requirements file lists them all). A requirement outside them
+    (an in-house package, a private index, a `git+` URL, a local path or wheel) may install
+    anything; when the unit imports a module that no known distribution provides, this notice
+    (one per unit, at the first such requirement) names the requirement and the modules instead.
+
+    ## Why is this bad?
+    It is not wrong; it says where PF203 is blind. `preflight check --resolve` asks the real
+    resolver what the requirements install, which makes the check exact.
+
+    ## Example
+    ```toml preflight.toml
+    [[packaging.units]]
+    name = "ingest"
+    source = "functions/ingest"
+    entry-point = "handler"
+    ```
+    ```text functions/ingest/requirements.txt
+    acme-broker-utils>=0.2
+    ```
+    ```python functions/ingest/main.py
+    import numpy
+
+    def handler(request):
+        return numpy.zeros(1)
+    ```
+
+    ## Fix
+    Resolve the requirements (`preflight check --resolve`), or name what the requirement brings.
+    ```toml preflight.toml
+    [[packaging.units]]
+    name = "ingest"
+    source = "functions/ingest"
+    entry-point = "handler"
+
+    [packaging]
+    import-names = { acme = "acme-broker-utils", numpy = "acme-broker-utils" }
+    ```
+    """
+    analysis = project.memo(analyse)
+    groups: dict[tuple, list] = defaultdict(list)
+    for unit, closure in analysis.closures:
+        if not closure.unexplained or closure.installed is None or not closure.installed.unknown:
+            continue
+        modules = tuple(dict.fromkeys(m.split(".")[0] if not m.startswith("google.") else m
+                                      for m, _ in closure.unexplained))
+        first = closure.installed.unknown[0]
+        names = tuple(dict.fromkeys(u.name for u in closure.installed.unknown))
+        groups[(first.location, first.why, names, modules)].append(unit)
+    for (where, why, names, modules), units in sorted(groups.items(), key=lambda g: g[0][0]):
+        shown = ", ".join(f"`{m}`" for m in modules[:4]) + (f" and {len(modules) - 4} more" if len(modules) > 4 else "")
+        reqs = ", ".join(f"`{n}`" for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        lead = f"{reqs} {why}" if len(names) == 1 else f"{reqs} are not all in the tool's tables"
+        yield Diagnostic(where, f"{lead}, so it may install {shown}, which {_units_text(units)} imports and no "
+                                f"known distribution provides: PF203 does not judge them. `preflight check --resolve` "
+                                f"makes the check exact (or name the modules in `[packaging] import-names`)",
+                         tuple(dict.fromkeys(_defined(u) for u in units)))
+
+
+@rule("PF210", "unresolvable-requirements", Severity.ERROR)
+def unresolvable_requirements(project):
+    """The unit's requirements cannot be resolved (exact mode, `--resolve`).
+
+    ## What it does
+    With `preflight check --resolve` (or `[packaging] resolve = true`), each unit's requirements
+    are resolved by pip without installing anything, for the unit's Python runtime and Linux.
+    When no set of releases satisfies them (a name the index does not have, a version that does
+    not exist, requirements that conflict), this reports it once, on the requirement pip names.
+
+    ## Why is this bad?
+    The deploy runs the same resolution in its build step and fails there, after the upload.
+
+    ## Example
+    ```toml preflight.toml
+    [packaging]
+    resolve = true
+
+    [[packaging.units]]
+    name = "ingest"
+    source = "functions/ingest"
+    entry-point = "handler"
+    ```
+    ```text functions/ingest/requirements.txt
+    requests==0.0.0.0.1
+    ```
+    ```python functions/ingest/main.py
+    def handler(request):
+        return "ok"
+    ```
+
+    ## Fix
+    Require a release that exists (and that the other requirements allow).
+    ```text functions/ingest/requirements.txt
+    requests==2.32.3
+    ```
+    """
+    analysis = project.memo(analyse)
+    groups: dict[tuple, list] = defaultdict(list)
+    for unit, closure in analysis.closures:
+        if closure.installed is not None and closure.installed.error is not None:
+            where, text = closure.installed.error
+            groups[(where, text)].append(unit)
+    for (where, text), units in sorted(groups.items()):
+        yield Diagnostic(where, f"pip cannot resolve the requirements of {_units_text(units)}: {text}",
+                         tuple(dict.fromkeys(_defined(u) for u in units)))
+
+
 RULES = (dangling_symlink, missing_local_module, missing_distribution, import_name_not_defined,
-         entry_point_not_defined, syntax_newer_than_runtime, invalid_requirement, package_step_not_understood)
+         entry_point_not_defined, syntax_newer_than_runtime, invalid_requirement, package_step_not_understood,
+         installed_set_not_known, unresolvable_requirements)

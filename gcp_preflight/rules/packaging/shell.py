@@ -8,6 +8,10 @@ Understood (in script order, with the `cd` the reader followed):
   rsync [-a|-r] [-L|--copy-links] [--exclude=PAT] SRC... DEST
                                      `SRC/` copies the contents, `SRC` the folder itself
   ln -s TARGET LINK                  a link inside the package
+  touch FILE                         an empty file (`touch "$D/pkg/__init__.py"`)
+  cp X.Dockerfile DIR/Dockerfile     the image a `run deploy --source DIR` builds
+Commands inside a branch that ends with `exit` are skipped: the deploy after it runs only when
+that branch did not.
   pip install -t/--target DIR ...    vendored distributions (requirements files and names)
 Any other command that names the package folder is reported as not understood (PF208), and the
 unit's missing-module findings are withheld, since that step may have supplied them.
@@ -21,6 +25,7 @@ from dataclasses import dataclass, field
 
 import pathspec
 
+from gcp_preflight import ignore_patterns
 from gcp_preflight.model import Location
 from gcp_preflight.rules.packaging.files import Dangling, Node, RepoIndex, UnitFiles
 from gcp_preflight.validators.deploy.facts import ShellCommand
@@ -50,6 +55,13 @@ class Package:
     vendored_requirements: list[str] = field(default_factory=list)
     vendored: list[str] = field(default_factory=list)
     vendored_unknown: bool = False
+    # `cp docker/api.Dockerfile ./Dockerfile`: folder -> the repository Dockerfile copied into it
+    dockerfiles: dict[str, str] = field(default_factory=dict)
+
+    def snapshot(self) -> "Package":
+        return Package(self.repo, dict(self.entries), set(self.made), list(self.notes),
+                       list(self.vendored_requirements), list(self.vendored), self.vendored_unknown,
+                       dict(self.dockerfiles))
 
     # -- where a path lives -------------------------------------------------------------------
     def virtual(self, path: str) -> bool:
@@ -199,10 +211,31 @@ def _glob(package: Package, pattern: str) -> list[str]:
     return sorted(_join(parent, c) for c in children if fnmatch.fnmatchcase(c, name))
 
 
-def replay(repo: RepoIndex, commands: list[ShellCommand]) -> Package:
-    """Replay the commands (those of one script before its deploy, in order)."""
-    package = Package(repo)
+class Replayer:
+    """The package state before each deploy of one script, replayed once for the whole script
+    (a script with a thousand deploys is read once, not once per deploy)."""
+
+    def __init__(self, repo: RepoIndex, commands: list[ShellCommand]):
+        self.commands = sorted(commands, key=lambda c: c.sequence)
+        self.package = Package(repo)
+        self.done = 0
+
+    def before(self, sequence: int) -> Package:
+        """The package as the commands before `sequence` leave it (a copy; calls in any order)."""
+        if self.commands[self.done - 1:self.done] and self.commands[self.done - 1].sequence >= sequence:
+            self.package, self.done = Package(self.package.repo), 0  # asked for an earlier point: start over
+        upto = self.done
+        while upto < len(self.commands) and self.commands[upto].sequence < sequence:
+            upto += 1
+        _apply(self.package, self.commands[self.done:upto])
+        self.done = upto
+        return self.package.snapshot()
+
+
+def _apply(package: Package, commands: list[ShellCommand]) -> None:
     for command in commands:
+        if command.exits:
+            continue  # a branch that exits: the deploy after it runs only when it did not
         words = [w.text for w in command.words]
         if not words or words[0] is None:
             continue
@@ -218,9 +251,9 @@ def replay(repo: RepoIndex, commands: list[ShellCommand]) -> Package:
             handler(package, command, words[1:])
         elif name in ("pip", "pip3", "python", "python3") and "install" in words:
             _pip(package, command, words)
-        elif name not in _READ_ONLY and any(package.virtual(resolve_path(command.cwd, w)) for w in words[1:]):
+        elif name not in _READ_ONLY and package.made and any(package.virtual(resolve_path(command.cwd, w))
+                                                             for w in words[1:]):
             package.notes.append((command.location, f"`{' '.join(words)}` changes the package folder"))
-    return package
 
 
 def _mkdir(package: Package, command: ShellCommand, words: list[str]) -> None:
@@ -251,6 +284,10 @@ def _cp(package: Package, command: ShellCommand, words: list[str]) -> None:
     sources = [s for pattern in sources for s in _glob(package, pattern)]
     into = len(sources) > 1 or args[-1].endswith("/") or package.kind(dest) == "dir"
     if not package.virtual(dest):
+        target = _join(dest, posixpath.basename(sources[0])) if into and sources else dest
+        if (len(sources) == 1 and posixpath.basename(target) == "Dockerfile"
+                and package.repo.kind(sources[0]) == "file"):
+            package.dockerfiles[posixpath.dirname(target)] = sources[0]
         if package.kind(dest) is None and any(package.virtual(s) for s in sources):
             package.notes.append((command.location, f"copies out of the package folder into {args[-1]}"))
         return
@@ -274,7 +311,7 @@ def _rsync(package: Package, command: ShellCommand, words: list[str]) -> None:
         return
     recursive = bool(flags & {"a", "r", "--archive", "--recursive"})
     deref = bool(flags & {"L", "--copy-links"})
-    exclude = pathspec.GitIgnoreSpec.from_lines(values.get("--exclude", [])) if values.get("--exclude") else None
+    exclude = ignore_patterns.compile_patterns(values.get("--exclude", [])) if values.get("--exclude") else None
     *sources, dest = args
     dest_path = resolve_path(command.cwd, dest)
     if not package.virtual(dest_path):
@@ -291,6 +328,14 @@ def _rsync(package: Package, command: ShellCommand, words: list[str]) -> None:
             contents = raw.endswith("/") and kind in ("dir", "link")
             target = dest_path if contents else _join(dest_path, posixpath.basename(path))
             package.copy(path, target, deref, command.location, exclude)
+
+
+def _touch(package: Package, command: ShellCommand, words: list[str]) -> None:
+    _, args, _ = _split_options(words, ("-d", "-r", "-t"))
+    for arg in args:
+        path = resolve_path(command.cwd, arg)
+        if package.virtual(path) and path not in package.entries:
+            package.entries[path] = Entry(None, None, "", command.location)  # an empty file
 
 
 def _ln(package: Package, command: ShellCommand, words: list[str]) -> None:
@@ -320,4 +365,4 @@ def _pip(package: Package, command: ShellCommand, words: list[str]) -> None:
             package.vendored.append(name)
 
 
-_HANDLERS = {"mkdir": _mkdir, "rm": _rm, "cp": _cp, "rsync": _rsync, "ln": _ln}
+_HANDLERS = {"mkdir": _mkdir, "rm": _rm, "cp": _cp, "rsync": _rsync, "ln": _ln, "touch": _touch}

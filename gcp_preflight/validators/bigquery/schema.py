@@ -83,6 +83,27 @@ def _statements(text: str):
         yield text[start[0]:], start[1]
 
 
+def _is_table_ddl(statement: str) -> bool:
+    """A CREATE TABLE that declares columns, as opposed to CREATE TABLE ... AS SELECT / LIKE / COPY."""
+    head = statement.split("(", 1)[0]
+    return "(" in statement and not re.search(r"\b(AS|LIKE|COPY|CLONE)\b", head, re.I)
+
+
+_QUIETED = False
+
+
+def _quiet_sqlglot() -> None:
+    """sqlglot logs "Falling back to parsing as a 'Command'" to stderr; PF400 says it instead."""
+    global _QUIETED
+    if not _QUIETED:
+        import logging
+
+        logger = logging.getLogger("sqlglot")
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+        _QUIETED = True
+
+
 def _column_from_sql(coldef, line_offset: int) -> BqColumn:
     from sqlglot import exp
 
@@ -129,33 +150,43 @@ def read_ddl(source: SourceText) -> Iterable[object]:
             yield problem("PF400", source.path, line, 1,
                           "cannot read this SQL file: a string or comment is not terminated")
         return
+    _quiet_sqlglot()
     for statement, line in statements:
         if not _DDL_START.match(statement):
             continue
-        # Parse the statement alone; its tokens count lines from 1, so shift to the file's lines.
-        padded = "\n" * (line - 1) + statement
+        # Parse the statement alone (linear in the file: no padding); its tokens count lines from
+        # 1, so every line it reports is shifted by `offset` to the file's lines.
+        offset = line - 1
         try:
-            parsed = sqlglot.parse_one(padded, read="bigquery")
+            parsed = sqlglot.parse_one(statement, read="bigquery")
         except sqlglot.errors.ParseError as exc:
             err = exc.errors[0] if exc.errors else {}
             near = (err.get("highlight") or "").strip()
             column = max((err.get("col") or 1) - len(near) + 1, 1)  # sqlglot points at the token's end
             near = f" near {near!r}" if near else ""
-            yield problem("PF400", source.path, err.get("line") or line, column,
+            yield problem("PF400", source.path, (err.get("line") or 1) + offset, column,
                           f"cannot parse this table DDL{near}: {err.get('description') or exc}")
             continue
         except sqlglot.errors.SqlglotError as exc:  # tokenizer errors and the like
             yield problem("PF400", source.path, line, 1, f"cannot parse this table DDL: {exc}")
             continue
+        except RecursionError:
+            yield problem("PF400", source.path, line, 1, "cannot parse this table DDL: nested too deeply")
+            continue
         if isinstance(parsed, exp.Create) and isinstance(parsed.this, exp.Schema):
-            cols = tuple(_column_from_sql(c, 0) for c in parsed.this.expressions if isinstance(c, exp.ColumnDef))
+            cols = tuple(_column_from_sql(c, offset) for c in parsed.this.expressions if isinstance(c, exp.ColumnDef))
             yield from _unknown_types(source.path, cols)
             yield BqSchema(source.path, line, _table_name(parsed.this.this), cols, "ddl")
         elif isinstance(parsed, exp.Alter) and isinstance(parsed.this, exp.Table):
-            cols = tuple(_column_from_sql(c, 0) for c in parsed.args.get("actions") or () if isinstance(c, exp.ColumnDef))
+            cols = tuple(_column_from_sql(c, offset) for c in parsed.args.get("actions") or () if isinstance(c, exp.ColumnDef))
             yield from _unknown_types(source.path, cols)
             if cols:
                 yield BqSchema(source.path, line, _table_name(parsed.this), cols, "alter")
+        elif isinstance(parsed, exp.Command) or (isinstance(parsed, exp.Create) and _is_table_ddl(statement)):
+            # sqlglot fell back to an opaque command: the table's columns are unknown, so say so
+            # here rather than let the table look declared by no schema.
+            yield problem("PF400", source.path, line, 1, "cannot parse this table DDL: its syntax is not understood "
+                          "(sqlglot read it only as an opaque command), so its columns are not checked")
 
 
 def _unknown_types(path: str, columns) -> Iterable[object]:

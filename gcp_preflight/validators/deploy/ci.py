@@ -16,7 +16,7 @@ from typing import Iterable
 from gcp_preflight.lines import split_lines
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText, problem
-from gcp_preflight.validators.deploy.reader import facts_from
+from gcp_preflight.validators.deploy.reader import facts_from, prune_commands
 from gcp_preflight.validators.deploy.actions import read_step
 from gcp_preflight.validators.shell.eval import Field, Invocation, ShellEvaluator, Var, parse
 from gcp_preflight.validators.shell.positions import Positions, Rewrite
@@ -61,6 +61,8 @@ class _Reader:
         for p in evaluator.problems:
             self.out.append(problem("PF006", self.path, p.line, p.column,
                                     f"{p.message}; commands in this part of the script are not checked"))
+        for p in evaluator.notices:
+            self.out.append(problem("PF008", self.path, p.line, p.column, p.message))
         self.emit(evaluator.invocations)
 
     def literal(self, node: YamlNode) -> tuple[Location, Location | None]:
@@ -277,9 +279,9 @@ def extract(document: YamlDocument, source: SourceText) -> Iterable[object]:
     if _is_workflow(source.path, root):
         reader = _Reader(source, "github-actions")
         _workflow(reader, root)
-        return reader.out
+        return prune_commands(reader.out)
     if _is_cloud_build(root):
         reader = _Reader(source, "cloudbuild")
         _cloud_build(reader, root)
-        return reader.out
+        return prune_commands(reader.out)
     return ()

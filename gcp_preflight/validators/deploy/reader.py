@@ -35,11 +35,23 @@ def facts_from(path: str, invocations: Sequence[Invocation], origin: str, start:
         sequence = start + offset
         words = tuple(word(f) for f in inv.fields)
         cwd = inv.cwd if inv.cwd is not None else "."
-        out.append(ShellCommand(path, sequence, inv.location, words, cwd, inv.cwd is not None))
+        out.append(ShellCommand(path, sequence, inv.location, words, cwd, inv.cwd is not None, inv.exits))
         deploy = deploy_command(path, sequence, inv.location, inv.fields, origin, cwd, inv.cwd is not None)
         if deploy is not None:
             out.append(deploy)
     return out
+
+
+def prune_commands(facts: list[object]) -> list[object]:
+    """Only the commands that can matter: those before a file's last deploy, which the packaging
+    family replays to build the deployed folder. A script with no deploy keeps none (most of a
+    repository's commands are echoes and checks, and they would be cached and loaded for
+    nothing)."""
+    last: dict[str, int] = {}
+    for item in facts:
+        if isinstance(item, DeployCommand):
+            last[item.path] = max(last.get(item.path, -1), item.sequence)
+    return [f for f in facts if not isinstance(f, ShellCommand) or f.sequence <= last.get(f.path, -1)]
 
 
 def _command_path(texts: list[str | None], i: int) -> tuple[str, int] | None:

@@ -6,9 +6,10 @@ import posixpath
 from dataclasses import dataclass
 from typing import Iterable
 
+from gcp_preflight import ignore_patterns
 from gcp_preflight.facts import fact
 from gcp_preflight.lines import split_lines
-from gcp_preflight.validators.base import SourceText
+from gcp_preflight.validators.base import SourceText, problem
 
 NAMES = (".gcloudignore", ".dockerignore")
 
@@ -32,6 +33,11 @@ class IgnoreFileValidator:
         patterns = []
         for number, line in enumerate(split_lines(source.text), start=1):
             text = line.rstrip()
-            if text.strip() and (not text.lstrip().startswith("#") or text.startswith("#!include:")):
-                patterns.append((number, text))
+            if not text.strip() or (text.lstrip().startswith("#") and not text.startswith("#!include:")):
+                continue
+            reason = None if text.startswith("#!include:") else ignore_patterns.problem(ignore_patterns.normalize(text))
+            if reason:  # left out, so no later reader trips on it
+                yield problem("PF007", source.path, number, 1, f"ignore pattern `{ignore_patterns.shown(text)}` not used: {reason}")
+                continue
+            patterns.append((number, text))
         yield IgnoreFile(source.path, tuple(patterns))

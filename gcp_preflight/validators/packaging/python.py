@@ -14,9 +14,13 @@ from typing import Iterable
 from gcp_preflight.facts import fact
 from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.python.syntax_level import SyntaxFeature
-from gcp_preflight.validators.python.nodes import children, statements_in, walk
+from gcp_preflight.validators.python.nodes import children, walk
 from gcp_preflight.validators.python.tree_index import tree_index
 
+# Bare names that do not name a project function: kept out of the references (smaller cached
+# facts). Attribute names are all kept (`self.filter()` may be a method).
+_NOT_CALLEES = frozenset(dir(__import__("builtins"))) | {"self", "cls", "__name__", "__file__", "logger", "logging",
+                                                          "os", "sys", "json", "re", "datetime", "time"}
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 
 
@@ -41,12 +45,27 @@ class Import:
 
 @fact
 @dataclass(frozen=True)
+class Scope:
+    """The names one scope mentions: `name` is "" for module-level code (class bodies and the
+    `__main__` block included) or a function's dotted path ("Class.method"); `guarded` holds the
+    names mentioned only inside `try` blocks that catch any exception."""
+
+    name: str
+    names: tuple[str, ...]
+    guarded: tuple[str, ...] = ()
+
+
+@fact
+@dataclass(frozen=True)
 class ModuleImports:
     path: str
     imports: tuple[Import, ...]
     defines: tuple[str, ...]  # names bound at module level (defs, classes, assignments, imports)
     functions: tuple[str, ...]  # top-level def names
     has_getattr: bool  # a module-level __getattr__ answers any name
+    # Names each scope mentions (calls, attribute reads), for which functions can run at all.
+    references: tuple[Scope, ...] = ()
+    decorated: tuple[str, ...] = ()  # functions with decorators (a framework may call them)
 
 
 _STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case)
@@ -66,6 +85,21 @@ class _Visitor(ast.NodeVisitor):
         self.optional = 0
         self.never: list[str] = []
         self.features: list[tuple[tuple[int, int], int, int, str]] = []
+        self.refs: dict[str, set[str]] = {"": set()}
+        self.guarded_refs: dict[str, set[str]] = {"": set()}
+        self.decorated: list[str] = []
+        self.guarded = 0  # inside a `try` whose handlers catch any exception
+        self.current = ""  # the scope names are recorded for (see _scope)
+        self.current_refs: set[str] = self.refs[""]
+
+    def _scope(self) -> str:
+        return ".".join(self.scope) if self.in_function else ""
+
+    def _ref(self, name: str) -> None:
+        if self.guarded:
+            self.guarded_refs.setdefault(self.current, set()).add(name)
+        else:
+            self.current_refs.add(name)
 
     def visit(self, node: ast.AST) -> None:
         if isinstance(node, _STATEMENTS):
@@ -78,23 +112,23 @@ class _Visitor(ast.NodeVisitor):
             self._expression(node)
 
     def generic_visit(self, node: ast.AST) -> None:
-        if self.scope and not self.walruses:  # inside a def or class only statements matter here
-            for child in statements_in(node):
-                self.visit(child)
-        else:
-            for child in children(node):
-                self.visit(child)
+        for child in children(node):
+            self.visit(child)
 
     def _expression(self, node: ast.AST) -> None:
-        """Names an expression binds (`for` targets, comprehension variables, `:=`) count at
-        module level; inside a def or class only a `:=` is worth finding."""
-        if self.scope and not self.walruses:
-            return
+        """Names an expression binds (`for` targets, comprehension variables, `:=`) and the names
+        and attributes it reads (the references of its scope)."""
+        walruses, not_callees, ref = self.walruses, _NOT_CALLEES, self._ref
         for inner in walk(node):
-            if isinstance(inner, ast.Name):
-                if isinstance(inner.ctx, ast.Store):
+            kind = inner.__class__
+            if kind is ast.Name:
+                if inner.ctx.__class__ is ast.Store:
                     self._bind(inner.id)
-            elif isinstance(inner, ast.NamedExpr):
+                elif inner.id not in not_callees:  # a bare `len`, `self`, `os` names no project function
+                    ref(inner.id)
+            elif kind is ast.Attribute:
+                ref(inner.attr)
+            elif walruses and kind is ast.NamedExpr:
                 self.features.append(((3, 8), inner.lineno, inner.col_offset + 1, "an assignment expression (:=)"))
 
     # -- bindings ---------------------------------------------------------------------------
@@ -111,10 +145,20 @@ class _Visitor(ast.NodeVisitor):
             self.features.append(((3, 8), node.lineno, node.col_offset + 1, "positional-only parameters"))
         for deco in node.decorator_list:
             self.visit(deco)
+        for default in args.defaults + [d for d in args.kw_defaults if d is not None]:
+            self.visit(default)
         self.scope.append(node.name)
         self.in_function += 1
+        outer, outer_refs = self.current, self.current_refs
+        self.current = self._scope()
+        if node.decorator_list:
+            self.decorated.append(self.current)
+        self.current_refs = self.refs.setdefault(self.current, set())
+        guarded, self.guarded = self.guarded, 0  # a function body runs when called, not here
         for stmt in node.body:
             self.visit(stmt)
+        self.guarded = guarded
+        self.current, self.current_refs = outer, outer_refs
         self.in_function -= 1
         self.scope.pop()
 
@@ -166,9 +210,12 @@ class _Visitor(ast.NodeVisitor):
 
     def visit_Try(self, node) -> None:
         catches = any(_catches_import_error(h.type) for h in node.handlers)
+        broad = any(_catches_everything(h.type) for h in node.handlers)
         self.optional += catches
+        self.guarded += broad
         for stmt in node.body:
             self.visit(stmt)
+        self.guarded -= broad
         self.optional -= catches
         for part in (node.handlers, node.orelse, node.finalbody):
             for stmt in part:
@@ -215,6 +262,14 @@ def _catches_import_error(kind) -> bool:
     return _name(kind) in _IMPORT_ERRORS
 
 
+def _catches_everything(kind) -> bool:
+    if kind is None:
+        return True
+    if isinstance(kind, ast.Tuple):
+        return any(_catches_everything(k) for k in kind.elts)
+    return _name(kind) in ("Exception", "BaseException")
+
+
 def _is_suppress_import_error(expr) -> bool:
     return (isinstance(expr, ast.Call) and _name(expr.func) == "suppress"
             and any(_catches_import_error(a) for a in expr.args))
@@ -224,7 +279,12 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
     visitor = _Visitor(walruses=bool(tree_index(tree).walruses))
     for stmt in tree.body:
         visitor.visit(stmt)
+    scopes = sorted(set(visitor.refs) | set(visitor.guarded_refs))
+    references = tuple(Scope(scope, tuple(sorted(visitor.refs.get(scope, ()))),
+                             tuple(sorted(visitor.guarded_refs.get(scope, set()) - visitor.refs.get(scope, set()))))
+                       for scope in scopes)
     yield ModuleImports(source.path, tuple(visitor.imports), tuple(sorted(visitor.defines)),
-                        tuple(visitor.functions), "__getattr__" in visitor.functions)
+                        tuple(visitor.functions), "__getattr__" in visitor.functions, references,
+                        tuple(visitor.decorated))
     for version, line, column, feature in sorted(visitor.features):
         yield SyntaxFeature(source.path, version, line, column, feature)

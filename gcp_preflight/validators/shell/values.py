@@ -112,13 +112,23 @@ def merge(pieces) -> tuple[Piece, ...]:
     return tuple(out)
 
 
+# A value longer than this is not followed (`V="$V$V"` thirty times is 8 GB): it becomes
+# unknown, and says why, like any other value the text does not determine.
+MAX_VALUE_CHARS = 100_000
+MAX_VALUE_PIECES = 2_000
+
+
 def concat(values: list[Value]) -> Value:
     pieces: list[Piece] = []
     assigned = None
+    chars = 0
     for v in values:
         if v.pieces is None:
             return v
         pieces.extend(v.pieces)
+        chars += sum(len(p.text) for p in v.pieces)
+        if chars > MAX_VALUE_CHARS or len(pieces) > MAX_VALUE_PIECES:
+            return unknown(f"a value longer than {MAX_VALUE_CHARS:,} characters is not followed")
         assigned = assigned or v.assigned
     return Value(merge(pieces), "", None, assigned)
 

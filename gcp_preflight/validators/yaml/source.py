@@ -6,13 +6,14 @@ data with `plain()`, so every name read from YAML can point at its own line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import yaml
 
 from gcp_preflight.facts import fact
-from gcp_preflight.lines import split_lines
+from gcp_preflight.lines import LineTable, split_lines
 from gcp_preflight.validators.base import SourceText, problem
 
 MAX_NODES = 200_000  # alias expansion ("billion laughs") stops here
@@ -76,16 +77,26 @@ class _Budget(Exception):
     pass
 
 
-def _convert(node: yaml.Node, budget: list[int]) -> YamlNode:
+# `%{ if x }`, `%{~ for u in users ~}`: Terraform template directives, which no YAML file holds
+_TEMPLATE_DIRECTIVE = re.compile(r"%\{~?\s*(?:if|for|else|endif|endfor)\b")
+
+# YAML also breaks lines at NEL, U+2028 and U+2029; everything else here does not (lines.py).
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _convert(node: yaml.Node, budget: list[int], table: LineTable | None) -> YamlNode:
     budget[0] -= 1
     if budget[0] < 0:
         raise _Budget
-    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    if table is None:
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    else:  # place by character offset in the file's own numbering
+        line, column = table.position(node.start_mark.index)
     if isinstance(node, yaml.MappingNode):
-        items = tuple((_convert(k, budget), _convert(v, budget)) for k, v in node.value)
+        items = tuple((_convert(k, budget, table), _convert(v, budget, table)) for k, v in node.value)
         return YamlNode("map", line, column, node.tag, None, items)
     if isinstance(node, yaml.SequenceNode):
-        return YamlNode("seq", line, column, node.tag, None, tuple(_convert(v, budget) for v in node.value))
+        return YamlNode("seq", line, column, node.tag, None, tuple(_convert(v, budget, table) for v in node.value))
     return YamlNode("scalar", line, column, node.tag, node.value)
 
 
@@ -108,12 +119,17 @@ class YamlValidator:
         documents = []
         try:
             budget = [MAX_NODES]
+            table = LineTable(source.text) if _YAML_ONLY_BREAKS.search(source.text) else None
             for index, node in enumerate(yaml.compose_all(source.text, Loader=yaml.SafeLoader)):
                 if node is not None:
-                    documents.append(YamlDocument(source.path, index, _convert(node, budget)))
+                    documents.append(YamlDocument(source.path, index, _convert(node, budget, table)))
         except yaml.MarkedYAMLError as exc:
+            if _TEMPLATE_DIRECTIVE.search(source.text):
+                return  # a Terraform template (templatefile()): not YAML until it is rendered
             mark = exc.problem_mark or exc.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            if mark and _YAML_ONLY_BREAKS.search(source.text):
+                line, column = LineTable(source.text).position(mark.index)
             what = exc.problem or exc.context or "invalid YAML"
             lines = split_lines(source.text)
             if lines and line > len(lines):  # "end of stream": point at the last line

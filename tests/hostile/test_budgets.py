@@ -115,7 +115,6 @@ def test_an_inventory_that_is_a_fifo_is_one_error(hostile):
     assert outcome.err.count("\n") == 1
 
 
-@pytest.mark.xfail(strict=True, reason="the Python extractors are quadratic on huge literals (issue 11, pyspeed)")
 def test_files_and_values_past_their_limits_stay_linear(hostile):
     big_list = "ROWS = [\n" + "".join(f"    {{'name': 'n{i}', 'v': {i}}},\n" for i in range(100_000)) + "]\n"
     outcome = hostile({"app/big.py": big_list, "big.sql": "SELECT '" + "a" * 3_000_000 + "';\n"})

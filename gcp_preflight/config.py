@@ -157,22 +157,51 @@ def _validator():
 
 
 def validate(raw: dict[str, Any], shown: str, prefix: str) -> None:
+    _check_codes(raw, shown, prefix)  # first: a typo gets its did-you-mean, not the schema's pattern
     errors = sorted(_validator().iter_errors(raw), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     if errors:
         raise ConfigError(_describe(errors[0], shown, prefix))
     _check_patterns(raw, shown, prefix)
 
 
+def _check_codes(raw: dict[str, Any], shown: str, prefix: str) -> None:
+    """Every code or prefix names a rule: a typo would select or ignore nothing, silently."""
+    from gcp_preflight.codes import unknown
+
+    def where(*parts: str) -> str:
+        return ".".join(p for p in (prefix, *parts) if p)
+
+    def listed(value: Any) -> list:  # the schema reports values of the wrong type
+        return list(value) if isinstance(value, list) else []
+
+    def table(value: Any) -> dict:
+        return value if isinstance(value, dict) else {}
+
+    places = [(where(key) + f"[{i}]", code, True) for key in ("select", "ignore")
+              for i, code in enumerate(listed(raw.get(key)))]
+    for glob, codes in table(raw.get("per-file-ignores")).items():
+        places += [(where("per-file-ignores", json.dumps(glob)) + f"[{i}]", code, True)
+                   for i, code in enumerate(listed(codes))]
+    places += [(where("severity", code), code, False) for code in table(raw.get("severity"))]  # exact codes only
+    for place, code, prefixes in places:
+        problem = unknown(code, prefix=prefixes) if isinstance(code, str) else None
+        if problem:
+            raise ConfigError(f"{shown}: {place}: {problem}")
+
+
 def _check_patterns(raw: dict[str, Any], shown: str, prefix: str) -> None:
-    """Exclude patterns are gitignore patterns: one that cannot be used is an error naming it."""
+    """Configured patterns are gitignore patterns: one that cannot be used is an error naming it."""
     from gcp_preflight import ignore_patterns
 
-    for key in ("exclude", "extend-exclude"):
-        for index, pattern in enumerate(raw.get(key, ())):
-            reason = ignore_patterns.problem(ignore_patterns.normalize(pattern))
-            if reason:
-                where = ".".join(p for p in (prefix, key) if p)
-                raise ConfigError(f"{shown}: {where}[{index}]: pattern {pattern!r} cannot be used: {reason}")
+    places = [(f"{key}[{index}]", pattern) for key in ("exclude", "extend-exclude")
+              for index, pattern in enumerate(raw.get(key, ()))]
+    places += [(f"per-file-ignores.{json.dumps(p)}", p) for p in raw.get("per-file-ignores", {})]
+    places += [(f"memory.floors.{json.dumps(p)}", p) for p in (raw.get("memory") or {}).get("floors", {})]
+    for place, pattern in places:
+        reason = ignore_patterns.problem(ignore_patterns.normalize(pattern))
+        if reason:
+            where = ".".join(p for p in (prefix, place) if p)
+            raise ConfigError(f"{shown}: {where}: pattern {pattern!r} cannot be used: {reason}")
 
 
 def _describe(error, shown: str, prefix: str) -> str:

@@ -166,6 +166,20 @@ def walk(root: Path, excludes: tuple[str, ...] = (), use_gitignore: bool = True)
                 tuple(problems), stats)
 
 
+def only_tracked(tree: Tree, tracked: frozenset[str]) -> Tree:
+    """The tree without the files and links git does not track (folders kept only when something
+    tracked lies below them)."""
+    files = tuple(f for f in tree.files if f in tracked)
+    links = tuple(s for s in tree.symlinks if s.path in tracked)
+    below = {posixpath.dirname(p) for p in files + tuple(s.path for s in links)}
+    kept = set()
+    for folder in below:
+        while folder and folder not in kept:
+            kept.add(folder)
+            folder = posixpath.dirname(folder)
+    return Tree(files, links, tuple(d for d in tree.dirs if d in kept), tree.problems, tree.stats)
+
+
 def _points_to_dir(entry: os.DirEntry) -> bool:
     try:
         return entry.is_dir(follow_symlinks=True)

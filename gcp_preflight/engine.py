@@ -1,30 +1,30 @@
 """Run the rules over a Project and decide what is reported.
 
-Order: rules -> select/ignore -> per-file ignores -> inline suppressions (and PF001/PF005 for
-bad ones) -> severity overrides -> fingerprints -> baseline -> path filter -> sort.
+Order: rules -> select/ignore -> per-file ignores -> inline suppressions (and PF001/PF005/PF010
+for bad ones) -> severity overrides -> fingerprints -> baseline -> path filter -> sort.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import json
 import os
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from gcp_preflight import progress
+from gcp_preflight import ignore_patterns, progress
 from gcp_preflight.cache import FactStore
 from gcp_preflight.config import Config
-from gcp_preflight.discovery import Tree, walk
+from gcp_preflight.discovery import Tree, only_tracked, walk
 from gcp_preflight.facts import fact
 from gcp_preflight.lines import split_lines
 from gcp_preflight.model import Diagnostic, Finding, Location, Severity
 from gcp_preflight.project import Project
-from gcp_preflight.suppressions import Suppression
+from gcp_preflight.suppressions import BadSuppression, Suppression
 from gcp_preflight.testpaths import is_test_file
 from gcp_preflight.validators.python.testing import SkippedModule
 
@@ -74,19 +74,37 @@ def run_rules(project: Project, rules: Sequence[Rule], selection: Selection) -> 
 
 def _stamp(item: Rule, diag: Diagnostic) -> Finding:
     return Finding(item.code, diag.severity or item.meta.severity, diag.message, diag.location, diag.related, diag.fix,
-                   fingerprint=diag.key or "")
+                   fingerprint=diag.key or "", inputs=diag.inputs)
 
 
 def fingerprint(finding: Finding, source_line: str) -> str:
-    """Independent of line numbers: the code, the path, the message and the offending text."""
+    """Independent of line numbers: the code, the path, and the rule's line-free key, else the
+    message and the offending text. Line numbers a message or key still carries ("first at
+    line 76", an import chain `main.py:16 -> ...`) are taken out, so a finding keeps its
+    fingerprint when lines are added above it."""
     basis = finding.fingerprint or f"{finding.message}\0{' '.join(source_line.split())}"
+    basis = without_line_numbers(basis)
     return hashlib.sha256(f"{finding.code}\0{finding.location.path}\0{basis}".encode()).hexdigest()[:20]
+
+
+# "line 76", "lines 3-5", "line=76" (a Location's repr), and "path.py:16" or "dir/Dockerfile:16:3".
+_LINE_NUMBERS = re.compile(
+    r"\b(?P<word>lines?|(?:end_)?line|(?:end_)?column)(?P<sep>[ =])\d+(?:-\d+)?"
+    r"|(?P<file>[\w.-]+\.[A-Za-z0-9]+|[\w.-]+/[\w.-]+|Dockerfile|Procfile):\d+(?::\d+)?(?![\d.])")
+
+
+def without_line_numbers(text: str) -> str:
+    def blank(match: re.Match) -> str:
+        if match.group("word"):
+            return f"{match.group('word')}{match.group('sep')}#"
+        return f"{match.group('file')}:#"
+    return _LINE_NUMBERS.sub(blank, text)
 
 
 def _per_file_ignored(finding: Finding, patterns: dict[str, list[str]]) -> bool:
     path = finding.location.path
     for glob, codes in patterns.items():
-        if fnmatch.fnmatchcase(path, glob) or fnmatch.fnmatchcase(path, glob.rstrip("/") + "/*"):
+        if path and ignore_patterns.matches(glob, path):
             if any(c == "ALL" or finding.code.startswith(c) for c in codes):
                 return True
     return False
@@ -95,12 +113,19 @@ def _per_file_ignored(finding: Finding, patterns: dict[str, list[str]]) -> bool:
 def _apply_suppressions(project: Project, findings: list[Finding], selection: Selection,
                         require_reason: bool) -> tuple[list[Finding], int]:
     by_line: dict[tuple[str, int], list[Suppression]] = {}
+    by_file: dict[str, list[Suppression]] = {}
     for s in project.facts(Suppression):  # read with each file's facts (project.py)
-        by_line.setdefault((s.path, s.line), []).append(s)
+        if s.scope == "file":
+            by_file.setdefault(s.path, []).append(s)
+        else:
+            by_line.setdefault((s.path, s.line), []).append(s)
+    malformed = project.facts(BadSuppression)
     used: set[tuple[Suppression, str]] = set()
     kept = []
     for f in findings:
-        hit = next((s for s in by_line.get((f.location.path, f.location.line), ()) if s.covers(f.code)), None)
+        path = f.location.path
+        candidates = [s for n in _suppression_lines(project, path, f.location.line) for s in by_line.get((path, n), ())]
+        hit = next((s for s in candidates + by_file.get(path, []) if s.covers(f.code)), None)
         if hit is None:
             kept.append(f)
         else:
@@ -109,15 +134,35 @@ def _apply_suppressions(project: Project, findings: list[Finding], selection: Se
     from gcp_preflight.rules import ALL_RULES
 
     meta = {r.code: r for r in ALL_RULES}
-    for group in by_line.values():
-        for s in group:
-            loc = Location(s.path, s.line, s.column)
-            for code in s.codes:
-                if (s, code) not in used and selection.enabled("PF001") and _any_enabled(code, selection):
-                    kept.append(_stamp(meta["PF001"], Diagnostic(loc, f"unused suppression: no {code} finding on this line")))
-            if require_reason and not s.reason and selection.enabled("PF005"):
-                kept.append(_stamp(meta["PF005"], Diagnostic(loc, "suppression without a reason: say why after the closing bracket")))
+    for s in [s for group in by_line.values() for s in group] + [s for group in by_file.values() for s in group]:
+        loc = Location(s.path, s.line, s.column)
+        where = "in this file" if s.scope == "file" else "on this line"
+        for code in s.codes:
+            if (s, code) not in used and selection.enabled("PF001") and _any_enabled(code, selection):
+                kept.append(_stamp(meta["PF001"], Diagnostic(loc, f"unused suppression: no {code} finding {where}")))
+        if require_reason and not s.reason and selection.enabled("PF005"):
+            kept.append(_stamp(meta["PF005"], Diagnostic(loc, "suppression without a reason: say why after the closing bracket")))
+    if selection.enabled("PF010"):
+        kept += [_stamp(meta["PF010"], Diagnostic(Location(b.path, b.line, b.column), b.message)) for b in malformed]
     return kept, suppressed
+
+
+def _suppression_lines(project: Project, path: str, line: int) -> list[int]:
+    """Where a suppression of a finding on `line` may be written: that line; and when the line is
+    part of a command continued with a trailing `\\`, any line of the command or a comment line
+    directly above it (a shell comment can only end the command's last line)."""
+    first = line
+    while first > 1 and project.line(path, first - 1).endswith("\\"):
+        first -= 1
+    last = line
+    while project.line(path, last).endswith("\\"):
+        last += 1
+    if first == last:
+        return [line]
+    lines = [line] + [n for n in range(first, last + 1) if n != line]
+    if first > 1 and project.line(path, first - 1).lstrip().startswith("#"):
+        lines.append(first - 1)
+    return lines
 
 
 def _any_enabled(code: str, selection: Selection) -> bool:
@@ -127,7 +172,9 @@ def _any_enabled(code: str, selection: Selection) -> bool:
 
 
 def _touches(finding: Finding, paths: Sequence[str]) -> bool:
-    places = [finding.location.path] + [r.location.path for r in finding.related]
+    """Whether a finding concerns one of `paths`: located there, related there, or depending on
+    a file there (what pre-commit passes: the files of the commit)."""
+    places = [finding.location.path] + [r.location.path for r in finding.related] + list(finding.inputs)
     for place in places:
         for p in paths:
             if p in ("", ".") or place == p or place.startswith(p.rstrip("/") + "/"):
@@ -244,13 +291,13 @@ def _run_key(tree: Tree, config: Config, selection: Selection, validators, resol
 
 def check(root: Path, config: Config, *, selection: Selection | None = None, validators=None,
           rules: Sequence[Rule] | None = None, use_cache: bool = True, baseline: Counter | None = None,
-          only_paths: Sequence[str] = (), extra_facts=(), resolve: bool | None = None
-          ) -> tuple[Result, Project | SourceLines]:
+          only_paths: Sequence[str] = (), extra_facts=(), resolve: bool | None = None,
+          tracked: frozenset[str] | None = None) -> tuple[Result, Project | SourceLines]:
     """extra_facts: facts from outside the repository (a live audit), or a callable that makes
     them from the Project once its files are read. resolve: the packaging checks' exact mode
-    (None: `[packaging] resolve` of the config, never under pre-commit). A static run over a
-    tree in which nothing changed since the same run is answered from the run cache, without
-    reading a file."""
+    (None: `[packaging] resolve` of the config, never under pre-commit). tracked: the only files
+    that exist (what git tracks), when given. A static run over a tree in which nothing changed
+    since the same run is answered from the run cache, without reading a file."""
     from gcp_preflight.validators import default_validators
 
     started = time.perf_counter()
@@ -259,6 +306,8 @@ def check(root: Path, config: Config, *, selection: Selection | None = None, val
     if resolve is None:
         resolve = bool(config.section("packaging").get("resolve", False)) and not os.environ.get("PRE_COMMIT")
     tree = walk(root.resolve(), tuple(config.exclude))
+    if tracked is not None:
+        tree = only_tracked(tree, tracked)
     store = FactStore() if use_cache and not extra_facts and rules is None else None
     key = _run_key(tree, config, selection, validators, resolve) if store is not None else None
     cached = store.get_run(key) if store is not None else None

@@ -6,10 +6,12 @@ inside the root: an edit naming a path outside it, or through a symbolic link, i
 
 from __future__ import annotations
 
+import difflib
 import os
 import posixpath
 import sys
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -40,14 +42,26 @@ def apply_edits(text: str, edits: Iterable[TextEdit]) -> tuple[str, int]:
     return text, len(chosen)
 
 
-def apply_fixes(root: Path, findings: Iterable[Finding]) -> int:
-    """Write the fixes of `findings` to disk; returns how many findings were fixed. A finding
-    whose edits overlap another's waits for the next pass."""
+@dataclass(frozen=True)
+class FilePlan:
+    """What fixing one file would write: its text before and after, and how many findings."""
+
+    path: str
+    target: Path
+    bom: bool
+    old: str
+    new: str
+    findings: tuple[Finding, ...]
+
+
+def plan_fixes(root: Path, findings: Iterable[Finding]) -> list[FilePlan]:
+    """The files the fixes of `findings` would change, in memory. A finding whose edits overlap
+    another's waits for the next pass."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.fix and f.fix.edits:
             by_path[f.fix.edits[0].path].append(f)
-    fixed = 0
+    plans = []
     for path, group in sorted(by_path.items()):
         target = _inside(root, path)
         if target is None:
@@ -61,7 +75,7 @@ def apply_fixes(root: Path, findings: Iterable[Finding]) -> int:
         taken: list[tuple[int, int]] = []
         edits: list[TextEdit] = []
         starts = line_starts(text)
-        here = 0
+        chosen = []
         for f in group:
             spans = [(_offset(starts, e.line, e.column), _offset(starts, e.end_line, e.end_column)) for e in f.fix.edits]
             if any(s < te and ts < e or (s == e == ts) for s, e in spans for ts, te in taken):
@@ -70,17 +84,38 @@ def apply_fixes(root: Path, findings: Iterable[Finding]) -> int:
                 continue
             taken.extend(spans)
             edits.extend(f.fix.edits)
-            here += 1
+            chosen.append(f)
         new, _ = apply_edits(text, edits)
-        if new == text:
-            continue
+        if new != text:
+            plans.append(FilePlan(path, target, bom, text, new, tuple(chosen)))
+    return plans
+
+
+def apply_fixes(root: Path, findings: Iterable[Finding]) -> int:
+    """Write the fixes of `findings` to disk; returns how many findings were fixed."""
+    fixed = 0
+    for plan in plan_fixes(root, findings):
         try:
-            safe_io.write_bytes(target, (b"\xef\xbb\xbf" if bom else b"") + new.encode("utf-8"), root)
+            safe_io.write_bytes(plan.target, (b"\xef\xbb\xbf" if plan.bom else b"") + plan.new.encode("utf-8"), root)
         except (safe_io.UnsafePath, OSError) as exc:
             print(f"preflight: fix not written: {exc}", file=sys.stderr)
             continue
-        fixed += here
+        fixed += len(plan.findings)
     return fixed
+
+
+def unified_diff(plans: Iterable[FilePlan]) -> str:
+    """The plans as one unified diff (root-relative paths, as `patch -p0` applies it)."""
+    out = []
+    for plan in plans:
+        out += difflib.unified_diff(_lines(plan.old), _lines(plan.new), plan.path, plan.path)
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in out)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines with their endings, split where every reader splits them (lines.py)."""
+    starts = line_starts(text)
+    return [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)]) if a < b]
 
 
 def _inside(root: Path, path: str) -> Path | None:

@@ -1,5 +1,6 @@
-"""Gitignore-style patterns (.gitignore, .gcloudignore, .dockerignore, `exclude`, rsync
---exclude), made safe before pathspec compiles them.
+"""Gitignore-style patterns (.gitignore, .gcloudignore, .dockerignore, rsync --exclude, and
+every pattern of the configuration: `exclude`, `per-file-ignores`, names sources, memory floors
+and deploy policies), made safe before pathspec compiles them.
 
 A pattern is a regular expression in disguise, and a checkout writes them: `****...a` or
 `a/**/a/**/...` backtrack for minutes on an ordinary path. Runs of `*` inside a segment mean
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 import pathspec
@@ -91,3 +93,18 @@ def compile_patterns(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
     reported them already)."""
     spec, _ = compile_lines(enumerate(patterns, start=1))
     return spec
+
+
+@lru_cache(maxsize=4096)
+def _one(pattern: str) -> pathspec.GitIgnoreSpec | None:
+    normal = normalize(pattern)
+    return None if problem(normal) else pathspec.GitIgnoreSpec.from_lines([normal])
+
+
+def matches(pattern: str, path: str) -> bool:
+    """Whether a root-relative path (or a deployed name, which has no `/`) matches one
+    configured pattern, as git would match it: `deploy.sh` in any folder, `/deploy.sh` at the
+    root only, `tests/` or `tests/*` everything below. A pattern that cannot be used (the
+    configuration check reports it) matches nothing."""
+    spec = _one(pattern)
+    return spec is not None and spec.match_file(path)

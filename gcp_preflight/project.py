@@ -29,9 +29,27 @@ T = TypeVar("T")
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
+# The libraries whose parse a cached fact depends on: an upgraded sqlglot reads DDL differently,
+# so facts it did not make are not served.
+PARSERS = ("sqlglot", "tree-sitter", "tree-sitter-bash", "PyYAML", "packaging", "pathspec", "google-re2")
+
+
+def parser_versions() -> str:
+    from importlib import metadata
+
+    versions = []
+    for name in PARSERS:
+        try:
+            versions.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} missing")
+    return ";".join(versions)
+
+
 def _code_fingerprint() -> str:
-    """A hash of this package's own source: any change to a validator invalidates the cache."""
-    digest = hashlib.sha256(__version__.encode())
+    """A hash of this package's own source and of the parsing libraries' versions: any change to
+    a validator, or to what it parses with, invalidates the cache."""
+    digest = hashlib.sha256(f"{__version__}\0{parser_versions()}".encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
         try:

@@ -111,7 +111,7 @@ def test_baseline_hides_old_findings_after_lines_move(tmp_path, capsys):
     capsys.readouterr()
     assert main(["check", "--root", str(tmp_path), "--no-cache", "--baseline", str(baseline)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "app/new.py:1:8: PF002 syntax error: '(' was never closed",
+        "app/new.py:1:8: error PF002 syntax error: '(' was never closed",
         "Found 1 finding (1 error).",
     ]
 
@@ -126,7 +126,7 @@ def test_paths_filter_reports_only_those_files(tmp_path, capsys, monkeypatch):
     write_repo(tmp_path, BAD)
     monkeypatch.chdir(tmp_path)
     assert main(["check", "app/b.py", "--no-cache"]) == 1
-    assert capsys.readouterr().out.splitlines()[0].startswith("app/b.py:1:5: PF002")
+    assert capsys.readouterr().out.splitlines()[0].startswith("app/b.py:1:5: error PF002")
 
 
 def test_discovery_honours_gitignore_excludes_and_records_links(tmp_path):
@@ -192,6 +192,65 @@ def test_fifo_and_other_special_files_are_skipped_not_read(tmp_path):
     write_repo(tmp_path, {"app/x.py": "y = (\n"})
     os.mkfifo(tmp_path / "app" / "pipe.py")  # reading it would block forever
     assert found(tmp_path) == [("PF002", "app/x.py:1")]
+
+
+def test_a_reader_failure_exits_2_even_with_exit_zero_and_still_reports(tmp_path, capsys, monkeypatch):
+    write_repo(tmp_path, {"preflight.toml": "", "app/main.py": "x = 1\n", "app/b.py": "def f(:\n"})
+
+    def crash(source):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(python_source, "parse", crash)
+    for extra in ([], ["--exit-zero"]):
+        assert main(["check", "--root", str(tmp_path), "--no-cache", *extra]) == 2
+        captured = capsys.readouterr()
+        assert captured.out.splitlines()[0] == (
+            "app/b.py:1:1: error PF009 internal error in the python reader: RuntimeError: boom")
+        assert captured.err == "preflight: a reader failed (PF009), so findings may be missing; exit status 2\n"
+    assert main(["check", "--root", str(tmp_path), "--no-cache", "--ignore", "PF009"]) == 0  # said and accepted
+
+
+def test_every_configured_pattern_matches_as_gitignore_does(tmp_path, capsys):
+    """`deploy.sh` matches it in any folder, for exclude, per-file-ignores, floors and names sources."""
+    write_repo(tmp_path, {
+        "preflight.toml": """
+            [per-file-ignores]
+            "deploy.sh" = ["PF301"]
+            [memory.floors]
+            "*-big" = "2GiB"
+            [names.sources.declared]
+            python = "registry.py"
+            symbol = "NAMES"
+            [names.sources.used]
+            python = "settings.py"
+            symbol = "USED"
+            [[names.contracts]]
+            kind = "subset"
+            source = "used"
+            target = "declared"
+            """,
+        "fn/main.py": "def fn(event, context):\n    return 1\n",
+        "bin/x/deploy.sh": "gcloud functions deploy fn --entry-point fn --gen2 --memory 256MB --source fn\n",
+        "bin/other.sh": "gcloud functions deploy fn-big --entry-point fn --gen2 --memory 1GiB --source fn\n",
+        "app/registry.py": 'NAMES = ["a", "b"]\n',
+        "app/settings.py": 'USED = ["a", "c"]\n',
+    })
+    assert found(tmp_path, select=("PF1", "PF3")) == [("PF101", "app/settings.py:1"), ("PF301", "bin/other.sh:1")]
+    (tmp_path / "preflight.toml").write_text('[per-file-ignores]\n"!" = ["PF1"]\n')
+    assert main(["check", "--root", str(tmp_path), "--no-cache"]) == 2
+    assert "per-file-ignores.\"!\": pattern '!' cannot be used" in capsys.readouterr().err
+
+
+def test_the_cache_key_includes_the_parsing_libraries_versions(monkeypatch):
+    from importlib import metadata
+
+    from gcp_preflight import project
+
+    real = metadata.version
+    before = project._code_fingerprint()
+    monkeypatch.setattr(metadata, "version", lambda name: "0.0.1" if name == "sqlglot" else real(name))
+    assert "sqlglot==0.0.1" in project.parser_versions()
+    assert project._code_fingerprint() != before
 
 
 def test_errors_in_tests_are_warnings_and_skipped_test_modules_say_nothing(tmp_path):

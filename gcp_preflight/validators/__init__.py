@@ -13,7 +13,7 @@ from gcp_preflight.validators.base import Validator
 def default_validators() -> list[Validator]:
     from gcp_preflight.validators.bigquery import python as bigquery_python
     from gcp_preflight.validators.bigquery.schema import BigQuerySchemaValidator
-    from gcp_preflight.validators.deploy import ci
+    from gcp_preflight.validators.deploy import ci, cloudrun_yaml
     from gcp_preflight.validators.deploy.flags_file import FlagsFileLinker
     from gcp_preflight.validators.names.python import extract_names
     from gcp_preflight.validators.packaging import python as packaging_python
@@ -25,12 +25,13 @@ def default_validators() -> list[Validator]:
     from gcp_preflight.validators.python.source import PythonValidator
     from gcp_preflight.validators.shell.literals import ShellLiteralValidator
     from gcp_preflight.validators.shell.source import ShellValidator
+    from gcp_preflight.validators.terraform.source import TerraformValidator
     from gcp_preflight.validators.yaml.source import YamlValidator
 
     return [
         PythonValidator(extractors=(extract_names, packaging_python.extract, bigquery_python.extract,
                                     classes.extract, scopes.extract, setup_py, testing.extract)),
-        YamlValidator(extractors=(ci.extract,)),
+        YamlValidator(extractors=(ci.extract, cloudrun_yaml.extract)),
         ShellValidator(),
         ShellLiteralValidator(),
         RequirementsValidator(),
@@ -38,6 +39,7 @@ def default_validators() -> list[Validator]:
         IgnoreFileValidator(),
         ProjectFileValidator(),
         BigQuerySchemaValidator(),
+        TerraformValidator(),
         FlagsFileLinker(),  # last: its link step reads the deploy commands the others linked
     ]
 

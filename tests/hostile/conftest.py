@@ -3,6 +3,7 @@ one ordinary finding planted beside the hostile input (a 128MB function that loa
 at deploy.sh:1:97)."""
 
 import os
+import re
 import time
 
 import pytest
@@ -14,7 +15,7 @@ DEPLOY = ("gcloud functions deploy fn --gen2 --runtime python311 --region us-cen
           "--memory 128MB --trigger-http\n")
 PLANTED = {"preflight.toml": "", "deploy.sh": DEPLOY, "fn/requirements.txt": "google-cloud-bigquery\n",
            "fn/main.py": "from google.cloud import bigquery\n\n\ndef fn(request):\n    return 'ok'\n"}
-PLANTED_FINDING = "deploy.sh:1:97: PF301"
+PLANTED_FINDING = "deploy.sh:1:97: error PF301"
 BUDGET_S = 20.0  # generous: each case takes well under two seconds here
 FIFO = object()  # a value in `files`: make a named pipe there
 
@@ -24,8 +25,9 @@ class Outcome:
         self.status, self.out, self.err, self.seconds = status, out, err, seconds
 
     def findings(self, code: str) -> list[str]:
-        """`path:line:col: CODE message` lines of one code."""
-        return [line for line in self.out.splitlines() if f": {code} " in line and not line.startswith(" ")]
+        """`path:line:col: severity CODE message` lines of one code."""
+        return [line for line in self.out.splitlines()
+                if re.search(rf": (?:error|warning|info) {code}\b", line) and not line.startswith(" ")]
 
     @property
     def planted(self) -> bool:

@@ -21,7 +21,7 @@ def test_deeply_nested_json_does_not_stop_init(hostile):
 def test_deeply_nested_inventory_is_one_finding(hostile):
     outcome = hostile({"inv.json": DEEP_JSON, "preflight.toml": '[audit]\ninventory = ["inv.json"]\n'},
                       "--select", "PF900,PF301", command="validate-all")
-    assert outcome.findings("PF900") == ["inv.json:1:1: PF900 inventory inv.json is nested too deeply to be a gcloud list"]
+    assert outcome.findings("PF900") == ["inv.json:1:1: warning PF900 inventory inv.json is nested too deeply to be a gcloud list"]
     assert outcome.planted
 
 
@@ -29,8 +29,8 @@ def test_deeply_nested_inventory_is_one_finding(hostile):
 def test_an_invalid_ignore_pattern_is_a_finding_at_its_line(hostile, name):
     outcome = hostile({name: "# comment\n!\n\\\nbuild/\n"}, "--select", "PF007,PF301")  # `!` and `\` alone
     assert outcome.findings("PF007") == [
-        f"{name}:2:1: PF007 ignore pattern `!` not used: Invalid git pattern: '!'",
-        f"{name}:3:1: PF007 ignore pattern `\\` not used: Invalid git pattern: '\\\\'",
+        f"{name}:2:1: warning PF007 ignore pattern `!` not used: Invalid git pattern: '!'",
+        f"{name}:3:1: warning PF007 ignore pattern `\\` not used: Invalid git pattern: '\\\\'",
     ]
     assert outcome.planted
 
@@ -55,7 +55,7 @@ def test_a_pyproject_whose_tool_is_not_a_table_is_one_line(tmp_path, capsys, tex
 def test_a_pyproject_with_a_scalar_tool_is_simply_not_a_configuration(tmp_path, capsys):
     root = write_repo(tmp_path, {"pyproject.toml": "tool = 5\n", ".git/HEAD": "ref: x\n", "app.py": "def f(:\n"})
     assert main(["check", "--root", str(root), "--no-cache"]) == 1
-    assert capsys.readouterr().out.startswith("app.py:1:7: PF002 syntax error")
+    assert capsys.readouterr().out.startswith("app.py:1:7: error PF002 syntax error")
 
 
 def test_inventory_items_of_any_shape_are_findings_and_the_rest_is_audited(hostile):
@@ -73,18 +73,18 @@ def test_inventory_items_of_any_shape_are_findings_and_the_rest_is_audited(hosti
                        "preflight.toml": '[audit]\ninventory = ["good.json", "inv.json"]\n'},
                       "--select", "PF900,PF901", command="validate-all")
     assert outcome.findings("PF900") == [
-        "inv.json:1:1: PF900 item 1 of inv.json skipped: expected an object, got str",
-        "inv.json:1:1: PF900 item 2 of inv.json skipped: expected an object, got int",
-        "inv.json:1:1: PF900 item 3 of inv.json skipped: expected an object, got NoneType",
-        "inv.json:1:1: PF900 item 4 of inv.json skipped: expected an object, got list",
-        "inv.json:1:1: PF900 item 5 of inv.json skipped: serviceConfig: expected an object, got a string",
-        "inv.json:1:1: PF900 item 6 of inv.json skipped: buildConfig: expected an object, got an array",
-        "inv.json:1:1: PF900 item 7 of inv.json skipped: containers[0].resources: expected an object, got a number",
-        "inv.json:1:1: PF900 item 8 of inv.json skipped: template.template: expected an object, got a string",
-        "inv.json:1:1: PF900 item 9 of inv.json skipped: metadata.labels: expected an object, got an array",
+        "inv.json:1:1: warning PF900 item 1 of inv.json skipped: expected an object, got str",
+        "inv.json:1:1: warning PF900 item 2 of inv.json skipped: expected an object, got int",
+        "inv.json:1:1: warning PF900 item 3 of inv.json skipped: expected an object, got NoneType",
+        "inv.json:1:1: warning PF900 item 4 of inv.json skipped: expected an object, got list",
+        "inv.json:1:1: warning PF900 item 5 of inv.json skipped: serviceConfig: expected an object, got a string",
+        "inv.json:1:1: warning PF900 item 6 of inv.json skipped: buildConfig: expected an object, got an array",
+        "inv.json:1:1: warning PF900 item 7 of inv.json skipped: containers[0].resources: expected an object, got a number",
+        "inv.json:1:1: warning PF900 item 8 of inv.json skipped: template.template: expected an object, got a string",
+        "inv.json:1:1: warning PF900 item 9 of inv.json skipped: metadata.labels: expected an object, got an array",
     ]
     assert [line.split(" has ")[0] for line in outcome.findings("PF901")] == [
-        "deploy.sh:1:88: PF901 deployed function `fn` (us-central1)"]
+        "deploy.sh:1:88: error PF901 deployed function `fn` (us-central1)"]
 
 
 def test_an_inventory_folder_on_the_command_line_says_what_is_wrong(tmp_path, capsys):

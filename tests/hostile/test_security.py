@@ -18,7 +18,7 @@ from tests.helpers import write_repo
 DEPLOY = "gcloud functions deploy fn --gen2 --runtime python311 --region us-central1 --source fn --memory 128MB --trigger-http\n"
 PLANTED = {"preflight.toml": "", "deploy.sh": DEPLOY, "fn/requirements.txt": "google-cloud-bigquery\n",
            "fn/main.py": "from google.cloud import bigquery\n\n\ndef handler(request):\n    return 'ok'\n"}
-PLANTED_LINE = "deploy.sh:1:97: PF301"
+PLANTED_LINE = "deploy.sh:1:97: error PF301"
 
 
 def check(capsys, root, *extra):

@@ -51,6 +51,12 @@ def _via(site: Site) -> str:
     return f" (through {' -> '.join(site.chain)})" if site.chain else ""
 
 
+def _schema_file(site: Site) -> tuple[str, ...]:
+    """The file the table's schema is read from: the finding depends on it (a commit that only
+    changes the schema is checked against it)."""
+    return (site.schema_path,) if site.schema_path else ()
+
+
 def _column_note(site: Site, column: BqColumn) -> tuple[Related, ...]:
     if not site.schema_path:
         return ()
@@ -189,21 +195,24 @@ def json_column_wrong_form(project):
                 fix = wrap_in_dumps(text, value.where, not (module and module.has_json_import))
                 yield Diagnostic(value.where, f"`{key}` is a JSON column of {_table(site)}: insert_rows_json{_via(site)} "
                                  f"needs a JSON string there, but gets a {value.kind} (`{value.text}`); wrap it in "
-                                 f"json.dumps(...)", related, fix)
+                                 f"json.dumps(...)", related, fix, inputs=_schema_file(site))
             elif value.kind == "dumps" and site.api == "insert_rows":
                 yield Diagnostic(value.where, f"`{key}` is a JSON column of {_table(site)}: insert_rows{_via(site)} "
                                  f"encodes JSON values itself, so `{value.text}` is encoded twice and stored as a "
-                                 f"JSON string; pass the value itself", related, unwrap_dumps(text, value.where))
+                                 f"JSON string; pass the value itself", related, unwrap_dumps(text, value.where),
+                                 inputs=_schema_file(site))
             elif value.kind == "dumps" and site.api == "load_table_from_json" and site.job is not None:
                 if site.job.mode == "schema":
                     yield Diagnostic(value.where, f"`{key}` is a JSON column of {_table(site)}: a load job with a "
                                      f"schema{_via(site)} stores `{value.text}` as a JSON string, not an object; pass "
-                                     f"the value itself", related, unwrap_dumps(text, value.where))
+                                     f"the value itself", related, unwrap_dumps(text, value.where),
+                                     inputs=_schema_file(site))
                 elif site.job.mode in ("absent", "autodetect"):
                     yield Diagnostic(value.where, f"`{key}` is a JSON column of {_table(site)}: this load job has no "
                                      f"schema{_via(site)}, so autodetection reads `{value.text}` as STRING, which "
                                      f"clashes with the JSON column; give the job the table's schema "
-                                     f"(LoadJobConfig(schema=...)) and pass the value itself", related)
+                                     f"(LoadJobConfig(schema=...)) and pass the value itself", related,
+                                     inputs=_schema_file(site))
 
 
 @rule("PF402", "row-value-not-json-serializable", Severity.ERROR)
@@ -267,12 +276,13 @@ def row_value_not_serializable(project):
                     yield Diagnostic(value.where, f"`{key}` copies `{value.text}` from a query result row into "
                                      f"{column.type} column `{column.name}`: the client returns such values as "
                                      f"{_TYPE_NAMES[kind]}, which {site.api}{_via(site)} cannot serialise to JSON; "
-                                     f"{_CONVERT[kind]}", _column_note(site, column))
+                                     f"{_CONVERT[kind]}", _column_note(site, column), inputs=_schema_file(site))
                 continue
             if kind in _TYPE_NAMES:
                 yield Diagnostic(value.where, f"`{key}` holds a {_TYPE_NAMES[kind]} (`{value.source or value.text}`), "
                                  f"which {site.api}{_via(site)} cannot serialise to JSON (\"Object of type "
-                                 f"{_TYPE_NAMES[kind]} is not JSON serializable\"); {_CONVERT[kind]}", _bound(value))
+                                 f"{_TYPE_NAMES[kind]} is not JSON serializable\"); {_CONVERT[kind]}", _bound(value),
+                                 inputs=_schema_file(site))
 
 
 @rule("PF403", "row-key-not-a-column", Severity.ERROR)
@@ -332,7 +342,7 @@ def _unknown_keys(site: Site, entries, columns: dict, prefix: str) -> Iterable[D
             where = f"{_table(site)}" if not prefix else f"RECORD `{prefix.rstrip('.')}` of {_table(site)}"
             yield Diagnostic(entry.value.where, f"`{prefix}{entry.key}` is not a column of {where}{_via(site)}{hint}",
                              (Related(Location(site.schema_path, _schema_line(site)), f"schema of {_table(site)}"),)
-                             if site.schema_path else ())
+                             if site.schema_path else (), inputs=_schema_file(site))
         elif column.type == "RECORD" and column.mode != "REPEATED" and entry.value.kind == "dict" and column.fields:
             yield from _unknown_keys(site, entry.value.entries, {c.name.lower(): c for c in column.fields},
                                      f"{prefix}{entry.key}.")
@@ -387,11 +397,12 @@ def repeated_mismatch(project):
             value = entry.value
             if value.kind in ("list", "tuple") and column.mode != "REPEATED":
                 yield Diagnostic(value.where, f"`{key}` gets a {value.kind} (`{value.text}`), but column `{column.name}` "
-                                 f"of {_table(site)} is not REPEATED", _column_note(site, column) + _bound(value))
+                                 f"of {_table(site)} is not REPEATED", _column_note(site, column) + _bound(value),
+                                 inputs=_schema_file(site))
             elif value.kind in _SCALARS and column.mode == "REPEATED":
                 yield Diagnostic(value.where, f"`{key}` gets a single value (`{value.text}`), but column "
                                  f"`{column.name}` of {_table(site)} is REPEATED: pass a list",
-                                 _column_note(site, column) + _bound(value))
+                                 _column_note(site, column) + _bound(value), inputs=_schema_file(site))
 
 
 @rule("PF405", "dict-for-string-column", Severity.ERROR)
@@ -441,7 +452,8 @@ def dict_for_string_column(project):
             if column is not None and column.type == "STRING" and column.mode != "REPEATED" and entry.value.kind == "dict":
                 yield Diagnostic(entry.value.where, f"`{key}` gets a dict (`{entry.value.text}`), but column "
                                  f"`{column.name}` of {_table(site)} is STRING; store json.dumps(...) of it, or make "
-                                 f"the column JSON", _column_note(site, column) + _bound(entry.value))
+                                 f"the column JSON", _column_note(site, column) + _bound(entry.value),
+                                 inputs=_schema_file(site))
 
 
 @rule("PF406", "json-dumps-without-default", Severity.INFO)

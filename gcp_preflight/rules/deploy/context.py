@@ -4,9 +4,9 @@ variable)."""
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass, field
 
+from gcp_preflight import ignore_patterns
 from gcp_preflight.model import Location, Related
 from gcp_preflight.validators.deploy.facts import DeployCommand, Flag, Word
 
@@ -33,11 +33,11 @@ class DeployOptions:
     memory: dict = field(default_factory=dict)
 
     def policy_for(self, name: str | None) -> Policy | None:
-        matching = [p for p in self.policies if name and fnmatch.fnmatchcase(name, p.glob)]
+        matching = [p for p in self.policies if name and ignore_patterns.matches(p.glob, name)]
         return max(matching, key=lambda p: (len(p.glob.replace("*", "")), p.glob)) if matching else None
 
     def replace_allowed(self, name: str | None) -> bool:
-        return bool(name) and any(fnmatch.fnmatchcase(name, g) for g in self.allow_replace)
+        return bool(name) and any(ignore_patterns.matches(g, name) for g in self.allow_replace)
 
 
 def _range(raw: dict | None, parse=float) -> Range | None:
@@ -77,9 +77,11 @@ def target(command: DeployCommand) -> str:
 def platform_reading(command: DeployCommand) -> str:
     """How gcloud (or the API, for an action that calls it) reads --memory for this command."""
     if command.platform == "function" and command.via_api:
+        # Terraform names the fields available_memory_mb and available_memory
+        sender, prefix = ("Terraform", "available_") if command.origin == "terraform" else ("the action", "")
         if command.generation == "gen1":
-            return "a 1st gen function (the action sends memory_mb to the API as a number of MB)"
-        return "a 2nd gen function (the action sends memory to the API as written: a bare number is bytes)"
+            return f"a 1st gen function ({sender} sends {prefix}memory_mb to the API as a number of MB)"
+        return f"a 2nd gen function ({sender} sends {prefix}memory to the API as written: a bare number is bytes)"
     if command.platform == "function":
         return {"gen1": "a 1st gen function", "gen2": "a 2nd gen function"}.get(
             command.generation, "a 2nd gen function (the default for new functions)")
@@ -93,7 +95,8 @@ def shown(flag: Flag, text: str | None = None) -> str:
     if not flag.input:
         return f"{flag.name} {text}".rstrip()
     if flag.value is not None and flag.value.raw == "":
-        return f"{flag.input} (left out, so the action sends {text})"
+        sender = "Terraform" if flag.location.path.endswith(".tf") else "the action"
+        return f"{flag.input} (left out, so {sender} sends {text})"
     return f"{flag.input}: {text}".rstrip()
 
 

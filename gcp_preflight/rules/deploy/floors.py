@@ -36,10 +36,10 @@ Configuration still wins over evidence:
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from dataclasses import dataclass
 
+from gcp_preflight import ignore_patterns
 from gcp_preflight.gcloud.memory import floor_bytes
 from gcp_preflight.model import Location
 
@@ -110,7 +110,7 @@ def floor_for(name: str | None, platform: str, memory_config: dict, evidence: Ev
     """The floor for a deployed name. `evidence` None: no closure was asked for (the live audit
     of a resource no command declares), so the heavy-client default applies to every unit."""
     globs = memory_config.get("floors", {}) or {}
-    matching = [g for g in globs if name and fnmatch.fnmatchcase(name, g)]
+    matching = [g for g in globs if name and ignore_patterns.matches(g, name)]
     if matching:
         glob = max(matching, key=lambda g: (len(g.replace("*", "")), g))
         return Floor(floor_bytes(globs[glob]), globs[glob], f'floors."{glob}"')

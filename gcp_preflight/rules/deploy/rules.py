@@ -64,7 +64,7 @@ def _memory_fix(project, command, word, floor) -> Fix | None:
     except ValueError:
         return None
     edit = TextEdit(span.path, span.line, span.column, span.line, span.end_column, new)
-    return Fix(f"raise {word.text} to {new}", (edit,))
+    return Fix(f"raise {word.text} to {new}", (edit,), safe=False)  # more memory costs more
 
 
 @rule("PF301", "memory-below-floor", Severity.ERROR)
@@ -133,7 +133,8 @@ def memory_below_floor(project):
             related += (Related(floor.where, "this import loads a heavy client"),)
         message = (f"{shown(flag)} is {mib(size)} on {platform_reading(command)}{_sent(command, word.text)}; "
                    f"the floor for {target(command)} is {floor.text} ({mib(floor.bytes)}, {floor.source})")
-        found.append(Diagnostic(location, message, related, _memory_fix(project, command, word, floor)))
+        found.append(Diagnostic(location, message, related, _memory_fix(project, command, word, floor),
+                                inputs=(command.path,)))  # the value may be set in another file
     return _once(found)
 
 
@@ -173,8 +174,9 @@ def memory_not_declared(project):
                                                        f"come from {files[0].raw}, and {files[0].unknown_reason}"))
         elif flag is None:
             hidden = f" (unless {', '.join(w.raw for w in command.opaque)}, unresolved, adds it)" if command.opaque else ""
+            what = "no memory size" if command.declarative else "no --memory"
             found.append(Diagnostic(command.location,
-                                    f"no --memory for {target(command)}{hidden}: a first deploy gets "
+                                    f"{what} for {target(command)}{hidden}: a first deploy gets "
                                     f"{DEFAULT_MEMORY[command.platform]}, a redeploy keeps whatever is live"))
         elif flag.value is not None and flag.value.text is None:
             found.append(Diagnostic(flag.value.location,
@@ -192,7 +194,13 @@ def _invalid_memory(command):
     try:
         size = memory_bytes(text, command.platform, command.generation, command.via_api)
     except ValueError as exc:
-        if command.via_api:
+        if command.declarative and command.platform == "function" and command.generation == "gen1":
+            yield Diagnostic(location, f"{shown(flag)} is not a whole number of MB, which {platform_reading(command)} "
+                                       f"needs", related)
+        elif command.declarative:  # sent as written: a Kubernetes quantity
+            yield Diagnostic(location, f"{shown(flag)} is not a size {platform_reading(command)} accepts (a Kubernetes "
+                                       f"quantity such as 512Mi or 1Gi; MB and GB suffixes are not)", related)
+        elif command.via_api:
             yield Diagnostic(location, f"{shown(flag)}: {exc}", related)
         elif command.platform != "function":
             hint = " (a Kubernetes quantity such as 512Mi or 1Gi; MB and GB suffixes are not)"
@@ -324,7 +332,9 @@ def destructive_flag(project):
     `env_vars_update_strategy: overwrite` and `secrets_update_strategy: overwrite` of
     `google-github-actions/deploy-cloudrun`, its `secrets` on a job, `environment_variables`
     and `secrets` of `deploy-cloud-functions@v3`, `env_vars` (given or not) before v3. Names
-    listed in `[tool.gcp-preflight.deploy] allow-replace` are exempt.
+    listed in `[tool.gcp-preflight.deploy] allow-replace` are exempt, and so are Terraform
+    resources and Cloud Run manifests, which declare the whole set on purpose (and show what
+    they remove before they apply).
 
     ## Why is this bad?
     gcloud removes every existing variable first: one set by hand in the console, by another
@@ -344,7 +354,8 @@ def destructive_flag(project):
     settings = project.memo(options)
     found = []
     for command in project.memo(commands):
-        if command.command == "run jobs create" or settings.replace_allowed(name_of(command)):
+        if command.command == "run jobs create" or settings.replace_allowed(name_of(command)) \
+                or command.declarative:  # Terraform or a manifest declares the whole set
             continue
         seen = set()
         for flag in command.flags:
@@ -557,10 +568,12 @@ def instance_or_timeout_policy(project):
             location, related = place(flag.value, flag)
             if limits.at_least is not None and value < limits.at_least:
                 found.append(Diagnostic(location, f"{shown(flag)} for {target(command)} is below "
-                                                  f"{show(limits.at_least)}, the least {rule_text} allows", related))
+                                                  f"{show(limits.at_least)}, the least {rule_text} allows", related,
+                                        inputs=(command.path,)))
             if limits.at_most is not None and value > limits.at_most:
                 found.append(Diagnostic(location, f"{shown(flag)} for {target(command)} is above "
-                                                  f"{show(limits.at_most)}, the most {rule_text} allows", related))
+                                                  f"{show(limits.at_most)}, the most {rule_text} allows", related,
+                                        inputs=(command.path,)))
     return _once(found)
 
 

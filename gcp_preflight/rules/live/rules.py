@@ -8,9 +8,9 @@ point at that command; a resource declared nowhere has no file (Location path ""
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass
 
+from gcp_preflight import ignore_patterns
 from gcp_preflight.rules.deploy.evidence import evidence
 from gcp_preflight.rules.deploy.floors import Evidence, floor_for
 from gcp_preflight.gcloud.memory import flag_bytes, mib
@@ -46,6 +46,11 @@ def _at(cmd: DeployCommand | None, flag: Flag | None = None) -> Location:
     if flag is not None:
         return flag.location
     return cmd.location if cmd is not None else NOWHERE
+
+
+def _this(cmd: DeployCommand) -> str:
+    """What declares the resource: a command, or a Terraform resource or manifest."""
+    return {"terraform": "this Terraform resource", "cloud-run-yaml": "this manifest"}.get(cmd.origin, "this command")
 
 
 def _origin(flag: Flag | None) -> tuple[Related, ...]:
@@ -130,7 +135,7 @@ def deployed_memory_below_floor(project):
         if res.memory_bytes is None:
             continue
         cmds = found.commands_for(res)
-        floor = floor_for(res.name, res.kind, memory_config, _evidence(project, cmds))
+        floor = floor_for(res.name, res.kind, memory_config, _evidence(project, cmds), _execution(cmds))
         if res.memory_bytes >= floor.bytes:
             continue
         cmd = cmds[0] if cmds else None
@@ -152,6 +157,15 @@ def _evidence(project, cmds) -> Evidence | None:
     if heavy is not None:
         return heavy
     return next((e for e in found if not e.known), found[0])
+
+
+def _execution(cmds) -> str | None:
+    """The execution environment the declaring commands ask for (gen2 raises a service's floor)."""
+    for cmd in cmds:
+        flag = cmd.value("--execution-environment")
+        if flag is not None and flag.known:
+            return flag.text
+    return None
 
 
 def _memory_drift(cmd: DeployCommand, res: LiveResource):
@@ -242,7 +256,8 @@ def deployed_config_drift(project):
             if drift is None:
                 continue
             flag, live, declared = drift
-            yield Diagnostic(flag.location, f"deployed {res.label} has {live}; this command declares {flag.name} {declared}",
+            setting = f"{flag.input}: {declared}" if cmd.declarative and flag.input else f"{flag.name} {declared}"
+            yield Diagnostic(flag.location, f"deployed {res.label} has {live}; {_this(cmd)} declares {setting}",
                              related=_origin(flag), key=_key(res, f"drift{flag.name}"))
 
 
@@ -318,12 +333,17 @@ def deployed_env_var_drift(project):
             missing = sorted(declared - set(getattr(res, attribute)))
             if missing and flags:
                 yield Diagnostic(flags[0].location,
-                                 f"this command sets {what} {', '.join(missing)}, which deployed {res.label} does not have "
-                                 f"(removed since, or this command was never deployed)",
+                                 f"{_this(cmd)} sets {what} {', '.join(missing)}, which deployed {res.label} does not have "
+                                 f"(removed since, or {_this(cmd)} was never deployed)",
                                  key=_key(res, f"{attribute}-missing"))
             wiping = [f for f in cmd.flags if f.name in replacing or f.name == clear]
             wiped = sorted(live - declared)
-            if wiping and wiped:
+            if wiping and wiped and cmd.declarative:
+                yield Diagnostic(wiping[0].location,
+                                 f"{wiping[0].input or what} lists all {what}: the next apply removes {', '.join(wiped)} "
+                                 f"from deployed {res.label}; name them here if they are still needed",
+                                 key=_key(res, f"{attribute}-wiped"))
+            elif wiping and wiped:
                 yield Diagnostic(wiping[0].location,
                                  f"{wiping[0].name} replaces all {what}: redeploying removes {', '.join(wiped)} from deployed "
                                  f"{res.label}; name them here or use --update-{'secrets' if 'secret' in what else 'env-vars'}",
@@ -411,10 +431,10 @@ def deployed_declared_mismatch(project):
         region = known(cmd.value("--region"))
         where = f" in {region}" if region else ""
         what = {"function": "function", "run-service": "Cloud Run service", "run-job": "Cloud Run job"}[cmd.platform]
-        yield Diagnostic(cmd.location, f"this command deploys {what} `{known(cmd.name)}`{where}, which is not deployed",
+        yield Diagnostic(cmd.location, f"{_this(cmd)} deploys {what} `{known(cmd.name)}`{where}, which is not deployed",
                          key=f"{cmd.platform}:{region}:{known(cmd.name)}:not-deployed")
     for res in found.undeclared:
-        if any(fnmatch.fnmatchcase(res.name, glob) for glob in options.managed_elsewhere):
+        if any(ignore_patterns.matches(glob, res.name) for glob in options.managed_elsewhere):
             continue
         yield Diagnostic(NOWHERE, f"deployed {res.label} is declared by no deploy command in this repository",
                          key=_key(res, "undeclared"))

@@ -154,7 +154,8 @@ def check_subset(project, check: Check, out: list[Found], keys_cover: bool = Fal
             if other is not None:
                 related = (Related(declared[other].location, f"'{other}' is declared here"),)
                 message = f"'{item.text}' in {a.label} {_lookalike_message(item.text, other)}, {check.target_phrase}"
-                out.append(("PF105", Diagnostic(item.location, message, related, replace_fix(project, item, other))))
+                out.append(("PF105", Diagnostic(item.location, message, related, replace_fix(project, item, other),
+                                                inputs=declaring_files(targets))))
                 continue
             hints = suggestions(item.text, sorted(declared))
             if keys_cover:
@@ -177,7 +178,13 @@ def _missing(check: Check, item: NameItem, message: str, targets: list[Instance]
     else:
         related = ()
         message += f" ({check.target_label} has no names)"
-    return Diagnostic(item.location, message, related)
+    return Diagnostic(item.location, message, related, inputs=declaring_files(targets))
+
+
+def declaring_files(targets: list[Instance]) -> tuple[str, ...]:
+    """Every file that declares the names a finding compares against: renaming a name there
+    makes the finding, so a commit touching only that file must report it."""
+    return tuple(sorted({t.path for t in targets if t.path} | {i.location.path for t in targets for i in t.items}))
 
 
 def _prefix_hint(name: str, prefixes: list[str], separator: str) -> str | None:
@@ -227,7 +234,7 @@ def check_equal(check: Check, out: list[Found]) -> None:
             related = tuple(Related(first_b[n].location, f"'{n}' is in {b.label}") for n in missing) + \
                 tuple(Related(first_a[n].location, f"'{n}' is only in {a.label}") for n in extra)
             message = f"{a.label} must hold the same names as {b.label}: " + "; ".join(parts)
-            out.append(("PF102", Diagnostic(a.location, message, related)))
+            out.append(("PF102", Diagnostic(a.location, message, related, inputs=declaring_files([b]))))
 
 
 def check_disjoint(check: Check, out: list[Found]) -> None:
@@ -249,7 +256,8 @@ def within_lists(instances: list[Instance], out: list[Found]) -> None:
                 if first is not item:
                     out.append(("PF104", Diagnostic(item.location,
                                 f"'{item.text}' is listed twice in {inst.label} (first at line {first.location.line})",
-                                (Related(first.location, "first listed here"),))))
+                                (Related(first.location, "first listed here"),),
+                                key=f"duplicate\0{inst.label}\0{item.text}")))
             odd = odd_characters(item.text)
             if odd:
                 index, ch = odd[0]

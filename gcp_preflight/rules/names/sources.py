@@ -8,10 +8,10 @@ and shell literals, which are registries spread over many files.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from dataclasses import dataclass, field
 
+from gcp_preflight import ignore_patterns
 from gcp_preflight.model import Location
 from gcp_preflight.rules.names.resolve import Evaluator, NameItem, PythonIndex, Resolved, Unknown
 from gcp_preflight.rules.names.yaml_select import select
@@ -69,9 +69,7 @@ class Instance:
 
 
 def _glob(path: str, pattern: str) -> bool:
-    pattern = pattern.strip("/")
-    return fnmatch.fnmatchcase(path, pattern) or (
-        "**/" in pattern and fnmatch.fnmatchcase(path, pattern.replace("**/", "")))
+    return ignore_patterns.matches(pattern, path)
 
 
 def python_instances(index: PythonIndex, spec: SourceSpec, label: str) -> list[Instance]:

@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from gcp_preflight.model import Diagnostic, Location, Related, Severity
 from gcp_preflight.rules.packaging.analysis import analyse
+from gcp_preflight.rules.packaging.inputs import unit_inputs
 from gcp_preflight.rules.base import rule
 from gcp_preflight.validators.base import Problem
 from gcp_preflight.validators.packaging.python import ModuleImports
@@ -39,7 +40,7 @@ def _issues(project, code: str, skip_unsure: bool):
     for (location, message, key, lazy), units in groups.items():
         # an import that runs only when a function is called does not fail the cold start
         yield Diagnostic(location, message, tuple(dict.fromkeys(_defined(u) for u in units)), key=key,
-                         severity=Severity.WARNING if lazy else None)
+                         severity=Severity.WARNING if lazy else None, inputs=unit_inputs(project, units))
 
 
 @rule("PF201", "dangling-symlink-in-package", Severity.ERROR)
@@ -99,7 +100,7 @@ def dangling_symlink(project):
             text = (f"this step places `{link or raw}` in the package as a link to `{raw}`, which points to "
                     f"nothing there: {_units_text(units)} is uploaded without it (copy with -L to follow links)")
         related = tuple(dict.fromkeys(steps[(where, link, raw)] + [_defined(u) for u in units]))
-        yield Diagnostic(where, text, related)
+        yield Diagnostic(where, text, related, inputs=unit_inputs(project, units))
 
 
 @rule("PF202", "missing-local-module", Severity.ERROR)
@@ -260,13 +261,16 @@ def import_name_not_defined(project):
     analysis = project.memo(analyse)
     seen: dict[str, Diagnostic] = {}
     related: dict[str, list] = defaultdict(list)
+    units: dict[str, list] = defaultdict(list)
     for unit, closure in analysis.closures:
         for issue in closure.issues:
             if issue.code == "PF204":
                 seen.setdefault(issue.key, Diagnostic(issue.location, issue.message))
                 related[issue.key].append(_defined(unit))
+                units[issue.key].append(unit)
     for key, diag in seen.items():
-        yield Diagnostic(diag.location, diag.message, tuple(dict.fromkeys(related[key])))
+        yield Diagnostic(diag.location, diag.message, tuple(dict.fromkeys(related[key])),
+                         inputs=unit_inputs(project, units[key]))
 
 
 @rule("PF205", "entry-point-not-defined", Severity.ERROR)

@@ -89,6 +89,8 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes, copied
     if command.command not in UPLOADING or command.value("--image") is not None:
         return None
     word = command.value("--source")
+    if word is None and command.declarative:
+        return None  # Terraform or a manifest that names no folder: nothing is uploaded from here
     if word is None and command.opaque:
         hidden = next((w for w in command.opaque if w.raw.lstrip("\"'").startswith("--source")), command.opaque[0])
         notes.append((hidden.location, f"`{hidden.raw}` may name the source folder (it cannot be resolved), so the "
@@ -116,7 +118,7 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes, copied
     package = replayer.before(command.sequence)
     notes.extend(package.notes)
     root = resolve_path(command.cwd, source)
-    if not package.virtual(root):
+    if not package.virtual(root) and command.origin != "terraform":  # Terraform names repository paths
         # Scripts are read as run from the repository root; a per-function script with
         # `--source=.` is run from its own folder. Take that folder when only it is a unit.
         beside = resolve_path(posixpath.dirname(command.path), posixpath.join(command.cwd, source))
@@ -142,7 +144,8 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes, copied
                 for path, node in inner.files.items():
                     files.add(posixpath.join(rel, path) if path else rel, node)
                 files.dangling.extend(replace(d, path=posixpath.join(rel, d.path)) for d in inner.dangling)
-    files = _gcloudignore(project, files)
+    # a folder zipped by Terraform's archive_file: its `excludes`, not a .gcloudignore, say what is left out
+    files = _archive_excludes(project, command, files) if command.origin == "terraform" else _gcloudignore(project, files)
     if command.name is not None and command.name.known:
         name = command.name.text
     else:  # a variable, matrix value or substitution: named after the folder it uploads
@@ -241,6 +244,18 @@ def _gcloudignore(project, files: UnitFiles) -> UnitFiles:
         return files
     lines = [text for _, text in facts[0].patterns if not text.startswith("#!include:")]
     spec = ignore_patterns.compile_patterns(lines)
+    return files.without(spec.match_file)
+
+
+def _archive_excludes(project, command: DeployCommand, files: UnitFiles) -> UnitFiles:
+    """archive_file `excludes`: globs relative to source_dir (`**` crosses folders), a folder
+    excluded with everything in it."""
+    from gcp_preflight.validators.terraform.facts import ArchivedSource
+
+    found = [a for a in project.facts_in(command.path, ArchivedSource) if a.sequence == command.sequence]
+    if not found or not found[0].excludes:
+        return files
+    spec = ignore_patterns.compile_patterns(["/" + p.lstrip("/") for p in found[0].excludes if p.strip()])
     return files.without(spec.match_file)
 
 

@@ -351,7 +351,8 @@ def local_used_before_binding(project):
             related.append(Related(use.outer, f"the module-level `{use.name}`"))
         yield Diagnostic(use.location, f"`{use.name}` is used before it is bound in {use.function}(): the "
                          f"{use.binding_kind} on line {use.binding.line} makes it local to the whole function, so "
-                         f"this raises UnboundLocalError{outer}", tuple(related))
+                         f"this raises UnboundLocalError{outer}", tuple(related),
+                         key=f"{use.function}\0{use.name}\0{use.binding_kind}")  # the message names lines
 
 
 RULES = (self_attribute_undefined, class_attribute_undefined, enum_member_undefined, local_used_before_binding)

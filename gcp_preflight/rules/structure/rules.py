@@ -1,6 +1,6 @@
 """PF0xx: files the tool could not read, and the tool's own findings (suppressions).
 
-PF001 and PF005 are produced by the engine, which is where suppressions are applied; their
+PF001, PF005 and PF010 are produced by the engine, which is where suppressions are applied; their
 entries here carry the documentation and metadata.
 """
 
@@ -277,5 +277,126 @@ def internal_error(project):
     return _problems(project, "PF009")
 
 
+@rule("PF010", "invalid-suppression", Severity.WARNING)
+def invalid_suppression(project):
+    """A suppression comment that is malformed or names a code no rule has.
+
+    ## What it does
+    Reports a `# preflight:` comment that is not `ignore[CODE, ...] reason` or
+    `ignore-file[CODE, ...] reason`, an `ignore-file` below the file's first comment block, and
+    each code in a suppression (or in a `# noqa: PF...` comment) that names no rule.
+
+    ## Why is this bad?
+    Such a comment suppresses nothing, so the finding it was written for still fails, or the
+    comment sits there unread until the code changes; a typo (`PF3O1` for `PF301`) reads as a
+    decision that was never applied.
+
+    ## Example
+    ```python app/main.py
+    import json  # preflight: ignore(PF002) brackets, not parentheses
+    import os  # preflight: ignore[PF5O2] a letter O for a zero
+    ```
+
+    ## Fix
+    Write the comment as `ignore[CODE] reason` with codes `preflight rules` lists, or remove it.
+    ```python app/main.py
+    import json
+    import os
+    ```
+    """
+    return ()
+
+
+@rule("PF011", "terraform-syntax-error", Severity.ERROR)
+def terraform_syntax_error(project):
+    """A Terraform file that does not parse, or that holds what Terraform refuses.
+
+    ## What it does
+    Reports where the HCL grammar gave up on a `.tf` or `.tfvars` file, a top-level block
+    Terraform does not know (`resourse`, `local`), an argument outside any block, and a block in
+    a variable definitions file. Nothing in a file that does not parse is read; the other files
+    of the module, and the rest of the repository, still are.
+
+    ## Why is this bad?
+    `terraform plan` stops at the first such error, so nothing in that configuration deploys;
+    and every deploy the file declares is invisible to the memory, packaging and drift checks.
+
+    ## Example
+    ```hcl infra/functions.tf
+    resource "google_cloudfunctions2_function" "ingest" {
+      name     = "ingest"
+      location = "us-central1"
+    ```
+
+    ## Fix
+    Close the block (or the string, or the bracket) the finding points at.
+    ```hcl infra/functions.tf
+    resource "google_cloudfunctions2_function" "ingest" {
+      name     = "ingest"
+      location = "us-central1"
+    }
+    ```
+    """
+    return _problems(project, "PF011")
+
+
+@rule("PF012", "terraform-value-unresolved", Severity.INFO)
+def terraform_value_unresolved(project):
+    """A Terraform value that decides what is deployed cannot be resolved statically.
+
+    ## What it does
+    Reports a `count` or `for_each` of a function, Cloud Run service or job (or of a local
+    module that declares one, or of a `dynamic` block inside one) whose value depends on
+    something known only when Terraform runs: a variable with no default that no `.tfvars` file
+    sets, another resource's attributes, a file. Those deploys are not checked; nothing is
+    guessed. Values of the deploy itself (memory, source folder) that cannot be resolved are
+    said by the rules that need them (PF302, PF208).
+
+    ## Why is this bad?
+    The memory floor, the packaging of the source folder and the drift against what is deployed
+    cannot be checked for a resource the tool cannot count.
+
+    ## Example
+    ```hcl infra/main.tf
+    variable "enabled" {
+      type = bool
+    }
+
+    resource "google_cloud_run_v2_service" "api" {
+      count    = var.enabled ? 1 : 0
+      name     = "api"
+      location = "us-central1"
+      template {
+        containers {
+          image = "gcr.io/p/api"
+        }
+      }
+    }
+    ```
+
+    ## Fix
+    Give the variable a default (or set it in `terraform.tfvars`).
+    ```hcl infra/main.tf
+    variable "enabled" {
+      type    = bool
+      default = true
+    }
+
+    resource "google_cloud_run_v2_service" "api" {
+      count    = var.enabled ? 1 : 0
+      name     = "api"
+      location = "us-central1"
+      template {
+        containers {
+          image = "gcr.io/p/api"
+        }
+      }
+    }
+    ```
+    """
+    return _problems(project, "PF012")
+
+
 RULES = (unused_suppression, python_syntax_error, yaml_syntax_error, unreadable_file,
-         suppression_without_reason, shell_parse_error, ignore_pattern_unusable, input_too_costly, internal_error)
+         suppression_without_reason, shell_parse_error, ignore_pattern_unusable, input_too_costly, internal_error,
+         invalid_suppression, terraform_syntax_error, terraform_value_unresolved)

@@ -86,19 +86,13 @@ def class_facts(ctx, tree: ast.Module, walks: dict, walker_type) -> list[BqClass
 def _returned(ctx, node: ast.AST, how: str, walk, name: str) -> BqAttr:
     """A property or method: what its only return statement returns."""
     if len(walk.returns) == 1:
-        expr = next((n.value for n in _own_nodes(node) if isinstance(n, ast.Return) and n.value is not None), node)
+        # The walk met every return statement of the body (nested functions and classes aside).
+        returned = walk.return_nodes[0].value
+        expr = returned if returned is not None else node
         return _attr(ctx, node.name, how, expr, walk.returns[0], name, node.lineno)
     count = len(walk.returns)
     return BqAttr(node.name, how, node.lineno, "unknown", None,
                   f"{name} has {count or 'no'} return statement{'' if count == 1 else 's'}")
-
-
-def _own_nodes(node: ast.AST) -> Iterable[ast.AST]:
-    """The nodes of a function body, without those of nested functions and classes."""
-    for child in ast.iter_child_nodes(node):
-        if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            yield child
-            yield from _own_nodes(child)
 
 
 def _instance(ctx, attr: str, cls: str, sets: list) -> BqAttr:

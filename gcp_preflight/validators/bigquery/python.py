@@ -18,9 +18,9 @@ containers.
 from __future__ import annotations
 
 import ast
+from collections import ChainMap
 from typing import Iterable
 
-from gcp_preflight.lines import split_lines
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.bigquery.facts import (
@@ -29,9 +29,12 @@ from gcp_preflight.validators.bigquery.facts import (
 from gcp_preflight.validators.bigquery.classes import class_facts, decorator_names
 from gcp_preflight.validators.bigquery.schema import BqColumn, canonical_type
 from gcp_preflight.validators.bigquery.values import (
-    UNKNOWN, ADict, AJob, AList, AParam, AQuery, AQueryRow, AVal, _concat, _const_str, _constant, _is_text, _kind,
+    UNKNOWN, ADict, AJob, AList, AParam, AQuery, AQueryRow, AVal, LazyText, _concat, _const_str, _constant, _is_text, _kind,
     _merge, _text_pieces, _unencodable, dotted,
 )
+from gcp_preflight.validators.python.segments import SourceMap
+from gcp_preflight.validators.python.nodes import children
+from gcp_preflight.validators.python.tree_index import tree_index
 
 SINKS = frozenset({"insert_rows_json", "insert_rows", "load_table_from_json"})
 
@@ -45,6 +48,12 @@ _BUILTIN_KINDS = {"str": "converted", "repr": "converted", "int": "converted", "
 _QUERY_METHODS = {"query_and_wait", "list_rows"}
 _DECIMAL_METHODS = {"quantize", "normalize", "copy_abs", "copy_negate", "to_integral_value", "to_integral",
                     "sqrt", "exp", "ln", "log10", "scaleb", "max", "min", "fma", "remainder_near"}
+_COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
+_SCOPES = frozenset({ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+# How deeply one expression is followed. `a + b + c ...` and `x.f().g()...` nest one level per
+# operator or call without any bracket (the parser limits brackets, not these), so a chain of
+# thousands must not exhaust the stack; deeper parts are unknown values.
+MAX_DEPTH = 64
 
 
 # -- per-file context --------------------------------------------------------------------
@@ -53,7 +62,8 @@ class ModuleContext:
     def __init__(self, tree: ast.Module, source: SourceText):
         self.source = source
         self.path = source.path
-        self.lines = split_lines(source.text)
+        self._map: SourceMap | None = None
+        self.index = tree_index(tree)
         self.module = module_name(source.path)
         self.aliases: dict[str, str] = {}  # local name -> canonical dotted ("datetime.datetime")
         self.imports: list[tuple[str, str, str]] = []
@@ -65,13 +75,14 @@ class ModuleContext:
         self._read_imports(tree)
 
     def _read_imports(self, tree: ast.Module) -> None:
-        for node in ast.walk(tree):
+        top = {id(stmt) for stmt in tree.body}
+        for node in self.index.imports:  # every import, as ast.walk meets them
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     local = alias.asname or alias.name.split(".")[0]
                     self.aliases[local] = alias.name if alias.asname else alias.name.split(".")[0]
                     self.imports.append((local, alias.name if alias.asname else local, ""))
-                    if alias.name == "json" and node in tree.body:
+                    if alias.name == "json" and id(node) in top:
                         self.has_json_import = True
                     self.imports_bigquery |= alias.name.startswith("google.cloud.bigquery")
             elif isinstance(node, ast.ImportFrom):
@@ -85,7 +96,9 @@ class ModuleContext:
 
     def canonical(self, node: ast.AST) -> str:
         """Dotted name of a callee with its first part mapped through the imports."""
-        name = dotted(node)
+        return self.canonical_name(dotted(node))
+
+    def canonical_name(self, name: str) -> str:
         if not name:
             return ""
         head, _, rest = name.partition(".")
@@ -98,15 +111,24 @@ class ModuleContext:
         return Location(self.path, line, self._col(line, getattr(node, "col_offset", 0)),
                         end_line, self._col(end_line, getattr(node, "end_col_offset", 0) or 0))
 
+    @property
+    def map(self) -> SourceMap:
+        """Built on first use: many modules yield no fact that needs a position."""
+        if self._map is None:
+            self._map = SourceMap(self.source.text)
+        return self._map
+
     def _col(self, line: int, byte_offset: int) -> int:
         """ast columns count UTF-8 bytes; findings and edits count characters."""
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+        return self.map.column(line, byte_offset) + 1
 
     def text(self, node: ast.AST) -> str:
-        segment = ast.get_source_segment(self.source.text, node) or ""
-        segment = " ".join(segment.split())
-        return segment if len(segment) <= 60 else segment[:57] + "..."
+        """The expression as written, whitespace collapsed, at most 60 characters."""
+        return self.map.short(node, 60)
+
+    def text_later(self, node: ast.AST) -> LazyText:
+        """`text(node)`, read only if a message or a fact asks for it (most values never reach one)."""
+        return LazyText(self.text, node)
 
 
 def module_name(path: str) -> str:
@@ -150,6 +172,15 @@ def schema_columns(ctx: ModuleContext, node: ast.AST) -> tuple | None:
 
 # -- the walk ---------------------------------------------------------------------------------
 
+class _Env:
+    """On the scan's stack: the environment of the nodes pushed above it."""
+
+    __slots__ = ("env",)
+
+    def __init__(self, env):
+        self.env = env
+
+
 class FunctionWalk:
     def __init__(self, ctx: ModuleContext, qualname: str, params: tuple[str, ...], self_name: str = ""):
         self.ctx = ctx
@@ -157,9 +188,18 @@ class FunctionWalk:
         self.params = set(params)
         self.self_name = self_name  # the first parameter of a method: `self.X` is an attribute of the instance
         self.env: dict[str, object] = {}
-        self.origins: dict[str, Location] = {}
+        self.origins: dict[str, ast.AST] = {}  # name -> the expression last bound to it
         self.self_assigned: list[tuple[str, object, ast.AST]] = []  # `self.X = value`, in order
         self.returns: list[object] = []
+        self.return_nodes: list[ast.Return] = []
+        # Within one statement, until it binds or changes anything, evaluating is pure: each
+        # (expression, environment) is evaluated once however many enclosing calls (and then
+        # the statement itself) ask. (node id, env id) -> (env, value), the env held so its id
+        # stays unique; None outside a statement.
+        self.memo: dict | None = None
+        self.inner_memo: dict | None = None
+        self.depth = 0  # of nested eval calls, bounded by MAX_DEPTH
+        self.cut = 0  # evaluations MAX_DEPTH cut short: such results are not memoised
 
     # statements -----------------------------------------------------------------------
     def run(self, body: list[ast.stmt]) -> None:
@@ -169,9 +209,20 @@ class FunctionWalk:
     def statement(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return  # walked as their own scopes
-        headers = _header_expressions(stmt)
-        for expr in headers:
-            self.scan_calls(expr)
+        self.memo, self.inner_memo = {}, {}
+        try:
+            for expr in _header_expressions(stmt):
+                self.scan_calls(expr)
+            self.effect(stmt)
+        finally:
+            self.changed()
+
+    def changed(self) -> None:
+        """The environment is about to change: what was evaluated may no longer hold."""
+        self.memo = self.inner_memo = None
+
+    def effect(self, stmt: ast.stmt) -> None:
+        """What a statement binds or changes, and the blocks it runs."""
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             value = self.eval(stmt.value)
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -179,12 +230,14 @@ class FunctionWalk:
                 self.bind(target, value, stmt.value)
         elif isinstance(stmt, ast.Return):
             self.returns.append(self.eval(stmt.value) if stmt.value is not None else AVal("none", stmt))
+            self.return_nodes.append(stmt)
         elif isinstance(stmt, ast.AugAssign) and self.is_self(stmt.target):
             self.self_assigned.append((stmt.target.attr, UNKNOWN, stmt))
         elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
             current = self.env.get(stmt.target.id)
             added = self.eval(stmt.value)
             if isinstance(current, AList) and isinstance(added, AList):
+                self.changed()
                 current.items.extend(added.items)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             self.mutation(stmt.value)
@@ -211,9 +264,10 @@ class FunctionWalk:
                 self.run(case.body)
 
     def bind(self, target: ast.AST, value: object, node: ast.AST) -> None:
+        self.changed()
         if isinstance(target, ast.Name):
             self.env[target.id] = value
-            self.origins[target.id] = self.ctx.loc(node)
+            self.origins[target.id] = node
         elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
             holder = self.env.get(target.value.id)
             key = _const_str(target.slice)
@@ -238,6 +292,7 @@ class FunctionWalk:
             and node.value.id == self.self_name and self.self_name not in self.env
 
     def bind_loop(self, target: ast.AST, iterable: object) -> None:
+        self.changed()
         element: object = UNKNOWN
         if isinstance(iterable, AQuery):
             element = AQueryRow()
@@ -271,16 +326,22 @@ class FunctionWalk:
         if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
             return
         holder = self.env.get(func.value.id)
-        if isinstance(holder, AList):
+        if isinstance(holder, AList):  # one evaluation, then the change
             if func.attr == "append" and call.args:
-                holder.items.append(self.eval(call.args[0]))
+                value = self.eval(call.args[0])
+                self.changed()
+                holder.items.append(value)
             elif func.attr == "insert" and len(call.args) == 2:
-                holder.items.append(self.eval(call.args[1]))
+                value = self.eval(call.args[1])
+                self.changed()
+                holder.items.append(value)
             elif func.attr == "extend" and call.args:
                 added = self.eval(call.args[0])
+                self.changed()
                 if isinstance(added, AList):
                     holder.items.extend(added.items)
         elif isinstance(holder, ADict):
+            self.changed()  # evaluations and changes interleave
             if func.attr == "update":
                 for arg in call.args:
                     holder.absorb(self.eval(arg))
@@ -293,59 +354,67 @@ class FunctionWalk:
     # expressions ------------------------------------------------------------------------
     def eval(self, node: ast.AST, env: dict | None = None) -> object:
         env = self.env if env is None else env
-        if isinstance(node, ast.Name):
-            if node.id in env:
-                return env[node.id]
-            if node.id in self.params:
-                return AParam(node.id)
-            return AVal("unknown", node, pieces=(Piece("name", node.id),))
-        if isinstance(node, ast.Constant):
-            return _constant(node)
-        if isinstance(node, ast.JoinedStr):
-            return AVal("str", node, pieces=self.pieces(node, env))
-        if isinstance(node, ast.Dict):
-            return self.eval_dict(node, env)
-        if isinstance(node, (ast.List, ast.Tuple)):
-            items = [self.eval(e, env) for e in node.elts if not isinstance(e, ast.Starred)]
-            return AList(node, items, "list" if isinstance(node, ast.List) else "tuple")
-        if isinstance(node, (ast.Set, ast.SetComp)):
-            return AVal("set", node, source="a set")
-        if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
-            inner = self.comprehension_env(node, env)
-            return AList(node, [self.eval(node.elt, inner)])
-        if isinstance(node, ast.DictComp):
-            return ADict(node, open=True)
-        if isinstance(node, ast.Call):
-            return self.eval_call(node, env)
-        if isinstance(node, ast.Subscript):
-            base = self.eval(node.value, env)
-            if isinstance(base, AQueryRow):
-                return AVal("query-field", node, source="a query result row")
-            if isinstance(base, AQuery):
-                return AQueryRow()
+        memo = self.memo
+        if memo is not None:
+            # Most expressions are evaluated in the statement's own environment: keyed by the
+            # node alone; those inside comprehensions by (node, environment).
+            key = id(node) if env is self.env else (id(node), id(env))
+            hit = memo.get(key)
+            if hit is not None:
+                return hit[1]
+        if self.depth >= MAX_DEPTH:
+            self.cut += 1
             return UNKNOWN
-        if isinstance(node, ast.Attribute) and self.is_self(node):
-            return AVal("self-attr", node, source=self.ctx.text(node), inner=node.attr, pieces=(Piece("attr", node.attr),))
-        if isinstance(node, ast.Attribute):
-            base = self.eval(node.value, env)
-            if isinstance(base, AQueryRow):
-                return AVal("query-field", node, source="a query result row")
-            if isinstance(node.value, ast.Name) and node.value.id not in env and node.value.id not in self.params:
-                return AVal("unknown", node, pieces=(Piece("name", dotted(node)),))
-            return UNKNOWN
-        if isinstance(node, ast.BinOp):
-            return self.eval_binop(node, env)
-        if isinstance(node, ast.IfExp):
-            return _merge(self.eval(node.body, env), self.eval(node.orelse, env))
-        if isinstance(node, ast.BoolOp):
-            values = [self.eval(v, env) for v in node.values]
-            merged = values[0]
-            for value in values[1:]:
-                merged = _merge(merged, value)
-            return merged
-        if isinstance(node, ast.Await):
-            return self.eval(node.value, env)
+        cut = self.cut
+        self.depth += 1
+        try:
+            evaluate = _EVALUATE.get(type(node))
+            value = evaluate(self, node, env) if evaluate is not None else UNKNOWN
+        finally:
+            self.depth -= 1
+        if memo is not None and cut == self.cut:
+            memo[key] = (env, value)
+        return value
+
+    def eval_name(self, node: ast.Name, env: dict) -> object:
+        if node.id in env:
+            return env[node.id]
+        if node.id in self.params:
+            return AParam(node.id)
+        return AVal("unknown", node, pieces=(Piece("name", node.id),))
+
+    def eval_sequence(self, node: ast.List | ast.Tuple, env: dict) -> AList:
+        items = [self.eval(e, env) for e in node.elts if not isinstance(e, ast.Starred)]
+        return AList(node, items, "list" if isinstance(node, ast.List) else "tuple")
+
+    def eval_comprehension(self, node: ast.ListComp | ast.GeneratorExp, env: dict) -> AList:
+        inner = self.comprehension_env(node, env)
+        return AList(node, [self.eval(node.elt, inner)])
+
+    def eval_subscript(self, node: ast.Subscript, env: dict) -> object:
+        base = self.eval(node.value, env)
+        if isinstance(base, AQueryRow):
+            return AVal("query-field", node, source="a query result row")
+        if isinstance(base, AQuery):
+            return AQueryRow()
         return UNKNOWN
+
+    def eval_attribute(self, node: ast.Attribute, env: dict) -> object:
+        if self.is_self(node):
+            return AVal("self-attr", node, source=self.ctx.text_later(node), inner=node.attr, pieces=(Piece("attr", node.attr),))
+        base = self.eval(node.value, env)
+        if isinstance(base, AQueryRow):
+            return AVal("query-field", node, source="a query result row")
+        if isinstance(node.value, ast.Name) and node.value.id not in env and node.value.id not in self.params:
+            return AVal("unknown", node, pieces=(Piece("name", dotted(node)),))
+        return UNKNOWN
+
+    def eval_boolop(self, node: ast.BoolOp, env: dict) -> object:
+        values = [self.eval(v, env) for v in node.values]
+        merged = values[0]
+        for value in values[1:]:
+            merged = _merge(merged, value)
+        return merged
 
     def eval_dict(self, node: ast.Dict, env: dict) -> ADict:
         result = ADict(node)
@@ -361,9 +430,17 @@ class FunctionWalk:
         return result
 
     def comprehension_env(self, node: ast.AST, env: dict) -> dict:
-        inner = dict(env)
-        for gen in node.generators:
-            iterable = self.eval(gen.iter, inner)
+        memo = self.inner_memo
+        if memo is not None:
+            hit = memo.get((id(node), id(env)))
+            if hit is not None:
+                return hit[1]
+        # The comprehension's own names over the enclosing ones, without copying those.
+        inner = env.new_child() if isinstance(env, ChainMap) else ChainMap({}, env)
+        for index, gen in enumerate(node.generators):
+            # The first iterable sees exactly the enclosing names: evaluated there, it shares
+            # the memo with the scan of the enclosing expression.
+            iterable = self.eval(gen.iter, env if index == 0 else inner)
             element: object = UNKNOWN
             if isinstance(iterable, AQuery):
                 element = AQueryRow()
@@ -375,6 +452,8 @@ class FunctionWalk:
                 for name in ast.walk(gen.target):
                     if isinstance(name, ast.Name):
                         inner[name.id] = UNKNOWN
+        if memo is not None:
+            memo[(id(node), id(env))] = (env, inner)
         return inner
 
     def eval_binop(self, node: ast.BinOp, env: dict) -> object:
@@ -386,7 +465,7 @@ class FunctionWalk:
             return AVal(left.kind, node, source=left.source)
         if any(isinstance(v, AVal) and v.kind == "decimal" for v in (left, right)) and \
                 isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
-            return AVal("decimal", node, source=self.ctx.text(node))  # Decimal arithmetic stays Decimal
+            return AVal("decimal", node, source=self.ctx.text_later(node))  # Decimal arithmetic stays Decimal
         if isinstance(left, AVal) and left.kind in ("str", "converted") and isinstance(node.op, (ast.Mod, ast.Add)):
             return AVal("converted", node)
         return UNKNOWN
@@ -396,7 +475,7 @@ class FunctionWalk:
         func = node.func
         last = name.rsplit(".", 1)[-1] if name else (func.attr if isinstance(func, ast.Attribute) else "")
         if self.is_self(func) and not node.args and not node.keywords:  # `self.table_id()`
-            return AVal("self-attr", node, source=self.ctx.text(node), inner=f"{func.attr}()",
+            return AVal("self-attr", node, source=self.ctx.text_later(node), inner=f"{func.attr}()",
                         pieces=(Piece("attr", f"{func.attr}()"),))
         if name == "json.dumps":
             arg = self.eval(node.args[0], env) if node.args else UNKNOWN
@@ -405,11 +484,11 @@ class FunctionWalk:
         if name in ("datetime.datetime", "datetime.date", "datetime.time", "decimal.Decimal"):
             kind = {"datetime.datetime": "datetime", "datetime.date": "date", "datetime.time": "time",
                     "decimal.Decimal": "decimal"}[name]
-            return AVal(kind, node, source=f"{self.ctx.text(node)}")
+            return AVal(kind, node, source=self.ctx.text_later(node))
         if name.startswith("datetime.datetime.") and last in _DATETIME_CTORS:
-            return AVal("datetime", node, source=self.ctx.text(node))
+            return AVal("datetime", node, source=self.ctx.text_later(node))
         if name.startswith("datetime.date.") and last in _DATE_CTORS:
-            return AVal("date", node, source=self.ctx.text(node))
+            return AVal("date", node, source=self.ctx.text_later(node))
         if name == "dict":
             return self.eval_dict_call(node, env)
         if name in _BUILTIN_KINDS and name not in self.ctx.aliases:
@@ -420,21 +499,21 @@ class FunctionWalk:
                     return inner  # `rows = list(rows)` still forwards the parameter
                 if isinstance(inner, (AList, AQuery)):
                     return inner if isinstance(inner, AQuery) else AList(node, list(inner.items), kind)
-            return AVal(kind, node, source=self.ctx.text(node)) if kind != "list" else AList(node, [], kind)
+            return AVal(kind, node, source=self.ctx.text_later(node)) if kind != "list" else AList(node, [], kind)
         if isinstance(func, ast.Attribute):
             receiver = self.eval(func.value, env)
             if func.attr in _STR_METHODS:
                 return AVal("converted", node)
             if func.attr == "date" and not node.args:
-                return AVal("date", node, source=self.ctx.text(node))
+                return AVal("date", node, source=self.ctx.text_later(node))
             if func.attr == "time" and not node.args and not (isinstance(func.value, ast.Name) and self.ctx.aliases.get(func.value.id) == "time"):
-                return AVal("time", node, source=self.ctx.text(node))
+                return AVal("time", node, source=self.ctx.text_later(node))
             if func.attr == "encode" and _certainly_str(func.value, receiver):  # str.encode, not any .encode()
-                return AVal("bytes", node, source=self.ctx.text(node))
+                return AVal("bytes", node, source=self.ctx.text_later(node))
             if isinstance(receiver, AVal) and receiver.kind == "datetime" and func.attr in ("replace", "astimezone"):
                 return AVal("datetime", node, source=receiver.source)
             if isinstance(receiver, AVal) and receiver.kind == "decimal" and func.attr in _DECIMAL_METHODS:
-                return AVal("decimal", node, source=self.ctx.text(node))
+                return AVal("decimal", node, source=self.ctx.text_later(node))
             if isinstance(receiver, AQueryRow) and func.attr == "get":
                 return AVal("query-field", node, source="a query result row")
             if isinstance(receiver, AQuery) and func.attr == "result":
@@ -490,51 +569,71 @@ class FunctionWalk:
         return tuple(out)
 
     # calls ----------------------------------------------------------------------------------
-    def scan_calls(self, expr: ast.AST, env: dict | None = None) -> None:
-        """Record the calls an expression makes; inside a comprehension its targets are bound."""
-        env = self.env if env is None else env
-        if isinstance(expr, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+    def scan_calls(self, expr: ast.AST) -> None:
+        """Record the calls an expression makes, outer before inner and left to right; inside a
+        comprehension its targets are bound. Walked with a stack (expressions nest deeply); an
+        _Env entry on it switches the environment for the nodes above it. Only the parts with a
+        call in them are entered (the module's walk marked them)."""
+        leads = self.ctx.index.calls_under
+        if id(expr) not in leads:
             return
-        if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            inner = self.comprehension_env(expr, env)
-            for gen in expr.generators:
-                self.scan_calls(gen.iter, env)
-                for cond in gen.ifs:
-                    self.scan_calls(cond, inner)
-            for part in (expr.key, expr.value) if isinstance(expr, ast.DictComp) else (expr.elt,):
-                self.scan_calls(part, inner)
-            return
-        if isinstance(expr, ast.Call):
-            self.record_call(expr, env)
-        for child in ast.iter_child_nodes(expr):
-            self.scan_calls(child, env)
+        env = self.env
+        stack: list = [expr]
+        pop, extend = stack.pop, stack.extend
+        while stack:
+            node = pop()
+            kind = type(node)
+            if kind is _Env:
+                env = node.env
+                continue
+            if kind in _SCOPES:
+                continue
+            if kind is ast.Call:
+                self.record_call(node, env)
+            elif kind in _COMPREHENSIONS:
+                inner = self.comprehension_env(node, env)
+                outer, within = _Env(env), _Env(inner)
+                parts: list = []
+                for gen in node.generators:
+                    parts += [outer, gen.iter, within, *gen.ifs]
+                parts += [within, node.key, node.value] if kind is ast.DictComp else [within, node.elt]
+                parts.append(outer)
+                parts.reverse()
+                extend([part for part in parts if part.__class__ is _Env or id(part) in leads])
+                continue
+            extend([child for child in reversed(children(node)) if id(child) in leads])
 
     def record_call(self, node: ast.Call, env: dict) -> None:
         callee = dotted(node.func)
-        name = self.ctx.canonical(node.func)
-        if name == "json.dumps":
-            self.record_dumps(node, env)
         if not callee:
             return
-        args = []
-        interesting = callee.rsplit(".", 1)[-1] in SINKS
+        # Imports map only a name's first part: json.dumps is written `x.dumps` or a bare name.
+        if (callee.endswith(".dumps") or "." not in callee) and self.ctx.canonical_name(callee) == "json.dumps":
+            self.record_dumps(node, env)
+        # Recorded when it writes (a sink) or passes its own parameters or rows on; only the
+        # arguments that may be such are evaluated to decide, the rest only for a recorded call.
+        func = node.func
+        interesting = (func.attr if func.__class__ is ast.Attribute else func.id) in SINKS  # callee's last part
+        if not interesting and not node.keywords and not any(a.__class__ in _MAY_PASS for a in node.args):
+            return  # nothing passed can be a parameter or rows
+        passed = []
         for position, arg_node in enumerate(node.args):
-            if isinstance(arg_node, ast.Starred):
+            if arg_node.__class__ is ast.Starred:
                 break
-            arg = self.arg(position, "", arg_node, env)
-            interesting |= bool(arg.param or arg.rows)
-            args.append(arg)
-        for kw in node.keywords:
-            if kw.arg is None:
-                continue
-            arg = self.arg(-1, kw.arg, kw.value, env)
-            interesting |= bool(arg.param or arg.rows)
-            args.append(arg)
+            passed.append((position, "", arg_node))
+        passed += [(-1, kw.arg, kw.value) for kw in node.keywords if kw.arg is not None]
+        for *_, arg_node in passed:
+            if interesting:
+                break
+            if arg_node.__class__ in _MAY_PASS:
+                value = self.eval(arg_node, env)
+                interesting = isinstance(value, AParam) or isinstance(value, AList) \
+                    and any(isinstance(i, ADict) for i in value.items)
         if interesting:
-            self.ctx.facts.append(BqCall(self.ctx.path, self.qualname, callee, self.ctx.loc(node), tuple(args)))
+            args = tuple(self.arg(*each, self.eval(each[2], env)) for each in passed)
+            self.ctx.facts.append(BqCall(self.ctx.path, self.qualname, callee, self.ctx.loc(node), args))
 
-    def arg(self, position: int, keyword: str, node: ast.AST, env: dict) -> Arg:
-        value = self.eval(node, env)
+    def arg(self, position: int, keyword: str, node: ast.AST, value: object) -> Arg:
         literal = repr(node.value) if isinstance(node, ast.Constant) and node.value in (True, False, None) else ""
         param = value.name if isinstance(value, AParam) else ""
         rows = None
@@ -550,7 +649,8 @@ class FunctionWalk:
 
     def freeze_value(self, value: object, node: ast.AST, depth: int = 0) -> Value:
         where = self.ctx.loc(node)
-        origin = self.origins.get(node.id) if isinstance(node, ast.Name) else None
+        bound = self.origins.get(node.id) if isinstance(node, ast.Name) else None
+        origin = self.ctx.loc(bound) if bound is not None else None
         text = self.ctx.text(node)
         if isinstance(value, ADict):
             entries = ()
@@ -563,7 +663,7 @@ class FunctionWalk:
             return Value("query-row", where, text, origin, source="a query result row")
         if isinstance(value, AVal):
             return Value(value.kind, where, text, origin, inner=value.inner, has_default=value.has_default,
-                         source=value.source)
+                         source=str(value.source))
         return Value("unknown", where, text, origin)
 
     def record_dumps(self, node: ast.Call, env: dict) -> None:
@@ -573,6 +673,39 @@ class FunctionWalk:
         if why:
             certain, reason = why
             self.ctx.facts.append(JsonDumps(self.ctx.loc(node), self.ctx.text(node.args[0]), certain, reason))
+
+
+# The kinds of expression whose value can be a parameter (AParam) or rows (an AList of ADict):
+# a name, a call (`list(rows)`), a list, tuple or comprehension, `a if c else b`, `a or b`,
+# `await x`. Every other kind evaluates to a plain value, a dict or unknown (see _EVALUATE).
+_MAY_PASS = frozenset({ast.Name, ast.Call, ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp, ast.IfExp,
+                       ast.BoolOp, ast.Await})
+
+# The kinds of expression whose value can be a string built statically (see _is_text).
+_MAY_BE_TEXT = frozenset({ast.Name, ast.Constant, ast.JoinedStr, ast.Attribute, ast.BinOp, ast.Call, ast.IfExp,
+                          ast.BoolOp, ast.Await})
+
+# What each kind of expression evaluates to (any other kind: unknown).
+_EVALUATE = {
+    ast.Name: FunctionWalk.eval_name,
+    ast.Constant: lambda walk, node, env: _constant(node),
+    ast.JoinedStr: lambda walk, node, env: AVal("str", node, pieces=walk.pieces(node, env)),
+    ast.Dict: FunctionWalk.eval_dict,
+    ast.List: FunctionWalk.eval_sequence,
+    ast.Tuple: FunctionWalk.eval_sequence,
+    ast.Set: lambda walk, node, env: AVal("set", node, source="a set"),
+    ast.SetComp: lambda walk, node, env: AVal("set", node, source="a set"),
+    ast.ListComp: FunctionWalk.eval_comprehension,
+    ast.GeneratorExp: FunctionWalk.eval_comprehension,
+    ast.DictComp: lambda walk, node, env: ADict(node, open=True),
+    ast.Call: FunctionWalk.eval_call,
+    ast.Subscript: FunctionWalk.eval_subscript,
+    ast.Attribute: FunctionWalk.eval_attribute,
+    ast.BinOp: FunctionWalk.eval_binop,
+    ast.IfExp: lambda walk, node, env: _merge(walk.eval(node.body, env), walk.eval(node.orelse, env)),
+    ast.BoolOp: FunctionWalk.eval_boolop,
+    ast.Await: lambda walk, node, env: walk.eval(node.value, env),
+}
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -616,6 +749,8 @@ def _module_constants(ctx: ModuleContext, tree: ast.Module, walker: FunctionWalk
         if columns is not None:
             ctx.schemas[target.id] = columns
             continue
+        if value.__class__ not in _MAY_BE_TEXT:
+            continue  # a list or dict of any size: never a string
         evaluated = walker.eval(value, {})
         if _is_text(evaluated):
             ctx.constants[target.id] = tuple(_text_pieces(evaluated))
@@ -668,8 +803,15 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
 def _table_decls(ctx: ModuleContext, tree: ast.Module) -> None:
     """`bigquery.Table(table_id, schema=[SchemaField(...)])` anywhere in the module."""
     walker = FunctionWalk(ctx, "", ())
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and ctx.canonical(node.func).endswith("bigquery.Table") and node.args):
+    tables = []
+    for depth, node in tree_index(tree).found("calls"):
+        func = node.func  # the name ends in `Table`: written so, or imported as another name
+        if node.args and (func.__class__ is ast.Attribute and func.attr == "Table"
+                          or func.__class__ is ast.Name and ctx.aliases.get(func.id, func.id).endswith("Table")):
+            tables.append((depth, node))
+    tables.sort(key=lambda found: found[0])  # as ast.walk meets them
+    for _, node in tables:
+        if not ctx.canonical(node.func).endswith("bigquery.Table"):
             continue
         schema = next((k.value for k in node.keywords if k.arg == "schema"), node.args[1] if len(node.args) > 1 else None)
         if schema is None:

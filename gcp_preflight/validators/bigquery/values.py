@@ -48,11 +48,31 @@ class AList:
     kind: str = "list"
 
 
+class LazyText:
+    """The text of an expression, read from the source only when it is first shown."""
+
+    __slots__ = ("read", "node", "text")
+
+    def __init__(self, read, node: ast.AST):
+        self.read, self.node, self.text = read, node, None
+
+    def __str__(self) -> str:
+        if self.text is None:
+            self.text = self.read(self.node)
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(str(self))
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
 @dataclass
 class AVal:
     kind: str
     node: ast.AST | None = None
-    source: str = ""
+    source: str | LazyText = ""  # how the kind is known, for messages
     inner: str = ""
     has_default: bool = False
     pieces: tuple | None = None  # for strings built from constants and parameters

@@ -65,6 +65,9 @@ class ShellCommand:
     exits: bool = False
 
 
+DECLARATIVE_ORIGINS = ("terraform", "cloud-run-yaml")
+
+
 @fact
 @dataclass(frozen=True)
 class DeployCommand:
@@ -73,9 +76,12 @@ class DeployCommand:
     platform: "function", "run-service" or "run-job".
     command: the gcloud command path without release track ("functions deploy", "run deploy",
              "run services update", "run jobs deploy", "run jobs create", "run jobs update").
-    origin: "shell", "cloudbuild" or "github-actions".
-    sent_by: "gcloud" (values are read by gcloud) or "api" (a GitHub Action sends them to the
-             Cloud Functions API as written: no unit correction, a bare memory number is bytes).
+    origin: "shell", "cloudbuild", "github-actions", or a declaration: "terraform" (a resource,
+            validators/terraform/) or "cloud-run-yaml" (a Knative manifest for `gcloud run
+            services|jobs replace`).
+    sent_by: "gcloud" (values are read by gcloud) or "api" (a GitHub Action, Terraform or a
+             manifest sends them to the API as written: no unit correction, a bare memory number
+             is bytes).
     """
 
     path: str
@@ -111,6 +117,12 @@ class DeployCommand:
     @property
     def via_api(self) -> bool:
         return self.sent_by == "api"
+
+    @property
+    def declarative(self) -> bool:
+        """Declared as the whole resource (Terraform, a Cloud Run manifest): what it leaves out
+        or lists is the resource's whole state, on purpose, so replacing is not a surprise."""
+        return self.origin in DECLARATIVE_ORIGINS
 
     def has(self, name: str) -> bool:
         return any(f.name == name for f in self.flags)

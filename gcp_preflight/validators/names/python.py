@@ -23,6 +23,10 @@ NAME_PRESERVING_CALLS = frozenset({"list", "tuple", "set", "frozenset", "sorted"
 # Binary operators over collections: + and | keep both sides, - and & filter.
 OPERATORS = {ast.Add: "+", ast.BitOr: "|", ast.Sub: "-", ast.BitAnd: "&"}
 EMPTY_FACTORIES = frozenset({"list", "tuple", "set", "frozenset", "dict"})
+MAX_DOTTED = 64
+# How deeply a value is followed: `A + B + C ...` nests one level per operator, and a chain of
+# thousands (no bracket limits it) must neither exhaust the stack nor make a fact that deep.
+MAX_DEPTH = 64
 
 
 @fact
@@ -78,12 +82,18 @@ def _loc(path: str, node: ast.AST) -> Location:
 
 
 def dotted(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = dotted(node.value)
-        return f"{base}.{node.attr}" if base else None
-    return None
+    """`a.b.c` for a name or attribute chain; None for anything else, or for a chain longer
+    than MAX_DOTTED parts (no one writes such a name; reading one must stay cheap)."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        if len(parts) >= MAX_DOTTED:
+            return None
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 
 
 def _unknown(path: str, node: ast.AST, why: str) -> Expr:
@@ -98,43 +108,47 @@ _DESCRIBE = {
 }
 
 
-def to_expr(path: str, node: ast.AST) -> Expr:
+def to_expr(path: str, node: ast.AST, depth: int = 0) -> Expr:
     """The value of an expression node as an Expr tree."""
     loc = _loc(path, node)
+    if depth >= MAX_DEPTH:
+        return _unknown(path, node, "a value nested this deeply is not followed")
+    depth += 1
     if isinstance(node, ast.Constant):
         return Expr("str", loc, node.value) if isinstance(node.value, str) else Expr("other", loc, repr(node.value)[:40])
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         kind = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set"}[type(node)]
-        return Expr("seq", loc, kind, tuple(to_expr(path, e) for e in node.elts))
+        return Expr("seq", loc, kind, tuple([to_expr(path, e, depth) for e in node.elts]))
     if isinstance(node, ast.Dict):
         pairs = []
         for key, value in zip(node.keys, node.values):
             if key is None:  # {**OTHER}: the other dict's entries
-                pairs.append((Expr("splat", loc), to_expr(path, value)))
+                pairs.append((Expr("splat", loc), to_expr(path, value, depth)))
             else:
-                pairs.append((to_expr(path, key), to_expr(path, value)))
+                pairs.append((to_expr(path, key, depth), to_expr(path, value, depth)))
         return Expr("dict", loc, "dict", tuple(pairs))
     name = dotted(node)
     if name is not None:
         return Expr("ref", loc, name)
     if isinstance(node, ast.BinOp) and type(node.op) in OPERATORS:
-        return Expr("op", loc, OPERATORS[type(node.op)], (to_expr(path, node.left), to_expr(path, node.right)))
+        return Expr("op", loc, OPERATORS[type(node.op)], (to_expr(path, node.left, depth),
+                                                          to_expr(path, node.right, depth)))
     if isinstance(node, ast.Call):
-        return _call(path, node, loc)
+        return _call(path, node, loc, depth)
     what = _DESCRIBE.get(type(node), f"a {type(node).__name__} expression")
     return _unknown(path, node, f"{what} is not statically known")
 
 
-def _call(path: str, node: ast.Call, loc: Location) -> Expr:
+def _call(path: str, node: ast.Call, loc: Location, depth: int) -> Expr:
     func = node.func
     if isinstance(func, ast.Name) and func.id in NAME_PRESERVING_CALLS and not node.keywords:
         if not node.args:
             return Expr("seq", loc, func.id)
         if len(node.args) == 1:
-            return Expr("call", loc, func.id, (to_expr(path, node.args[0]),))
+            return Expr("call", loc, func.id, (to_expr(path, node.args[0], depth),))
     if isinstance(func, ast.Attribute) and not node.args and not node.keywords:
         if func.attr in ("keys", "values", "items", "copy"):
-            return Expr("call", loc, func.attr, (to_expr(path, func.value),))
+            return Expr("call", loc, func.attr, (to_expr(path, func.value, depth),))
     shown = dotted(func) or "a call"
     return _unknown(path, node, f"the result of {shown}(...) is not statically known")
 

@@ -14,6 +14,8 @@ from typing import Iterable
 from gcp_preflight.facts import fact
 from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.python.syntax_level import SyntaxFeature
+from gcp_preflight.validators.python.nodes import children, walk
+from gcp_preflight.validators.python.tree_index import tree_index
 
 # Bare names that do not name a project function: kept out of the references (smaller cached
 # facts). Attribute names are all kept (`self.filter()` may be a method).
@@ -66,8 +68,15 @@ class ModuleImports:
     decorated: tuple[str, ...] = ()  # functions with decorators (a framework may call them)
 
 
+_STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
 class _Visitor(ast.NodeVisitor):
-    def __init__(self) -> None:
+    """Statements are visited one by one (they nest at most 100 deep); an expression, which can
+    nest thousands deep and holds no statement, is walked without recursion."""
+
+    def __init__(self, walruses: bool = True) -> None:
+        self.walruses = walruses  # the module has a `:=` somewhere
         self.imports: list[Import] = []
         self.defines: set[str] = set()
         self.functions: list[str] = []
@@ -91,6 +100,36 @@ class _Visitor(ast.NodeVisitor):
             self.guarded_refs.setdefault(self.current, set()).add(name)
         else:
             self.current_refs.add(name)
+
+    def visit(self, node: ast.AST) -> None:
+        if isinstance(node, _STATEMENTS):
+            method = _METHODS.get(node.__class__)
+            if method is None:
+                method = _METHODS[node.__class__] = getattr(_Visitor, f"visit_{node.__class__.__name__}",
+                                                            _Visitor.generic_visit)
+            method(self, node)
+        else:
+            self._expression(node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for child in children(node):
+            self.visit(child)
+
+    def _expression(self, node: ast.AST) -> None:
+        """Names an expression binds (`for` targets, comprehension variables, `:=`) and the names
+        and attributes it reads (the references of its scope)."""
+        walruses, not_callees, ref = self.walruses, _NOT_CALLEES, self._ref
+        for inner in walk(node):
+            kind = inner.__class__
+            if kind is ast.Name:
+                if inner.ctx.__class__ is ast.Store:
+                    self._bind(inner.id)
+                elif inner.id not in not_callees:  # a bare `len`, `self`, `os` names no project function
+                    ref(inner.id)
+            elif kind is ast.Attribute:
+                ref(inner.attr)
+            elif walruses and kind is ast.NamedExpr:
+                self.features.append(((3, 8), inner.lineno, inner.col_offset + 1, "an assignment expression (:=)"))
 
     # -- bindings ---------------------------------------------------------------------------
     def _bind(self, name: str) -> None:
@@ -133,20 +172,6 @@ class _Visitor(ast.NodeVisitor):
         for stmt in node.body:
             self.visit(stmt)
         self.scope.pop()
-
-    def visit_Name(self, node) -> None:
-        if isinstance(node.ctx, ast.Store):
-            self._bind(node.id)
-        elif node.id not in _NOT_CALLEES:  # a bare `len`, `self`, `os` names no project function
-            self._ref(node.id)
-
-    def visit_Attribute(self, node) -> None:
-        self._ref(node.attr)
-        self.visit(node.value)
-
-    def visit_NamedExpr(self, node) -> None:
-        self.features.append(((3, 8), node.lineno, node.col_offset + 1, "an assignment expression (:=)"))
-        self.generic_visit(node)
 
     def visit_Match(self, node) -> None:
         self.features.append(((3, 10), node.lineno, node.col_offset + 1, "a match statement"))
@@ -208,6 +233,9 @@ class _Visitor(ast.NodeVisitor):
         self.optional -= catches
 
 
+_METHODS: dict[type, object] = {}  # node class -> the _Visitor method that visits it
+
+
 def _name(node) -> str:
     if isinstance(node, ast.Name):
         return node.id
@@ -248,7 +276,7 @@ def _is_suppress_import_error(expr) -> bool:
 
 
 def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
-    visitor = _Visitor()
+    visitor = _Visitor(walruses=bool(tree_index(tree).walruses))
     for stmt in tree.body:
         visitor.visit(stmt)
     scopes = sorted(set(visitor.refs) | set(visitor.guarded_refs))

@@ -116,6 +116,8 @@ class RequirementsValidator:
                 continue
             try:
                 parsed = Parsed(spec)
+                if any(not s.version for s in parsed.specifier):  # packaging < 26.4 accepts `flask===`
+                    raise InvalidRequirement(f"{spec!r}: a version operator without a version")
             except InvalidRequirement as exc:
                 problems.append(problem("PF207", source.path, number, 1, f"pip cannot parse this requirement: {exc}"))
                 opaque.append((number, line))

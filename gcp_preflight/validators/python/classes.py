@@ -11,16 +11,18 @@ rules/python/index.py's job.
 from __future__ import annotations
 
 import ast
+import bisect
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
-from gcp_preflight.validators.names.python import dotted
+from gcp_preflight.validators.names.python import MAX_DOTTED, dotted
 from gcp_preflight.validators.python.scopes import (
-    FUNCTIONS, bindings, isolated, location, parameters, scope_nodes,
+    FUNCTIONS, Intervals, bindings, isolated, location, parameters, scope_list,
 )
+from gcp_preflight.validators.python.tree_index import TreeIndex, tree_index
 
 ATTRIBUTE_ERROR_CATCHERS = frozenset({"AttributeError"})
 # Calls that take an object without setting attributes on it (what is passed to anything else
@@ -117,6 +119,22 @@ def _expr_name(node: ast.AST) -> str:
     return dotted(node) or "?"
 
 
+_DEFINITIONS = frozenset({*FUNCTIONS, ast.ClassDef})
+
+
+def _short_name(func: ast.AST) -> str:
+    """The last part of a callee's dotted name ("" when it has none): `dotted(func)`'s last
+    part, without building the whole name."""
+    if func.__class__ is ast.Name:
+        return func.id
+    if func.__class__ is not ast.Attribute:
+        return ""
+    base, parts = func.value, 1
+    while base.__class__ is ast.Attribute and parts < MAX_DOTTED:
+        base, parts = base.value, parts + 1
+    return func.attr if base.__class__ is ast.Name else ""
+
+
 def _literal(node: ast.AST | None) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
@@ -136,8 +154,8 @@ def _self_name(function: ast.AST) -> str | None:
     return positional[0].arg if positional and not _is_static(function) else None
 
 
-def _raises_not_implemented(function: ast.AST) -> bool:
-    for node in ast.walk(function):
+def _raises_not_implemented(nodes: list[ast.AST]) -> bool:
+    for node in nodes:
         if isinstance(node, ast.Raise) and node.exc is not None:
             exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
             if (dotted(exc) or "").split(".")[-1] == "NotImplementedError":
@@ -145,10 +163,10 @@ def _raises_not_implemented(function: ast.AST) -> bool:
     return False
 
 
-def _is_abstract(function: ast.AST) -> bool:
+def _is_abstract(function: ast.AST, nodes: list[ast.AST]) -> bool:
     marked = any((dotted(d) or "").split(".")[-1] in ("abstractmethod", "abstractproperty")
                  for d in function.decorator_list)
-    return marked or _raises_not_implemented(function)
+    return marked or _raises_not_implemented(nodes)
 
 
 def _catches_attribute_error(handler: ast.ExceptHandler) -> bool:
@@ -158,49 +176,51 @@ def _catches_attribute_error(handler: ast.ExceptHandler) -> bool:
     return any((dotted(t) or "").split(".")[-1] in ATTRIBUTE_ERROR_CATCHERS for t in types)
 
 
-def _guarded_spans(nodes: Iterable[ast.AST]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+def _guarded_spans(nodes: Iterable[ast.AST]) -> Intervals:
+    """Where `try: ... except AttributeError` bodies run: from the first statement of the body
+    to the end of the last."""
     spans = []
     for node in nodes:
         if isinstance(node, ast.Try) and any(map(_catches_attribute_error, node.handlers)) and node.body:
             first, last = node.body[0], node.body[-1]
             spans.append(((first.lineno, first.col_offset), (last.end_lineno, last.end_col_offset)))
-    return spans
+    return Intervals(spans)
 
 
-def _in_spans(node: ast.AST, spans) -> bool:
-    pos = (node.lineno, node.col_offset)
-    return any(start <= pos < end for start, end in spans)
-
-
-def _calls(tree_nodes: Iterable[ast.AST]) -> Iterator[ast.Attribute]:
-    for node in tree_nodes:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            yield node.func
+def _in_spans(node: ast.AST, spans: Intervals) -> bool:
+    return (node.lineno, node.col_offset) in spans
 
 
 class _Module:
-    def __init__(self, tree: ast.Module, path: str):
+    def __init__(self, tree: ast.Module, path: str, index: TreeIndex):
         self.tree = tree
         self.path = path
+        self.index = index
         self.stored: set[str] = set()
         self.probed: set[str] = set()
         self.loose_setattr = False
         self.passed: set[str] = set()
         self.made_bases: set[str] = set()
         self.own: set[int] = set()  # nodes that act on a method's own self (counted per class)
-        self.top = {b.name for b in bindings(tree.body)[0]}
-        self.called: set[int] = {id(f) for f in _calls(ast.walk(tree))}
+        self.top = {b.name for b in bindings(tree.body, index)[0]}
+        self.called: set[int] = {id(c.func) for _, c in index.found("calls") if c.func.__class__ is ast.Attribute}
+        self._nonlocals: tuple[list, list] | None = None
 
     # -- the module's own names -------------------------------------------------------------
     def scope(self) -> PyModuleScope:
         rows = []
-        found, _ = bindings(self.tree.body)
+        found, _ = bindings(self.tree.body, self.index)
         for b in found:
             rows.extend(self._binding_rows(b))
-        for node in ast.walk(self.tree):  # `global X` in a function rebinds a module name
-            if isinstance(node, ast.Global):
-                rows.extend((name, "other", "", "", 0, node.lineno) for name in node.names)
-            self._attribute_effects(node)
+        for node in self.index.globals:  # `global X` in a function rebinds a module name
+            rows.extend((name, "other", "", "", 0, node.lineno) for name in node.names)
+        own = self.own  # (sets: the order of the nodes does not matter)
+        for _, node in self.index.found("attributes"):
+            if node.ctx.__class__ is not ast.Load and id(node) not in own:
+                self.stored.add(node.attr)
+        for _, node in self.index.found("calls"):
+            if id(node) not in own:
+                self._call_effects(node)
         has_getattr = any(r[0] == "__getattr__" for r in rows)
         rows.extend(self.star_rows())
         return PyModuleScope(self.path, tuple(rows), tuple(sorted(self.stored)), tuple(sorted(self.probed)),
@@ -226,47 +246,44 @@ class _Module:
 
     def star_rows(self) -> list[tuple]:
         return [("*", "star", node.module or "", "", node.level, node.lineno)
-                for node in scope_nodes(self.tree.body)
+                for node in scope_list(self.tree.body, self.index)
                 if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)]
 
-    def _attribute_effects(self, node: ast.AST) -> None:
-        if id(node) in self.own:
-            return
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            self.stored.add(node.attr)
-        elif isinstance(node, ast.Call):
-            func = (dotted(node.func) or "").split(".")[-1]
-            name = _literal(node.args[1]) if len(node.args) > 1 else None
-            if func == "setattr" and len(node.args) > 1:
-                if name is not None:
-                    self.stored.add(name)
-                else:
-                    self.loose_setattr = True
-            elif func == "hasattr" and name is not None:
-                self.probed.add(name)
-            elif func == "getattr" and name is not None and len(node.args) > 2:
-                self.probed.add(name)
-            elif func == "type" and len(node.args) == 3:
-                bases = node.args[1]
-                written = [dotted(b) for b in bases.elts] if isinstance(bases, ast.Tuple) else [None]
-                # A base written as a module-level name is that class; anything else may be any class.
-                self.made_bases.update(d.split(".")[-1] if d and d.split(".")[0] in self.top else "?"
-                                       for d in written)
-            if func not in HARMLESS_CALLS:
-                for arg in [*node.args, *(k.value for k in node.keywords)]:
-                    if isinstance(arg, ast.Name):
-                        self.passed.add(arg.id)
+    def _call_effects(self, node: ast.Call) -> None:
+        """What a call does to attributes: setattr/hasattr/getattr with a literal name, classes made
+        with type(), names passed to calls that may set attributes on them."""
+        func = _short_name(node.func)
+        name = _literal(node.args[1]) if len(node.args) > 1 else None
+        if func == "setattr" and len(node.args) > 1:
+            if name is not None:
+                self.stored.add(name)
+            else:
+                self.loose_setattr = True
+        elif func == "hasattr" and name is not None:
+            self.probed.add(name)
+        elif func == "getattr" and name is not None and len(node.args) > 2:
+            self.probed.add(name)
+        elif func == "type" and len(node.args) == 3:
+            bases = node.args[1]
+            written = [dotted(b) for b in bases.elts] if isinstance(bases, ast.Tuple) else [None]
+            # A base written as a module-level name is that class; anything else may be any class.
+            self.made_bases.update(d.split(".")[-1] if d and d.split(".")[0] in self.top else "?"
+                                   for d in written)
+        if func not in HARMLESS_CALLS:
+            for arg in [*node.args, *(k.value for k in node.keywords)]:
+                if isinstance(arg, ast.Name):
+                    self.passed.add(arg.id)
 
     # -- classes ----------------------------------------------------------------------------
     def classes(self) -> Iterator[object]:
-        for node in scope_nodes(self.tree.body):
+        for node in scope_list(self.tree.body, self.index):
             if isinstance(node, ast.ClassDef):
                 yield from self._class(node)
 
     def _class(self, node: ast.ClassDef) -> Iterator[object]:
         path = self.path
         members: list[tuple[str, int, str]] = []
-        found, _ = bindings(node.body)
+        found, _ = bindings(node.body, self.index)
         for b in found:
             kind = "method" if isinstance(b.node, FUNCTIONS) else "attribute"
             members.append((b.name, getattr(b.target, "lineno", node.lineno), kind))
@@ -277,20 +294,22 @@ class _Module:
             if any(isinstance(t, ast.Name) and t.id == "__slots__" for t in targets):
                 elements = stmt.value.elts if isinstance(stmt.value, (ast.Tuple, ast.List)) else []
                 members.extend((s, stmt.lineno, "attribute") for s in map(_literal, elements) if s)
-        for inner in scope_nodes(node.body):
+        for inner in scope_list(node.body, self.index):
             if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in ("locals", "vars"):
                 dynamic = f"its body calls {inner.func.id}()"
         attributes: list[tuple[str, int]] = []
         abstract: list[str] = []
         escapes = ""
         methods = [s for s in node.body if isinstance(s, FUNCTIONS)]
+        # Each method's nodes in ast.walk order, from the module's one walk, for every question.
+        walks = {id(method): self.index.method_nodes(method) for method in methods}
         for method in methods:
-            if _is_abstract(method):
+            if _is_abstract(method, walks[id(method)]):
                 abstract.append(method.name)
             me = _self_name(method)
             if me is None:
                 continue
-            why, passed_to = self._instance_attributes(method, me, attributes)
+            why, passed_to = self._instance_attributes(walks[id(method)], me, attributes)
             dynamic = dynamic or why
             escapes = escapes or passed_to
         column = node.col_offset + len("class ") + 1
@@ -301,15 +320,21 @@ class _Module:
                       tuple(abstract), dynamic, escapes)
         for method in methods:
             me = _self_name(method)
-            if me is not None and not _rebinds(method, me):
-                yield from self._self_uses(node.name, method, me)
+            if me is not None and not _rebinds(method, me, walks[id(method)]):
+                yield from self._self_uses(node.name, method, me, walks[id(method)])
 
-    def _instance_attributes(self, method: ast.AST, me: str, out: list) -> tuple[str, str]:
+    def _instance_attributes(self, nodes: list[ast.AST], me: str, out: list) -> tuple[str, str]:
         """Attributes assigned through `me` go to `out`; returns (why the class is dynamic, a call
         `me` is passed to)."""
         dynamic = escapes = ""
-        for inner in ast.walk(method):
-            if isinstance(inner, ast.Call):
+        for inner in nodes:
+            kind = inner.__class__
+            if kind is not ast.Call and kind is not ast.Attribute:
+                continue
+            if kind is ast.Call:
+                if not any(a.__class__ is ast.Name and a.id == me for a in inner.args) and not any(
+                        k.value.__class__ is ast.Name and k.value.id == me for k in inner.keywords):
+                    continue  # a call that is not passed `me` changes nothing here
                 func = dotted(inner.func) or getattr(inner.func, "attr", "a call")
                 short = func.split(".")[-1]
                 passed = [a for a in (*inner.args, *(k.value for k in inner.keywords))
@@ -339,12 +364,11 @@ class _Module:
                     dynamic = f"a method uses vars({me})"
         return dynamic, escapes
 
-    def _self_uses(self, owner: str, method: ast.AST, me: str) -> Iterator[PyAttrUse]:
-        nodes = list(ast.walk(method))
+    def _self_uses(self, owner: str, method: ast.AST, me: str, nodes: list[ast.AST]) -> Iterator[PyAttrUse]:
         spans = _guarded_spans(nodes)
         for inner in nodes:
-            if isinstance(inner, ast.Attribute) and isinstance(inner.ctx, ast.Load) \
-                    and isinstance(inner.value, ast.Name) and inner.value.id == me:
+            if inner.__class__ is ast.Attribute and inner.ctx.__class__ is ast.Load \
+                    and inner.value.__class__ is ast.Name and inner.value.id == me:
                 yield PyAttrUse(self.path, "self", owner, me, inner.attr, _attr_location(self.path, inner),
                                 id(inner) in self.called, _in_spans(inner, spans), f"{owner}.{method.name}")
 
@@ -356,10 +380,10 @@ class _Module:
                     function: ast.AST | None) -> Iterator[PyAttrUse]:
         """Uses in one function's (or the module's) own scope, then in the scopes nested in it.
         `hidden`: names local to enclosing functions, which shadow module-level names."""
-        found, declared = bindings(body)
+        found, declared = bindings(body, self.index)
         params = set(parameters(function.args)) if function is not None else set()
         local = ({b.name for b in found} | params) - declared if function is not None else set()
-        nodes = list(scope_nodes(body))
+        nodes = scope_list(body, self.index)
         typed = self._typed_locals(found, params, declared, local | hidden, module_names, body) \
             if function is not None else {}
         yield from self._uses(nodes, qualname, hidden | local, module_names, typed)
@@ -367,42 +391,53 @@ class _Module:
 
     def _nested(self, nodes, qualname, hidden, module_names) -> Iterator[PyAttrUse]:
         for node in nodes:
-            if not isinstance(node, (*FUNCTIONS, ast.ClassDef)):
+            if node.__class__ not in _DEFINITIONS:
                 continue
             name = f"{qualname}.{node.name}" if qualname else node.name
             if isinstance(node, ast.ClassDef):
                 # The body runs in its own scope; its names do not reach the methods.
-                class_local = {b.name for b in bindings(node.body)[0]}
-                inner = list(scope_nodes(node.body))
+                class_local = {b.name for b in bindings(node.body, self.index)[0]}
+                inner = scope_list(node.body, self.index)
                 yield from self._uses(inner, name, hidden | class_local, module_names, {})
                 yield from self._nested(inner, name, hidden, module_names)
             else:
                 yield from self._scope_uses(node.body, name, hidden, module_names, node)
 
     def _uses(self, nodes, qualname, hidden, module_names, typed) -> Iterator[PyAttrUse]:
-        spans = _guarded_spans(nodes)
+        spans = None
         for node in nodes:
-            if not (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)):
+            if node.__class__ is not ast.Attribute or node.ctx.__class__ is not ast.Load:
                 continue
-            receiver = dotted(node.value)
-            if receiver is None:
-                continue
-            root = receiver.split(".")[0]
-            args = (node.attr, _attr_location(self.path, node), id(node) in self.called, _in_spans(node, spans),
-                    qualname)
-            if receiver in typed:
-                owner, origin = typed[receiver]
-                yield PyAttrUse(self.path, "local", owner, receiver, *args, origin)
-            elif root not in hidden and root in module_names:
-                yield PyAttrUse(self.path, "global", receiver, receiver, *args)
+            value = node.value
+            if value.__class__ is ast.Name:
+                receiver = root = value.id
+                if receiver in typed:
+                    kind, owner, origin = "local", typed[receiver][0], typed[receiver][1]
+                elif root not in hidden and root in module_names:
+                    kind, owner, origin = "global", receiver, None
+                else:
+                    continue
+            else:
+                base, parts = value, 1  # the name the chain starts from, before building its dotted form
+                while base.__class__ is ast.Attribute and parts <= MAX_DOTTED:
+                    base, parts = base.value, parts + 1
+                if base.__class__ is not ast.Name or base.id in hidden or base.id not in module_names:
+                    continue  # (a chain longer than dotted() reads ends in no name)
+                receiver = dotted(value)
+                if receiver is None:
+                    continue
+                kind, owner, origin = "global", receiver, None
+            if spans is None:
+                spans = _guarded_spans(nodes)
+            yield PyAttrUse(self.path, kind, owner, receiver, node.attr, _attr_location(self.path, node),
+                            id(node) in self.called, _in_spans(node, spans), qualname, origin)
 
     def _typed_locals(self, found, params, declared, hidden, module_names, body) -> dict[str, tuple[str, Location]]:
         """Locals whose only binding is `name = Dotted(...)`, with Dotted a module-level name."""
         by_name: dict[str, list] = {}
         for b in found:
             by_name.setdefault(b.name, []).append(b)
-        nonlocal_elsewhere = {n for node in ast.walk(ast.Module(body=list(body), type_ignores=[]))
-                              if isinstance(node, ast.Nonlocal) for n in node.names}
+        nonlocal_elsewhere = self._nonlocal_names(body)
         typed = {}
         for name, binds in by_name.items():
             if len(binds) != 1 or name in params or name in declared or name in nonlocal_elsewhere:
@@ -418,18 +453,38 @@ class _Module:
         return typed
 
 
-def _rebinds(method: ast.AST, me: str) -> bool:
-    for node in ast.walk(method):
-        if isinstance(node, ast.Name) and node.id == me and isinstance(node.ctx, (ast.Store, ast.Del)):
-            return True
-        if isinstance(node, (*FUNCTIONS, ast.Lambda)) and node is not method and me in parameters(node.args):
+    def _nonlocal_names(self, body: list[ast.stmt]) -> set[str]:
+        """Names declared `nonlocal` anywhere in a function body, nested functions included: the
+        `nonlocal` statements whose position lies within the body's."""
+        if not self.index.nonlocals:
+            return set()
+        if self._nonlocals is None:
+            ordered = sorted(self.index.nonlocals, key=lambda n: (n.lineno, n.col_offset))
+            self._nonlocals = ([(n.lineno, n.col_offset) for n in ordered], ordered)
+        starts, ordered = self._nonlocals
+        first, last = body[0], body[-1]
+        low = bisect.bisect_left(starts, (first.lineno, first.col_offset))
+        high = bisect.bisect_left(starts, (last.end_lineno, last.end_col_offset))
+        return {name for node in ordered[low:high] for name in node.names}
+
+
+_WITH_PARAMETERS = (*FUNCTIONS, ast.Lambda)
+
+
+def _rebinds(method: ast.AST, me: str, nodes: list[ast.AST]) -> bool:
+    for node in nodes:
+        kind = node.__class__
+        if kind is ast.Name:
+            if node.id == me and node.ctx.__class__ is not ast.Load:
+                return True
+        elif kind in _WITH_PARAMETERS and node is not method and me in parameters(node.args):
             return True
     return False
 
 
 @isolated
 def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
-    module = _Module(tree, source.path)
+    module = _Module(tree, source.path, tree_index(tree))
     classes = list(module.classes())  # first: they mark what acts on a method's own self
     scope = module.scope()
     yield scope

@@ -11,16 +11,17 @@ datetime` below an earlier `datetime.now()`).
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+import bisect
 import functools
-from typing import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText, problem
+from gcp_preflight.validators.python.nodes import children, statements_in
+from gcp_preflight.validators.python.tree_index import COMPREHENSIONS, FUNCTIONS, SAME_SCOPE, TreeIndex, tree_index
 
-FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
 # Handlers that make a NameError expected (the code probes whether the name is bound).
 NAME_ERROR_CATCHERS = frozenset({"NameError", "UnboundLocalError", "Exception", "BaseException"})
@@ -46,98 +47,128 @@ def location(path: str, node: ast.AST) -> Location:
     return Location(path, node.lineno, node.col_offset + 1, node.end_lineno, end)
 
 
-def scope_nodes(body: Iterable[ast.AST]) -> Iterator[ast.AST]:
-    """Every node that runs in the scope owning `body`: nested functions and classes contribute
-    only what runs at their definition (decorators, defaults, bases), comprehensions only their
-    first iterable; annotations are left out (inside functions they never run)."""
-    stack = list(body)[::-1]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(list(_same_scope_children(node))))
+def _same_scope_children(node: ast.AST) -> list[ast.AST]:
+    special = SAME_SCOPE.get(type(node))
+    return special(node) if special is not None else children(node)
 
 
-def _same_scope_children(node: ast.AST) -> Iterable[ast.AST]:
-    if isinstance(node, FUNCTIONS):
-        return [*node.decorator_list, *node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
-    if isinstance(node, ast.Lambda):
-        return [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
-    if isinstance(node, ast.ClassDef):
-        return [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
-    if isinstance(node, COMPREHENSIONS):
-        return [node.generators[0].iter]
-    if isinstance(node, ast.AnnAssign):
-        return [n for n in (node.target, node.value) if n is not None]
-    if isinstance(node, ast.arg):
-        return []
-    return list(ast.iter_child_nodes(node))
+def comprehension_walrus(node: ast.AST, index: TreeIndex) -> Iterator[ast.NamedExpr]:
+    """Walrus targets inside comprehensions bind in the enclosing function (each once, in
+    `ast.walk` order). Only the paths that lead to a walrus are walked."""
+    leads = index.walrus_paths()
+    if id(node) not in leads:
+        return
+    todo = [node]
+    for current in todo:
+        if isinstance(current, ast.NamedExpr):
+            yield current
+        todo.extend(child for child in ast.iter_child_nodes(current) if id(child) in leads)
 
 
-def comprehension_walrus(node: ast.AST) -> Iterator[ast.NamedExpr]:
-    """Walrus targets inside comprehensions bind in the enclosing function."""
-    for comp in (n for n in ast.walk(node) if isinstance(n, COMPREHENSIONS)):
-        for inner in ast.walk(comp):
-            if isinstance(inner, ast.NamedExpr):
-                yield inner
-
-
-@dataclass(frozen=True)
-class Binding:
+class Binding(NamedTuple):
     name: str
     node: ast.AST  # the node whose end is when the binding has happened
     kind: str
     target: ast.AST  # where the name is written
 
 
-def bindings(body: list[ast.stmt]) -> tuple[list[Binding], set[str]]:
-    """(bindings in the scope, names declared global or nonlocal)."""
+def bindings(body: list[ast.stmt], index: TreeIndex | None = None) -> tuple[list[Binding], set[str]]:
+    """(bindings in the scope, names declared global or nonlocal), computed once per scope."""
+    index = index or TreeIndex(ast.Module(body=list(body), type_ignores=[]))
+    return index.cached(body, "bindings", lambda: _bindings(body, index))
+
+
+def scope_list(body: list[ast.stmt], index: TreeIndex) -> list[ast.AST]:
+    """The nodes the readers look at in the scope owning `body` (tree_index.scope_nodes)."""
+    return index.scope_nodes(body)
+
+
+def _bindings(body: list[ast.stmt], index: TreeIndex) -> tuple[list[Binding], set[str]]:
     found: list[Binding] = []
     declared: set[str] = set()
-    nodes = list(scope_nodes(body))
-    comps = [n for n in nodes if isinstance(n, COMPREHENSIONS)]
+    nodes = scope_list(body, index)
+    binders = _BINDERS.get
     for node in nodes:
-        found.extend(_bindings_of(node))
-        if isinstance(node, (ast.Global, ast.Nonlocal)):
+        binder = binders(type(node))
+        if binder is not None:
+            found.extend(binder(node))
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
             declared.update(node.names)
-    for comp in comps:
-        for walrus in comprehension_walrus(comp):
-            if isinstance(walrus.target, ast.Name):
-                found.append(Binding(walrus.target.id, walrus, "assignment", walrus.target))
+    if index.walruses:
+        # A walrus in a comprehension binds here once, however many comprehensions enclose it
+        # (one in a comprehension's first iterable is already among the scope's own nodes).
+        seen = {id(n) for n in nodes if isinstance(n, ast.NamedExpr)}
+        for comp in (n for n in nodes if isinstance(n, COMPREHENSIONS)):
+            for walrus in comprehension_walrus(comp, index):
+                if isinstance(walrus.target, ast.Name) and id(walrus) not in seen:
+                    seen.add(id(walrus))
+                    found.append(Binding(walrus.target.id, walrus, "assignment", walrus.target))
     return found, declared
 
 
-def _bindings_of(node: ast.AST) -> Iterator[Binding]:
-    if isinstance(node, (*FUNCTIONS, ast.ClassDef)):
-        yield Binding(node.name, node, "definition", node)
-    elif isinstance(node, (ast.Import, ast.ImportFrom)):
-        for alias in node.names:
-            if alias.name != "*":
-                name = alias.asname or alias.name.split(".")[0]
-                yield Binding(name, node, "import", node)
-    elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        for target in targets:
-            for name in _names(target):
-                yield Binding(name.id, node, "assignment", name)
-    elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+def _definition(node) -> Iterator[Binding]:
+    yield Binding(node.name, node, "definition", node)
+
+
+def _import(node) -> Iterator[Binding]:
+    for alias in node.names:
+        if alias.name != "*":
+            yield Binding(alias.asname or alias.name.split(".")[0], node, "import", node)
+
+
+def _assignment(node) -> Iterator[Binding]:
+    for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+        for name in _names(target):
+            yield Binding(name.id, node, "assignment", name)
+
+
+def _walrus(node) -> Iterator[Binding]:
+    if isinstance(node.target, ast.Name):
         yield Binding(node.target.id, node, "assignment", node.target)
-    elif isinstance(node, (ast.For, ast.AsyncFor)):
-        for name in _names(node.target):
-            yield Binding(name.id, node.iter, "loop variable", name)
-    elif isinstance(node, (ast.With, ast.AsyncWith)):
-        for item in node.items:
-            for name in _names(item.optional_vars) if item.optional_vars is not None else ():
-                yield Binding(name.id, item.context_expr, "with target", name)
-    elif isinstance(node, ast.ExceptHandler) and node.name:
+
+
+def _loop(node) -> Iterator[Binding]:
+    for name in _names(node.target):
+        yield Binding(name.id, node.iter, "loop variable", name)
+
+
+def _with(node) -> Iterator[Binding]:
+    for item in node.items:
+        for name in _names(item.optional_vars) if item.optional_vars is not None else ():
+            yield Binding(name.id, item.context_expr, "with target", name)
+
+
+def _except(node) -> Iterator[Binding]:
+    if node.name:
         yield Binding(node.name, node.type or node, "except target", node)
-    elif isinstance(node, ast.Delete):
-        for target in node.targets:
-            for name in _names(target):
-                yield Binding(name.id, node, "del", name)
-    elif type(node).__name__ in ("MatchAs", "MatchStar") and getattr(node, "name", None):
-        yield Binding(node.name, node, "match capture", node)
-    elif type(node).__name__ == "MatchMapping" and getattr(node, "rest", None):
-        yield Binding(node.rest, node, "match capture", node)
+
+
+def _delete(node) -> Iterator[Binding]:
+    for target in node.targets:
+        for name in _names(target):
+            yield Binding(name.id, node, "del", name)
+
+
+def _capture(node) -> Iterator[Binding]:
+    name = node.rest if isinstance(node, ast.MatchMapping) else node.name
+    if name:
+        yield Binding(name, node, "match capture", node)
+
+
+# The nodes that bind names, by type (most nodes bind nothing and are passed over at once).
+_BINDERS = {
+    ast.FunctionDef: _definition, ast.AsyncFunctionDef: _definition, ast.ClassDef: _definition,
+    ast.Import: _import, ast.ImportFrom: _import,
+    ast.Assign: _assignment, ast.AugAssign: _assignment, ast.AnnAssign: _assignment,
+    ast.NamedExpr: _walrus, ast.For: _loop, ast.AsyncFor: _loop, ast.With: _with, ast.AsyncWith: _with,
+    ast.ExceptHandler: _except, ast.Delete: _delete,
+    ast.MatchAs: _capture, ast.MatchStar: _capture, ast.MatchMapping: _capture,
+}
+
+
+def _bindings_of(node: ast.AST) -> Iterator[Binding]:
+    binder = _BINDERS.get(type(node))
+    return binder(node) if binder is not None else iter(())
 
 
 def _names(target: ast.AST) -> Iterator[ast.Name]:
@@ -175,7 +206,7 @@ def _catches_name_error(handler: ast.ExceptHandler) -> bool:
                for t in types)
 
 
-def _statement_of(nodes: list[ast.AST]) -> dict[int, ast.stmt]:
+def _statement_of(nodes: list[ast.AST], index: TreeIndex) -> dict[int, ast.stmt]:
     """The innermost statement each expression node belongs to (a compound statement owns only
     its header: the test of an `if`, the iterable of a `for`)."""
     owner: dict[int, ast.stmt] = {}
@@ -185,12 +216,12 @@ def _statement_of(nodes: list[ast.AST]) -> dict[int, ast.stmt]:
         stack = list(_same_scope_children(stmt))
         while stack:
             node = stack.pop()
-            if isinstance(node, (ast.stmt, ast.ExceptHandler)) or type(node).__name__ == "match_case":
+            if isinstance(node, (ast.stmt, ast.ExceptHandler, ast.match_case)):
                 continue
             owner[id(node)] = stmt
             stack.extend(_same_scope_children(node))
             if isinstance(node, COMPREHENSIONS):
-                owner.update((id(walrus), stmt) for walrus in comprehension_walrus(node))
+                owner.update((id(walrus), stmt) for walrus in comprehension_walrus(node, index))
     return owner
 
 
@@ -199,7 +230,7 @@ def _functions(tree: ast.Module) -> Iterator[tuple[str, ast.AST]]:
     stack: list[tuple[str, ast.AST]] = [("", tree)]
     while stack:
         prefix, node = stack.pop()
-        for child in ast.iter_child_nodes(node):
+        for child in statements_in(node):
             if isinstance(child, (*FUNCTIONS, ast.ClassDef)):
                 name = f"{prefix}{child.name}"
                 if isinstance(child, FUNCTIONS):
@@ -209,12 +240,37 @@ def _functions(tree: ast.Module) -> Iterator[tuple[str, ast.AST]]:
                 stack.append((prefix, child))
 
 
-def _module_bindings(tree: ast.Module) -> dict[str, ast.AST]:
+def _module_bindings(tree: ast.Module, index: TreeIndex) -> dict[str, ast.AST]:
     first: dict[str, ast.AST] = {}
-    found, _ = bindings(tree.body)
+    found, _ = bindings(tree.body, index)
     for b in found:
         first.setdefault(b.name, b.target)
     return first
+
+
+class Intervals:
+    """A union of [start, end) position intervals, asked whether it holds a position in
+    O(log n) (the readers asked every interval for every name)."""
+
+    def __init__(self, spans: Iterable[tuple[tuple[int, int], tuple[int, int]]]):
+        # Kept apart when they only touch, so `around` gives one outermost loop, never two.
+        self.starts: list[tuple[int, int]] = []
+        self.ends: list[tuple[int, int]] = []
+        for start, end in sorted(s for s in spans if s[0] < s[1]):
+            if self.ends and start < self.ends[-1]:  # overlapping: nested (loops, blocks nest)
+                self.ends[-1] = max(self.ends[-1], end)
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def __contains__(self, pos: tuple[int, int]) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
+
+    def around(self, pos: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """The merged interval holding `pos`."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return (self.starts[i], self.ends[i]) if i >= 0 and pos < self.ends[i] else None
 
 
 def isolated(extract: Callable[[ast.Module, SourceText], Iterable[object]]):
@@ -234,40 +290,73 @@ def isolated(extract: Callable[[ast.Module, SourceText], Iterable[object]]):
     return run
 
 
+class _Names:
+    """The bindings of one function's local names, with what the checks of a use ask of them."""
+
+    def __init__(self, binds: list[Binding]):
+        self.binds = binds
+        self.first_end = min(_end(b.node) for b in binds)
+        self._targets: list[tuple[int, int]] | None = None
+        self.walrus_statements: list[int | None] | None = None
+
+    @functools.cached_property
+    def first(self) -> Binding:
+        return min(self.binds, key=lambda b: _start(b.target))
+
+    def bound_inside(self, span: tuple[tuple[int, int], tuple[int, int]]) -> bool:
+        if self._targets is None:
+            self._targets = sorted(_start(b.target) for b in self.binds)
+        i = bisect.bisect_left(self._targets, span[0])
+        return i < len(self._targets) and self._targets[i] < span[1]
+
+
 @isolated
 def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
     path = source.path
+    index = tree_index(tree)
     module_level = None
     for qualname, function in _functions(tree):
-        found, declared = bindings(function.body)
+        found, declared = bindings(function.body, index)
         params = set(parameters(function.args))
-        by_name: dict[str, list[Binding]] = {}
+        grouped: dict[str, list[Binding]] = {}
         for b in found:
             if b.name not in declared and b.name not in params:
-                by_name.setdefault(b.name, []).append(b)
-        if not by_name:
+                grouped.setdefault(b.name, []).append(b)
+        if not grouped:
             continue
-        nodes = list(scope_nodes(function.body))
-        loops = [n for n in nodes if isinstance(n, LOOPS)]
-        guards = [n for n in nodes if isinstance(n, ast.Try) and any(map(_catches_name_error, n.handlers))]
-        statement = _statement_of(nodes)
+        by_name: dict[str, _Names] = {}  # built for the names used
+        nodes = scope_list(function.body, index)
+        loops = guards = statement = None  # built on the first use that precedes every binding
         for node in nodes:
-            if not (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)) or node.id not in by_name:
+            if node.__class__ is not ast.Name or node.id not in grouped:  # (only names read are listed)
                 continue
-            here = _start(node)
-            binds = by_name[node.id]
-            if any(_end(b.node) <= here for b in binds):
+            here = node.lineno, node.col_offset
+            names = by_name.get(node.id)
+            if names is None:
+                names = by_name[node.id] = _Names(grouped[node.id])
+            if names.first_end <= here:
                 continue  # something may have bound it first
-            if any(_inside(here, loop) and any(_inside(_start(b.target), loop) for b in binds) for loop in loops):
+            if loops is None:
+                # Loops nest, so the outermost loop around a use holds every loop around it.
+                loops = Intervals((_start(n), _end(n)) for n in nodes if isinstance(n, LOOPS))
+                guards = Intervals((_start(stmt), _end(stmt)) for n in nodes
+                                    if isinstance(n, ast.Try) and any(map(_catches_name_error, n.handlers))
+                                    for stmt in n.body)
+                statement = _statement_of(nodes, index)
+            loop = loops.around(here)
+            if loop is not None and names.bound_inside(loop):
                 continue  # an earlier iteration may have bound it
-            if any(any(_inside(here, stmt) for stmt in guard.body) for guard in guards):
+            if here in guards:
                 continue  # the code expects the NameError
-            if any(isinstance(b.node, ast.NamedExpr) and statement.get(id(b.node)) is statement.get(id(node))
-                   for b in binds):
+            if names.walrus_statements is None:
+                names.walrus_statements = [statement.get(id(b.node)) for b in names.binds
+                                           if isinstance(b.node, ast.NamedExpr)]
+            owner = statement.get(id(node))
+            if any(s is owner for s in names.walrus_statements):
                 continue  # `f(n) if (n := g()) else h`: evaluation order is not text order
-            first = min(binds, key=lambda b: _start(b.target))
+            first = names.first
             if module_level is None:
-                module_level = _module_bindings(tree)
+                module_level = _module_bindings(tree, index)
             outer = module_level.get(node.id)
             yield PyUnboundUse(path, qualname, node.id, location(path, node), location(path, first.target),
                                first.kind, location(path, outer) if outer is not None else None)

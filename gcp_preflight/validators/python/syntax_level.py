@@ -43,6 +43,7 @@ class Span:
 
 
 _PREFIXES = {"r", "u", "b", "br", "rb", "f", "fr", "rf"}
+_PREFIX_LETTERS = frozenset("rRuUbBfF")
 _NEXT = re.compile(r"[#'\"]")
 _NAME = re.compile(r"[^\W\d]\w*")
 _PLAIN_END = {  # unrolled loops: a string body is skipped by the regex engine in one pass
@@ -53,12 +54,18 @@ _PLAIN_END = {  # unrolled loops: a string body is skipped by the regex engine i
 
 def _prefix(text: str, quote_at: int) -> str:
     """The string prefix (`f`, `rb`, ...) written right before a quote, lower-cased."""
+    if not quote_at or text[quote_at - 1] not in _PREFIX_LETTERS:  # most strings: no prefix
+        return ""
     for size in (2, 1):
         word = text[max(quote_at - size, 0):quote_at]
         before = text[quote_at - size - 1] if quote_at - size - 1 >= 0 else " "
         if len(word) == size and word.lower() in _PREFIXES and not (before.isalnum() or before == "_"):
             return word.lower()
     return ""
+
+
+# What an f-string body can end or change at: its quote, a backslash, a line break, a brace.
+_FSTRING_SPECIAL = {q: re.compile(r"[%s\\\n{]" % q) for q in ("'", '"')}
 
 
 def _plain_end(text: str, pos: int, quote: str) -> int | None:
@@ -75,26 +82,31 @@ class _FString:
         self.found: list[tuple[int, str]] = []
 
     def body(self, pos: int, quote: str) -> int | None:
-        text, n = self.text, len(self.text)
+        text = self.text
+        special = _FSTRING_SPECIAL[quote[0]].search  # the regex engine skips plain text
         i = pos
-        while i < n:
-            if text.startswith(quote, i):
-                return i + len(quote)
-            c = text[i]
-            if c == "\\":
-                i += 2
-            elif c == "\n" and len(quote) == 1:
+        while True:
+            m = special(text, i)
+            if m is None:
                 return None
-            elif c == "{":
-                if text.startswith("{{", i):
-                    i += 2
-                else:
-                    i = self.field(i + 1, quote)
-                    if i is None:
-                        return None
-            else:
+            i = m.start()
+            c = text[i]
+            if c == quote[0]:
+                if text.startswith(quote, i):
+                    return i + len(quote)
+                i += 1  # one quote inside a triple-quoted string
+            elif c == "\\":
+                i += 2
+            elif c == "\n":
+                if len(quote) == 1:
+                    return None
                 i += 1
-        return None
+            elif text.startswith("{{", i):
+                i += 2
+            else:
+                i = self.field(i + 1, quote)
+                if i is None:
+                    return None
 
     def field(self, pos: int, quote: str) -> int | None:
         """A replacement field after its `{`; returns the index after its `}`."""
@@ -214,7 +226,7 @@ def scan(text: str) -> tuple[list[Span], str]:
         hidden.append((pos, old_end - len(quote)))
         pos = old_end
     code = ""
-    if _MAYBE_STATEMENT.search(text):
+    if _maybe_statement(text):
         code = _blanked(text, hidden)
         spans.extend(_statement_features(code))
     return sorted(spans, key=lambda s: s.start), code
@@ -236,7 +248,22 @@ def _blank(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
-_MAYBE_STATEMENT = re.compile(r"\bexcept\s*\*|^[ \t]*type[ \t]|(?:def|class)[ \t]+\w+[ \t]*\[", re.M)
+# Quick tests on the raw text (a superset of what _statement_features finds in the blanked text);
+# each starts with a literal, which the regex engine searches for fast (one alternation of
+# them, or a leading `^` or `\\b`, made it test every position).
+_MAYBE_EXCEPT_STAR = re.compile(r"except\s*\*")
+_MAYBE_TYPE_ALIAS = re.compile(r"type[ \t]+[^\W\d]\w*[ \t]*[\[=]")
+_MAYBE_TYPE_PARAMS = (re.compile(r"def[ \t]+[^\W\d]\w*[ \t]*\["), re.compile(r"class[ \t]+[^\W\d]\w*[ \t]*\["))
+
+
+def _maybe_statement(text: str) -> bool:
+    if _MAYBE_EXCEPT_STAR.search(text) or any(p.search(text) for p in _MAYBE_TYPE_PARAMS):
+        return True
+    for m in _MAYBE_TYPE_ALIAS.finditer(text):  # at the start of a line, after blanks only
+        line_start = max(text.rfind("\n", 0, m.start()), text.rfind("\r", 0, m.start())) + 1
+        if not text[line_start:m.start()].strip(" \t"):
+            return True
+    return False
 _EXCEPT_STAR = re.compile(r"\bexcept(\s*)\*")
 _TYPE_ALIAS = re.compile(r"^[ \t]*(type)[ \t]+([^\W\d]\w*)[ \t]*(?=[\[=])", re.M)
 _TYPE_PARAMS = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+[^\W\d]\w*[ \t]*(\[)", re.M)

@@ -3,7 +3,8 @@
 
 from tests.helpers import found, write_repo
 
-FN = {"preflight.toml": "", "fn/main.py": "def fn(event, context):\n    return 1\n"}
+# the function loads BigQuery, so 256MB is below its 512MB floor (PF301)
+FN = {"preflight.toml": "", "fn/main.py": "from google.cloud import bigquery\n\n\ndef fn(event, context):\n    return 1\n"}
 
 
 def _deploy(tmp_path, script: str):

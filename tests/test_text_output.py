@@ -20,11 +20,14 @@ FILES = {
             processor_name: "p2_nbacom_schedule"
         """,
     "shared/config.py": 'EXPECTED_PROCESSORS = ["p2_nbacom_schedule", "P2_BDL_Box_Scores"]\n',
-    "fn/main.py": "def fn(request):\n    return 1\n",
+    "fn/main.py": "from google.cloud import bigquery\n\n\ndef fn(request):\n    return 1\n",  # 512MB floor
+    "fn/requirements.txt": "google-cloud-bigquery\n",
     "bin/deploy.sh": DEPLOY,
 }
 PF301 = ("bin/deploy.sh:1:44: error PF301 --memory 256MB is 244.1 MiB on a 2nd gen function, sent as 256M; "
-         "the floor for function fn is 512MB (488.3 MiB, default for functions)")
+         "the floor for function fn is 512MB (488.3 MiB, default for functions that load a heavy client: "
+         "google.cloud.bigquery, imported at fn/main.py:1)")
+HEAVY = "    = fn/main.py:1: this import loads a heavy client"
 PF105 = ("shared/config.py:1:46: error PF105 [*] 'P2_BDL_Box_Scores' in EXPECTED_PROCESSORS differs from "
          "'p2_bdl_box_scores' only by case, declared by any processor_name in config/workflows.yaml")
 RELATED = "    = config/workflows.yaml:3: 'p2_bdl_box_scores' is declared here"
@@ -44,7 +47,7 @@ def run(capsys, *args):
 
 
 def test_severity_on_every_line_fixable_marked_and_fixable_codes_summarised(repo, capsys):
-    assert run(capsys) == (1, [PF301, PF105, RELATED, "Found 2 findings (2 errors).",
+    assert run(capsys) == (1, [PF301, HEAVY, PF105, RELATED, "Found 2 findings (2 errors).",
                                "[*] 1 fixable with --fix (PF105); 1 more with --fix --unsafe-fixes (PF301)."], "")
     status, lines, _ = run(capsys, "--unsafe-fixes")
     assert lines[0] == PF301.replace("PF301", "PF301 [*]")
@@ -52,7 +55,7 @@ def test_severity_on_every_line_fixable_marked_and_fixable_codes_summarised(repo
 
 
 def test_quiet_prints_the_findings_only(repo, capsys):
-    assert run(capsys, "-q") == (1, [PF301, PF105, RELATED], "")
+    assert run(capsys, "-q") == (1, [PF301, HEAVY, PF105, RELATED], "")
     (repo / "bin/deploy.sh").write_text("")
     (repo / "shared/config.py").write_text("")
     assert run(capsys, "--quiet") == (0, [], "")
@@ -88,7 +91,7 @@ def test_diff_shows_every_fix_writes_nothing_and_exits_1(repo, capsys):
 
 def test_unsafe_fixes_are_applied_only_when_asked(repo, capsys):
     status, lines, _ = run(capsys, "--fix")
-    assert (status, lines) == (1, [PF301, "Found 1 finding (1 error). Fixed 1.",
+    assert (status, lines) == (1, [PF301, HEAVY, "Found 1 finding (1 error). Fixed 1.",
                                    "1 fixable with --fix --unsafe-fixes (PF301)."])
     assert (repo / "bin/deploy.sh").read_text() == DEPLOY
     assert run(capsys, "--fix", "--unsafe-fixes") == (0, ["No findings. Fixed 1."], "")
@@ -104,7 +107,8 @@ def test_json_says_which_fixes_are_safe(repo, capsys):
 def test_paths_are_shown_from_the_working_directory_json_stays_root_relative(repo, capsys, monkeypatch):
     monkeypatch.chdir(repo / "bin")
     status, lines, _ = run(capsys, "-q")
-    assert lines == [PF301.replace("bin/deploy.sh", "deploy.sh"), "../" + PF105, RELATED.replace("= config/", "= ../config/")]
+    assert lines == [PF301.replace("bin/deploy.sh", "deploy.sh"),
+                     HEAVY.replace("= fn/", "= ../fn/"), "../" + PF105, RELATED.replace("= config/", "= ../config/")]
     status, lines, _ = run(capsys, "--format", "json")
     assert [f["path"] for f in json.loads("\n".join(lines))["findings"]] == ["bin/deploy.sh", "shared/config.py"]
     monkeypatch.chdir(repo.parent)  # the root below the working directory

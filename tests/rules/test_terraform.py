@@ -9,8 +9,11 @@ from tests.helpers import assert_marks, found, offline_audit, run, write_repo
 SELECT = ("PF0", "PF2", "PF3")
 
 
+FLOORS = '[memory]\nfunction-floor = "512MB"\nservice-floor = "512MiB"\n'  # the units' sources are not in the repository
+
+
 def test_memory_rules_on_every_resource_type(tmp_path):
-    write_repo(tmp_path, {"preflight.toml": "", "infra/main.tf": """
+    write_repo(tmp_path, {"preflight.toml": FLOORS, "infra/main.tf": """
         resource "google_cloudfunctions_function" "small" {
           name                = "small"
           runtime             = "python311"
@@ -128,10 +131,10 @@ def test_memory_rules_on_every_resource_type(tmp_path):
     messages = {f.location.line: f.message for f in run(tmp_path, select=("PF0", "PF3"))}
     assert messages[4] == ("available_memory_mb: 128 is 128 MiB on a 1st gen function (Terraform sends "
                            "available_memory_mb to the API as a number of MB); the floor for function small is 512MB "
-                           "(488.3 MiB, default for functions)")
+                           "(488.3 MiB, function-floor)")
     assert messages[11] == ("available_memory_mb (left out, so Terraform sends 256) is 256 MiB on a 1st gen function "
                             "(Terraform sends available_memory_mb to the API as a number of MB); the floor for function "
-                            "left-out is 512MB (488.3 MiB, default for functions)")
+                            "left-out is 512MB (488.3 MiB, function-floor)")
     assert messages[64] == ("service_config.available_memory: 512MB is not a size a 2nd gen function (Terraform sends "
                             "available_memory to the API as written: a bare number is bytes) accepts (a Kubernetes "
                             "quantity such as 512Mi or 1Gi; MB and GB suffixes are not)")
@@ -253,7 +256,7 @@ def test_the_entry_point_is_checked_in_the_archived_folder(tmp_path):
 
 
 def test_fix_raises_a_terraform_literal(tmp_path):
-    write_repo(tmp_path, {"preflight.toml": "", "main.tf": """
+    write_repo(tmp_path, {"preflight.toml": FLOORS, "main.tf": """
         resource "google_cloud_run_v2_service" "api" {
           name     = "api"
           location = "us-central1"
@@ -273,7 +276,7 @@ def test_fix_raises_a_terraform_literal(tmp_path):
 
 
 MANIFESTS = {
-    "preflight.toml": "",
+    "preflight.toml": FLOORS,
     "deploy/service.yaml": """
         apiVersion: serving.knative.dev/v1
         kind: Service
@@ -354,7 +357,7 @@ def test_cloud_run_manifests(tmp_path):
         "resources.limits.memory: 1GB is not a size a Cloud Run job accepts (a Kubernetes quantity such as 512Mi or "
         "1Gi; MB and GB suffixes are not)",
         "resources.limits.memory: 256Mi is 256 MiB on a Cloud Run service; the floor for Cloud Run service api is "
-        "512MiB (512 MiB, default for Cloud Run services)",
+        "512MiB (512 MiB, service-floor)",
         "resources.limits.memory: ${MEMORY} for Cloud Run service templated is not checked against the floor: "
         "${MEMORY} is filled in before the manifest is applied",
     ]
@@ -385,12 +388,14 @@ def test_live_drift_of_a_terraform_function(tmp_path):
     files = dict(ORCHESTRATOR, **{
         "preflight.toml": '[audit]\ninventory = ["inventory/functions.json"]\n',
         "inventory/functions.json": json.dumps(inventory),
-        "functions/orchestrator/main.py": "def handle(request):\n    return 'ok'\n"})
+        "functions/orchestrator/main.py": "from google.cloud import firestore\n\n\ndef handle(request):\n    return 'ok'\n"})
     write_repo(tmp_path, files)
     findings = run(tmp_path, select=("PF9",), extra_facts=offline_audit(tmp_path))
     assert [(f.code, str(f.location), f.message) for f in findings] == [
         ("PF901", "terraform/main.tf:28:5", "deployed function `orchestrator` (us-central1) has 256M (244.1 MiB), "
-                                            "below the floor of 512MB (488.3 MiB, default for functions)"),
+                                            "below the floor of 512MB (488.3 MiB, default for functions that "
+                                            "load a heavy client: google.cloud.firestore, imported at "
+                                            "functions/orchestrator/main.py:1)"),
         ("PF902", "terraform/main.tf:28:5", "deployed function `orchestrator` (us-central1) has memory 256M "
                                             "(244.1 MiB); this Terraform resource declares "
                                             "service_config.available_memory: 512Mi (512 MiB)"),

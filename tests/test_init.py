@@ -180,6 +180,15 @@ def test_existing_pyproject_section_is_kept_without_force_and_replaced_with_it(t
     assert load(tmp_path).ignore == []
 
 
+def test_a_pyproject_whose_tool_tables_are_split_gets_the_section_appended(tmp_path):
+    split = '[tool.poetry]\nname = "x"\n\n[build-system]\nrequires = []\n\n[tool.black]\nline-length = 99\n'
+    write_repo(tmp_path, {**FIELD_GUIDE_REPO, "pyproject.toml": split})
+    assert main(["init", str(tmp_path)]) == 0
+    text = (tmp_path / "pyproject.toml").read_text(encoding="utf-8")
+    assert text.startswith(split + "\n[tool.gcp-preflight]\n")
+    assert load(tmp_path).path == "pyproject.toml" and load(tmp_path).ignore == []
+
+
 def test_dry_run_prints_and_writes_nothing(tmp_path, capsys):
     write_repo(tmp_path, SERVICE_REPO)
     assert main(["init", str(tmp_path), "--dry-run"]) == 0

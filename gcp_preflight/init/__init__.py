@@ -96,8 +96,13 @@ def _render_pyproject(path: Path, table: tomlkit.items.Table) -> str:
     tool = doc["tool"]
     if TOOL_KEY in tool:
         tool[TOOL_KEY] = table
-    else:
+    elif isinstance(tool, tomlkit.items.Table):
         tool.add(TOOL_KEY, table)
+    else:  # [tool.*] tables split by another table (tomlkit's proxy cannot add): append ours at the end
+        ours = tomlkit.document()
+        ours.add("tool", tomlkit.table(is_super_table=True))
+        ours["tool"].add(TOOL_KEY, table)
+        return tomlkit.dumps(doc).rstrip("\n") + "\n\n" + tomlkit.dumps(ours)
     return tomlkit.dumps(doc)
 
 

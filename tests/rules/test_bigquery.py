@@ -619,3 +619,87 @@ def test_wrapper_reexported_by_package_init(tmp_path):
             """,
     })
     assert_marks(tmp_path, select=("PF4",))
+
+
+# Issue 12, cause 5 (corpus false pattern F11): a script creates its table with a schema declared in
+# code; a stale DDL elsewhere declares the same table id with other columns.
+CODE_SCHEMA = {
+    "schemas/t.sql": "CREATE TABLE IF NOT EXISTS `p.ds.splits` (season_year INT64, k_per_9 NUMERIC);\n",
+    "scripts/backfill.py": """
+        from google.cloud import bigquery
+
+
+        def main():
+            client = bigquery.Client()
+            table_id = 'p.ds.splits'
+            schema = [bigquery.SchemaField('season', 'INT64'), bigquery.SchemaField('home_k_per_9', 'FLOAT64')]
+            client.create_table(bigquery.Table(table_id, schema=schema), exists_ok=True)
+            client.insert_rows_json(table_id, [{'season': 2025, 'home_k_per_9': 9.1, 'away': 1}])
+        """,
+}
+
+
+def test_schema_declared_in_code_wins_over_a_ddl_elsewhere(tmp_path):
+    write_repo(tmp_path, CODE_SCHEMA)
+    assert [(f.code, f.location.path, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF408", "scripts/backfill.py", 8,
+         "`p.ds.splits` is declared here and in schemas/t.sql:1 with different columns (only here: `season`, "
+         "`home_k_per_9`; only there: `season_year`, `k_per_9`); the writes nearest to this declaration are "
+         "checked against it"),
+        ("PF403", "scripts/backfill.py", 9, "`away` is not a column of `p.ds.splits`"),
+    ]
+    [notice] = run(tmp_path, select=("PF408",))
+    assert [(r.location.path, r.location.line) for r in notice.related] == [("schemas/t.sql", 1)]
+    assert notice.location.column == 25
+
+
+def test_a_write_elsewhere_takes_the_nearest_declaration(tmp_path):
+    write_repo(tmp_path, {
+        **CODE_SCHEMA,
+        "schemas/loader.py": """
+            from google.cloud import bigquery
+
+
+            def load(client):
+                client.insert_rows_json('p.ds.splits', [{'season_year': 2025, 'season': 1}])
+            """,
+    })
+    assert found(tmp_path, select=("PF403",)) == [("PF403", "schemas/loader.py:5"), ("PF403", "scripts/backfill.py:9")]
+    assert [f.message for f in run(tmp_path, select=("PF403",)) if f.location.path == "schemas/loader.py"] == [
+        "`season` is not a column of `p.ds.splits`; did you mean `season_year`?"]
+    assert found(tmp_path, select=("PF408",)) == [("PF408", "schemas/t.sql:1"), ("PF408", "scripts/backfill.py:8")]
+
+
+def test_code_schema_from_a_module_constant_and_agreeing_declarations_are_silent(tmp_path):
+    write_repo(tmp_path, {
+        "schemas/t.sql": "CREATE TABLE `p.ds.splits` (season INT64, home_k_per_9 FLOAT64);\n",
+        "scripts/backfill.py": """
+            from google.cloud import bigquery
+
+            TABLE = 'p.ds.splits'
+            SCHEMA = [bigquery.SchemaField('season', 'INT64'), bigquery.SchemaField('home_k_per_9', 'FLOAT64')]
+
+
+            def main(client):
+                client.create_table(bigquery.Table(TABLE, schema=SCHEMA), exists_ok=True)
+                client.insert_rows_json(TABLE, [{'season': 2025, 'home_k_per_9': 9.1}])
+            """,
+    })
+    assert run(tmp_path, select=("PF4",)) == []
+
+
+def test_equally_near_declarations_that_disagree_leave_the_write_unchecked(tmp_path):
+    write_repo(tmp_path, {
+        "schemas/a.sql": "CREATE TABLE `p.ds.splits` (season INT64);\n",
+        "schemas/b.sql": "CREATE TABLE `p.ds.splits` (season_year INT64);\n",
+        "app/main.py": """
+            from google.cloud import bigquery
+
+
+            def main(client):
+                client.insert_rows_json('p.ds.splits', [{'other': 1}])
+            """,
+    })
+    assert [(f.code, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF407", "several different schemas match `p.ds.splits` (schemas/a.sql:1, schemas/b.sql:1); this "
+                  "insert_rows_json write is checked without a schema")]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from gcp_preflight.model import Location
 from gcp_preflight.rules.python.index import ModuleRef, python_index
 from gcp_preflight.rules.bigquery.classes import ClassIndex
 from gcp_preflight.validators.bigquery.facts import (
@@ -93,6 +94,7 @@ class Site:
 class Analysis:
     sites: list[Site] = field(default_factory=list)
     modules: dict[str, BqModule] = field(default_factory=dict)  # by path
+    disagreements: list = field(default_factory=list)  # Disagreement, one per table and chosen declaration
 
 
 class Resolver:
@@ -418,6 +420,7 @@ def analyse(project) -> Analysis:
                          if key and pieces else pieces, _rows_for(resolver.classes, key, rows.rows))
             site.for_class = for_class
             result.sites.append(site)
+    result.disagreements = list(schemas.disagreements.values())
     return result
 
 
@@ -448,7 +451,7 @@ def _site(resolver: Resolver, schemas, opts: Options, call: BqCall, spec: Spec, 
         site.columns = {c.name.lower(): c for c in job.columns}
         site.schema_path, site.schema_where = call.path, "the load job's schema"
     elif parts:
-        site.columns, site.schema_where, site.schema_why = schemas.lookup(parts, table)
+        site.columns, site.schema_where, site.schema_why = schemas.lookup(parts, table, call.path)
         site.schema_path = site.schema_where.rsplit(":", 1)[0]
     return site
 
@@ -478,15 +481,39 @@ def split_id(table: str, opts: Options) -> tuple[str | None, str | None, str]:
     return opts.default_project, opts.default_dataset, parts[0]
 
 
+@dataclass(frozen=True)
+class Declaration:
+    """One place that declares a table's columns."""
+
+    parts: tuple  # (project, dataset, table), None where the declaration does not say
+    origin: str  # ddl, alter, json, python
+    location: Location
+    columns: tuple[BqColumn, ...]
+
+    @property
+    def where(self) -> str:
+        return f"{self.location.path}:{self.location.line}"
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Declarations of one table with different columns; `chosen` won for the writes near it."""
+
+    table: str
+    chosen: Declaration
+    others: tuple[Declaration, ...]
+
+
 class SchemaIndex:
     def __init__(self, project, resolver: Resolver, opts: Options):
         self.opts = opts
-        self.entries: list[tuple[tuple, str, str, tuple[BqColumn, ...]]] = []  # (id parts, origin, where, columns)
+        self.entries: list[Declaration] = []
+        self.disagreements: dict[tuple[str, str], Disagreement] = {}  # (table, chosen where) -> ...
         for schema in project.facts(BqSchema):
             parts = split_id(schema.table, opts)
             if schema.origin == "json":
                 parts = (None, None, schema.table)  # a schema file says only the table's name
-            self.entries.append((parts, schema.origin, f"{schema.path}:{schema.line}", schema.columns))
+            self.entries.append(Declaration(parts, schema.origin, Location(schema.path, schema.line), schema.columns))
         for decl in project.facts(BqTableDecl):
             table = resolver.text(tag(decl.table, decl.path), {})
             columns = decl.columns
@@ -494,24 +521,49 @@ class SchemaIndex:
                 module = resolver.by_path.get(decl.path)
                 columns = dict(module.schemas).get(decl.schema_name) if module else None
             if table and columns:
-                self.entries.append((split_id(table, opts), "python", f"{decl.path}:{decl.location.line}", columns))
+                self.entries.append(Declaration(split_id(table, opts), "python", decl.location, columns))
 
-    def lookup(self, want: tuple, table: str) -> tuple[dict | None, str, str]:
-        matches = [e for e in self.entries if _compatible(want, e[0])]
-        bases = [e for e in matches if e[1] != "alter"]
+    def lookup(self, want: tuple, table: str, near: str = "") -> tuple[dict | None, str, str]:
+        """(lower-cased name -> column, "path:line" of the declaration, why none). When declarations
+        of the table disagree, the nearest to the writing file `near` wins (the same file, then the
+        longest shared folder) and the disagreement is kept for one notice (PF408)."""
+        matches = [e for e in self.entries if _compatible(want, e.parts)]
+        bases = [e for e in matches if e.origin != "alter"]
         if not bases:
             return None, "", f"no schema in the repository declares `{table}`"
-        best = max(_specificity(want, e[0]) for e in bases)
-        bases = [e for e in bases if _specificity(want, e[0]) == best]
-        shapes = {tuple(sorted(c.name.lower() for c in e[3])) for e in bases}
-        if len(shapes) > 1:
-            where = ", ".join(sorted(e[2] for e in bases))
-            return None, "", f"several different schemas match `{table}` ({where})"
-        columns = {c.name.lower(): c for c in bases[0][3]}
-        for extra in matches:
-            if extra[1] == "alter":
-                columns.update({c.name.lower(): c for c in extra[3]})
-        return columns, bases[0][2], ""
+        best = max(_specificity(want, e.parts) for e in bases)
+        bases = [e for e in bases if _specificity(want, e.parts) == best]
+        added = [c for e in matches if e.origin == "alter" for c in e.columns]
+        if len({_shape(e, added) for e in bases}) > 1:
+            closest = max(_nearness(near, e.location.path) for e in bases)
+            nearest = [e for e in bases if _nearness(near, e.location.path) == closest]
+            if len({_shape(e, added) for e in nearest}) > 1:
+                where = ", ".join(sorted(e.where for e in bases))
+                return None, "", f"several different schemas match `{table}` ({where})"
+            chosen = nearest[0]
+            others = tuple(sorted((e for e in bases if _shape(e, added) != _shape(chosen, added)), key=lambda e: e.where))
+            self.disagreements.setdefault((table, chosen.where), Disagreement(table, chosen, others))
+            bases = [chosen]
+        columns = {c.name.lower(): c for c in bases[0].columns}
+        columns.update({c.name.lower(): c for c in added})
+        return columns, bases[0].where, ""
+
+
+def _shape(decl: Declaration, added: list[BqColumn]) -> frozenset:
+    """The column names a declaration gives the table, columns added by ALTER TABLE included."""
+    return frozenset(c.name.lower() for c in (*decl.columns, *added))
+
+
+def _nearness(near: str, path: str) -> tuple[int, int]:
+    """How close a declaration is to the writing file: the same file first, then shared folders."""
+    if near == path:
+        return 1, 0
+    shared = 0
+    for a, b in zip(near.split("/")[:-1], path.split("/")[:-1]):
+        if a != b:
+            break
+        shared += 1
+    return 0, shared
 
 
 def _compatible(a: tuple, b: tuple) -> bool:

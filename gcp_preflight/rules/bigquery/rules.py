@@ -567,6 +567,74 @@ def write_table_unresolved(project):
             yield Diagnostic(where, f"{site.schema_why}; this {site.api} write{_via(site)} is checked without a schema")
 
 
+@rule("PF408", "table-schemas-disagree", Severity.INFO)
+def table_schemas_disagree(project):
+    """Two declarations of one table with different columns (code and DDL, say): the nearest is used.
+
+    ## What it does
+    A table's columns can be declared in a DDL file, a JSON schema file, or in code
+    (`bigquery.Table(table_id, schema=[SchemaField(...), ...])`, as a script that creates its own
+    table with `create_table(..., exists_ok=True)` does). When declarations of a table that is
+    written to name different columns, the rows of each write are checked against the nearest
+    one (in the same file, else the one sharing the most folders with it), and this notice says
+    so once, at that declaration, with the columns on which they differ.
+
+    ## Why is this bad?
+    One of them is stale. `exists_ok=True` does not change a table that exists: if the DDL's table
+    was created first, the code's rows do not match it and BigQuery rejects them; if the code's
+    was, the DDL no longer describes the table and whoever reads it is misled.
+
+    ## Example
+    ```sql schemas/splits.sql
+    CREATE TABLE IF NOT EXISTS `p.ds.splits` (season_year INT64, k_per_9 FLOAT64);
+    ```
+    ```python scripts/backfill.py
+    from google.cloud import bigquery
+
+
+    def main():
+        client = bigquery.Client()
+        table_id = "p.ds.splits"
+        schema = [bigquery.SchemaField("season", "INT64"), bigquery.SchemaField("home_k_per_9", "FLOAT64")]
+        client.create_table(bigquery.Table(table_id, schema=schema), exists_ok=True)
+        client.insert_rows_json(table_id, [{"season": 2025, "home_k_per_9": 9.1}])
+    ```
+
+    ## Fix
+    Keep one declaration of the table, the one that matches the live table.
+    ```sql schemas/splits.sql
+    CREATE TABLE IF NOT EXISTS `p.ds.splits` (season INT64, home_k_per_9 FLOAT64);
+    ```
+    ```python scripts/backfill.py
+    from google.cloud import bigquery
+
+
+    def main():
+        client = bigquery.Client()
+        table_id = "p.ds.splits"
+        client.insert_rows_json(table_id, [{"season": 2025, "home_k_per_9": 9.1}])
+    ```
+    """
+    for item in sorted(project.memo(analyse).disagreements, key=lambda d: (d.chosen.where, d.table)):
+        chosen = {c.name.lower(): c.name for c in item.chosen.columns}
+        others = {c.name.lower(): c.name for other in item.others for c in other.columns}
+        here = [name for key, name in chosen.items() if key not in others]
+        there = [name for key, name in others.items() if key not in chosen]
+        where = ", ".join(other.where for other in item.others)
+        yield Diagnostic(item.chosen.location, f"`{item.table}` is declared here and in {where} with different columns "
+                         f"(only here: {_names(here)}; only there: {_names(there)}); the writes nearest to this "
+                         f"declaration are checked against it",
+                         tuple(Related(other.location, f"another declaration of `{item.table}`") for other in item.others),
+                         inputs=tuple(other.location.path for other in item.others))
+
+
+def _names(names: list[str], most: int = 4) -> str:
+    if not names:
+        return "none"
+    shown = ", ".join(f"`{n}`" for n in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
 def _blind_reason(site: Site) -> str:
     if site.table is None:
         return f"the table is not known statically ({site.table_why})"
@@ -574,4 +642,5 @@ def _blind_reason(site: Site) -> str:
 
 
 RULES = (schema_unparsable, json_column_wrong_form, row_value_not_serializable, row_key_not_a_column,
-         repeated_mismatch, dict_for_string_column, json_dumps_without_default, write_table_unresolved)
+         repeated_mismatch, dict_for_string_column, json_dumps_without_default, write_table_unresolved,
+         table_schemas_disagree)

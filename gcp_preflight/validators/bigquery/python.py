@@ -29,7 +29,7 @@ from gcp_preflight.validators.bigquery.facts import (
 from gcp_preflight.validators.bigquery.classes import class_facts, decorator_names
 from gcp_preflight.validators.bigquery.schema import BqColumn, canonical_type
 from gcp_preflight.validators.bigquery.values import (
-    UNKNOWN, ADict, AJob, AList, AParam, AQuery, AQueryRow, AVal, LazyText, _concat, _const_str, _constant, _is_text, _kind,
+    UNKNOWN, ADict, AJob, AList, AParam, AQuery, AQueryRow, ASchema, AVal, LazyText, _concat, _const_str, _constant, _is_text, _kind,
     _merge, _text_pieces, _unencodable, dotted,
 )
 from gcp_preflight.validators.python.segments import SourceMap
@@ -311,14 +311,13 @@ class FunctionWalk:
         elif attr == "ignore_unknown_values" and isinstance(node, ast.Constant):
             job.ignore_unknown = bool(node.value)
 
-    def schema_value(self, node: ast.AST) -> tuple[str, tuple | None, str]:
-        columns = schema_columns(self.ctx, node)
-        if columns is not None:
-            return "schema", columns, ""
-        if isinstance(node, ast.Name) and node.id in self.ctx.schemas:
-            return "schema", self.ctx.schemas[node.id], node.id
+    def schema_value(self, node: ast.AST, env: dict | None = None) -> tuple[str, tuple | None, str]:
+        """A schema as written (a SchemaField list, a name bound to one here or at module level)."""
         if isinstance(node, ast.Constant) and node.value is None:
             return "absent", None, ""
+        value = self.eval(node, env)
+        if isinstance(value, ASchema):
+            return "schema", value.columns, value.name
         return "schema", None, dotted(node)
 
     def mutation(self, call: ast.Call) -> None:
@@ -381,9 +380,16 @@ class FunctionWalk:
             return env[node.id]
         if node.id in self.params:
             return AParam(node.id)
+        if node.id in self.ctx.schemas:
+            return ASchema(self.ctx.schemas[node.id], node.id)
         return AVal("unknown", node, pieces=(Piece("name", node.id),))
 
-    def eval_sequence(self, node: ast.List | ast.Tuple, env: dict) -> AList:
+    def eval_sequence(self, node: ast.List | ast.Tuple, env: dict) -> object:
+        first = node.elts[0] if node.elts else None
+        if first.__class__ is ast.Call and self.ctx.canonical(first.func).endswith("SchemaField"):
+            columns = schema_columns(self.ctx, node)
+            if columns is not None:
+                return ASchema(columns)
         items = [self.eval(e, env) for e in node.elts if not isinstance(e, ast.Starred)]
         return AList(node, items, "list" if isinstance(node, ast.List) else "tuple")
 
@@ -613,7 +619,10 @@ class FunctionWalk:
         # Recorded when it writes (a sink) or passes its own parameters or rows on; only the
         # arguments that may be such are evaluated to decide, the rest only for a recorded call.
         func = node.func
-        interesting = (func.attr if func.__class__ is ast.Attribute else func.id) in SINKS  # callee's last part
+        last = func.attr if func.__class__ is ast.Attribute else func.id  # callee's last part
+        if node.args and (last == "Table" or func.__class__ is ast.Name and self.ctx.aliases.get(last, "").endswith(".Table")):
+            self.record_table(node, env)
+        interesting = last in SINKS
         if not interesting and not node.keywords and not any(a.__class__ in _MAY_PASS for a in node.args):
             return  # nothing passed can be a parameter or rows
         passed = []
@@ -632,6 +641,20 @@ class FunctionWalk:
         if interesting:
             args = tuple(self.arg(*each, self.eval(each[2], env)) for each in passed)
             self.ctx.facts.append(BqCall(self.ctx.path, self.qualname, callee, self.ctx.loc(node), args))
+
+    def record_table(self, node: ast.Call, env: dict) -> None:
+        """`bigquery.Table(table_id, schema=...)`: a schema declared in code for a table id, both
+        read in the environment of the call (locals, module constants)."""
+        if not self.ctx.canonical(node.func).endswith("bigquery.Table"):
+            return
+        schema = next((k.value for k in node.keywords if k.arg == "schema"), node.args[1] if len(node.args) > 1 else None)
+        if schema is None:
+            return
+        table = self.eval(node.args[0], env)
+        if not _is_text(table) or isinstance(table, AParam):
+            return
+        _, columns, name = self.schema_value(schema, env)
+        self.ctx.facts.append(BqTableDecl(self.ctx.path, self.ctx.loc(node), tuple(_text_pieces(table)), columns, name))
 
     def arg(self, position: int, keyword: str, node: ast.AST, value: object) -> Arg:
         literal = repr(node.value) if isinstance(node, ast.Constant) and node.value in (True, False, None) else ""
@@ -795,32 +818,8 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
         ctx.facts.append(BqFunction(source.path, qualname, params, frozen_defaults, node.lineno, bool(owner)))
         walk.run(node.body)
     module_walk.run([s for s in tree.body])
-    _table_decls(ctx, tree)
     ctx.facts.extend(class_facts(ctx, tree, walks, FunctionWalk))
     return [module, *ctx.facts]
-
-
-def _table_decls(ctx: ModuleContext, tree: ast.Module) -> None:
-    """`bigquery.Table(table_id, schema=[SchemaField(...)])` anywhere in the module."""
-    walker = FunctionWalk(ctx, "", ())
-    tables = []
-    for depth, node in tree_index(tree).found("calls"):
-        func = node.func  # the name ends in `Table`: written so, or imported as another name
-        if node.args and (func.__class__ is ast.Attribute and func.attr == "Table"
-                          or func.__class__ is ast.Name and ctx.aliases.get(func.id, func.id).endswith("Table")):
-            tables.append((depth, node))
-    tables.sort(key=lambda found: found[0])  # as ast.walk meets them
-    for _, node in tables:
-        if not ctx.canonical(node.func).endswith("bigquery.Table"):
-            continue
-        schema = next((k.value for k in node.keywords if k.arg == "schema"), node.args[1] if len(node.args) > 1 else None)
-        if schema is None:
-            continue
-        table = walker.eval(node.args[0], {})
-        if not _is_text(table):
-            continue
-        _, columns, name = walker.schema_value(schema)
-        ctx.facts.append(BqTableDecl(ctx.path, ctx.loc(node), tuple(_text_pieces(table)), columns, name))
 
 
 def _certainly_str(node: ast.expr, value: object) -> bool:

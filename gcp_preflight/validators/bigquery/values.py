@@ -94,6 +94,14 @@ class AParam:
 
 
 @dataclass
+class ASchema:
+    """A list of SchemaField(...) calls (`name`: the module constant it was read from, if any)."""
+
+    columns: tuple
+    name: str = ""
+
+
+@dataclass
 class AJob:
     mode: str = "absent"
     columns: tuple | None = None

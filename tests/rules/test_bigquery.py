@@ -703,3 +703,76 @@ def test_equally_near_declarations_that_disagree_leave_the_write_unchecked(tmp_p
     assert [(f.code, f.message) for f in run(tmp_path, select=("PF4",))] == [
         ("PF407", "several different schemas match `p.ds.splits` (schemas/a.sql:1, schemas/b.sql:1); this "
                   "insert_rows_json write is checked without a schema")]
+
+
+# Issue 12, cause 11: the phase logger's table id is built from environment defaults.
+ENV_DEFAULTS = {
+    "schemas/log.sql": "CREATE TABLE nba_orchestration.phase_execution_log (phase_name STRING, metadata JSON);\n",
+    "shared/utils/bigquery_utils.py": """
+        from google.cloud import bigquery
+
+        client = bigquery.Client()
+
+
+        def insert_bigquery_rows(table_id, rows):
+            return client.insert_rows_json(table_id, rows)
+        """,
+}
+
+
+def test_table_id_from_environment_defaults(tmp_path):
+    write_repo(tmp_path, {**ENV_DEFAULTS, "shared/utils/phase_logger.py": """
+        import os
+
+        from shared.utils.bigquery_utils import insert_bigquery_rows
+
+
+        def log_phase(phase_name, metadata):
+            dataset = os.environ.get("ORCHESTRATION_DATASET", "nba_orchestration")
+            table = os.getenv("PHASE_EXECUTION_LOG_TABLE", default="phase_execution_log")
+            row = {"phase_name": phase_name, "metadata": metadata, "duration": 1.5}
+            insert_bigquery_rows(f"{dataset}.{table}", [row])
+        """})
+    assert [(f.code, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF403", 9, "`duration` is not a column of `nba_orchestration.phase_execution_log` (the id assumes the "
+                     "default of $ORCHESTRATION_DATASET and $PHASE_EXECUTION_LOG_TABLE) (through "
+                     "insert_bigquery_rows())"),
+    ]
+
+
+def test_environment_default_in_a_module_constant_and_setdefault(tmp_path):
+    write_repo(tmp_path, {**ENV_DEFAULTS, "shared/utils/phase_logger.py": """
+        import os
+
+        from shared.utils.bigquery_utils import insert_bigquery_rows
+
+        DATASET = os.environ.setdefault("ORCHESTRATION_DATASET", "nba_orchestration")
+
+
+        def log_phase(phase_name):
+            insert_bigquery_rows(f"{DATASET}.phase_execution_log", [{"phase_name": phase_name, "x": 1}])  # expect: PF403
+        """})
+    assert_marks(tmp_path, select=("PF4",))
+    [finding] = run(tmp_path, select=("PF403",))
+    assert "(the id assumes the default of $ORCHESTRATION_DATASET)" in finding.message
+
+
+def test_environment_reads_without_a_literal_default_stay_unknown(tmp_path):
+    write_repo(tmp_path, {**ENV_DEFAULTS, "shared/utils/phase_logger.py": """
+        import os
+
+        from shared.utils.bigquery_utils import insert_bigquery_rows
+
+
+        def log_phase(phase_name, fallback):
+            first = os.environ.get("DATASET")
+            second = os.environ.get("DATASET", fallback)
+            third = os.environ["DATASET"]
+            insert_bigquery_rows(f"{first}.phase_execution_log", [{"x": 1}])
+            insert_bigquery_rows(f"{second}.phase_execution_log", [{"x": 1}])
+            insert_bigquery_rows(f"{third}.phase_execution_log", [{"x": 1}])
+        """})
+    unknown = ("the table of this insert_rows_json write (through insert_bigquery_rows()) is not known statically "
+               "(part of it is a value computed at run time); its rows are checked without a schema")
+    assert [(f.code, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF407", 10, unknown), ("PF407", 11, unknown), ("PF407", 12, unknown)]

@@ -84,6 +84,7 @@ class Site:
     ignore_unknown: bool
     chain: tuple[str, ...]
     for_class: str = ""  # the subclass this site was resolved for, when a base-class method writes
+    assumes: tuple[str, ...] = ()  # environment variables whose defaults the table id takes
     columns: dict[str, BqColumn] | None = None  # lower-cased name -> column
     schema_path: str = ""
     schema_where: str = ""
@@ -124,29 +125,30 @@ class Resolver:
             return self.module(source, module.path), item
         return None, ""
 
-    def constant(self, module: BqModule, name: str, depth: int) -> tuple[str, bool] | None:
+    def constant(self, module: BqModule, name: str, depth: int, assumed: list | None = None) -> tuple[str, bool] | None:
         """(value as rendered, fully known) of a string constant, followed through imports."""
         head, _, rest = name.partition(".")
         if rest:
             target, item = self.imported(module, head)
             if target is None or item:
                 return None
-            return self.constant(target, rest, depth + 1)
+            return self.constant(target, rest, depth + 1, assumed)
         value = dict(module.constants).get(name)
         if value is not None:
-            return self.render(tag(value, module.path), depth + 1)
+            return self.render(tag(value, module.path), depth + 1, assumed)
         target, item = self.imported(module, name)
         if target is not None and item:
-            return self.constant(target, item, depth + 1)
+            return self.constant(target, item, depth + 1, assumed)
         return None
 
     def text(self, pieces: tuple[TPiece, ...], bindings: dict, depth: int = 0) -> str | None:
         shown, exact = self.render(pieces, depth)
         return shown if exact else None
 
-    def render(self, pieces: tuple[TPiece, ...], depth: int = 0) -> tuple[str, bool]:
+    def render(self, pieces: tuple[TPiece, ...], depth: int = 0, assumed: list | None = None) -> tuple[str, bool]:
         """The string, with `{NAME}` for each part that cannot be known statically, and whether
-        every part was known."""
+        every part was known; environment variables read with a default take the default and are
+        added to `assumed`."""
         if depth > 12:
             return "{...}", False
         out, exact = [], True
@@ -154,9 +156,13 @@ class Resolver:
             value = None
             if piece.kind == "lit":
                 value = piece.value
+            elif piece.kind == "env":
+                value = ""  # a marker: the default follows
+                if assumed is not None and piece.value not in assumed:
+                    assumed.append(piece.value)
             elif piece.kind == "name":
                 module = self.by_path.get(piece.path)
-                found = self.constant(module, piece.value, depth) if module else None
+                found = self.constant(module, piece.value, depth, assumed) if module else None
                 if found is not None:
                     value, known = found
                     exact &= known
@@ -443,10 +449,11 @@ def _rows_for(classes: ClassIndex, key, rows: Rows) -> Rows:
 
 
 def _site(resolver: Resolver, schemas, opts: Options, call: BqCall, spec: Spec, pieces, rows: Rows) -> Site:
-    table, parts = _table_id(resolver, pieces, opts)
+    assumed: list[str] = []
+    table, parts = _table_id(resolver, pieces, opts, assumed)
     job = _call_job(call, spec)
     site = Site(call, spec.api, rows, table, "" if parts else resolver.why_unresolved(pieces), job,
-                _ignore_unknown(call, spec), spec.chain)
+                _ignore_unknown(call, spec), spec.chain, assumes=tuple(assumed) if parts else ())
     if job is not None and job.mode == "schema" and job.columns is not None:
         site.columns = {c.name.lower(): c for c in job.columns}
         site.schema_path, site.schema_where = call.path, "the load job's schema"
@@ -456,12 +463,12 @@ def _site(resolver: Resolver, schemas, opts: Options, call: BqCall, spec: Spec, 
     return site
 
 
-def _table_id(resolver: Resolver, pieces, opts: Options) -> tuple[str | None, tuple | None]:
+def _table_id(resolver: Resolver, pieces, opts: Options, assumed: list) -> tuple[str | None, tuple | None]:
     """(id as shown, (project, dataset, table)); a project known only at run time (an
     environment variable, say) matches any project: `{PROJECT_ID}.dataset.table`."""
     if not pieces:
         return None, None
-    shown, exact = resolver.render(pieces)
+    shown, exact = resolver.render(pieces, 0, assumed)
     if exact:
         return shown, split_id(shown, opts)
     parts = re.split(r"\.(?![^{]*\})", shown)  # dots inside `{self.project_id}` do not separate

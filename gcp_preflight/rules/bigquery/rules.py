@@ -70,6 +70,9 @@ def _bound(value: Value) -> tuple[Related, ...]:
 
 def _table(site: Site) -> str:
     shown = f"`{site.table}`" if site.table else "the table"
+    if site.assumes:  # the id is right only when the variables are not set
+        names = " and ".join(f"${name}" for name in site.assumes)
+        shown += f" (the id assumes the default of {names})"
     return f"the {site.for_class} table {shown}" if site.for_class else shown
 
 

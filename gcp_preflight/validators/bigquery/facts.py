@@ -22,7 +22,8 @@ class Piece:
     """Part of a string built statically: "lit" (text), "name" (a module constant or an imported
     name, maybe dotted: `config.DATASET`), "param" (a parameter of the enclosing function),
     "attr" (`self.X`, or `self.X()` with value "X()", of the enclosing method's instance),
-    "unknown" (value says why)."""
+    "env" (an environment variable, value its name, whose default the pieces after it spell:
+    `os.environ.get("X", "d")`), "unknown" (value says why)."""
 
     kind: str
     value: str

@@ -46,6 +46,7 @@ _BUILTIN_KINDS = {"str": "converted", "repr": "converted", "int": "converted", "
                   "round": "num", "len": "num", "bool": "bool", "bytes": "bytes", "bytearray": "bytes",
                   "set": "set", "frozenset": "set", "list": "list", "tuple": "tuple", "sorted": "list"}
 _QUERY_METHODS = {"query_and_wait", "list_rows"}
+_ENV_READS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
 _DECIMAL_METHODS = {"quantize", "normalize", "copy_abs", "copy_negate", "to_integral_value", "to_integral",
                     "sqrt", "exp", "ln", "log10", "scaleb", "max", "min", "fma", "remainder_near"}
 _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
@@ -495,6 +496,8 @@ class FunctionWalk:
             return AVal("datetime", node, source=self.ctx.text_later(node))
         if name.startswith("datetime.date.") and last in _DATE_CTORS:
             return AVal("date", node, source=self.ctx.text_later(node))
+        if name in _ENV_READS:
+            return self.eval_env_default(node, env)
         if name == "dict":
             return self.eval_dict_call(node, env)
         if name in _BUILTIN_KINDS and name not in self.ctx.aliases:
@@ -533,6 +536,15 @@ class FunctionWalk:
         if name.endswith("LoadJobConfig"):
             return self.eval_job(node)
         return UNKNOWN
+
+    def eval_env_default(self, node: ast.Call, env: dict) -> object:
+        """`os.environ.get("X", "default")`: the default, marked as assumed (an "env" piece)."""
+        default = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg in ("default", "value")), None)
+        variable = _const_str(node.args[0]) if node.args else None
+        value = self.eval(default, env) if default is not None and variable else UNKNOWN
+        if not _is_text(value) or isinstance(value, AParam):
+            return UNKNOWN
+        return AVal("str", node, pieces=(Piece("env", variable), *_text_pieces(value)))
 
     def eval_dict_call(self, node: ast.Call, env: dict) -> ADict:
         result = ADict(node)

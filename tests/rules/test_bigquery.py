@@ -776,3 +776,108 @@ def test_environment_reads_without_a_literal_default_stay_unknown(tmp_path):
                "(part of it is a value computed at run time); its rows are checked without a schema")
     assert [(f.code, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
         ("PF407", 10, unknown), ("PF407", 11, unknown), ("PF407", 12, unknown)]
+
+
+# Issue 19, item 5: date, datetime and Decimal values followed through locals, lists, dict updates
+# and one level of a same-module helper's return value.
+VALUES_DDL = {"schemas/events.sql": "CREATE TABLE analytics.events (event_id STRING, at TIMESTAMP, day DATE, amount FLOAT64);\n"}
+
+
+def test_datetime_through_a_local_a_list_a_dict_update_and_a_helper(tmp_path):
+    write_repo(tmp_path, {**VALUES_DDL, "app/main.py": """
+        from datetime import date, datetime
+        from decimal import Decimal
+
+        from google.cloud import bigquery
+
+        client = bigquery.Client()
+
+
+        def _stamp():
+            if client is None:
+                return None
+            return datetime.now()
+
+
+        def record(event_id):
+            when = datetime.now()
+            row = {"event_id": event_id, "at": when}
+            rows = []
+            rows.append(row)
+            row.update(amount=Decimal("1.5"))
+            rows.append({"event_id": event_id, "at": _stamp()})
+            client.insert_rows_json("analytics.events", rows)
+        """})
+    assert [(f.location.line, f.location.column, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        (17, 40, "`at` holds a datetime (`datetime.now()`), which insert_rows_json cannot serialise to JSON "
+                 "(\"Object of type datetime is not JSON serializable\"); call .isoformat()"),
+        (20, 23, "`amount` holds a Decimal (`Decimal(\"1.5\")`), which insert_rows_json cannot serialise to JSON "
+                 "(\"Object of type Decimal is not JSON serializable\"); pass str(value) (exact) or float(value)"),
+        (21, 46, "`at` holds a datetime (`_stamp() returns datetime.now()`), which insert_rows_json cannot "
+                 "serialise to JSON (\"Object of type datetime is not JSON serializable\"); call .isoformat()"),
+    ]
+    [first, *_] = run(tmp_path, select=("PF402",))
+    assert [(r.location.line, r.message) for r in first.related] == [(16, "`when` is bound here")]
+
+
+def test_helpers_that_convert_disagree_recurse_or_are_two_levels_deep_are_silent(tmp_path):
+    write_repo(tmp_path, {**VALUES_DDL, "app/main.py": """
+        from datetime import date, datetime
+
+        from google.cloud import bigquery
+        from app.clock import imported_now
+
+        client = bigquery.Client()
+
+
+        def converted():
+            return datetime.now().isoformat()
+
+
+        def mixed(flag):
+            if flag:
+                return date.today()
+            return "2024-01-01"
+
+
+        def recursive(n):
+            return recursive(n - 1)
+
+
+        def stamp():
+            return datetime.now()
+
+
+        def two_levels():
+            return stamp()
+
+
+        def record(event_id, shadowed):
+            rows = [{"event_id": event_id, "at": converted(), "day": mixed(True), "amount": recursive(1)},
+                    {"event_id": event_id, "at": two_levels(), "day": shadowed(), "amount": imported_now()}]
+            client.insert_rows_json("analytics.events", rows)
+
+
+        def shadowed():
+            return date.today()
+        """})
+    assert run(tmp_path, select=("PF4",)) == []
+
+
+def test_a_helper_defined_after_its_caller_and_one_asked_for_twice(tmp_path):
+    write_repo(tmp_path, {**VALUES_DDL, "app/main.py": """
+        from google.cloud import bigquery
+
+        client = bigquery.Client()
+
+
+        def record(event_id):
+            client.insert_rows_json("analytics.events", [{"event_id": event_id, "day": today()}])  # expect: PF402
+            client.insert_rows_json("analytics.events", [{"event_id": event_id, "day": today()}])  # expect: PF402
+
+
+        def today():
+            import datetime
+            return datetime.date.today()
+        """})
+    assert_marks(tmp_path, select=("PF4",))

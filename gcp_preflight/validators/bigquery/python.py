@@ -29,7 +29,7 @@ from gcp_preflight.validators.bigquery.facts import (
 from gcp_preflight.validators.bigquery.classes import class_facts, decorator_names
 from gcp_preflight.validators.bigquery.schema import BqColumn, canonical_type
 from gcp_preflight.validators.bigquery.values import (
-    UNKNOWN, ADict, AJob, AList, AParam, AQuery, AQueryRow, ASchema, AVal, LazyText, _concat, _const_str, _constant, _is_text, _kind,
+    RISKY, UNKNOWN, ADict, AJob, AList, AParam, AQuery, AQueryRow, ASchema, AVal, LazyText, _concat, _const_str, _constant, _is_text, _kind,
     _merge, _text_pieces, _unencodable, dotted,
 )
 from gcp_preflight.validators.python.segments import SourceMap
@@ -73,6 +73,7 @@ class ModuleContext:
         self.schemas: dict[str, tuple] = {}
         self.constants: dict[str, tuple] = {}
         self.facts: list[object] = []
+        self.walks = None  # _Walks, once the functions are walked
         self._read_imports(tree)
 
     def _read_imports(self, tree: ast.Module) -> None:
@@ -200,6 +201,7 @@ class FunctionWalk:
         self.memo: dict | None = None
         self.inner_memo: dict | None = None
         self.depth = 0  # of nested eval calls, bounded by MAX_DEPTH
+        self.running = False  # while its body is walked (a helper asked for meanwhile is recursive)
         self.cut = 0  # evaluations MAX_DEPTH cut short: such results are not memoised
 
     # statements -----------------------------------------------------------------------
@@ -500,6 +502,10 @@ class FunctionWalk:
             return self.eval_env_default(node, env)
         if name == "dict":
             return self.eval_dict_call(node, env)
+        walks = self.ctx.walks
+        if func.__class__ is ast.Name and walks is not None and name in walks.helpers and name not in env \
+                and name not in self.params:
+            return self.ctx.walks.returned(name)
         if name in _BUILTIN_KINDS and name not in self.ctx.aliases:
             kind = _BUILTIN_KINDS[name]
             if kind in ("list", "tuple") and node.args:
@@ -804,15 +810,47 @@ def _functions(tree: ast.Module) -> Iterable[tuple[str, ast.AST, str]]:
     yield from visit(tree.body, "", "")
 
 
-def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
-    """The extractor registered in validators/__init__.py."""
-    ctx = ModuleContext(tree, source)
-    module_walk = FunctionWalk(ctx, "", ())
-    _module_constants(ctx, tree, module_walk)
-    module = BqModule(source.path, ctx.module, tuple(sorted(ctx.constants.items())), tuple(ctx.imports),
-                      tuple(sorted(ctx.schemas.items())), ctx.imports_bigquery, ctx.has_json_import, _import_line(tree))
-    walks = {}
-    for qualname, node, owner in _functions(tree):
+class _Walks:
+    """Walks each function of the module once, in order, or earlier when a function of the module
+    asks what a helper returns (`row = {"at": _now()}`, issue 19). Each function's facts stay
+    in the module's order whichever walk ran first."""
+
+    def __init__(self, ctx: ModuleContext, tree: ast.Module, module_walk: FunctionWalk):
+        self.ctx, self.module_walk = ctx, module_walk
+        self.functions = list(_functions(tree))
+        self.helpers = {q: (q, n, o) for q, n, o in self.functions if "." not in q}  # called by bare name
+        self.walks: dict[str, FunctionWalk] = {}
+        self.facts: dict[str, list] = {}
+        self.nesting = 0
+
+    def run(self) -> dict[str, FunctionWalk]:
+        for each in self.functions:
+            if each[0] not in self.walks:
+                self.walk(*each)
+        return self.walks
+
+    def ordered_facts(self) -> list:
+        return [fact for qualname, _, _ in self.functions for fact in self.facts.get(qualname, ())]
+
+    def returned(self, name: str) -> object:
+        """What module function `name` returns, one level deep: a date, datetime, time, Decimal,
+        bytes or set value all its return statements agree on (None aside), else unknown."""
+        if name not in self.walks:
+            if self.nesting >= MAX_HELPER_NESTING:
+                return UNKNOWN
+            self.walk(*self.helpers[name])
+        walk = self.walks[name]
+        if walk.running:
+            return UNKNOWN  # recursion
+        kinds = {_kind(value) for value in walk.returns} - {"none"}
+        values = [value for value in walk.returns if _kind(value) != "none"]
+        if len(kinds) != 1 or not kinds <= RISKY or any(getattr(value, "via", "") for value in values):
+            return UNKNOWN  # not one kind, not one that json rejects, or itself from a helper (one level)
+        first = values[0]
+        return AVal(first.kind, None, source=f"{name}() returns {first.source or 'one'}", via=name)
+
+    def walk(self, qualname: str, node: ast.AST, owner: str) -> None:
+        ctx, module_walk = self.ctx, self.module_walk
         args = node.args
         params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
         positional = [*args.posonlyargs, *args.args]
@@ -822,16 +860,40 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
         defaults += [(a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
         self_name = positional[0].arg if owner and positional and "staticmethod" not in decorator_names(node) else ""
         walk = FunctionWalk(ctx, qualname, params, self_name)
-        walks[qualname] = walk
+        self.walks[qualname] = walk
         frozen_defaults = tuple((name, (Piece("none", ""),) if isinstance(d, ast.Constant) and d.value is None
                                  else tuple(_text_pieces(module_walk.eval(d, {}))))
                                 for name, d in defaults
                                 if _is_text(module_walk.eval(d, {})) or isinstance(d, ast.Constant) and d.value is None)
-        ctx.facts.append(BqFunction(source.path, qualname, params, frozen_defaults, node.lineno, bool(owner)))
-        walk.run(node.body)
+        outer, ctx.facts = ctx.facts, [BqFunction(ctx.path, qualname, params, frozen_defaults, node.lineno, bool(owner))]
+        self.nesting += 1
+        walk.running = True
+        try:
+            walk.run(node.body)
+        finally:
+            walk.running = False
+            self.nesting -= 1
+            self.facts[qualname], ctx.facts = ctx.facts, outer
+
+
+# How many helpers deep a walk may start another (a helper of a helper...), so that a long chain
+# of them does not exhaust the stack; a helper beyond is unknown where it is asked for early.
+MAX_HELPER_NESTING = 4
+
+
+def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
+    """The extractor registered in validators/__init__.py."""
+    ctx = ModuleContext(tree, source)
+    module_walk = FunctionWalk(ctx, "", ())
+    _module_constants(ctx, tree, module_walk)
+    module = BqModule(source.path, ctx.module, tuple(sorted(ctx.constants.items())), tuple(ctx.imports),
+                      tuple(sorted(ctx.schemas.items())), ctx.imports_bigquery, ctx.has_json_import, _import_line(tree))
+    ctx.walks = _Walks(ctx, tree, module_walk)
+    walks = ctx.walks.run()
     module_walk.run([s for s in tree.body])
-    ctx.facts.extend(class_facts(ctx, tree, walks, FunctionWalk))
-    return [module, *ctx.facts]
+    facts = [*ctx.walks.ordered_facts(), *ctx.facts]
+    facts.extend(class_facts(ctx, tree, walks, FunctionWalk))
+    return [module, *facts]
 
 
 def _certainly_str(node: ast.expr, value: object) -> bool:

@@ -76,6 +76,7 @@ class AVal:
     inner: str = ""
     has_default: bool = False
     pieces: tuple | None = None  # for strings built from constants and parameters
+    via: str = ""  # the module helper whose return value this is (followed one level only)
 
 
 @dataclass

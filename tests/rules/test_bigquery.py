@@ -881,3 +881,103 @@ def test_a_helper_defined_after_its_caller_and_one_asked_for_twice(tmp_path):
             return datetime.date.today()
         """})
     assert_marks(tmp_path, select=("PF4",))
+
+
+# Issue 19, item 5: a value read from a query result is typed by the query's own table schema
+# when the query text is a literal.
+QUERY_SCHEMAS = {
+    "schemas/payments.sql": "CREATE TABLE ds.payments (id STRING, amount NUMERIC, paid_on DATE, note STRING);\n",
+    "schemas/summary.sql": "CREATE TABLE ds.summary (id STRING, amount FLOAT64, paid_on STRING, note STRING);\n",
+}
+
+
+def test_query_result_fields_typed_by_the_query_table(tmp_path):
+    write_repo(tmp_path, {**QUERY_SCHEMAS, "app/main.py": """
+        from google.cloud import bigquery
+
+        client = bigquery.Client()
+        SQL = "SELECT p.id, p.amount, CAST(p.note AS DATE) AS day FROM ds.payments AS p WHERE p.id = @id"
+
+
+        def summarise():
+            rows = []
+            for row in client.query("SELECT id, amount, paid_on, note FROM `ds.payments`").result():
+                rows.append({"id": row.id, "amount": row.amount, "paid_on": row["paid_on"], "note": row.get("note")})
+            for row in client.query(SQL):
+                rows.append({"id": row.id, "amount": row.amount, "paid_on": row.day})
+            for row in client.list_rows("ds.payments"):
+                rows.append({"amount": row.amount})
+            client.insert_rows_json("ds.summary", rows)
+        """})
+    assert [(f.location.line, f.location.column, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        (10, 46, "`amount` copies `row.amount` from a query result row, and the query reads NUMERIC column `amount` "
+                 "of `ds.payments`: the client returns such values as Decimal, which insert_rows_json cannot "
+                 "serialise to JSON; pass str(value) (exact) or float(value)"),
+        (10, 69, "`paid_on` copies `row[\"paid_on\"]` from a query result row, and the query reads DATE column "
+                 "`paid_on` of `ds.payments`: the client returns such values as date, which insert_rows_json cannot "
+                 "serialise to JSON; call .isoformat()"),
+        (12, 46, "`amount` copies `row.amount` from a query result row, and the query reads NUMERIC column `amount` "
+                 "of `ds.payments`: the client returns such values as Decimal, which insert_rows_json cannot "
+                 "serialise to JSON; pass str(value) (exact) or float(value)"),
+        (12, 69, "`paid_on` copies `row.day` from a query result row, and the query casts it to DATE: the client "
+                 "returns such values as date, which insert_rows_json cannot serialise to JSON; call .isoformat()"),
+        (14, 32, "`amount` copies `row.amount` from a query result row, and the query reads NUMERIC column `amount` "
+                 "of `ds.payments`: the client returns such values as Decimal, which insert_rows_json cannot "
+                 "serialise to JSON; pass str(value) (exact) or float(value)"),
+    ]
+    first = run(tmp_path, select=("PF402",))[0]
+    assert [(r.location.path, r.location.line, r.message) for r in first.related] == [
+        ("schemas/payments.sql", 1, "`amount` is declared NUMERIC here")]
+
+
+def test_query_results_whose_type_is_not_known_stay_silent(tmp_path):
+    write_repo(tmp_path, {**QUERY_SCHEMAS, "app/main.py": """
+        from google.cloud import bigquery
+
+        client = bigquery.Client()
+
+
+        def summarise(sql):
+            rows = []
+            for row in client.query(sql):  # the text is a parameter
+                rows.append({"amount": row.amount})
+            for row in client.query("SELECT SUM(amount) AS amount, CAST(paid_on AS STRING) AS paid_on FROM ds.payments"):
+                rows.append({"amount": row.amount, "paid_on": row.paid_on})  # an expression; cast to STRING
+            for row in client.query("WITH t AS (SELECT * FROM ds.payments) SELECT amount FROM t"):
+                rows.append({"amount": row.amount})
+            for row in client.query("SELECT a.amount FROM ds.payments a UNION ALL SELECT b.amount FROM ds.payments b"):
+                rows.append({"amount": row.amount})
+            for row in client.query("SELECT amount FROM ds.payments JOIN ds.summary USING (id)"):
+                rows.append({"amount": row.amount})  # which table: not said
+            for row in client.query("SELECT id, note FROM ds.payments"):
+                rows.append({"amount": row.note, "id": float(row.id)})
+            for row in client.query("SELECT amount FROM ds.unknown_table"):
+                rows.append({"amount": row.amount})
+            for row in client.query("SELEC amount FROM"):
+                rows.append({"amount": row.amount})
+            client.insert_rows_json("ds.summary", rows)
+        """})
+    assert run(tmp_path, select=("PF4",)) == []
+
+
+def test_project_from_an_environment_default_matches_any_project(tmp_path):
+    write_repo(tmp_path, {
+        "schemas/log.sql": "CREATE TABLE `prod-project.ops.log` (phase_name STRING);\n",
+        "app/main.py": """
+            import os
+
+            from google.cloud import bigquery
+
+            PROJECT = os.environ.get("GCP_PROJECT", "dev-project")
+            client = bigquery.Client()
+
+
+            def log(phase):
+                dataset = os.environ.get("OPS_DATASET", "ops")
+                client.insert_rows_json(f"{PROJECT}.{dataset}.log", [{"phase_name": phase, "phase": 1}])
+            """,
+    })
+    assert [(f.code, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF403", 11, "`phase` is not a column of `{GCP_PROJECT}.ops.log` (the id assumes the default of $OPS_DATASET); "
+                      "did you mean `phase_name`?"),
+    ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from gcp_preflight.model import Location
 from gcp_preflight.rules.python.index import ModuleRef, python_index
 from gcp_preflight.rules.bigquery.classes import ClassIndex
+from gcp_preflight.rules.bigquery.queries import QueryTypes
 from gcp_preflight.validators.bigquery.facts import (
     Arg, BqCall, BqFunction, BqModule, BqTableDecl, JobConfig, Piece, Row, Rows,
 )
@@ -96,6 +97,7 @@ class Analysis:
     sites: list[Site] = field(default_factory=list)
     modules: dict[str, BqModule] = field(default_factory=dict)  # by path
     disagreements: list = field(default_factory=list)  # Disagreement, one per table and chosen declaration
+    queries: object = None  # QueryTypes: the types of fields read from query results
 
 
 class Resolver:
@@ -156,10 +158,10 @@ class Resolver:
             value = None
             if piece.kind == "lit":
                 value = piece.value
-            elif piece.kind == "env":
-                value = ""  # a marker: the default follows
-                if assumed is not None and piece.value not in assumed:
-                    assumed.append(piece.value)
+            elif piece.kind == "env" and assumed is not None:  # the default, assumed
+                variable, _, value = piece.value.partition("=")
+                if variable not in assumed:
+                    assumed.append(variable)
             elif piece.kind == "name":
                 module = self.by_path.get(piece.path)
                 found = self.constant(module, piece.value, depth, assumed) if module else None
@@ -168,7 +170,8 @@ class Resolver:
                     exact &= known
             if value is None:
                 exact = False
-                shown = {"name": piece.value, "param": piece.value, "opaque": piece.value, "attr": f"self.{piece.value}"}
+                shown = {"name": piece.value, "param": piece.value, "opaque": piece.value, "attr": f"self.{piece.value}",
+                         "env": piece.value.partition("=")[0]}
                 value = "{" + shown.get(piece.kind, "...") + "}"
             out.append(value)
         return "".join(out), exact
@@ -427,6 +430,7 @@ def analyse(project) -> Analysis:
             site.for_class = for_class
             result.sites.append(site)
     result.disagreements = list(schemas.disagreements.values())
+    result.queries = QueryTypes(resolver, schemas, opts)
     return result
 
 
@@ -468,12 +472,19 @@ def _table_id(resolver: Resolver, pieces, opts: Options, assumed: list) -> tuple
     environment variable, say) matches any project: `{PROJECT_ID}.dataset.table`."""
     if not pieces:
         return None, None
-    shown, exact = resolver.render(pieces, 0, assumed)
+    every: list[str] = []
+    shown, exact = resolver.render(pieces, 0, every)  # environment variables take their defaults
+    loose, _ = resolver.render(pieces)  # environment variables left as `{NAME}`
+    split = lambda text: re.split(r"\.(?![^{]*\})", text)  # noqa: E731  dots inside `{self.x}` do not separate
+    lparts, sparts = split(loose), split(shown)
+    if len(lparts) == 3 and len(sparts) == 3 and "{" in lparts[0] and not any("{" in p for p in sparts[1:]):
+        # A project known only at run time matches any project, one read from the environment too
+        # (deployments set it): only the defaults of the dataset and table are assumed.
+        assumed.extend(v for v in every if "{" + v + "}" in lparts[1] + lparts[2])
+        return f"{lparts[0]}.{sparts[1]}.{sparts[2]}", (None, sparts[1], sparts[2])
     if exact:
+        assumed.extend(every)
         return shown, split_id(shown, opts)
-    parts = re.split(r"\.(?![^{]*\})", shown)  # dots inside `{self.project_id}` do not separate
-    if len(parts) == 3 and "{" in parts[0] and not any("{" in p for p in parts[1:]):
-        return shown, (None, parts[1], parts[2])
     return None, None
 
 
@@ -530,7 +541,7 @@ class SchemaIndex:
             if table and columns:
                 self.entries.append(Declaration(split_id(table, opts), "python", decl.location, columns))
 
-    def lookup(self, want: tuple, table: str, near: str = "") -> tuple[dict | None, str, str]:
+    def lookup(self, want: tuple, table: str, near: str = "", note: bool = True) -> tuple[dict | None, str, str]:
         """(lower-cased name -> column, "path:line" of the declaration, why none). When declarations
         of the table disagree, the nearest to the writing file `near` wins (the same file, then the
         longest shared folder) and the disagreement is kept for one notice (PF408)."""
@@ -549,7 +560,8 @@ class SchemaIndex:
                 return None, "", f"several different schemas match `{table}` ({where})"
             chosen = nearest[0]
             others = tuple(sorted((e for e in bases if _shape(e, added) != _shape(chosen, added)), key=lambda e: e.where))
-            self.disagreements.setdefault((table, chosen.where), Disagreement(table, chosen, others))
+            if note:
+                self.disagreements.setdefault((table, chosen.where), Disagreement(table, chosen, others))
             bases = [chosen]
         columns = {c.name.lower(): c for c in bases[0].columns}
         columns.update({c.name.lower(): c for c in added})

@@ -227,9 +227,13 @@ def row_value_not_serializable(project):
     Finds row values known to be `date`, `datetime`, `time`, `Decimal`, `bytes` or a set
     (`datetime.now()`, `date.today()`, `.date()`, `Decimal(...)`, a name bound to one) written
     without conversion through `insert_rows_json` or `load_table_from_json`, directly or through
-    a project wrapper. A field copied from a query result row counts when the destination
-    column is DATE, DATETIME, TIMESTAMP, TIME, NUMERIC, BIGNUMERIC or BYTES: the client returns
-    those as `date`, `datetime`, `time`, `Decimal` and `bytes`.
+    a project wrapper. Values are followed through local names, list appends, dict updates and
+    one level of a same-module helper's return value (`"at": _now()`). A field copied from a
+    query result row (`row.amount`, `row["amount"]`, `row.get("amount")`) counts when it is
+    DATE, DATETIME, TIMESTAMP, TIME, NUMERIC, BIGNUMERIC or BYTES: the client returns those as
+    `date`, `datetime`, `time`, `Decimal` and `bytes`. Its type is read from the query when the
+    query text is a literal (or built from constants): the column it selects, in the schema of
+    the table it reads, or the type it is CAST to; otherwise from the destination column.
 
     `insert_rows` converts values by the table's schema and is not checked here.
 
@@ -267,25 +271,43 @@ def row_value_not_serializable(project):
         client.insert_rows_json("analytics.events", [row])
     ```
     """
+    queries = project.memo(analyse).queries
     for site in _sites(project):
         if site.api not in JSON_APIS:
             continue
         for entry, column, key in _entries(site):
             value = entry.value
             kind = value.kind
-            if kind == "query-field" and column is not None and column.mode != "REPEATED":
-                kind = _QUERY_TYPES.get(column.type, "")
-                if kind:
-                    yield Diagnostic(value.where, f"`{key}` copies `{value.text}` from a query result row into "
-                                     f"{column.type} column `{column.name}`: the client returns such values as "
-                                     f"{_TYPE_NAMES[kind]}, which {site.api}{_via(site)} cannot serialise to JSON; "
-                                     f"{_CONVERT[kind]}", _column_note(site, column), inputs=_schema_file(site))
+            if kind == "query-field":
+                yield from _query_field(site, key, value, column, queries.of(value, site.call.path))
                 continue
             if kind in _TYPE_NAMES:
                 yield Diagnostic(value.where, f"`{key}` holds a {_TYPE_NAMES[kind]} (`{value.source or value.text}`), "
                                  f"which {site.api}{_via(site)} cannot serialise to JSON (\"Object of type "
                                  f"{_TYPE_NAMES[kind]} is not JSON serializable\"); {_CONVERT[kind]}", _bound(value),
                                  inputs=_schema_file(site))
+
+
+def _query_field(site: Site, key: str, value: Value, column: BqColumn | None, source) -> Iterable[Diagnostic]:
+    """A field copied from a query result row: typed by the query's own column or CAST when the
+    query is known (issue 19), else by the destination column."""
+    if source is not None:
+        kind = _QUERY_TYPES.get(source.type, "")
+        if kind and (source.column is None or source.column.mode != "REPEATED"):
+            note = (Related(Location(source.schema_path, source.column.line), f"`{source.column.name}` is declared "
+                            f"{source.column.type} here"),) if source.column is not None else ()
+            yield Diagnostic(value.where, f"`{key}` copies `{value.text}` from a query result row, and "
+                             f"{source.how}: the client returns such values as {_TYPE_NAMES[kind]}, which "
+                             f"{site.api}{_via(site)} cannot serialise to JSON; {_CONVERT[kind]}", note,
+                             inputs=(*_schema_file(site), *((source.schema_path,) if source.schema_path else ())))
+        return  # the query says what the field is: the destination does not change it
+    if column is not None and column.mode != "REPEATED":
+        kind = _QUERY_TYPES.get(column.type, "")
+        if kind:
+            yield Diagnostic(value.where, f"`{key}` copies `{value.text}` from a query result row into "
+                             f"{column.type} column `{column.name}`: the client returns such values as "
+                             f"{_TYPE_NAMES[kind]}, which {site.api}{_via(site)} cannot serialise to JSON; "
+                             f"{_CONVERT[kind]}", _column_note(site, column), inputs=_schema_file(site))
 
 
 @rule("PF403", "row-key-not-a-column", Severity.ERROR)

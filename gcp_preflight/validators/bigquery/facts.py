@@ -22,11 +22,22 @@ class Piece:
     """Part of a string built statically: "lit" (text), "name" (a module constant or an imported
     name, maybe dotted: `config.DATASET`), "param" (a parameter of the enclosing function),
     "attr" (`self.X`, or `self.X()` with value "X()", of the enclosing method's instance),
-    "env" (an environment variable, value its name, whose default the pieces after it spell:
+    "env" (an environment variable read with a literal default, value "NAME=default":
     `os.environ.get("X", "d")`), "unknown" (value says why)."""
 
     kind: str
     value: str
+
+
+@fact
+@dataclass(frozen=True)
+class QuerySource:
+    """Where a query-field value is read from: field `field` of the rows of a query whose text
+    (`sql`) or table (`table`, for `list_rows`) is built statically."""
+
+    field: str
+    sql: tuple[Piece, ...] = ()
+    table: tuple[Piece, ...] = ()
 
 
 @fact
@@ -44,6 +55,7 @@ class Value:
     inner: str = ""  # dumps: the kind of the dumped value; self-attr: the attribute ("X" or "X()")
     has_default: bool = False  # dumps: default= or cls= given
     source: str = ""  # how the kind is known, for messages ("datetime.now()", "query result row")
+    query: QuerySource | None = None  # a query-field: the query it comes from
 
 
 @fact

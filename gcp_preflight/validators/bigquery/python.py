@@ -24,7 +24,8 @@ from typing import Iterable
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.bigquery.facts import (
-    Arg, BqCall, BqFunction, BqModule, BqTableDecl, Entry, JobConfig, JsonDumps, Piece, Row, Rows, Value,
+    Arg, BqCall, BqFunction, BqModule, BqTableDecl, Entry, JobConfig, JsonDumps, Piece, QuerySource, Row, Rows,
+    Value,
 )
 from gcp_preflight.validators.bigquery.classes import class_facts, decorator_names
 from gcp_preflight.validators.bigquery.schema import BqColumn, canonical_type
@@ -298,7 +299,7 @@ class FunctionWalk:
         self.changed()
         element: object = UNKNOWN
         if isinstance(iterable, AQuery):
-            element = AQueryRow()
+            element = AQueryRow(iterable)
         elif isinstance(iterable, AList) and len(iterable.items) == 1:
             element = iterable.items[0]
         if isinstance(target, ast.Name):
@@ -403,9 +404,9 @@ class FunctionWalk:
     def eval_subscript(self, node: ast.Subscript, env: dict) -> object:
         base = self.eval(node.value, env)
         if isinstance(base, AQueryRow):
-            return AVal("query-field", node, source="a query result row")
+            return _query_field(base, node, _const_str(node.slice))
         if isinstance(base, AQuery):
-            return AQueryRow()
+            return AQueryRow(base)
         return UNKNOWN
 
     def eval_attribute(self, node: ast.Attribute, env: dict) -> object:
@@ -413,7 +414,7 @@ class FunctionWalk:
             return AVal("self-attr", node, source=self.ctx.text_later(node), inner=node.attr, pieces=(Piece("attr", node.attr),))
         base = self.eval(node.value, env)
         if isinstance(base, AQueryRow):
-            return AVal("query-field", node, source="a query result row")
+            return _query_field(base, node, node.attr)
         if isinstance(node.value, ast.Name) and node.value.id not in env and node.value.id not in self.params:
             return AVal("unknown", node, pieces=(Piece("name", dotted(node)),))
         return UNKNOWN
@@ -452,7 +453,7 @@ class FunctionWalk:
             iterable = self.eval(gen.iter, env if index == 0 else inner)
             element: object = UNKNOWN
             if isinstance(iterable, AQuery):
-                element = AQueryRow()
+                element = AQueryRow(iterable)
             elif isinstance(iterable, AList) and len(iterable.items) == 1:
                 element = iterable.items[0]
             if isinstance(gen.target, ast.Name):
@@ -530,11 +531,11 @@ class FunctionWalk:
             if isinstance(receiver, AVal) and receiver.kind == "decimal" and func.attr in _DECIMAL_METHODS:
                 return AVal("decimal", node, source=self.ctx.text_later(node))
             if isinstance(receiver, AQueryRow) and func.attr == "get":
-                return AVal("query-field", node, source="a query result row")
+                return _query_field(receiver, node, _const_str(node.args[0]) if node.args else None)
             if isinstance(receiver, AQuery) and func.attr == "result":
                 return receiver
             if func.attr in _QUERY_METHODS or (func.attr == "query" and self.ctx.imports_bigquery):
-                return AQuery()
+                return self.eval_query(node, func.attr, env)
             if isinstance(receiver, ADict) and func.attr == "copy":
                 return ADict(node, dict(receiver.entries), receiver.open, receiver.from_query)
             if func.attr in ("get_table", "table") or name.endswith(".Table"):
@@ -543,14 +544,26 @@ class FunctionWalk:
             return self.eval_job(node)
         return UNKNOWN
 
+    def eval_query(self, node: ast.Call, method: str, env: dict) -> AQuery:
+        """`client.query(sql)`, `query_and_wait(sql)`, `list_rows(table)`: the text or table, when
+        built statically, so the types of the fields read from its rows can be looked up."""
+        first = node.args[0] if node.args else next(
+            (k.value for k in node.keywords if k.arg in ("query", "table")), None)
+        value = self.eval(first, env) if first is not None else UNKNOWN
+        if not _is_text(value) or isinstance(value, AParam):
+            return AQuery()
+        pieces = tuple(_text_pieces(value))
+        return AQuery(table=pieces) if method == "list_rows" else AQuery(sql=pieces)
+
     def eval_env_default(self, node: ast.Call, env: dict) -> object:
         """`os.environ.get("X", "default")`: the default, marked as assumed (an "env" piece)."""
         default = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg in ("default", "value")), None)
         variable = _const_str(node.args[0]) if node.args else None
         value = self.eval(default, env) if default is not None and variable else UNKNOWN
-        if not _is_text(value) or isinstance(value, AParam):
-            return UNKNOWN
-        return AVal("str", node, pieces=(Piece("env", variable), *_text_pieces(value)))
+        pieces = _text_pieces(value) if _is_text(value) and not isinstance(value, AParam) else ()
+        if not pieces or any(p.kind != "lit" for p in pieces):
+            return UNKNOWN  # only a default written out is assumed
+        return AVal("str", node, pieces=(Piece("env", f"{variable}={''.join(p.value for p in pieces)}"),))
 
     def eval_dict_call(self, node: ast.Call, env: dict) -> ADict:
         result = ADict(node)
@@ -702,6 +715,9 @@ class FunctionWalk:
             return Value(value.kind, where, text, origin)
         if isinstance(value, AQueryRow):
             return Value("query-row", where, text, origin, source="a query result row")
+        if isinstance(value, AVal) and value.query is not None and value.inner:
+            query = QuerySource(value.inner, value.query.sql or (), value.query.table or ())
+            return Value(value.kind, where, text, origin, source=str(value.source), query=query)
         if isinstance(value, AVal):
             return Value(value.kind, where, text, origin, inner=value.inner, has_default=value.has_default,
                          source=str(value.source))
@@ -894,6 +910,12 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
     facts = [*ctx.walks.ordered_facts(), *ctx.facts]
     facts.extend(class_facts(ctx, tree, walks, FunctionWalk))
     return [module, *facts]
+
+
+def _query_field(row: AQueryRow, node: ast.AST, field: str | None) -> AVal:
+    """A field of a query result row; named when the query is known (to look its type up)."""
+    query = row.query if row.query is not None and (row.query.sql or row.query.table) else None
+    return AVal("query-field", node, source="a query result row", inner=field or "" if query else "", query=query)
 
 
 def _certainly_str(node: ast.expr, value: object) -> bool:

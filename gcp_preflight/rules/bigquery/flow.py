@@ -543,8 +543,8 @@ class SchemaIndex:
 
     def lookup(self, want: tuple, table: str, near: str = "", note: bool = True) -> tuple[dict | None, str, str]:
         """(lower-cased name -> column, "path:line" of the declaration, why none). When declarations
-        of the table disagree, the nearest to the writing file `near` wins (the same file, then the
-        longest shared folder) and the disagreement is kept for one notice (PF408)."""
+        of the table disagree, one in the writing file `near` wins and the disagreement is kept
+        for one notice (PF408); with none there, the write is not checked against either."""
         matches = [e for e in self.entries if _compatible(want, e.parts)]
         bases = [e for e in matches if e.origin != "alter"]
         if not bases:
@@ -573,16 +573,11 @@ def _shape(decl: Declaration, added: list[BqColumn]) -> frozenset:
     return frozenset(c.name.lower() for c in (*decl.columns, *added))
 
 
-def _nearness(near: str, path: str) -> tuple[int, int]:
-    """How close a declaration is to the writing file: the same file first, then shared folders."""
-    if near == path:
-        return 1, 0
-    shared = 0
-    for a, b in zip(near.split("/")[:-1], path.split("/")[:-1]):
-        if a != b:
-            break
-        shared += 1
-    return 0, shared
+def _nearness(near: str, path: str) -> int:
+    """How close a declaration is to the writing file: only the same file counts (a script that
+    creates the table it writes). Sharing folders says nothing: in the corpus, scripts beside a
+    module that creates a table with its own schema wrote rows for the DDL's layout."""
+    return 1 if near == path else 0
 
 
 def _compatible(a: tuple, b: tuple) -> bool:

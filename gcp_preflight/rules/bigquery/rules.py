@@ -594,15 +594,15 @@ def write_table_unresolved(project):
 
 @rule("PF408", "table-schemas-disagree", Severity.INFO)
 def table_schemas_disagree(project):
-    """Two declarations of one table with different columns (code and DDL, say): the nearest is used.
+    """Two declarations of one table with different columns (code and DDL, say): the one in the writing file is used.
 
     ## What it does
     A table's columns can be declared in a DDL file, a JSON schema file, or in code
     (`bigquery.Table(table_id, schema=[SchemaField(...), ...])`, as a script that creates its own
     table with `create_table(..., exists_ok=True)` does). When declarations of a table that is
-    written to name different columns, the rows of each write are checked against the nearest
-    one (in the same file, else the one sharing the most folders with it), and this notice says
-    so once, at that declaration, with the columns on which they differ.
+    written to name different columns, a write in the file of one of them is checked against
+    that one, and this notice says so once, at that declaration, with the columns on which they
+    differ. Writes elsewhere are not checked against either (PF407 says so).
 
     ## Why is this bad?
     One of them is stale. `exists_ok=True` does not change a table that exists: if the DDL's table
@@ -647,8 +647,8 @@ def table_schemas_disagree(project):
         there = [name for key, name in others.items() if key not in chosen]
         where = ", ".join(other.where for other in item.others)
         yield Diagnostic(item.chosen.location, f"`{item.table}` is declared here and in {where} with different columns "
-                         f"(only here: {_names(here)}; only there: {_names(there)}); the writes nearest to this "
-                         f"declaration are checked against it",
+                         f"(only here: {_names(here)}; only there: {_names(there)}); the writes in this file are "
+                         f"checked against this one",
                          tuple(Related(other.location, f"another declaration of `{item.table}`") for other in item.others),
                          inputs=tuple(other.location.path for other in item.others))
 

@@ -986,3 +986,25 @@ def test_project_from_an_environment_default_matches_any_project(tmp_path):
         ("PF403", 11, "`phase` is not a column of `{GCP_PROJECT}.ops.log` (the id assumes the default of $OPS_DATASET); "
                       "did you mean `phase_name`?"),
     ]
+
+
+def test_an_environment_default_that_spans_dataset_and_table(tmp_path):
+    write_repo(tmp_path, {
+        "schemas/p.sql": "CREATE TABLE `prod.mlb_predictions.pitcher_strikeouts` (game_id STRING);\n",
+        "app/worker.py": """
+            import os
+
+            from google.cloud import bigquery
+
+            PROJECT_ID = os.environ.get('GCP_PROJECT_ID', 'dev')
+            PREDICTIONS_TABLE = os.environ.get('MLB_PREDICTIONS_TABLE', 'mlb_predictions.pitcher_strikeouts')
+
+
+            def save(client, game_id):
+                client.insert_rows_json(f"{PROJECT_ID}.{PREDICTIONS_TABLE}", [{"game_id": game_id, "gameid": 1}])
+            """,
+    })
+    assert [(f.code, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF403", 10, "`gameid` is not a column of `{GCP_PROJECT_ID}.mlb_predictions.pitcher_strikeouts` (the id "
+                      "assumes the default of $MLB_PREDICTIONS_TABLE); did you mean `game_id`?"),
+    ]

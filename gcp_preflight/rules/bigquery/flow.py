@@ -127,53 +127,55 @@ class Resolver:
             return self.module(source, module.path), item
         return None, ""
 
-    def constant(self, module: BqModule, name: str, depth: int, assumed: list | None = None) -> tuple[str, bool] | None:
+    def constant(self, module: BqModule, name: str, depth: int, runs: list | None = None) -> tuple[str, bool] | None:
         """(value as rendered, fully known) of a string constant, followed through imports."""
         head, _, rest = name.partition(".")
         if rest:
             target, item = self.imported(module, head)
             if target is None or item:
                 return None
-            return self.constant(target, rest, depth + 1, assumed)
+            return self.constant(target, rest, depth + 1, runs)
         value = dict(module.constants).get(name)
         if value is not None:
-            return self.render(tag(value, module.path), depth + 1, assumed)
+            return self.render(tag(value, module.path), depth + 1, runs)
         target, item = self.imported(module, name)
         if target is not None and item:
-            return self.constant(target, item, depth + 1, assumed)
+            return self.constant(target, item, depth + 1, runs)
         return None
 
     def text(self, pieces: tuple[TPiece, ...], bindings: dict, depth: int = 0) -> str | None:
         shown, exact = self.render(pieces, depth)
         return shown if exact else None
 
-    def render(self, pieces: tuple[TPiece, ...], depth: int = 0, assumed: list | None = None) -> tuple[str, bool]:
+    def render(self, pieces: tuple[TPiece, ...], depth: int = 0, runs: list | None = None) -> tuple[str, bool]:
         """The string, with `{NAME}` for each part that cannot be known statically, and whether
-        every part was known; environment variables read with a default take the default and are
-        added to `assumed`."""
+        every part was known. With `runs`, environment variables read with a default take the
+        default, and `runs` gets (text, source) for each stretch of the result: source is the
+        variable's name for a default, "" for text known for sure, None for a `{NAME}`."""
         if depth > 12:
             return "{...}", False
         out, exact = [], True
         for piece in pieces:
-            value = None
+            value, source, inner = None, "", None
             if piece.kind == "lit":
                 value = piece.value
-            elif piece.kind == "env" and assumed is not None:  # the default, assumed
-                variable, _, value = piece.value.partition("=")
-                if variable not in assumed:
-                    assumed.append(variable)
+            elif piece.kind == "env" and runs is not None:  # the default, assumed
+                source, _, value = piece.value.partition("=")
             elif piece.kind == "name":
                 module = self.by_path.get(piece.path)
-                found = self.constant(module, piece.value, depth, assumed) if module else None
+                inner = [] if runs is not None else None
+                found = self.constant(module, piece.value, depth, inner) if module else None
                 if found is not None:
                     value, known = found
                     exact &= known
             if value is None:
-                exact = False
+                exact, source, inner = False, None, None
                 shown = {"name": piece.value, "param": piece.value, "opaque": piece.value, "attr": f"self.{piece.value}",
                          "env": piece.value.partition("=")[0]}
                 value = "{" + shown.get(piece.kind, "...") + "}"
             out.append(value)
+            if runs is not None:
+                runs.extend(inner if inner is not None else [(value, source)])
         return "".join(out), exact
 
     def why_unresolved(self, pieces: tuple[TPiece, ...] | None) -> str:
@@ -469,23 +471,43 @@ def _site(resolver: Resolver, schemas, opts: Options, call: BqCall, spec: Spec, 
 
 def _table_id(resolver: Resolver, pieces, opts: Options, assumed: list) -> tuple[str | None, tuple | None]:
     """(id as shown, (project, dataset, table)); a project known only at run time (an
-    environment variable, say) matches any project: `{PROJECT_ID}.dataset.table`."""
+    environment variable, say) matches any project: `{PROJECT_ID}.dataset.table`. Environment
+    variables with a default take it in the dataset and table (added to `assumed`); in the
+    project they match any project too (deployments set them)."""
     if not pieces:
         return None, None
-    every: list[str] = []
-    shown, exact = resolver.render(pieces, 0, every)  # environment variables take their defaults
-    loose, _ = resolver.render(pieces)  # environment variables left as `{NAME}`
-    split = lambda text: re.split(r"\.(?![^{]*\})", text)  # noqa: E731  dots inside `{self.x}` do not separate
-    lparts, sparts = split(loose), split(shown)
-    if len(lparts) == 3 and len(sparts) == 3 and "{" in lparts[0] and not any("{" in p for p in sparts[1:]):
-        # A project known only at run time matches any project, one read from the environment too
-        # (deployments set it): only the defaults of the dataset and table are assumed.
-        assumed.extend(v for v in every if "{" + v + "}" in lparts[1] + lparts[2])
-        return f"{lparts[0]}.{sparts[1]}.{sparts[2]}", (None, sparts[1], sparts[2])
-    if exact:
-        assumed.extend(every)
-        return shown, split_id(shown, opts)
-    return None, None
+    runs: list = []
+    resolver.render(pieces, 0, runs)
+    parts = _split_runs(runs)
+    sources = [set(s for _, s in part) for part in parts]
+    texts = ["".join(t for t, _ in part) for part in parts]
+    if any(None in found for found in sources[1:]) or len(parts) > 3 or not all(parts):
+        return None, None
+    if len(parts) == 3 and (None in sources[0] or "" not in sources[0]):  # the project: run time, or environment
+        assumed.extend(sorted({s for found in sources[1:] for s in found if s}))
+        project = texts[0] if None in sources[0] else "{" + ".".join(sorted(s for s in sources[0] if s)) + "}"
+        return f"{project}.{texts[1]}.{texts[2]}", (None, texts[1], texts[2])
+    if None in sources[0]:
+        return None, None
+    assumed.extend(sorted({s for found in sources for s in found if s}))
+    shown = ".".join(texts)
+    return shown, split_id(shown, opts)
+
+
+def _split_runs(runs: list) -> list[list]:
+    """(text, source) stretches split into the dot-separated parts of an id; the dots inside a
+    `{NAME}` placeholder (`{self.project_id}`) do not separate."""
+    parts: list[list] = [[]]
+    for text, source in runs:
+        if source is None:
+            parts[-1].append((text, None))
+            continue
+        for index, chunk in enumerate(text.split(".")):
+            if index:
+                parts.append([])
+            if chunk:
+                parts[-1].append((chunk, source))
+    return parts
 
 
 # -- schemas --------------------------------------------------------------------------------

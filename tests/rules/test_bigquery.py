@@ -1008,3 +1008,151 @@ def test_an_environment_default_that_spans_dataset_and_table(tmp_path):
         ("PF403", 10, "`gameid` is not a column of `{GCP_PROJECT_ID}.mlb_predictions.pitcher_strikeouts` (the id "
                       "assumes the default of $MLB_PREDICTIONS_TABLE); did you mean `game_id`?"),
     ]
+
+
+# Issue 19, item 4: a base class writes `self.transformed_data` to f"{self.dataset_id}.{self.table_name}";
+# each concrete processor sets the table and builds the rows in its own methods.
+PROCESSORS = {
+    "schemas/raw.sql": """
+        CREATE TABLE nba_raw.games (game_id STRING, game_date DATE, metadata JSON);
+        CREATE TABLE nba_raw.players (player_id STRING, team STRING);
+        """,
+    "shared/processors/base.py": """
+        from google.cloud import bigquery
+
+
+        class ProcessorBase:
+            dataset_id = "nba_raw"
+            table_name = ""
+
+            def __init__(self):
+                self.bq_client = bigquery.Client()
+                self.transformed_data = []
+
+            def transform_data(self):
+                raise NotImplementedError
+
+            def save_data(self):
+                table_id = f"{self.dataset_id}.{self.table_name}"
+                rows = self.transformed_data
+                self.bq_client.insert_rows_json(table_id, rows)
+        """,
+    "processors/games.py": """
+        from shared.processors.base import ProcessorBase
+
+
+        class GamesProcessor(ProcessorBase):
+            table_name = "games"
+
+            def transform_data(self):
+                rows = []
+                for game in self.raw_data:
+                    row = {"game_id": game["id"], "game_date": game["date"]}
+                    row["metadata"] = {"source": "nba.com"}  # expect: PF401
+                    rows.append(row)
+                self.transformed_data = rows
+        """,
+    "processors/players.py": """
+        from shared.processors.base import ProcessorBase
+
+
+        class PlayersProcessor(ProcessorBase):
+            def __init__(self):
+                super().__init__()
+                self.table_name = "players"
+
+            def transform_data(self):
+                for player in self.raw_data:
+                    self.transformed_data.append({"player_id": player["id"], "teem": player["team"]})  # expect: PF403
+        """,
+}
+
+
+def test_base_class_writer_with_two_concrete_processors_writing_two_tables(tmp_path):
+    write_repo(tmp_path, PROCESSORS)
+    assert_marks(tmp_path, select=("PF4",))
+    assert [(f.code, f.location.path, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF401", "processors/games.py", 11, "`metadata` is a JSON column of the GamesProcessor table "
+                                             "`nba_raw.games`: insert_rows_json needs a JSON string there, but gets a "
+                                             "dict (`{\"source\": \"nba.com\"}`); wrap it in json.dumps(...)"),
+        ("PF403", "processors/players.py", 11, "`teem` is not a column of the PlayersProcessor table "
+                                               "`nba_raw.players`; did you mean `team`?"),
+    ]
+
+
+def test_rows_a_method_returns_and_a_single_row_attribute(tmp_path):
+    write_repo(tmp_path, {
+        "schemas/raw.sql": PROCESSORS["schemas/raw.sql"],
+        "shared/processors/base.py": """
+            from google.cloud import bigquery
+
+            client = bigquery.Client()
+
+
+            class Base:
+                table_id = ""
+
+                def build_rows(self):
+                    return []
+
+                def save(self):
+                    client.insert_rows_json(self.table_id, self.build_rows())
+                    client.insert_rows_json(self.table_id, [self.summary])
+            """,
+        "processors/players.py": """
+            from shared.processors.base import Base
+
+
+            class Players(Base):
+                table_id = "nba_raw.players"
+
+                def __init__(self):
+                    self.summary = {"player_id": "all", "count": 0}  # expect: PF403
+
+                def build_rows(self):
+                    return [{"player_id": p, "club": None} for p in self.ids] + [{"player_id": "x", "tm": 1}]
+            """,
+    })
+    # `[...] + [...]` is not followed: only rows a method returns as they are.
+    assert_marks(tmp_path, select=("PF4",))
+
+
+def test_rows_of_an_overridden_method_or_an_unrelated_class_are_not_used(tmp_path):
+    write_repo(tmp_path, {
+        **PROCESSORS,
+        "processors/games.py": """
+            from shared.processors.base import ProcessorBase
+
+
+            class GamesProcessor(ProcessorBase):
+                table_name = "games"
+
+                def transform_data(self):
+                    self.transformed_data = [{"game_id": "1", "bogus": 1}]
+
+
+            class LiveGamesProcessor(GamesProcessor):
+                def transform_data(self):
+                    self.transformed_data = [{"game_id": "1", "game_date": "2024-01-01"}]
+
+
+            class Unrelated:
+                table_name = "games"
+
+                def transform_data(self):
+                    self.transformed_data = [{"game_id": "1", "other": 1}]
+            """,
+        "processors/players.py": """
+            from shared.processors.base import ProcessorBase
+
+
+            class PlayersProcessor(ProcessorBase):
+                table_name = "players"
+
+                def transform_data(self):
+                    self.transformed_data = [{key: value for key, value in self.raw.items()}]
+            """,
+    })
+    # GamesProcessor has a subclass, so it is taken as abstract: only LiveGamesProcessor's rows are
+    # written; PlayersProcessor's keys are not known; Unrelated has no writer.
+    assert run(tmp_path, select=("PF4",)) == []

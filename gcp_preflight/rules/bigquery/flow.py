@@ -423,12 +423,17 @@ def analyse(project) -> Analysis:
     for call in calls:
         spec = _spec_for(resolver, call, wrappers)
         rows = arg_for(call, *spec.rows_param) if spec else None
-        if spec is None or rows is None or rows.rows is None or not rows.rows.rows:
+        built = rows is not None and rows.rows is not None and bool(rows.rows.rows)
+        if spec is None or rows is None or not built and not rows.attr:
             continue
         pieces = _call_table(resolver, call, spec)
-        for key, for_class in _classes_of(resolver.classes, call, pieces):
+        for key, for_class in _classes_of(resolver.classes, call, pieces, per_class_rows=not built):
+            # Rows built at the call, or those the class's own methods leave in `self.X` (issue 19).
+            found = rows.rows if built else resolver.classes.rows_of(key, rows.attr, rows.attr_wrapped) if key else None
+            if found is None:
+                continue
             site = _site(resolver, schemas, opts, call, spec, _resolve_attrs(resolver.classes, key, pieces)
-                         if key and pieces else pieces, _rows_for(resolver.classes, key, rows.rows))
+                         if key and pieces else pieces, _rows_for(resolver.classes, key, found))
             site.for_class = for_class
             result.sites.append(site)
     result.disagreements = list(schemas.disagreements.values())
@@ -436,14 +441,14 @@ def analyse(project) -> Analysis:
     return result
 
 
-def _classes_of(classes: ClassIndex, call: BqCall, pieces) -> list[tuple[object, str]]:
+def _classes_of(classes: ClassIndex, call: BqCall, pieces, per_class_rows: bool = False) -> list[tuple[object, str]]:
     """(class, name to show) for each class the write runs for; (None, "") outside methods. A write
     in a method that subclasses inherit is resolved once per subclass (named in the messages)."""
     owner = classes.owner(call.path, call.function)
     if owner is None:
         return [(None, "")]
     keys = classes.concrete(owner, call.function.rsplit(".", 1)[-1])
-    uses_self = any(p.kind == "attr" for p in pieces or ())
+    uses_self = per_class_rows or any(p.kind == "attr" for p in pieces or ())
     return [(key, classes.name(key) if key != owner and uses_self else "") for key in keys]
 
 

@@ -100,6 +100,8 @@ class Arg:
     job: JobConfig | None = None
     literal: str = ""  # repr of a True/False/None constant
     param: str = ""  # the argument is exactly this parameter of the enclosing function
+    attr: str = ""  # the rows are `self.X` ("X"), or what `self.X()` returns ("X()"), of the method's instance
+    attr_wrapped: bool = False  # `[self.X]`: the attribute is one row
 
 
 @fact
@@ -175,9 +177,22 @@ class BqAttr:
 
 @fact
 @dataclass(frozen=True)
+class AttrRows:
+    """Rows a method of a class leaves in `self.X` (`self.rows = [...]`, `self.rows.append({...})`)
+    or returns (attr "X()"); `single`: a dict, one row (`self.row = {...}`, `return {...}`)."""
+
+    attr: str
+    method: str
+    rows: Rows
+    single: bool = False
+
+
+@fact
+@dataclass(frozen=True)
 class BqClass:
     path: str
     qualname: str
     line: int
     bases: tuple[str, ...]  # dotted, as written; "" for a base that is not a name (`Generic[T]`)
     attrs: tuple[BqAttr, ...]
+    rows: tuple[AttrRows, ...] = ()  # rows its methods build into attributes or return

@@ -193,6 +193,7 @@ class FunctionWalk:
         self.env: dict[str, object] = {}
         self.origins: dict[str, ast.AST] = {}  # name -> the expression last bound to it
         self.self_assigned: list[tuple[str, object, ast.AST]] = []  # `self.X = value`, in order
+        self.self_appended: list[tuple[str, object]] = []  # `self.X.append(value)` (extend: each item)
         self.returns: list[object] = []
         self.return_nodes: list[ast.Return] = []
         # Within one statement, until it binds or changes anything, evaluating is pure: each
@@ -326,6 +327,9 @@ class FunctionWalk:
 
     def mutation(self, call: ast.Call) -> None:
         func = call.func
+        if isinstance(func, ast.Attribute) and self.is_self(func.value) and func.attr in ("append", "insert", "extend"):
+            self.self_mutation(func.value.attr, func.attr, call)
+            return
         if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
             return
         holder = self.env.get(func.value.id)
@@ -353,6 +357,17 @@ class FunctionWalk:
                 key = _const_str(call.args[0])
                 if key is not None and key not in holder.entries:
                     holder.entries[key] = (self.eval(call.args[1]), call.args[1])
+
+    def self_mutation(self, attr: str, method: str, call: ast.Call) -> None:
+        """`self.rows.append(row)`: a row the instance holds, for the writes of its class (issue 19)."""
+        if method == "insert" and len(call.args) == 2:
+            self.self_appended.append((attr, self.eval(call.args[1])))
+        elif method == "append" and call.args:
+            self.self_appended.append((attr, self.eval(call.args[0])))
+        elif method == "extend" and call.args:
+            added = self.eval(call.args[0])
+            for item in added.items if isinstance(added, AList) else ():
+                self.self_appended.append((attr, item))
 
     # expressions ------------------------------------------------------------------------
     def eval(self, node: ast.AST, env: dict | None = None) -> object:
@@ -668,7 +683,7 @@ class FunctionWalk:
             if arg_node.__class__ in _MAY_PASS:
                 value = self.eval(arg_node, env)
                 interesting = isinstance(value, AParam) or isinstance(value, AList) \
-                    and any(isinstance(i, ADict) for i in value.items)
+                    and any(isinstance(i, ADict) for i in value.items) or bool(_self_rows(value)[0])
         if interesting:
             args = tuple(self.arg(*each, self.eval(each[2], env)) for each in passed)
             self.ctx.facts.append(BqCall(self.ctx.path, self.qualname, callee, self.ctx.loc(node), args))
@@ -695,7 +710,8 @@ class FunctionWalk:
             rows = Rows(tuple(self.freeze_row(i) for i in value.items if isinstance(i, ADict)))
         job = JobConfig(value.mode, value.columns, value.schema_name, value.ignore_unknown) if isinstance(value, AJob) else None
         text = tuple(_text_pieces(value)) if _is_text(value) else None
-        return Arg(position, keyword, text, rows, job, literal, param)
+        attr, wrapped = _self_rows(value) if rows is None else ("", False)
+        return Arg(position, keyword, text, rows, job, literal, param, attr, wrapped)
 
     def freeze_row(self, row: ADict) -> Row:
         entries = tuple(Entry(key, self.freeze_value(value, node)) for key, (value, node) in row.entries.items())
@@ -736,7 +752,7 @@ class FunctionWalk:
 # a name, a call (`list(rows)`), a list, tuple or comprehension, `a if c else b`, `a or b`,
 # `await x`. Every other kind evaluates to a plain value, a dict or unknown (see _EVALUATE).
 _MAY_PASS = frozenset({ast.Name, ast.Call, ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp, ast.IfExp,
-                       ast.BoolOp, ast.Await})
+                       ast.BoolOp, ast.Await, ast.Attribute})  # and `self.X`, rows the instance holds
 
 # The kinds of expression whose value can be a string built statically (see _is_text).
 _MAY_BE_TEXT = frozenset({ast.Name, ast.Constant, ast.JoinedStr, ast.Attribute, ast.BinOp, ast.Call, ast.IfExp,
@@ -910,6 +926,18 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
     facts = [*ctx.walks.ordered_facts(), *ctx.facts]
     facts.extend(class_facts(ctx, tree, walks, FunctionWalk))
     return [module, *facts]
+
+
+def _self_rows(value: object) -> tuple[str, bool]:
+    """("X", False) for `self.X` (or "X()" for `self.X()`): rows the instance holds or a method
+    returns; ("X", True) for `[self.X]`, one row. ("", False) otherwise."""
+    if isinstance(value, AVal) and value.kind == "self-attr":
+        return value.inner, False
+    if isinstance(value, AList) and value.kind == "list" and len(value.items) == 1:
+        item = value.items[0]
+        if isinstance(item, AVal) and item.kind == "self-attr":
+            return item.inner, True
+    return "", False
 
 
 def _query_field(row: AQueryRow, node: ast.AST, field: str | None) -> AVal:

@@ -983,7 +983,7 @@ def test_project_from_an_environment_default_matches_any_project(tmp_path):
             """,
     })
     assert [(f.code, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
-        ("PF403", 11, "`phase` is not a column of `{GCP_PROJECT}.ops.log` (the id assumes the default of $OPS_DATASET); "
+        ("PF403", 11, "`phase` is not a column of `{PROJECT}.ops.log` (the id assumes the default of $OPS_DATASET); "
                       "did you mean `phase_name`?"),
     ]
 
@@ -1005,7 +1005,7 @@ def test_an_environment_default_that_spans_dataset_and_table(tmp_path):
             """,
     })
     assert [(f.code, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
-        ("PF403", 10, "`gameid` is not a column of `{GCP_PROJECT_ID}.mlb_predictions.pitcher_strikeouts` (the id "
+        ("PF403", 10, "`gameid` is not a column of `{PROJECT_ID}.mlb_predictions.pitcher_strikeouts` (the id "
                       "assumes the default of $MLB_PREDICTIONS_TABLE); did you mean `game_id`?"),
     ]
 

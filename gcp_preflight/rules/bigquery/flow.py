@@ -151,7 +151,8 @@ class Resolver:
         """The string, with `{NAME}` for each part that cannot be known statically, and whether
         every part was known. With `runs`, environment variables read with a default take the
         default, and `runs` gets (text, source) for each stretch of the result: source is the
-        variable's name for a default, "" for text known for sure, None for a `{NAME}`."""
+        variable's name for a default, "" for text known for sure, None for a `{NAME}`, with how
+        the stretch is shown where any value matches (`{PROJECT_ID}`)."""
         if depth > 12:
             return "{...}", False
         out, exact = [], True
@@ -174,8 +175,14 @@ class Resolver:
                          "env": piece.value.partition("=")[0]}
                 value = "{" + shown.get(piece.kind, "...") + "}"
             out.append(value)
-            if runs is not None:
-                runs.extend(inner if inner is not None else [(value, source)])
+            if runs is None:
+                continue
+            if inner and all(run[1] for run in inner):  # a constant read from the environment: shown by its name
+                runs.append((value, ",".join(run[1] for run in inner), "{" + piece.value + "}"))
+            elif inner is not None:
+                runs.extend(inner)
+            else:
+                runs.append((value, source, "{" + source + "}" if source else value))
         return "".join(out), exact
 
     def why_unresolved(self, pieces: tuple[TPiece, ...] | None) -> str:
@@ -484,34 +491,41 @@ def _table_id(resolver: Resolver, pieces, opts: Options, assumed: list) -> tuple
     runs: list = []
     resolver.render(pieces, 0, runs)
     parts = _split_runs(runs)
-    sources = [set(s for _, s in part) for part in parts]
-    texts = ["".join(t for t, _ in part) for part in parts]
+    sources = [set(s for _, s, _ in part) for part in parts]
+    texts = ["".join(t for t, _, _ in part) for part in parts]
     if any(None in found for found in sources[1:]) or len(parts) > 3 or not all(parts):
         return None, None
     if len(parts) == 3 and (None in sources[0] or "" not in sources[0]):  # the project: run time, or environment
-        assumed.extend(sorted({s for found in sources[1:] for s in found if s}))
-        project = texts[0] if None in sources[0] else "{" + ".".join(sorted(s for s in sources[0] if s)) + "}"
+        assumed.extend(_variables(sources[1:]))
+        project = "".join(shown for _, _, shown in parts[0])
         return f"{project}.{texts[1]}.{texts[2]}", (None, texts[1], texts[2])
     if None in sources[0]:
         return None, None
-    assumed.extend(sorted({s for found in sources for s in found if s}))
+    assumed.extend(_variables(sources))
     shown = ".".join(texts)
     return shown, split_id(shown, opts)
 
 
+def _variables(sources: list[set]) -> list[str]:
+    return sorted({name for found in sources for source in found if source for name in source.split(",")})
+
+
 def _split_runs(runs: list) -> list[list]:
-    """(text, source) stretches split into the dot-separated parts of an id; the dots inside a
-    `{NAME}` placeholder (`{self.project_id}`) do not separate."""
+    """(text, source, shown) stretches split into the dot-separated parts of an id; the dots
+    inside a `{NAME}` placeholder (`{self.project_id}`) do not separate, a stretch split in two
+    is shown by its variables."""
     parts: list[list] = [[]]
-    for text, source in runs:
+    for text, source, shown in runs:
         if source is None:
-            parts[-1].append((text, None))
+            parts[-1].append((text, None, text))
             continue
-        for index, chunk in enumerate(text.split(".")):
+        chunks = text.split(".")
+        for index, chunk in enumerate(chunks):
             if index:
                 parts.append([])
             if chunk:
-                parts[-1].append((chunk, source))
+                whole = shown if len(chunks) == 1 else ("{" + source + "}" if source else chunk)
+                parts[-1].append((chunk, source, whole))
     return parts
 
 

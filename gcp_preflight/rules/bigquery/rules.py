@@ -318,7 +318,10 @@ def row_key_not_a_column(project):
     ## What it does
     Compares the keys of each row with the columns of the resolved table (names compared
     without regard to case, as BigQuery does), nested RECORD keys included, and suggests the
-    closest column. Writes with `ignore_unknown_values=True` are skipped.
+    closest column. Writes with `ignore_unknown_values=True` are skipped. The rows are those
+    built at the write or passed to it through wrappers; for a base-class writer of `self.X`
+    (`insert_rows_json(f"{self.dataset_id}.{self.table_name}", self.transformed_data)`), those
+    each concrete class's own methods build into `self.X` or return, against that class's table.
 
     ## Why is this bad?
     BigQuery rejects the row ("no such field"); a streaming insert returns the error per row,

@@ -1156,3 +1156,22 @@ def test_rows_of_an_overridden_method_or_an_unrelated_class_are_not_used(tmp_pat
     # GamesProcessor has a subclass, so it is taken as abstract: only LiveGamesProcessor's rows are
     # written; PlayersProcessor's keys are not known; Unrelated has no writer.
     assert run(tmp_path, select=("PF4",)) == []
+
+
+def test_a_query_field_through_a_local_and_a_dict_update(tmp_path):
+    write_repo(tmp_path, {**QUERY_SCHEMAS, "app/main.py": """
+        from google.cloud import bigquery
+
+        client = bigquery.Client()
+
+
+        def summarise():
+            result = client.query("SELECT id, paid_on FROM ds.payments").result()
+            for row in result:
+                day = row.paid_on
+                out = {"id": row.id}
+                out.update(note=day)  # expect: PF402
+                out.setdefault("paid_on", day.isoformat())
+                client.insert_rows_json("ds.summary", [out])
+        """})
+    assert_marks(tmp_path, select=("PF4",))

@@ -4,23 +4,23 @@ From per-file facts it builds: module constants resolved through imports (so an 
 `PROJECT` and `DATASET` from a config module becomes a table id), the wrapper graph (a project
 function that passes its own parameter to a sink, or to another wrapper, at any depth), the write
 sites (calls of a sink or wrapper with rows built at the call), and the schema of each site's
-table (DDL, JSON schema files, Python SchemaField lists, or the load job's own schema).
+table (rules/bigquery/schemas.py: DDL, JSON schema files, Python SchemaField lists; or the load
+job's own schema).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
-from gcp_preflight.model import Location
 from gcp_preflight.rules.python.index import ModuleRef, python_index
 from gcp_preflight.rules.bigquery.classes import ClassIndex
 from gcp_preflight.rules.bigquery.queries import QueryTypes
+from gcp_preflight.rules.bigquery.schemas import SchemaIndex, split_id
 from gcp_preflight.validators.bigquery.facts import (
     Arg, BqCall, BqFunction, BqModule, BqTableDecl, JobConfig, Piece, Row, Rows,
 )
 from gcp_preflight.validators.bigquery.python import SINKS
-from gcp_preflight.validators.bigquery.schema import BqColumn, BqSchema
+from gcp_preflight.validators.bigquery.schema import BqColumn
 
 # (table position, table keyword, rows position, rows keyword) of each client method.
 API_ARGS = {
@@ -425,7 +425,7 @@ def analyse(project) -> Analysis:
     resolver = Resolver(project, opts)
     calls = list(project.facts(BqCall))
     wrappers = find_wrappers(resolver, calls)
-    schemas = SchemaIndex(project, resolver, opts)
+    schemas = SchemaIndex(project, opts, _tables_in_code(project, resolver))
     result = Analysis(modules=resolver.by_path)
     for call in calls:
         spec = _spec_for(resolver, call, wrappers)
@@ -446,6 +446,20 @@ def analyse(project) -> Analysis:
     result.disagreements = list(schemas.disagreements.values())
     result.queries = QueryTypes(resolver, schemas, opts)
     return result
+
+
+def _tables_in_code(project, resolver: Resolver) -> list:
+    """(table id, where, columns) of each `bigquery.Table(id, schema=...)` whose id and schema are known."""
+    found = []
+    for decl in project.facts(BqTableDecl):
+        table = resolver.text(tag(decl.table, decl.path), {})
+        columns = decl.columns
+        if columns is None and decl.schema_name:
+            module = resolver.by_path.get(decl.path)
+            columns = dict(module.schemas).get(decl.schema_name) if module else None
+        if table and columns:
+            found.append((table, decl.location, columns))
+    return found
 
 
 def _classes_of(classes: ClassIndex, call: BqCall, pieces, per_class_rows: bool = False) -> list[tuple[object, str]]:
@@ -527,103 +541,3 @@ def _split_runs(runs: list) -> list[list]:
                 whole = shown if len(chunks) == 1 else ("{" + source + "}" if source else chunk)
                 parts[-1].append((chunk, source, whole))
     return parts
-
-
-# -- schemas --------------------------------------------------------------------------------
-
-def split_id(table: str, opts: Options) -> tuple[str | None, str | None, str]:
-    parts = table.strip("`").replace(":", ".").split(".")
-    if len(parts) >= 3:
-        return parts[-3], parts[-2], parts[-1]
-    if len(parts) == 2:
-        return opts.default_project, parts[0], parts[1]
-    return opts.default_project, opts.default_dataset, parts[0]
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """One place that declares a table's columns."""
-
-    parts: tuple  # (project, dataset, table), None where the declaration does not say
-    origin: str  # ddl, alter, json, python
-    location: Location
-    columns: tuple[BqColumn, ...]
-
-    @property
-    def where(self) -> str:
-        return f"{self.location.path}:{self.location.line}"
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """Declarations of one table with different columns; `chosen` won for the writes near it."""
-
-    table: str
-    chosen: Declaration
-    others: tuple[Declaration, ...]
-
-
-class SchemaIndex:
-    def __init__(self, project, resolver: Resolver, opts: Options):
-        self.opts = opts
-        self.entries: list[Declaration] = []
-        self.disagreements: dict[tuple[str, str], Disagreement] = {}  # (table, chosen where) -> ...
-        for schema in project.facts(BqSchema):
-            parts = split_id(schema.table, opts)
-            if schema.origin == "json":
-                parts = (None, None, schema.table)  # a schema file says only the table's name
-            self.entries.append(Declaration(parts, schema.origin, Location(schema.path, schema.line), schema.columns))
-        for decl in project.facts(BqTableDecl):
-            table = resolver.text(tag(decl.table, decl.path), {})
-            columns = decl.columns
-            if columns is None and decl.schema_name:
-                module = resolver.by_path.get(decl.path)
-                columns = dict(module.schemas).get(decl.schema_name) if module else None
-            if table and columns:
-                self.entries.append(Declaration(split_id(table, opts), "python", decl.location, columns))
-
-    def lookup(self, want: tuple, table: str, near: str = "", note: bool = True) -> tuple[dict | None, str, str]:
-        """(lower-cased name -> column, "path:line" of the declaration, why none). When declarations
-        of the table disagree, one in the writing file `near` wins and the disagreement is kept
-        for one notice (PF408); with none there, the write is not checked against either."""
-        matches = [e for e in self.entries if _compatible(want, e.parts)]
-        bases = [e for e in matches if e.origin != "alter"]
-        if not bases:
-            return None, "", f"no schema in the repository declares `{table}`"
-        best = max(_specificity(want, e.parts) for e in bases)
-        bases = [e for e in bases if _specificity(want, e.parts) == best]
-        added = [c for e in matches if e.origin == "alter" for c in e.columns]
-        if len({_shape(e, added) for e in bases}) > 1:
-            closest = max(_nearness(near, e.location.path) for e in bases)
-            nearest = [e for e in bases if _nearness(near, e.location.path) == closest]
-            if len({_shape(e, added) for e in nearest}) > 1:
-                where = ", ".join(sorted(e.where for e in bases))
-                return None, "", f"several different schemas match `{table}` ({where})"
-            chosen = nearest[0]
-            others = tuple(sorted((e for e in bases if _shape(e, added) != _shape(chosen, added)), key=lambda e: e.where))
-            if note:
-                self.disagreements.setdefault((table, chosen.where), Disagreement(table, chosen, others))
-            bases = [chosen]
-        columns = {c.name.lower(): c for c in bases[0].columns}
-        columns.update({c.name.lower(): c for c in added})
-        return columns, bases[0].where, ""
-
-
-def _shape(decl: Declaration, added: list[BqColumn]) -> frozenset:
-    """The column names a declaration gives the table, columns added by ALTER TABLE included."""
-    return frozenset(c.name.lower() for c in (*decl.columns, *added))
-
-
-def _nearness(near: str, path: str) -> int:
-    """How close a declaration is to the writing file: only the same file counts (a script that
-    creates the table it writes). Sharing folders says nothing: in the corpus, scripts beside a
-    module that creates a table with its own schema wrote rows for the DDL's layout."""
-    return 1 if near == path else 0
-
-
-def _compatible(a: tuple, b: tuple) -> bool:
-    return a[2] == b[2] and all(x is None or y is None or x == y for x, y in zip(a[:2], b[:2]))
-
-
-def _specificity(a: tuple, b: tuple) -> int:
-    return sum(1 for x, y in zip(a[:2], b[:2]) if x is not None and x == y)

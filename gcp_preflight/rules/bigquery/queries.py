@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gcp_preflight.rules.bigquery.schemas import split_id
 from gcp_preflight.validators.bigquery.facts import Value
 from gcp_preflight.validators.bigquery.schema import BqColumn, canonical_type
 
@@ -34,7 +35,7 @@ class QueryTypes:
         source = value.query
         if source is None or not source.field:
             return None
-        from gcp_preflight.rules.bigquery.flow import split_id, tag
+        from gcp_preflight.rules.bigquery.flow import tag
 
         if source.table:  # list_rows(table): the table's own columns
             table = self.resolver.text(tag(source.table, value.where.path), {})
@@ -79,8 +80,6 @@ class QueryTypes:
     def _table_column(self, table, column: str, near: str) -> FieldType | None:
         parts = [p for p in (table.catalog, table.db, table.name) if p]
         shown = ".".join(parts)
-        from gcp_preflight.rules.bigquery.flow import split_id
-
         return self._column(split_id(shown, self.opts), shown, column, near)
 
     def _column(self, parts: tuple, table: str, field: str, near: str) -> FieldType | None:

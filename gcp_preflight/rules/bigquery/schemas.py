@@ -41,7 +41,7 @@ class Declaration:
 
 @dataclass(frozen=True)
 class Disagreement:
-    """Declarations of one table with different columns; `chosen` won for the writes near it."""
+    """Declarations of one table with different columns; `chosen` won for the writes in its file."""
 
     table: str
     chosen: Declaration

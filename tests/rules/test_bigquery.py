@@ -619,3 +619,559 @@ def test_wrapper_reexported_by_package_init(tmp_path):
             """,
     })
     assert_marks(tmp_path, select=("PF4",))
+
+
+# Issue 12, cause 5 (corpus false pattern F11): a script creates its table with a schema declared in
+# code; a stale DDL elsewhere declares the same table id with other columns.
+CODE_SCHEMA = {
+    "schemas/t.sql": "CREATE TABLE IF NOT EXISTS `p.ds.splits` (season_year INT64, k_per_9 NUMERIC);\n",
+    "scripts/backfill.py": """
+        from google.cloud import bigquery
+
+
+        def main():
+            client = bigquery.Client()
+            table_id = 'p.ds.splits'
+            schema = [bigquery.SchemaField('season', 'INT64'), bigquery.SchemaField('home_k_per_9', 'FLOAT64')]
+            client.create_table(bigquery.Table(table_id, schema=schema), exists_ok=True)
+            client.insert_rows_json(table_id, [{'season': 2025, 'home_k_per_9': 9.1, 'away': 1}])
+        """,
+}
+
+
+def test_schema_declared_in_code_wins_over_a_ddl_elsewhere(tmp_path):
+    write_repo(tmp_path, CODE_SCHEMA)
+    assert [(f.code, f.location.path, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF408", "scripts/backfill.py", 8,
+         "`p.ds.splits` is declared here and in schemas/t.sql:1 with different columns (only here: `season`, "
+         "`home_k_per_9`; only there: `season_year`, `k_per_9`); the writes in this file are checked against "
+         "this one"),
+        ("PF403", "scripts/backfill.py", 9, "`away` is not a column of `p.ds.splits`"),
+    ]
+    [notice] = run(tmp_path, select=("PF408",))
+    assert [(r.location.path, r.location.line) for r in notice.related] == [("schemas/t.sql", 1)]
+    assert notice.location.column == 25
+
+
+def test_a_write_in_another_file_is_checked_against_neither_declaration(tmp_path):
+    # Corpus false pattern: ml/experiments/*.py wrote rows for the DDL's layout of ml_experiments
+    # while ml/experiment_registry.py, in the folder above, creates it with its own schema.
+    write_repo(tmp_path, {
+        **CODE_SCHEMA,
+        "scripts/loader.py": """
+            from google.cloud import bigquery
+
+
+            def load(client):
+                client.insert_rows_json('p.ds.splits', [{'season_year': 2025, 'k_per_9': 1.0}])
+            """,
+    })
+    assert [(f.code, f.location.path, f.location.line, f.message) for f in run(tmp_path, select=("PF403", "PF407"))] == [
+        ("PF403", "scripts/backfill.py", 9, "`away` is not a column of `p.ds.splits`"),
+        ("PF407", "scripts/loader.py", 5, "several different schemas match `p.ds.splits` (schemas/t.sql:1, "
+                                          "scripts/backfill.py:8); this insert_rows_json write is checked without a "
+                                          "schema"),
+    ]
+    assert found(tmp_path, select=("PF408",)) == [("PF408", "scripts/backfill.py:8")]
+
+
+def test_code_schema_from_a_module_constant_and_agreeing_declarations_are_silent(tmp_path):
+    write_repo(tmp_path, {
+        "schemas/t.sql": "CREATE TABLE `p.ds.splits` (season INT64, home_k_per_9 FLOAT64);\n",
+        "scripts/backfill.py": """
+            from google.cloud import bigquery
+
+            TABLE = 'p.ds.splits'
+            SCHEMA = [bigquery.SchemaField('season', 'INT64'), bigquery.SchemaField('home_k_per_9', 'FLOAT64')]
+
+
+            def main(client):
+                client.create_table(bigquery.Table(TABLE, schema=SCHEMA), exists_ok=True)
+                client.insert_rows_json(TABLE, [{'season': 2025, 'home_k_per_9': 9.1}])
+            """,
+    })
+    assert run(tmp_path, select=("PF4",)) == []
+
+
+def test_equally_near_declarations_that_disagree_leave_the_write_unchecked(tmp_path):
+    write_repo(tmp_path, {
+        "schemas/a.sql": "CREATE TABLE `p.ds.splits` (season INT64);\n",
+        "schemas/b.sql": "CREATE TABLE `p.ds.splits` (season_year INT64);\n",
+        "app/main.py": """
+            from google.cloud import bigquery
+
+
+            def main(client):
+                client.insert_rows_json('p.ds.splits', [{'other': 1}])
+            """,
+    })
+    assert [(f.code, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF407", "several different schemas match `p.ds.splits` (schemas/a.sql:1, schemas/b.sql:1); this "
+                  "insert_rows_json write is checked without a schema")]
+
+
+# Issue 12, cause 11: the phase logger's table id is built from environment defaults.
+ENV_DEFAULTS = {
+    "schemas/log.sql": "CREATE TABLE nba_orchestration.phase_execution_log (phase_name STRING, metadata JSON);\n",
+    "shared/utils/bigquery_utils.py": """
+        from google.cloud import bigquery
+
+        client = bigquery.Client()
+
+
+        def insert_bigquery_rows(table_id, rows):
+            return client.insert_rows_json(table_id, rows)
+        """,
+}
+
+
+def test_table_id_from_environment_defaults(tmp_path):
+    write_repo(tmp_path, {**ENV_DEFAULTS, "shared/utils/phase_logger.py": """
+        import os
+
+        from shared.utils.bigquery_utils import insert_bigquery_rows
+
+
+        def log_phase(phase_name, metadata):
+            dataset = os.environ.get("ORCHESTRATION_DATASET", "nba_orchestration")
+            table = os.getenv("PHASE_EXECUTION_LOG_TABLE", default="phase_execution_log")
+            row = {"phase_name": phase_name, "metadata": metadata, "duration": 1.5}
+            insert_bigquery_rows(f"{dataset}.{table}", [row])
+        """})
+    assert [(f.code, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF403", 9, "`duration` is not a column of `nba_orchestration.phase_execution_log` (the id assumes the "
+                     "default of $ORCHESTRATION_DATASET and $PHASE_EXECUTION_LOG_TABLE) (through "
+                     "insert_bigquery_rows())"),
+    ]
+
+
+def test_environment_default_in_a_module_constant_and_setdefault(tmp_path):
+    write_repo(tmp_path, {**ENV_DEFAULTS, "shared/utils/phase_logger.py": """
+        import os
+
+        from shared.utils.bigquery_utils import insert_bigquery_rows
+
+        DATASET = os.environ.setdefault("ORCHESTRATION_DATASET", "nba_orchestration")
+
+
+        def log_phase(phase_name):
+            insert_bigquery_rows(f"{DATASET}.phase_execution_log", [{"phase_name": phase_name, "x": 1}])  # expect: PF403
+        """})
+    assert_marks(tmp_path, select=("PF4",))
+    [finding] = run(tmp_path, select=("PF403",))
+    assert "(the id assumes the default of $ORCHESTRATION_DATASET)" in finding.message
+
+
+def test_environment_reads_without_a_literal_default_stay_unknown(tmp_path):
+    write_repo(tmp_path, {**ENV_DEFAULTS, "shared/utils/phase_logger.py": """
+        import os
+
+        from shared.utils.bigquery_utils import insert_bigquery_rows
+
+
+        def log_phase(phase_name, fallback):
+            first = os.environ.get("DATASET")
+            second = os.environ.get("DATASET", fallback)
+            third = os.environ["DATASET"]
+            insert_bigquery_rows(f"{first}.phase_execution_log", [{"x": 1}])
+            insert_bigquery_rows(f"{second}.phase_execution_log", [{"x": 1}])
+            insert_bigquery_rows(f"{third}.phase_execution_log", [{"x": 1}])
+        """})
+    unknown = ("the table of this insert_rows_json write (through insert_bigquery_rows()) is not known statically "
+               "(part of it is a value computed at run time); its rows are checked without a schema")
+    assert [(f.code, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF407", 10, unknown), ("PF407", 11, unknown), ("PF407", 12, unknown)]
+
+
+# Issue 19, item 5: date, datetime and Decimal values followed through locals, lists, dict updates
+# and one level of a same-module helper's return value.
+VALUES_DDL = {"schemas/events.sql": "CREATE TABLE analytics.events (event_id STRING, at TIMESTAMP, day DATE, amount FLOAT64);\n"}
+
+
+def test_datetime_through_a_local_a_list_a_dict_update_and_a_helper(tmp_path):
+    write_repo(tmp_path, {**VALUES_DDL, "app/main.py": """
+        from datetime import date, datetime
+        from decimal import Decimal
+
+        from google.cloud import bigquery
+
+        client = bigquery.Client()
+
+
+        def _stamp():
+            if client is None:
+                return None
+            return datetime.now()
+
+
+        def record(event_id):
+            when = datetime.now()
+            row = {"event_id": event_id, "at": when}
+            rows = []
+            rows.append(row)
+            row.update(amount=Decimal("1.5"))
+            rows.append({"event_id": event_id, "at": _stamp()})
+            client.insert_rows_json("analytics.events", rows)
+        """})
+    assert [(f.location.line, f.location.column, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        (17, 40, "`at` holds a datetime (`datetime.now()`), which insert_rows_json cannot serialise to JSON "
+                 "(\"Object of type datetime is not JSON serializable\"); call .isoformat()"),
+        (20, 23, "`amount` holds a Decimal (`Decimal(\"1.5\")`), which insert_rows_json cannot serialise to JSON "
+                 "(\"Object of type Decimal is not JSON serializable\"); pass str(value) (exact) or float(value)"),
+        (21, 46, "`at` holds a datetime (`_stamp() returns datetime.now()`), which insert_rows_json cannot "
+                 "serialise to JSON (\"Object of type datetime is not JSON serializable\"); call .isoformat()"),
+    ]
+    [first, *_] = run(tmp_path, select=("PF402",))
+    assert [(r.location.line, r.message) for r in first.related] == [(16, "`when` is bound here")]
+
+
+def test_helpers_that_convert_disagree_recurse_or_are_two_levels_deep_are_silent(tmp_path):
+    write_repo(tmp_path, {**VALUES_DDL, "app/main.py": """
+        from datetime import date, datetime
+
+        from google.cloud import bigquery
+        from app.clock import imported_now
+
+        client = bigquery.Client()
+
+
+        def converted():
+            return datetime.now().isoformat()
+
+
+        def mixed(flag):
+            if flag:
+                return date.today()
+            return "2024-01-01"
+
+
+        def recursive(n):
+            return recursive(n - 1)
+
+
+        def stamp():
+            return datetime.now()
+
+
+        def two_levels():
+            return stamp()
+
+
+        def record(event_id, shadowed):
+            rows = [{"event_id": event_id, "at": converted(), "day": mixed(True), "amount": recursive(1)},
+                    {"event_id": event_id, "at": two_levels(), "day": shadowed(), "amount": imported_now()}]
+            client.insert_rows_json("analytics.events", rows)
+
+
+        def shadowed():
+            return date.today()
+        """})
+    assert run(tmp_path, select=("PF4",)) == []
+
+
+def test_a_helper_defined_after_its_caller_and_one_asked_for_twice(tmp_path):
+    write_repo(tmp_path, {**VALUES_DDL, "app/main.py": """
+        from google.cloud import bigquery
+
+        client = bigquery.Client()
+
+
+        def record(event_id):
+            client.insert_rows_json("analytics.events", [{"event_id": event_id, "day": today()}])  # expect: PF402
+            client.insert_rows_json("analytics.events", [{"event_id": event_id, "day": today()}])  # expect: PF402
+
+
+        def today():
+            import datetime
+            return datetime.date.today()
+        """})
+    assert_marks(tmp_path, select=("PF4",))
+
+
+# Issue 19, item 5: a value read from a query result is typed by the query's own table schema
+# when the query text is a literal.
+QUERY_SCHEMAS = {
+    "schemas/payments.sql": "CREATE TABLE ds.payments (id STRING, amount NUMERIC, paid_on DATE, note STRING);\n",
+    "schemas/summary.sql": "CREATE TABLE ds.summary (id STRING, amount FLOAT64, paid_on STRING, note STRING);\n",
+}
+
+
+def test_query_result_fields_typed_by_the_query_table(tmp_path):
+    write_repo(tmp_path, {**QUERY_SCHEMAS, "app/main.py": """
+        from google.cloud import bigquery
+
+        client = bigquery.Client()
+        SQL = "SELECT p.id, p.amount, CAST(p.note AS DATE) AS day FROM ds.payments AS p WHERE p.id = @id"
+
+
+        def summarise():
+            rows = []
+            for row in client.query("SELECT id, amount, paid_on, note FROM `ds.payments`").result():
+                rows.append({"id": row.id, "amount": row.amount, "paid_on": row["paid_on"], "note": row.get("note")})
+            for row in client.query(SQL):
+                rows.append({"id": row.id, "amount": row.amount, "paid_on": row.day})
+            for row in client.list_rows("ds.payments"):
+                rows.append({"amount": row.amount})
+            client.insert_rows_json("ds.summary", rows)
+        """})
+    assert [(f.location.line, f.location.column, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        (10, 46, "`amount` copies `row.amount` from a query result row, and the query reads NUMERIC column `amount` "
+                 "of `ds.payments`: the client returns such values as Decimal, which insert_rows_json cannot "
+                 "serialise to JSON; pass str(value) (exact) or float(value)"),
+        (10, 69, "`paid_on` copies `row[\"paid_on\"]` from a query result row, and the query reads DATE column "
+                 "`paid_on` of `ds.payments`: the client returns such values as date, which insert_rows_json cannot "
+                 "serialise to JSON; call .isoformat()"),
+        (12, 46, "`amount` copies `row.amount` from a query result row, and the query reads NUMERIC column `amount` "
+                 "of `ds.payments`: the client returns such values as Decimal, which insert_rows_json cannot "
+                 "serialise to JSON; pass str(value) (exact) or float(value)"),
+        (12, 69, "`paid_on` copies `row.day` from a query result row, and the query casts it to DATE: the client "
+                 "returns such values as date, which insert_rows_json cannot serialise to JSON; call .isoformat()"),
+        (14, 32, "`amount` copies `row.amount` from a query result row, and the query reads NUMERIC column `amount` "
+                 "of `ds.payments`: the client returns such values as Decimal, which insert_rows_json cannot "
+                 "serialise to JSON; pass str(value) (exact) or float(value)"),
+    ]
+    first = run(tmp_path, select=("PF402",))[0]
+    assert [(r.location.path, r.location.line, r.message) for r in first.related] == [
+        ("schemas/payments.sql", 1, "`amount` is declared NUMERIC here")]
+
+
+def test_query_results_whose_type_is_not_known_stay_silent(tmp_path):
+    write_repo(tmp_path, {**QUERY_SCHEMAS, "app/main.py": """
+        from google.cloud import bigquery
+
+        client = bigquery.Client()
+
+
+        def summarise(sql):
+            rows = []
+            for row in client.query(sql):  # the text is a parameter
+                rows.append({"amount": row.amount})
+            for row in client.query("SELECT SUM(amount) AS amount, CAST(paid_on AS STRING) AS paid_on FROM ds.payments"):
+                rows.append({"amount": row.amount, "paid_on": row.paid_on})  # an expression; cast to STRING
+            for row in client.query("WITH t AS (SELECT * FROM ds.payments) SELECT amount FROM t"):
+                rows.append({"amount": row.amount})
+            for row in client.query("SELECT a.amount FROM ds.payments a UNION ALL SELECT b.amount FROM ds.payments b"):
+                rows.append({"amount": row.amount})
+            for row in client.query("SELECT amount FROM ds.payments JOIN ds.summary USING (id)"):
+                rows.append({"amount": row.amount})  # which table: not said
+            for row in client.query("SELECT id, note FROM ds.payments"):
+                rows.append({"amount": row.note, "id": float(row.id)})
+            for row in client.query("SELECT amount FROM ds.unknown_table"):
+                rows.append({"amount": row.amount})
+            for row in client.query("SELEC amount FROM"):
+                rows.append({"amount": row.amount})
+            client.insert_rows_json("ds.summary", rows)
+        """})
+    assert run(tmp_path, select=("PF4",)) == []
+
+
+def test_project_from_an_environment_default_matches_any_project(tmp_path):
+    write_repo(tmp_path, {
+        "schemas/log.sql": "CREATE TABLE `prod-project.ops.log` (phase_name STRING);\n",
+        "app/main.py": """
+            import os
+
+            from google.cloud import bigquery
+
+            PROJECT = os.environ.get("GCP_PROJECT", "dev-project")
+            client = bigquery.Client()
+
+
+            def log(phase):
+                dataset = os.environ.get("OPS_DATASET", "ops")
+                client.insert_rows_json(f"{PROJECT}.{dataset}.log", [{"phase_name": phase, "phase": 1}])
+            """,
+    })
+    assert [(f.code, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF403", 11, "`phase` is not a column of `{PROJECT}.ops.log` (the id assumes the default of $OPS_DATASET); "
+                      "did you mean `phase_name`?"),
+    ]
+
+
+def test_an_environment_default_that_spans_dataset_and_table(tmp_path):
+    write_repo(tmp_path, {
+        "schemas/p.sql": "CREATE TABLE `prod.mlb_predictions.pitcher_strikeouts` (game_id STRING);\n",
+        "app/worker.py": """
+            import os
+
+            from google.cloud import bigquery
+
+            PROJECT_ID = os.environ.get('GCP_PROJECT_ID', 'dev')
+            PREDICTIONS_TABLE = os.environ.get('MLB_PREDICTIONS_TABLE', 'mlb_predictions.pitcher_strikeouts')
+
+
+            def save(client, game_id):
+                client.insert_rows_json(f"{PROJECT_ID}.{PREDICTIONS_TABLE}", [{"game_id": game_id, "gameid": 1}])
+            """,
+    })
+    assert [(f.code, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF403", 10, "`gameid` is not a column of `{PROJECT_ID}.mlb_predictions.pitcher_strikeouts` (the id "
+                      "assumes the default of $MLB_PREDICTIONS_TABLE); did you mean `game_id`?"),
+    ]
+
+
+# Issue 19, item 4: a base class writes `self.transformed_data` to f"{self.dataset_id}.{self.table_name}";
+# each concrete processor sets the table and builds the rows in its own methods.
+PROCESSORS = {
+    "schemas/raw.sql": """
+        CREATE TABLE nba_raw.games (game_id STRING, game_date DATE, metadata JSON);
+        CREATE TABLE nba_raw.players (player_id STRING, team STRING);
+        """,
+    "shared/processors/base.py": """
+        from google.cloud import bigquery
+
+
+        class ProcessorBase:
+            dataset_id = "nba_raw"
+            table_name = ""
+
+            def __init__(self):
+                self.bq_client = bigquery.Client()
+                self.transformed_data = []
+
+            def transform_data(self):
+                raise NotImplementedError
+
+            def save_data(self):
+                table_id = f"{self.dataset_id}.{self.table_name}"
+                rows = self.transformed_data
+                self.bq_client.insert_rows_json(table_id, rows)
+        """,
+    "processors/games.py": """
+        from shared.processors.base import ProcessorBase
+
+
+        class GamesProcessor(ProcessorBase):
+            table_name = "games"
+
+            def transform_data(self):
+                rows = []
+                for game in self.raw_data:
+                    row = {"game_id": game["id"], "game_date": game["date"]}
+                    row["metadata"] = {"source": "nba.com"}  # expect: PF401
+                    rows.append(row)
+                self.transformed_data = rows
+        """,
+    "processors/players.py": """
+        from shared.processors.base import ProcessorBase
+
+
+        class PlayersProcessor(ProcessorBase):
+            def __init__(self):
+                super().__init__()
+                self.table_name = "players"
+
+            def transform_data(self):
+                for player in self.raw_data:
+                    self.transformed_data.append({"player_id": player["id"], "teem": player["team"]})  # expect: PF403
+        """,
+}
+
+
+def test_base_class_writer_with_two_concrete_processors_writing_two_tables(tmp_path):
+    write_repo(tmp_path, PROCESSORS)
+    assert_marks(tmp_path, select=("PF4",))
+    assert [(f.code, f.location.path, f.location.line, f.message) for f in run(tmp_path, select=("PF4",))] == [
+        ("PF401", "processors/games.py", 11, "`metadata` is a JSON column of the GamesProcessor table "
+                                             "`nba_raw.games`: insert_rows_json needs a JSON string there, but gets a "
+                                             "dict (`{\"source\": \"nba.com\"}`); wrap it in json.dumps(...)"),
+        ("PF403", "processors/players.py", 11, "`teem` is not a column of the PlayersProcessor table "
+                                               "`nba_raw.players`; did you mean `team`?"),
+    ]
+
+
+def test_rows_a_method_returns_and_a_single_row_attribute(tmp_path):
+    write_repo(tmp_path, {
+        "schemas/raw.sql": PROCESSORS["schemas/raw.sql"],
+        "shared/processors/base.py": """
+            from google.cloud import bigquery
+
+            client = bigquery.Client()
+
+
+            class Base:
+                table_id = ""
+
+                def build_rows(self):
+                    return []
+
+                def save(self):
+                    client.insert_rows_json(self.table_id, self.build_rows())
+                    client.insert_rows_json(self.table_id, [self.summary])
+            """,
+        "processors/players.py": """
+            from shared.processors.base import Base
+
+
+            class Players(Base):
+                table_id = "nba_raw.players"
+
+                def __init__(self):
+                    self.summary = {"player_id": "all", "count": 0}  # expect: PF403
+
+                def build_rows(self):
+                    return [{"player_id": p, "club": None} for p in self.ids] + [{"player_id": "x", "tm": 1}]
+            """,
+    })
+    # `[...] + [...]` is not followed: only rows a method returns as they are.
+    assert_marks(tmp_path, select=("PF4",))
+
+
+def test_rows_of_an_overridden_method_or_an_unrelated_class_are_not_used(tmp_path):
+    write_repo(tmp_path, {
+        **PROCESSORS,
+        "processors/games.py": """
+            from shared.processors.base import ProcessorBase
+
+
+            class GamesProcessor(ProcessorBase):
+                table_name = "games"
+
+                def transform_data(self):
+                    self.transformed_data = [{"game_id": "1", "bogus": 1}]
+
+
+            class LiveGamesProcessor(GamesProcessor):
+                def transform_data(self):
+                    self.transformed_data = [{"game_id": "1", "game_date": "2024-01-01"}]
+
+
+            class Unrelated:
+                table_name = "games"
+
+                def transform_data(self):
+                    self.transformed_data = [{"game_id": "1", "other": 1}]
+            """,
+        "processors/players.py": """
+            from shared.processors.base import ProcessorBase
+
+
+            class PlayersProcessor(ProcessorBase):
+                table_name = "players"
+
+                def transform_data(self):
+                    self.transformed_data = [{key: value for key, value in self.raw.items()}]
+            """,
+    })
+    # GamesProcessor has a subclass, so it is taken as abstract: only LiveGamesProcessor's rows are
+    # written; PlayersProcessor's keys are not known; Unrelated has no writer.
+    assert run(tmp_path, select=("PF4",)) == []
+
+
+def test_a_query_field_through_a_local_and_a_dict_update(tmp_path):
+    write_repo(tmp_path, {**QUERY_SCHEMAS, "app/main.py": """
+        from google.cloud import bigquery
+
+        client = bigquery.Client()
+
+
+        def summarise():
+            result = client.query("SELECT id, paid_on FROM ds.payments").result()
+            for row in result:
+                day = row.paid_on
+                out = {"id": row.id}
+                out.update(note=day)  # expect: PF402
+                out.setdefault("paid_on", day.isoformat())
+                client.insert_rows_json("ds.summary", [out])
+        """})
+    assert_marks(tmp_path, select=("PF4",))

@@ -146,3 +146,64 @@ def test_class_facts_keep_self_pieces_and_reasons():
                '`Base.__init__()` sets it to `project_id or os.environ.get("P")`, known only at run time',
                'project_id or os.environ.get("P")'),
     ))]
+
+
+def test_table_declared_in_a_function_with_a_local_schema_and_an_environment_default():
+    found = facts("""
+        import os
+
+        from google.cloud import bigquery
+
+
+        def create(client):
+            table_id = os.environ.get("SPLITS_TABLE", "p.ds.splits")
+            schema = [bigquery.SchemaField("season", "INT64")]
+            client.create_table(bigquery.Table(table_id, schema=schema), exists_ok=True)
+            client.create_table(bigquery.Table(table_id))
+        """)
+    assert [f for f in found if isinstance(f, BqTableDecl)] == [
+        BqTableDecl("app/writer.py", loc(9, 25, 9, 64), (Piece("env", "SPLITS_TABLE=p.ds.splits"),),
+                    (BqColumn("season", "INTEGER", "NULLABLE", (), 8),)),
+    ]
+
+
+def test_rows_left_in_attributes_and_returned_by_methods_are_class_facts():
+    from gcp_preflight.validators.bigquery.facts import AttrRows, BqClass
+    [cls] = [f for f in facts("""
+        class Games:
+            def __init__(self):
+                self.rows = []
+                self.summary = {"n": 0}
+
+            def transform(self, raw):
+                for game in raw:
+                    self.rows.append({"game_id": game})
+
+            def build(self):
+                return [{"id": 1}]
+        """) if isinstance(f, BqClass)]
+    assert cls.rows == (
+        AttrRows("summary", "__init__", Rows((Row(loc(4, 24, 4, 32), (Entry("n", Value("num", loc(4, 30, 4, 31), "0")),)),)),
+                 single=True),
+        AttrRows("rows", "transform", Rows((Row(loc(8, 30, 8, 47), (
+            Entry("game_id", Value("unknown", loc(8, 42, 8, 46), "game")),)),))),
+        AttrRows("build()", "build", Rows((Row(loc(11, 17, 11, 26), (Entry("id", Value("num", loc(11, 24, 11, 25), "1")),)),))),
+    )
+
+
+def test_query_fields_keep_their_query_and_field():
+    from gcp_preflight.validators.bigquery.facts import QuerySource
+    [call] = [f for f in facts("""
+        from google.cloud import bigquery
+
+        SQL = "SELECT amount FROM ds.payments"
+
+
+        def copy(client):
+            rows = [{"a": r.amount, "b": r["day"], "c": r.get("x")} for r in client.query(SQL).result()]
+            client.insert_rows_json("ds.t", rows)
+        """) if isinstance(f, BqCall)]
+    entries = call.args[1].rows.rows[0].entries
+    assert [e.value.query for e in entries] == [
+        QuerySource("amount", (Piece("name", "SQL"),)), QuerySource("day", (Piece("name", "SQL"),)),
+        QuerySource("x", (Piece("name", "SQL"),))]

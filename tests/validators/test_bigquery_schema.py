@@ -89,3 +89,21 @@ def test_which_json_files_are_read():
     assert read("schemas/broken.json", '[1, 2') == [
         Problem("PF400", Diagnostic(Location("schemas/broken.json", 1, 6), "invalid JSON: Expecting ',' delimiter")),
     ]
+
+
+def test_create_table_as_select_with_options_before_as_is_understood():
+    # Corpus false pattern (nba fix_duplicate_predictions.sql): PARTITION BY, CLUSTER BY and
+    # OPTIONS (...) come before the AS of a CREATE TABLE ... AS SELECT; it declares no columns.
+    text = ("CREATE OR REPLACE TABLE `p.ds.deduped`\nPARTITION BY game_date\nCLUSTER BY player_lookup\n"
+            "OPTIONS (\n  require_partition_filter=TRUE\n)\nAS\nSELECT * EXCEPT(row_num) FROM (SELECT *, 1 AS row_num FROM "
+            "`p.ds.grades`)\nWHERE row_num = 1;\n")
+    assert read("s.sql", text) == []
+
+
+def test_clustering_with_a_sort_order_is_not_bigquery_ddl():
+    # Corpus (nba schemas/bigquery/predictions/*.sql): `CLUSTER BY a, b DESC`; BigQuery's clustering
+    # column list takes column names only, so the statement fails and its columns are unknown.
+    assert read("s.sql", "CREATE TABLE IF NOT EXISTS `p.ds.t` (\n  a STRING,\n  b DATE\n)\nCLUSTER BY a, b DESC;\n") == [
+        Problem("PF400", Diagnostic(Location("s.sql", 1, 1), "cannot parse this table DDL: its syntax is not understood "
+                                    "(sqlglot read it only as an opaque command), so its columns are not checked")),
+    ]

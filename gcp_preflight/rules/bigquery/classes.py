@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from gcp_preflight.model import Location
 from gcp_preflight.rules.python.index import ClassRef, c3_merge
-from gcp_preflight.validators.bigquery.facts import BqAttr, BqClass, Value
+from gcp_preflight.validators.bigquery.facts import BqAttr, BqClass, Rows, Value
 
 Key = tuple[str, str]  # (path, qualified class name)
 
@@ -100,6 +100,21 @@ class ClassIndex:
             stack.extend(self.children.get(k, ()))
         leaves = [k for k in found if k != key and not self.children.get(k)]
         return sorted(leaves) or [key]
+
+    def rows_of(self, key: Key, attr: str, single: bool) -> Rows | None:
+        """The rows an instance of `key` holds in `self.X` (attr "X") or gets from `self.X()`
+        ("X()"): those of every method in its hierarchy that builds them and that runs for `key`
+        (not overridden below the class that defines it)."""
+        order, _ = self.mro(key)
+        found = []
+        for k in order:
+            for item in self.classes[k].rows:
+                if item.attr != attr or item.single != single:
+                    continue
+                hit = self.lookup(key, item.method)
+                if hit is not None and hit[1] == k:
+                    found.extend(item.rows.rows)
+        return Rows(tuple(found)) if found else None
 
     def name(self, key: Key) -> str:
         return key[1]

@@ -4,21 +4,23 @@ From per-file facts it builds: module constants resolved through imports (so an 
 `PROJECT` and `DATASET` from a config module becomes a table id), the wrapper graph (a project
 function that passes its own parameter to a sink, or to another wrapper, at any depth), the write
 sites (calls of a sink or wrapper with rows built at the call), and the schema of each site's
-table (DDL, JSON schema files, Python SchemaField lists, or the load job's own schema).
+table (rules/bigquery/schemas.py: DDL, JSON schema files, Python SchemaField lists; or the load
+job's own schema).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 from gcp_preflight.rules.python.index import ModuleRef, python_index
 from gcp_preflight.rules.bigquery.classes import ClassIndex
+from gcp_preflight.rules.bigquery.queries import QueryTypes
+from gcp_preflight.rules.bigquery.schemas import SchemaIndex, split_id
 from gcp_preflight.validators.bigquery.facts import (
     Arg, BqCall, BqFunction, BqModule, BqTableDecl, JobConfig, Piece, Row, Rows,
 )
 from gcp_preflight.validators.bigquery.python import SINKS
-from gcp_preflight.validators.bigquery.schema import BqColumn, BqSchema
+from gcp_preflight.validators.bigquery.schema import BqColumn
 
 # (table position, table keyword, rows position, rows keyword) of each client method.
 API_ARGS = {
@@ -83,6 +85,7 @@ class Site:
     ignore_unknown: bool
     chain: tuple[str, ...]
     for_class: str = ""  # the subclass this site was resolved for, when a base-class method writes
+    assumes: tuple[str, ...] = ()  # environment variables whose defaults the table id takes
     columns: dict[str, BqColumn] | None = None  # lower-cased name -> column
     schema_path: str = ""
     schema_where: str = ""
@@ -93,6 +96,8 @@ class Site:
 class Analysis:
     sites: list[Site] = field(default_factory=list)
     modules: dict[str, BqModule] = field(default_factory=dict)  # by path
+    disagreements: list = field(default_factory=list)  # Disagreement, one per table and chosen declaration
+    queries: object = None  # QueryTypes: the types of fields read from query results
 
 
 class Resolver:
@@ -122,47 +127,62 @@ class Resolver:
             return self.module(source, module.path), item
         return None, ""
 
-    def constant(self, module: BqModule, name: str, depth: int) -> tuple[str, bool] | None:
+    def constant(self, module: BqModule, name: str, depth: int, runs: list | None = None) -> tuple[str, bool] | None:
         """(value as rendered, fully known) of a string constant, followed through imports."""
         head, _, rest = name.partition(".")
         if rest:
             target, item = self.imported(module, head)
             if target is None or item:
                 return None
-            return self.constant(target, rest, depth + 1)
+            return self.constant(target, rest, depth + 1, runs)
         value = dict(module.constants).get(name)
         if value is not None:
-            return self.render(tag(value, module.path), depth + 1)
+            return self.render(tag(value, module.path), depth + 1, runs)
         target, item = self.imported(module, name)
         if target is not None and item:
-            return self.constant(target, item, depth + 1)
+            return self.constant(target, item, depth + 1, runs)
         return None
 
     def text(self, pieces: tuple[TPiece, ...], bindings: dict, depth: int = 0) -> str | None:
         shown, exact = self.render(pieces, depth)
         return shown if exact else None
 
-    def render(self, pieces: tuple[TPiece, ...], depth: int = 0) -> tuple[str, bool]:
+    def render(self, pieces: tuple[TPiece, ...], depth: int = 0, runs: list | None = None) -> tuple[str, bool]:
         """The string, with `{NAME}` for each part that cannot be known statically, and whether
-        every part was known."""
+        every part was known. With `runs`, environment variables read with a default take the
+        default, and `runs` gets (text, source) for each stretch of the result: source is the
+        variable's name for a default, "" for text known for sure, None for a `{NAME}`, with how
+        the stretch is shown where any value matches (`{PROJECT_ID}`)."""
         if depth > 12:
             return "{...}", False
         out, exact = [], True
         for piece in pieces:
-            value = None
+            value, source, inner = None, "", None
             if piece.kind == "lit":
                 value = piece.value
+            elif piece.kind == "env" and runs is not None:  # the default, assumed
+                source, _, value = piece.value.partition("=")
             elif piece.kind == "name":
                 module = self.by_path.get(piece.path)
-                found = self.constant(module, piece.value, depth) if module else None
+                inner = [] if runs is not None else None
+                found = self.constant(module, piece.value, depth, inner) if module else None
                 if found is not None:
                     value, known = found
                     exact &= known
             if value is None:
-                exact = False
-                shown = {"name": piece.value, "param": piece.value, "opaque": piece.value, "attr": f"self.{piece.value}"}
+                exact, source, inner = False, None, None
+                shown = {"name": piece.value, "param": piece.value, "opaque": piece.value, "attr": f"self.{piece.value}",
+                         "env": piece.value.partition("=")[0]}
                 value = "{" + shown.get(piece.kind, "...") + "}"
             out.append(value)
+            if runs is None:
+                continue
+            if inner and all(run[1] for run in inner):  # a constant read from the environment: shown by its name
+                runs.append((value, ",".join(run[1] for run in inner), "{" + piece.value + "}"))
+            elif inner is not None:
+                runs.extend(inner)
+            else:
+                runs.append((value, source, "{" + source + "}" if source else value))
         return "".join(out), exact
 
     def why_unresolved(self, pieces: tuple[TPiece, ...] | None) -> str:
@@ -405,30 +425,51 @@ def analyse(project) -> Analysis:
     resolver = Resolver(project, opts)
     calls = list(project.facts(BqCall))
     wrappers = find_wrappers(resolver, calls)
-    schemas = SchemaIndex(project, resolver, opts)
+    schemas = SchemaIndex(project, opts, _tables_in_code(project, resolver))
     result = Analysis(modules=resolver.by_path)
     for call in calls:
         spec = _spec_for(resolver, call, wrappers)
         rows = arg_for(call, *spec.rows_param) if spec else None
-        if spec is None or rows is None or rows.rows is None or not rows.rows.rows:
+        built = rows is not None and rows.rows is not None and bool(rows.rows.rows)
+        if spec is None or rows is None or not built and not rows.attr:
             continue
         pieces = _call_table(resolver, call, spec)
-        for key, for_class in _classes_of(resolver.classes, call, pieces):
+        for key, for_class in _classes_of(resolver.classes, call, pieces, per_class_rows=not built):
+            # Rows built at the call, or those the class's own methods leave in `self.X` (issue 19).
+            found = rows.rows if built else resolver.classes.rows_of(key, rows.attr, rows.attr_wrapped) if key else None
+            if found is None:
+                continue
             site = _site(resolver, schemas, opts, call, spec, _resolve_attrs(resolver.classes, key, pieces)
-                         if key and pieces else pieces, _rows_for(resolver.classes, key, rows.rows))
+                         if key and pieces else pieces, _rows_for(resolver.classes, key, found))
             site.for_class = for_class
             result.sites.append(site)
+    result.disagreements = list(schemas.disagreements.values())
+    result.queries = QueryTypes(resolver, schemas, opts)
     return result
 
 
-def _classes_of(classes: ClassIndex, call: BqCall, pieces) -> list[tuple[object, str]]:
+def _tables_in_code(project, resolver: Resolver) -> list:
+    """(table id, where, columns) of each `bigquery.Table(id, schema=...)` whose id and schema are known."""
+    found = []
+    for decl in project.facts(BqTableDecl):
+        table = resolver.text(tag(decl.table, decl.path), {})
+        columns = decl.columns
+        if columns is None and decl.schema_name:
+            module = resolver.by_path.get(decl.path)
+            columns = dict(module.schemas).get(decl.schema_name) if module else None
+        if table and columns:
+            found.append((table, decl.location, columns))
+    return found
+
+
+def _classes_of(classes: ClassIndex, call: BqCall, pieces, per_class_rows: bool = False) -> list[tuple[object, str]]:
     """(class, name to show) for each class the write runs for; (None, "") outside methods. A write
     in a method that subclasses inherit is resolved once per subclass (named in the messages)."""
     owner = classes.owner(call.path, call.function)
     if owner is None:
         return [(None, "")]
     keys = classes.concrete(owner, call.function.rsplit(".", 1)[-1])
-    uses_self = any(p.kind == "attr" for p in pieces or ())
+    uses_self = per_class_rows or any(p.kind == "attr" for p in pieces or ())
     return [(key, classes.name(key) if key != owner and uses_self else "") for key in keys]
 
 
@@ -440,83 +481,63 @@ def _rows_for(classes: ClassIndex, key, rows: Rows) -> Rows:
 
 
 def _site(resolver: Resolver, schemas, opts: Options, call: BqCall, spec: Spec, pieces, rows: Rows) -> Site:
-    table, parts = _table_id(resolver, pieces, opts)
+    assumed: list[str] = []
+    table, parts = _table_id(resolver, pieces, opts, assumed)
     job = _call_job(call, spec)
     site = Site(call, spec.api, rows, table, "" if parts else resolver.why_unresolved(pieces), job,
-                _ignore_unknown(call, spec), spec.chain)
+                _ignore_unknown(call, spec), spec.chain, assumes=tuple(assumed) if parts else ())
     if job is not None and job.mode == "schema" and job.columns is not None:
         site.columns = {c.name.lower(): c for c in job.columns}
         site.schema_path, site.schema_where = call.path, "the load job's schema"
     elif parts:
-        site.columns, site.schema_where, site.schema_why = schemas.lookup(parts, table)
+        site.columns, site.schema_where, site.schema_why = schemas.lookup(parts, table, call.path)
         site.schema_path = site.schema_where.rsplit(":", 1)[0]
     return site
 
 
-def _table_id(resolver: Resolver, pieces, opts: Options) -> tuple[str | None, tuple | None]:
+def _table_id(resolver: Resolver, pieces, opts: Options, assumed: list) -> tuple[str | None, tuple | None]:
     """(id as shown, (project, dataset, table)); a project known only at run time (an
-    environment variable, say) matches any project: `{PROJECT_ID}.dataset.table`."""
+    environment variable, say) matches any project: `{PROJECT_ID}.dataset.table`. Environment
+    variables with a default take it in the dataset and table (added to `assumed`); in the
+    project they match any project too (deployments set them)."""
     if not pieces:
         return None, None
-    shown, exact = resolver.render(pieces)
-    if exact:
-        return shown, split_id(shown, opts)
-    parts = re.split(r"\.(?![^{]*\})", shown)  # dots inside `{self.project_id}` do not separate
-    if len(parts) == 3 and "{" in parts[0] and not any("{" in p for p in parts[1:]):
-        return shown, (None, parts[1], parts[2])
-    return None, None
+    runs: list = []
+    resolver.render(pieces, 0, runs)
+    parts = _split_runs(runs)
+    sources = [set(s for _, s, _ in part) for part in parts]
+    texts = ["".join(t for t, _, _ in part) for part in parts]
+    if any(None in found for found in sources[1:]) or len(parts) > 3 or not all(parts):
+        return None, None
+    if len(parts) == 3 and (None in sources[0] or "" not in sources[0]):  # the project: run time, or environment
+        assumed.extend(_variables(sources[1:]))
+        project = "".join(shown for _, _, shown in parts[0])
+        return f"{project}.{texts[1]}.{texts[2]}", (None, texts[1], texts[2])
+    if None in sources[0]:
+        return None, None
+    assumed.extend(_variables(sources))
+    shown = ".".join(texts)
+    return shown, split_id(shown, opts)
 
 
-# -- schemas --------------------------------------------------------------------------------
-
-def split_id(table: str, opts: Options) -> tuple[str | None, str | None, str]:
-    parts = table.strip("`").replace(":", ".").split(".")
-    if len(parts) >= 3:
-        return parts[-3], parts[-2], parts[-1]
-    if len(parts) == 2:
-        return opts.default_project, parts[0], parts[1]
-    return opts.default_project, opts.default_dataset, parts[0]
+def _variables(sources: list[set]) -> list[str]:
+    return sorted({name for found in sources for source in found if source for name in source.split(",")})
 
 
-class SchemaIndex:
-    def __init__(self, project, resolver: Resolver, opts: Options):
-        self.opts = opts
-        self.entries: list[tuple[tuple, str, str, tuple[BqColumn, ...]]] = []  # (id parts, origin, where, columns)
-        for schema in project.facts(BqSchema):
-            parts = split_id(schema.table, opts)
-            if schema.origin == "json":
-                parts = (None, None, schema.table)  # a schema file says only the table's name
-            self.entries.append((parts, schema.origin, f"{schema.path}:{schema.line}", schema.columns))
-        for decl in project.facts(BqTableDecl):
-            table = resolver.text(tag(decl.table, decl.path), {})
-            columns = decl.columns
-            if columns is None and decl.schema_name:
-                module = resolver.by_path.get(decl.path)
-                columns = dict(module.schemas).get(decl.schema_name) if module else None
-            if table and columns:
-                self.entries.append((split_id(table, opts), "python", f"{decl.path}:{decl.location.line}", columns))
-
-    def lookup(self, want: tuple, table: str) -> tuple[dict | None, str, str]:
-        matches = [e for e in self.entries if _compatible(want, e[0])]
-        bases = [e for e in matches if e[1] != "alter"]
-        if not bases:
-            return None, "", f"no schema in the repository declares `{table}`"
-        best = max(_specificity(want, e[0]) for e in bases)
-        bases = [e for e in bases if _specificity(want, e[0]) == best]
-        shapes = {tuple(sorted(c.name.lower() for c in e[3])) for e in bases}
-        if len(shapes) > 1:
-            where = ", ".join(sorted(e[2] for e in bases))
-            return None, "", f"several different schemas match `{table}` ({where})"
-        columns = {c.name.lower(): c for c in bases[0][3]}
-        for extra in matches:
-            if extra[1] == "alter":
-                columns.update({c.name.lower(): c for c in extra[3]})
-        return columns, bases[0][2], ""
-
-
-def _compatible(a: tuple, b: tuple) -> bool:
-    return a[2] == b[2] and all(x is None or y is None or x == y for x, y in zip(a[:2], b[:2]))
-
-
-def _specificity(a: tuple, b: tuple) -> int:
-    return sum(1 for x, y in zip(a[:2], b[:2]) if x is not None and x == y)
+def _split_runs(runs: list) -> list[list]:
+    """(text, source, shown) stretches split into the dot-separated parts of an id; the dots
+    inside a `{NAME}` placeholder (`{self.project_id}`) do not separate, a stretch split in two
+    is shown by its variables."""
+    parts: list[list] = [[]]
+    for text, source, shown in runs:
+        if source is None:
+            parts[-1].append((text, None, text))
+            continue
+        chunks = text.split(".")
+        for index, chunk in enumerate(chunks):
+            if index:
+                parts.append([])
+            if chunk:
+                whole = shown if len(chunks) == 1 else ("{" + source + "}" if source else chunk)
+                parts[-1].append((chunk, source, whole))
+    return parts

@@ -70,6 +70,9 @@ def _bound(value: Value) -> tuple[Related, ...]:
 
 def _table(site: Site) -> str:
     shown = f"`{site.table}`" if site.table else "the table"
+    if site.assumes:  # the id is right only when the variables are not set
+        names = " and ".join(f"${name}" for name in site.assumes)
+        shown += f" (the id assumes the default of {names})"
     return f"the {site.for_class} table {shown}" if site.for_class else shown
 
 
@@ -224,9 +227,13 @@ def row_value_not_serializable(project):
     Finds row values known to be `date`, `datetime`, `time`, `Decimal`, `bytes` or a set
     (`datetime.now()`, `date.today()`, `.date()`, `Decimal(...)`, a name bound to one) written
     without conversion through `insert_rows_json` or `load_table_from_json`, directly or through
-    a project wrapper. A field copied from a query result row counts when the destination
-    column is DATE, DATETIME, TIMESTAMP, TIME, NUMERIC, BIGNUMERIC or BYTES: the client returns
-    those as `date`, `datetime`, `time`, `Decimal` and `bytes`.
+    a project wrapper. Values are followed through local names, list appends, dict updates and
+    one level of a same-module helper's return value (`"at": _now()`). A field copied from a
+    query result row (`row.amount`, `row["amount"]`, `row.get("amount")`) counts when it is
+    DATE, DATETIME, TIMESTAMP, TIME, NUMERIC, BIGNUMERIC or BYTES: the client returns those as
+    `date`, `datetime`, `time`, `Decimal` and `bytes`. Its type is read from the query when the
+    query text is a literal (or built from constants): the column it selects, in the schema of
+    the table it reads, or the type it is CAST to; otherwise from the destination column.
 
     `insert_rows` converts values by the table's schema and is not checked here.
 
@@ -264,25 +271,43 @@ def row_value_not_serializable(project):
         client.insert_rows_json("analytics.events", [row])
     ```
     """
+    queries = project.memo(analyse).queries
     for site in _sites(project):
         if site.api not in JSON_APIS:
             continue
         for entry, column, key in _entries(site):
             value = entry.value
             kind = value.kind
-            if kind == "query-field" and column is not None and column.mode != "REPEATED":
-                kind = _QUERY_TYPES.get(column.type, "")
-                if kind:
-                    yield Diagnostic(value.where, f"`{key}` copies `{value.text}` from a query result row into "
-                                     f"{column.type} column `{column.name}`: the client returns such values as "
-                                     f"{_TYPE_NAMES[kind]}, which {site.api}{_via(site)} cannot serialise to JSON; "
-                                     f"{_CONVERT[kind]}", _column_note(site, column), inputs=_schema_file(site))
+            if kind == "query-field":
+                yield from _query_field(site, key, value, column, queries.of(value, site.call.path))
                 continue
             if kind in _TYPE_NAMES:
                 yield Diagnostic(value.where, f"`{key}` holds a {_TYPE_NAMES[kind]} (`{value.source or value.text}`), "
                                  f"which {site.api}{_via(site)} cannot serialise to JSON (\"Object of type "
                                  f"{_TYPE_NAMES[kind]} is not JSON serializable\"); {_CONVERT[kind]}", _bound(value),
                                  inputs=_schema_file(site))
+
+
+def _query_field(site: Site, key: str, value: Value, column: BqColumn | None, source) -> Iterable[Diagnostic]:
+    """A field copied from a query result row: typed by the query's own column or CAST when the
+    query is known (issue 19), else by the destination column."""
+    if source is not None:
+        kind = _QUERY_TYPES.get(source.type, "")
+        if kind and (source.column is None or source.column.mode != "REPEATED"):
+            note = (Related(Location(source.schema_path, source.column.line), f"`{source.column.name}` is declared "
+                            f"{source.column.type} here"),) if source.column is not None else ()
+            yield Diagnostic(value.where, f"`{key}` copies `{value.text}` from a query result row, and "
+                             f"{source.how}: the client returns such values as {_TYPE_NAMES[kind]}, which "
+                             f"{site.api}{_via(site)} cannot serialise to JSON; {_CONVERT[kind]}", note,
+                             inputs=(*_schema_file(site), *((source.schema_path,) if source.schema_path else ())))
+        return  # the query says what the field is: the destination does not change it
+    if column is not None and column.mode != "REPEATED":
+        kind = _QUERY_TYPES.get(column.type, "")
+        if kind:
+            yield Diagnostic(value.where, f"`{key}` copies `{value.text}` from a query result row into "
+                             f"{column.type} column `{column.name}`: the client returns such values as "
+                             f"{_TYPE_NAMES[kind]}, which {site.api}{_via(site)} cannot serialise to JSON; "
+                             f"{_CONVERT[kind]}", _column_note(site, column), inputs=_schema_file(site))
 
 
 @rule("PF403", "row-key-not-a-column", Severity.ERROR)
@@ -293,7 +318,10 @@ def row_key_not_a_column(project):
     ## What it does
     Compares the keys of each row with the columns of the resolved table (names compared
     without regard to case, as BigQuery does), nested RECORD keys included, and suggests the
-    closest column. Writes with `ignore_unknown_values=True` are skipped.
+    closest column. Writes with `ignore_unknown_values=True` are skipped. The rows are those
+    built at the write or passed to it through wrappers; for a base-class writer of `self.X`
+    (`insert_rows_json(f"{self.dataset_id}.{self.table_name}", self.transformed_data)`), those
+    each concrete class's own methods build into `self.X` or return, against that class's table.
 
     ## Why is this bad?
     BigQuery rejects the row ("no such field"); a streaming insert returns the error per row,
@@ -567,6 +595,74 @@ def write_table_unresolved(project):
             yield Diagnostic(where, f"{site.schema_why}; this {site.api} write{_via(site)} is checked without a schema")
 
 
+@rule("PF408", "table-schemas-disagree", Severity.INFO)
+def table_schemas_disagree(project):
+    """Two declarations of one table with different columns (code and DDL, say): the one in the writing file is used.
+
+    ## What it does
+    A table's columns can be declared in a DDL file, a JSON schema file, or in code
+    (`bigquery.Table(table_id, schema=[SchemaField(...), ...])`, as a script that creates its own
+    table with `create_table(..., exists_ok=True)` does). When declarations of a table that is
+    written to name different columns, a write in the file of one of them is checked against
+    that one, and this notice says so once, at that declaration, with the columns on which they
+    differ. Writes elsewhere are not checked against either (PF407 says so).
+
+    ## Why is this bad?
+    One of them is stale. `exists_ok=True` does not change a table that exists: if the DDL's table
+    was created first, the code's rows do not match it and BigQuery rejects them; if the code's
+    was, the DDL no longer describes the table and whoever reads it is misled.
+
+    ## Example
+    ```sql schemas/splits.sql
+    CREATE TABLE IF NOT EXISTS `p.ds.splits` (season_year INT64, k_per_9 FLOAT64);
+    ```
+    ```python scripts/backfill.py
+    from google.cloud import bigquery
+
+
+    def main():
+        client = bigquery.Client()
+        table_id = "p.ds.splits"
+        schema = [bigquery.SchemaField("season", "INT64"), bigquery.SchemaField("home_k_per_9", "FLOAT64")]
+        client.create_table(bigquery.Table(table_id, schema=schema), exists_ok=True)
+        client.insert_rows_json(table_id, [{"season": 2025, "home_k_per_9": 9.1}])
+    ```
+
+    ## Fix
+    Keep one declaration of the table, the one that matches the live table.
+    ```sql schemas/splits.sql
+    CREATE TABLE IF NOT EXISTS `p.ds.splits` (season INT64, home_k_per_9 FLOAT64);
+    ```
+    ```python scripts/backfill.py
+    from google.cloud import bigquery
+
+
+    def main():
+        client = bigquery.Client()
+        table_id = "p.ds.splits"
+        client.insert_rows_json(table_id, [{"season": 2025, "home_k_per_9": 9.1}])
+    ```
+    """
+    for item in sorted(project.memo(analyse).disagreements, key=lambda d: (d.chosen.where, d.table)):
+        chosen = {c.name.lower(): c.name for c in item.chosen.columns}
+        others = {c.name.lower(): c.name for other in item.others for c in other.columns}
+        here = [name for key, name in chosen.items() if key not in others]
+        there = [name for key, name in others.items() if key not in chosen]
+        where = ", ".join(other.where for other in item.others)
+        yield Diagnostic(item.chosen.location, f"`{item.table}` is declared here and in {where} with different columns "
+                         f"(only here: {_names(here)}; only there: {_names(there)}); the writes in this file are "
+                         f"checked against this one",
+                         tuple(Related(other.location, f"another declaration of `{item.table}`") for other in item.others),
+                         inputs=tuple(other.location.path for other in item.others))
+
+
+def _names(names: list[str], most: int = 4) -> str:
+    if not names:
+        return "none"
+    shown = ", ".join(f"`{n}`" for n in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
 def _blind_reason(site: Site) -> str:
     if site.table is None:
         return f"the table is not known statically ({site.table_why})"
@@ -574,4 +670,5 @@ def _blind_reason(site: Site) -> str:
 
 
 RULES = (schema_unparsable, json_column_wrong_form, row_value_not_serializable, row_key_not_a_column,
-         repeated_mismatch, dict_for_string_column, json_dumps_without_default, write_table_unresolved)
+         repeated_mismatch, dict_for_string_column, json_dumps_without_default, write_table_unresolved,
+         table_schemas_disagree)

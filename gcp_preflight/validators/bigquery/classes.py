@@ -1,7 +1,9 @@
 """What each class of one module defines, as `self.X` in its methods (or a subclass's) would see it.
 
 Class attributes (the class body, in order), properties and methods with their single return
-value, and instance attributes assigned with `self.X = ...` in the methods. The values are
+value, and instance attributes assigned with `self.X = ...` in the methods; and the rows its
+methods build into `self.X` (assigned or appended) or return, for a writer in a base class that
+writes `self.X` (issue 19). The values are
 those the function walk of bigquery/python.py computed: strings built from constants keep their
 pieces (so `f"{self.project_id}.{self.dataset_id}.{self.table_name}"` stays resolvable per
 subclass in rules/bigquery/classes.py), other values keep their kind (a list, a date...).
@@ -12,8 +14,8 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
-from gcp_preflight.validators.bigquery.facts import BqAttr, BqClass, Piece
-from gcp_preflight.validators.bigquery.values import AParam, _is_text, _kind, _text_pieces, dotted
+from gcp_preflight.validators.bigquery.facts import AttrRows, BqAttr, BqClass, Piece, Rows
+from gcp_preflight.validators.bigquery.values import ADict, AList, AParam, _is_text, _kind, _text_pieces, dotted
 
 _PROPERTIES = frozenset({"property", "cached_property", "functools.cached_property", "functools.cache"})
 
@@ -61,6 +63,7 @@ def class_facts(ctx, tree: ast.Module, walks: dict, walker_type) -> list[BqClass
         short = qualname.rsplit(".", 1)[-1]
         body_walk = walker_type(ctx, qualname, ())
         attrs: dict[str, BqAttr] = {}
+        rows: list[AttrRows] = []
         assigned: dict[str, list[tuple[str, object, ast.AST]]] = {}
         for stmt in cls.body:
             if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
@@ -77,10 +80,27 @@ def class_facts(ctx, tree: ast.Module, walks: dict, walker_type) -> list[BqClass
                 attrs[stmt.name] = _returned(ctx, stmt, how, walk, f"`{short}.{stmt.name}()`")
                 for attr, value, node in walk.self_assigned:
                     assigned.setdefault(attr, []).append((stmt.name, value, node))
+                rows.extend(_attr_rows(stmt.name, how, walk))
         instance = tuple(_instance(ctx, attr, short, sets) for attr, sets in assigned.items())
         bases = tuple(dotted(b) for b in cls.bases)
-        out.append(BqClass(ctx.path, qualname, cls.lineno, bases, (*attrs.values(), *instance)))
+        out.append(BqClass(ctx.path, qualname, cls.lineno, bases, (*attrs.values(), *instance), tuple(rows)))
     return out
+
+
+def _attr_rows(method: str, how: str, walk) -> Iterable[AttrRows]:
+    """The rows one method builds into `self.X` or returns, frozen as the walk left them (rows
+    appended to a list after it was assigned are in it)."""
+    found: list[tuple[str, object]] = [(attr, value) for attr, value, _ in walk.self_assigned]
+    if how == "method":
+        found += [(f"{method}()", value) for value in walk.returns]
+    for attr, value in found:
+        if isinstance(value, AList) and value.kind == "list" and any(isinstance(i, ADict) for i in value.items):
+            yield AttrRows(attr, method, Rows(tuple(walk.freeze_row(i) for i in value.items if isinstance(i, ADict))))
+        elif isinstance(value, ADict) and value.entries:
+            yield AttrRows(attr, method, Rows((walk.freeze_row(value),)), single=True)
+    for attr, value in walk.self_appended:
+        if isinstance(value, ADict) and value.entries:
+            yield AttrRows(attr, method, Rows((walk.freeze_row(value),)))
 
 
 def _returned(ctx, node: ast.AST, how: str, walk, name: str) -> BqAttr:

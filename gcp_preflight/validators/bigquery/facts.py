@@ -22,10 +22,22 @@ class Piece:
     """Part of a string built statically: "lit" (text), "name" (a module constant or an imported
     name, maybe dotted: `config.DATASET`), "param" (a parameter of the enclosing function),
     "attr" (`self.X`, or `self.X()` with value "X()", of the enclosing method's instance),
-    "unknown" (value says why)."""
+    "env" (an environment variable read with a literal default, value "NAME=default":
+    `os.environ.get("X", "d")`), "unknown" (value says why)."""
 
     kind: str
     value: str
+
+
+@fact
+@dataclass(frozen=True)
+class QuerySource:
+    """Where a query-field value is read from: field `field` of the rows of a query whose text
+    (`sql`) or table (`table`, for `list_rows`) is built statically."""
+
+    field: str
+    sql: tuple[Piece, ...] = ()
+    table: tuple[Piece, ...] = ()
 
 
 @fact
@@ -43,6 +55,7 @@ class Value:
     inner: str = ""  # dumps: the kind of the dumped value; self-attr: the attribute ("X" or "X()")
     has_default: bool = False  # dumps: default= or cls= given
     source: str = ""  # how the kind is known, for messages ("datetime.now()", "query result row")
+    query: QuerySource | None = None  # a query-field: the query it comes from
 
 
 @fact
@@ -87,6 +100,8 @@ class Arg:
     job: JobConfig | None = None
     literal: str = ""  # repr of a True/False/None constant
     param: str = ""  # the argument is exactly this parameter of the enclosing function
+    attr: str = ""  # the rows are `self.X` ("X"), or what `self.X()` returns ("X()"), of the method's instance
+    attr_wrapped: bool = False  # `[self.X]`: the attribute is one row
 
 
 @fact
@@ -162,9 +177,22 @@ class BqAttr:
 
 @fact
 @dataclass(frozen=True)
+class AttrRows:
+    """Rows a method of a class leaves in `self.X` (`self.rows = [...]`, `self.rows.append({...})`)
+    or returns (attr "X()"); `single`: a dict, one row (`self.row = {...}`, `return {...}`)."""
+
+    attr: str
+    method: str
+    rows: Rows
+    single: bool = False
+
+
+@fact
+@dataclass(frozen=True)
 class BqClass:
     path: str
     qualname: str
     line: int
     bases: tuple[str, ...]  # dotted, as written; "" for a base that is not a name (`Generic[T]`)
     attrs: tuple[BqAttr, ...]
+    rows: tuple[AttrRows, ...] = ()  # rows its methods build into attributes or return

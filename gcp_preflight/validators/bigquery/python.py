@@ -24,12 +24,13 @@ from typing import Iterable
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.bigquery.facts import (
-    Arg, BqCall, BqFunction, BqModule, BqTableDecl, Entry, JobConfig, JsonDumps, Piece, Row, Rows, Value,
+    Arg, BqCall, BqFunction, BqModule, BqTableDecl, Entry, JobConfig, JsonDumps, Piece, QuerySource, Row, Rows,
+    Value,
 )
 from gcp_preflight.validators.bigquery.classes import class_facts, decorator_names
 from gcp_preflight.validators.bigquery.schema import BqColumn, canonical_type
 from gcp_preflight.validators.bigquery.values import (
-    UNKNOWN, ADict, AJob, AList, AParam, AQuery, AQueryRow, AVal, LazyText, _concat, _const_str, _constant, _is_text, _kind,
+    RISKY, UNKNOWN, ADict, AJob, AList, AParam, AQuery, AQueryRow, ASchema, AVal, LazyText, _concat, _const_str, _constant, _is_text, _kind,
     _merge, _text_pieces, _unencodable, dotted,
 )
 from gcp_preflight.validators.python.segments import SourceMap
@@ -46,6 +47,7 @@ _BUILTIN_KINDS = {"str": "converted", "repr": "converted", "int": "converted", "
                   "round": "num", "len": "num", "bool": "bool", "bytes": "bytes", "bytearray": "bytes",
                   "set": "set", "frozenset": "set", "list": "list", "tuple": "tuple", "sorted": "list"}
 _QUERY_METHODS = {"query_and_wait", "list_rows"}
+_ENV_READS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
 _DECIMAL_METHODS = {"quantize", "normalize", "copy_abs", "copy_negate", "to_integral_value", "to_integral",
                     "sqrt", "exp", "ln", "log10", "scaleb", "max", "min", "fma", "remainder_near"}
 _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
@@ -72,6 +74,7 @@ class ModuleContext:
         self.schemas: dict[str, tuple] = {}
         self.constants: dict[str, tuple] = {}
         self.facts: list[object] = []
+        self.walks = None  # _Walks, once the functions are walked
         self._read_imports(tree)
 
     def _read_imports(self, tree: ast.Module) -> None:
@@ -190,6 +193,7 @@ class FunctionWalk:
         self.env: dict[str, object] = {}
         self.origins: dict[str, ast.AST] = {}  # name -> the expression last bound to it
         self.self_assigned: list[tuple[str, object, ast.AST]] = []  # `self.X = value`, in order
+        self.self_appended: list[tuple[str, object]] = []  # `self.X.append(value)` (extend: each item)
         self.returns: list[object] = []
         self.return_nodes: list[ast.Return] = []
         # Within one statement, until it binds or changes anything, evaluating is pure: each
@@ -199,6 +203,7 @@ class FunctionWalk:
         self.memo: dict | None = None
         self.inner_memo: dict | None = None
         self.depth = 0  # of nested eval calls, bounded by MAX_DEPTH
+        self.running = False  # while its body is walked (a helper asked for meanwhile is recursive)
         self.cut = 0  # evaluations MAX_DEPTH cut short: such results are not memoised
 
     # statements -----------------------------------------------------------------------
@@ -295,7 +300,7 @@ class FunctionWalk:
         self.changed()
         element: object = UNKNOWN
         if isinstance(iterable, AQuery):
-            element = AQueryRow()
+            element = AQueryRow(iterable)
         elif isinstance(iterable, AList) and len(iterable.items) == 1:
             element = iterable.items[0]
         if isinstance(target, ast.Name):
@@ -311,18 +316,20 @@ class FunctionWalk:
         elif attr == "ignore_unknown_values" and isinstance(node, ast.Constant):
             job.ignore_unknown = bool(node.value)
 
-    def schema_value(self, node: ast.AST) -> tuple[str, tuple | None, str]:
-        columns = schema_columns(self.ctx, node)
-        if columns is not None:
-            return "schema", columns, ""
-        if isinstance(node, ast.Name) and node.id in self.ctx.schemas:
-            return "schema", self.ctx.schemas[node.id], node.id
+    def schema_value(self, node: ast.AST, env: dict | None = None) -> tuple[str, tuple | None, str]:
+        """A schema as written (a SchemaField list, a name bound to one here or at module level)."""
         if isinstance(node, ast.Constant) and node.value is None:
             return "absent", None, ""
+        value = self.eval(node, env)
+        if isinstance(value, ASchema):
+            return "schema", value.columns, value.name
         return "schema", None, dotted(node)
 
     def mutation(self, call: ast.Call) -> None:
         func = call.func
+        if isinstance(func, ast.Attribute) and self.is_self(func.value) and func.attr in ("append", "insert", "extend"):
+            self.self_mutation(func.value.attr, func.attr, call)
+            return
         if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
             return
         holder = self.env.get(func.value.id)
@@ -350,6 +357,17 @@ class FunctionWalk:
                 key = _const_str(call.args[0])
                 if key is not None and key not in holder.entries:
                     holder.entries[key] = (self.eval(call.args[1]), call.args[1])
+
+    def self_mutation(self, attr: str, method: str, call: ast.Call) -> None:
+        """`self.rows.append(row)`: a row the instance holds, for the writes of its class (issue 19)."""
+        if method == "insert" and len(call.args) == 2:
+            self.self_appended.append((attr, self.eval(call.args[1])))
+        elif method == "append" and call.args:
+            self.self_appended.append((attr, self.eval(call.args[0])))
+        elif method == "extend" and call.args:
+            added = self.eval(call.args[0])
+            for item in added.items if isinstance(added, AList) else ():
+                self.self_appended.append((attr, item))
 
     # expressions ------------------------------------------------------------------------
     def eval(self, node: ast.AST, env: dict | None = None) -> object:
@@ -381,9 +399,16 @@ class FunctionWalk:
             return env[node.id]
         if node.id in self.params:
             return AParam(node.id)
+        if node.id in self.ctx.schemas:
+            return ASchema(self.ctx.schemas[node.id], node.id)
         return AVal("unknown", node, pieces=(Piece("name", node.id),))
 
-    def eval_sequence(self, node: ast.List | ast.Tuple, env: dict) -> AList:
+    def eval_sequence(self, node: ast.List | ast.Tuple, env: dict) -> object:
+        first = node.elts[0] if node.elts else None
+        if first.__class__ is ast.Call and self.ctx.canonical(first.func).endswith("SchemaField"):
+            columns = schema_columns(self.ctx, node)
+            if columns is not None:
+                return ASchema(columns)
         items = [self.eval(e, env) for e in node.elts if not isinstance(e, ast.Starred)]
         return AList(node, items, "list" if isinstance(node, ast.List) else "tuple")
 
@@ -394,9 +419,9 @@ class FunctionWalk:
     def eval_subscript(self, node: ast.Subscript, env: dict) -> object:
         base = self.eval(node.value, env)
         if isinstance(base, AQueryRow):
-            return AVal("query-field", node, source="a query result row")
+            return _query_field(base, node, _const_str(node.slice))
         if isinstance(base, AQuery):
-            return AQueryRow()
+            return AQueryRow(base)
         return UNKNOWN
 
     def eval_attribute(self, node: ast.Attribute, env: dict) -> object:
@@ -404,7 +429,7 @@ class FunctionWalk:
             return AVal("self-attr", node, source=self.ctx.text_later(node), inner=node.attr, pieces=(Piece("attr", node.attr),))
         base = self.eval(node.value, env)
         if isinstance(base, AQueryRow):
-            return AVal("query-field", node, source="a query result row")
+            return _query_field(base, node, node.attr)
         if isinstance(node.value, ast.Name) and node.value.id not in env and node.value.id not in self.params:
             return AVal("unknown", node, pieces=(Piece("name", dotted(node)),))
         return UNKNOWN
@@ -443,7 +468,7 @@ class FunctionWalk:
             iterable = self.eval(gen.iter, env if index == 0 else inner)
             element: object = UNKNOWN
             if isinstance(iterable, AQuery):
-                element = AQueryRow()
+                element = AQueryRow(iterable)
             elif isinstance(iterable, AList) and len(iterable.items) == 1:
                 element = iterable.items[0]
             if isinstance(gen.target, ast.Name):
@@ -489,8 +514,14 @@ class FunctionWalk:
             return AVal("datetime", node, source=self.ctx.text_later(node))
         if name.startswith("datetime.date.") and last in _DATE_CTORS:
             return AVal("date", node, source=self.ctx.text_later(node))
+        if name in _ENV_READS:
+            return self.eval_env_default(node, env)
         if name == "dict":
             return self.eval_dict_call(node, env)
+        walks = self.ctx.walks
+        if func.__class__ is ast.Name and walks is not None and name in walks.helpers and name not in env \
+                and name not in self.params:
+            return self.ctx.walks.returned(name)
         if name in _BUILTIN_KINDS and name not in self.ctx.aliases:
             kind = _BUILTIN_KINDS[name]
             if kind in ("list", "tuple") and node.args:
@@ -515,11 +546,11 @@ class FunctionWalk:
             if isinstance(receiver, AVal) and receiver.kind == "decimal" and func.attr in _DECIMAL_METHODS:
                 return AVal("decimal", node, source=self.ctx.text_later(node))
             if isinstance(receiver, AQueryRow) and func.attr == "get":
-                return AVal("query-field", node, source="a query result row")
+                return _query_field(receiver, node, _const_str(node.args[0]) if node.args else None)
             if isinstance(receiver, AQuery) and func.attr == "result":
                 return receiver
             if func.attr in _QUERY_METHODS or (func.attr == "query" and self.ctx.imports_bigquery):
-                return AQuery()
+                return self.eval_query(node, func.attr, env)
             if isinstance(receiver, ADict) and func.attr == "copy":
                 return ADict(node, dict(receiver.entries), receiver.open, receiver.from_query)
             if func.attr in ("get_table", "table") or name.endswith(".Table"):
@@ -527,6 +558,27 @@ class FunctionWalk:
         if name.endswith("LoadJobConfig"):
             return self.eval_job(node)
         return UNKNOWN
+
+    def eval_query(self, node: ast.Call, method: str, env: dict) -> AQuery:
+        """`client.query(sql)`, `query_and_wait(sql)`, `list_rows(table)`: the text or table, when
+        built statically, so the types of the fields read from its rows can be looked up."""
+        first = node.args[0] if node.args else next(
+            (k.value for k in node.keywords if k.arg in ("query", "table")), None)
+        value = self.eval(first, env) if first is not None else UNKNOWN
+        if not _is_text(value) or isinstance(value, AParam):
+            return AQuery()
+        pieces = tuple(_text_pieces(value))
+        return AQuery(table=pieces) if method == "list_rows" else AQuery(sql=pieces)
+
+    def eval_env_default(self, node: ast.Call, env: dict) -> object:
+        """`os.environ.get("X", "default")`: the default, marked as assumed (an "env" piece)."""
+        default = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg in ("default", "value")), None)
+        variable = _const_str(node.args[0]) if node.args else None
+        value = self.eval(default, env) if default is not None and variable else UNKNOWN
+        pieces = _text_pieces(value) if _is_text(value) and not isinstance(value, AParam) else ()
+        if not pieces or any(p.kind != "lit" for p in pieces):
+            return UNKNOWN  # only a default written out is assumed
+        return AVal("str", node, pieces=(Piece("env", f"{variable}={''.join(p.value for p in pieces)}"),))
 
     def eval_dict_call(self, node: ast.Call, env: dict) -> ADict:
         result = ADict(node)
@@ -613,7 +665,10 @@ class FunctionWalk:
         # Recorded when it writes (a sink) or passes its own parameters or rows on; only the
         # arguments that may be such are evaluated to decide, the rest only for a recorded call.
         func = node.func
-        interesting = (func.attr if func.__class__ is ast.Attribute else func.id) in SINKS  # callee's last part
+        last = func.attr if func.__class__ is ast.Attribute else func.id  # callee's last part
+        if node.args and (last == "Table" or func.__class__ is ast.Name and self.ctx.aliases.get(last, "").endswith(".Table")):
+            self.record_table(node, env)
+        interesting = last in SINKS
         if not interesting and not node.keywords and not any(a.__class__ in _MAY_PASS for a in node.args):
             return  # nothing passed can be a parameter or rows
         passed = []
@@ -628,10 +683,24 @@ class FunctionWalk:
             if arg_node.__class__ in _MAY_PASS:
                 value = self.eval(arg_node, env)
                 interesting = isinstance(value, AParam) or isinstance(value, AList) \
-                    and any(isinstance(i, ADict) for i in value.items)
+                    and any(isinstance(i, ADict) for i in value.items) or bool(_self_rows(value)[0])
         if interesting:
             args = tuple(self.arg(*each, self.eval(each[2], env)) for each in passed)
             self.ctx.facts.append(BqCall(self.ctx.path, self.qualname, callee, self.ctx.loc(node), args))
+
+    def record_table(self, node: ast.Call, env: dict) -> None:
+        """`bigquery.Table(table_id, schema=...)`: a schema declared in code for a table id, both
+        read in the environment of the call (locals, module constants)."""
+        if not self.ctx.canonical(node.func).endswith("bigquery.Table"):
+            return
+        schema = next((k.value for k in node.keywords if k.arg == "schema"), node.args[1] if len(node.args) > 1 else None)
+        if schema is None:
+            return
+        table = self.eval(node.args[0], env)
+        if not _is_text(table) or isinstance(table, AParam):
+            return
+        _, columns, name = self.schema_value(schema, env)
+        self.ctx.facts.append(BqTableDecl(self.ctx.path, self.ctx.loc(node), tuple(_text_pieces(table)), columns, name))
 
     def arg(self, position: int, keyword: str, node: ast.AST, value: object) -> Arg:
         literal = repr(node.value) if isinstance(node, ast.Constant) and node.value in (True, False, None) else ""
@@ -641,7 +710,8 @@ class FunctionWalk:
             rows = Rows(tuple(self.freeze_row(i) for i in value.items if isinstance(i, ADict)))
         job = JobConfig(value.mode, value.columns, value.schema_name, value.ignore_unknown) if isinstance(value, AJob) else None
         text = tuple(_text_pieces(value)) if _is_text(value) else None
-        return Arg(position, keyword, text, rows, job, literal, param)
+        attr, wrapped = _self_rows(value) if rows is None else ("", False)
+        return Arg(position, keyword, text, rows, job, literal, param, attr, wrapped)
 
     def freeze_row(self, row: ADict) -> Row:
         entries = tuple(Entry(key, self.freeze_value(value, node)) for key, (value, node) in row.entries.items())
@@ -661,6 +731,9 @@ class FunctionWalk:
             return Value(value.kind, where, text, origin)
         if isinstance(value, AQueryRow):
             return Value("query-row", where, text, origin, source="a query result row")
+        if isinstance(value, AVal) and value.query is not None and value.inner:
+            query = QuerySource(value.inner, value.query.sql or (), value.query.table or ())
+            return Value(value.kind, where, text, origin, source=str(value.source), query=query)
         if isinstance(value, AVal):
             return Value(value.kind, where, text, origin, inner=value.inner, has_default=value.has_default,
                          source=str(value.source))
@@ -679,7 +752,7 @@ class FunctionWalk:
 # a name, a call (`list(rows)`), a list, tuple or comprehension, `a if c else b`, `a or b`,
 # `await x`. Every other kind evaluates to a plain value, a dict or unknown (see _EVALUATE).
 _MAY_PASS = frozenset({ast.Name, ast.Call, ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp, ast.IfExp,
-                       ast.BoolOp, ast.Await})
+                       ast.BoolOp, ast.Await, ast.Attribute})  # and `self.X`, rows the instance holds
 
 # The kinds of expression whose value can be a string built statically (see _is_text).
 _MAY_BE_TEXT = frozenset({ast.Name, ast.Constant, ast.JoinedStr, ast.Attribute, ast.BinOp, ast.Call, ast.IfExp,
@@ -769,15 +842,47 @@ def _functions(tree: ast.Module) -> Iterable[tuple[str, ast.AST, str]]:
     yield from visit(tree.body, "", "")
 
 
-def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
-    """The extractor registered in validators/__init__.py."""
-    ctx = ModuleContext(tree, source)
-    module_walk = FunctionWalk(ctx, "", ())
-    _module_constants(ctx, tree, module_walk)
-    module = BqModule(source.path, ctx.module, tuple(sorted(ctx.constants.items())), tuple(ctx.imports),
-                      tuple(sorted(ctx.schemas.items())), ctx.imports_bigquery, ctx.has_json_import, _import_line(tree))
-    walks = {}
-    for qualname, node, owner in _functions(tree):
+class _Walks:
+    """Walks each function of the module once, in order, or earlier when a function of the module
+    asks what a helper returns (`row = {"at": _now()}`, issue 19). Each function's facts stay
+    in the module's order whichever walk ran first."""
+
+    def __init__(self, ctx: ModuleContext, tree: ast.Module, module_walk: FunctionWalk):
+        self.ctx, self.module_walk = ctx, module_walk
+        self.functions = list(_functions(tree))
+        self.helpers = {q: (q, n, o) for q, n, o in self.functions if "." not in q}  # called by bare name
+        self.walks: dict[str, FunctionWalk] = {}
+        self.facts: dict[str, list] = {}
+        self.nesting = 0
+
+    def run(self) -> dict[str, FunctionWalk]:
+        for each in self.functions:
+            if each[0] not in self.walks:
+                self.walk(*each)
+        return self.walks
+
+    def ordered_facts(self) -> list:
+        return [fact for qualname, _, _ in self.functions for fact in self.facts.get(qualname, ())]
+
+    def returned(self, name: str) -> object:
+        """What module function `name` returns, one level deep: a date, datetime, time, Decimal,
+        bytes or set value all its return statements agree on (None aside), else unknown."""
+        if name not in self.walks:
+            if self.nesting >= MAX_HELPER_NESTING:
+                return UNKNOWN
+            self.walk(*self.helpers[name])
+        walk = self.walks[name]
+        if walk.running:
+            return UNKNOWN  # recursion
+        kinds = {_kind(value) for value in walk.returns} - {"none"}
+        values = [value for value in walk.returns if _kind(value) != "none"]
+        if len(kinds) != 1 or not kinds <= RISKY or any(getattr(value, "via", "") for value in values):
+            return UNKNOWN  # not one kind, not one that json rejects, or itself from a helper (one level)
+        first = values[0]
+        return AVal(first.kind, None, source=f"{name}() returns {first.source or 'one'}", via=name)
+
+    def walk(self, qualname: str, node: ast.AST, owner: str) -> None:
+        ctx, module_walk = self.ctx, self.module_walk
         args = node.args
         params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
         positional = [*args.posonlyargs, *args.args]
@@ -787,40 +892,58 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
         defaults += [(a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
         self_name = positional[0].arg if owner and positional and "staticmethod" not in decorator_names(node) else ""
         walk = FunctionWalk(ctx, qualname, params, self_name)
-        walks[qualname] = walk
+        self.walks[qualname] = walk
         frozen_defaults = tuple((name, (Piece("none", ""),) if isinstance(d, ast.Constant) and d.value is None
                                  else tuple(_text_pieces(module_walk.eval(d, {}))))
                                 for name, d in defaults
                                 if _is_text(module_walk.eval(d, {})) or isinstance(d, ast.Constant) and d.value is None)
-        ctx.facts.append(BqFunction(source.path, qualname, params, frozen_defaults, node.lineno, bool(owner)))
-        walk.run(node.body)
+        outer, ctx.facts = ctx.facts, [BqFunction(ctx.path, qualname, params, frozen_defaults, node.lineno, bool(owner))]
+        self.nesting += 1
+        walk.running = True
+        try:
+            walk.run(node.body)
+        finally:
+            walk.running = False
+            self.nesting -= 1
+            self.facts[qualname], ctx.facts = ctx.facts, outer
+
+
+# How many helpers deep a walk may start another (a helper of a helper...), so that a long chain
+# of them does not exhaust the stack; a helper beyond is unknown where it is asked for early.
+MAX_HELPER_NESTING = 4
+
+
+def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
+    """The extractor registered in validators/__init__.py."""
+    ctx = ModuleContext(tree, source)
+    module_walk = FunctionWalk(ctx, "", ())
+    _module_constants(ctx, tree, module_walk)
+    module = BqModule(source.path, ctx.module, tuple(sorted(ctx.constants.items())), tuple(ctx.imports),
+                      tuple(sorted(ctx.schemas.items())), ctx.imports_bigquery, ctx.has_json_import, _import_line(tree))
+    ctx.walks = _Walks(ctx, tree, module_walk)
+    walks = ctx.walks.run()
     module_walk.run([s for s in tree.body])
-    _table_decls(ctx, tree)
-    ctx.facts.extend(class_facts(ctx, tree, walks, FunctionWalk))
-    return [module, *ctx.facts]
+    facts = [*ctx.walks.ordered_facts(), *ctx.facts]
+    facts.extend(class_facts(ctx, tree, walks, FunctionWalk))
+    return [module, *facts]
 
 
-def _table_decls(ctx: ModuleContext, tree: ast.Module) -> None:
-    """`bigquery.Table(table_id, schema=[SchemaField(...)])` anywhere in the module."""
-    walker = FunctionWalk(ctx, "", ())
-    tables = []
-    for depth, node in tree_index(tree).found("calls"):
-        func = node.func  # the name ends in `Table`: written so, or imported as another name
-        if node.args and (func.__class__ is ast.Attribute and func.attr == "Table"
-                          or func.__class__ is ast.Name and ctx.aliases.get(func.id, func.id).endswith("Table")):
-            tables.append((depth, node))
-    tables.sort(key=lambda found: found[0])  # as ast.walk meets them
-    for _, node in tables:
-        if not ctx.canonical(node.func).endswith("bigquery.Table"):
-            continue
-        schema = next((k.value for k in node.keywords if k.arg == "schema"), node.args[1] if len(node.args) > 1 else None)
-        if schema is None:
-            continue
-        table = walker.eval(node.args[0], {})
-        if not _is_text(table):
-            continue
-        _, columns, name = walker.schema_value(schema)
-        ctx.facts.append(BqTableDecl(ctx.path, ctx.loc(node), tuple(_text_pieces(table)), columns, name))
+def _self_rows(value: object) -> tuple[str, bool]:
+    """("X", False) for `self.X` (or "X()" for `self.X()`): rows the instance holds or a method
+    returns; ("X", True) for `[self.X]`, one row. ("", False) otherwise."""
+    if isinstance(value, AVal) and value.kind == "self-attr":
+        return value.inner, False
+    if isinstance(value, AList) and value.kind == "list" and len(value.items) == 1:
+        item = value.items[0]
+        if isinstance(item, AVal) and item.kind == "self-attr":
+            return item.inner, True
+    return "", False
+
+
+def _query_field(row: AQueryRow, node: ast.AST, field: str | None) -> AVal:
+    """A field of a query result row; named when the query is known (to look its type up)."""
+    query = row.query if row.query is not None and (row.query.sql or row.query.table) else None
+    return AVal("query-field", node, source="a query result row", inner=field or "" if query else "", query=query)
 
 
 def _certainly_str(node: ast.expr, value: object) -> bool:

@@ -182,7 +182,10 @@ def read_ddl(source: SourceText) -> Iterable[object]:
             yield from _unknown_types(source.path, cols)
             if cols:
                 yield BqSchema(source.path, line, _table_name(parsed.this), cols, "alter")
-        elif isinstance(parsed, exp.Command) or (isinstance(parsed, exp.Create) and _is_table_ddl(statement)):
+        elif isinstance(parsed, exp.Command) or (isinstance(parsed, exp.Create) and parsed.args.get("expression") is None
+                                                 and _is_table_ddl(statement)):
+            # (a Create with an expression is CREATE TABLE ... AS SELECT, whose OPTIONS(...) may
+            # come before the AS: understood, and it declares no columns)
             # sqlglot fell back to an opaque command: the table's columns are unknown, so say so
             # here rather than let the table look declared by no schema.
             yield problem("PF400", source.path, line, 1, "cannot parse this table DDL: its syntax is not understood "

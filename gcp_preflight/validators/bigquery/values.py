@@ -76,21 +76,35 @@ class AVal:
     inner: str = ""
     has_default: bool = False
     pieces: tuple | None = None  # for strings built from constants and parameters
+    via: str = ""  # the module helper whose return value this is (followed one level only)
+    query: AQuery | None = None  # query-field: the query whose row it is read from (`inner`: the field)
 
 
 @dataclass
 class AQuery:
-    """A query result: iterating it gives rows whose fields come back typed (DATE as date...)."""
+    """A query result: iterating it gives rows whose fields come back typed (DATE as date...).
+    `sql`: pieces of the query text, `table`: of the table `list_rows` reads, when built statically."""
+
+    sql: tuple | None = None
+    table: tuple | None = None
 
 
 @dataclass
 class AQueryRow:
-    pass
+    query: AQuery | None = None
 
 
 @dataclass
 class AParam:
     name: str
+
+
+@dataclass
+class ASchema:
+    """A list of SchemaField(...) calls (`name`: the module constant it was read from, if any)."""
+
+    columns: tuple
+    name: str = ""
 
 
 @dataclass

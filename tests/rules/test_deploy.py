@@ -183,7 +183,7 @@ def test_pf302_missing_or_unresolved_memory(tmp_path):
 def test_pf302_is_quiet_on_an_update_that_leaves_the_memory_alone(tmp_path):
     """`gcloud run services|jobs update` never creates a resource and changes only what it names: without
     --memory the live memory stays, so there is no first-deploy default to warn about (nba-stats-scraper:
-    16 such infos on env and image updates)."""
+    17 such infos on env and image updates)."""
     write_repo(tmp_path, {
         "bin/d.sh": """\
             gcloud run services update api --update-env-vars A=1

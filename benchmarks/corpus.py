@@ -14,6 +14,12 @@ each full JSON report, each init output and summary.json into --out (default: a 
 folder), and prints a markdown table. A crash is an exit status other than 0, a traceback on
 stderr, a timeout, or a PF009 (internal-error) finding. Whatever the dry run leaves at the top of
 the checkout is recorded (`init_wrote`) and removed, so the checkouts stay as exported.
+
+With --apply-init, the configuration the dry run proposes is written outside the checkout
+(<out>/<dir>.init/preflight.toml, or pyproject.toml when init would edit the repository's) and
+`check --config` runs again with it: <dir>.check-init.json, and `init_config` in the summary. So
+the findings with init's config can be judged against the same verdicts as the zero-configuration
+ones (benchmarks/precision.py --suffix .check-init.json).
 """
 
 from __future__ import annotations
@@ -75,17 +81,19 @@ def crash_of(result: dict) -> str | None:
     return None
 
 
-def check_repo(repo: dict, root: Path, out: Path, timeout: float) -> dict:
-    slug = repo["dir"]
-    base = [sys.executable, "-m", "gcp_preflight"]
-    check = run(base + ["check", "--root", str(root), "--format", "json", "--exit-zero", "--no-cache"],
+BASE = [sys.executable, "-m", "gcp_preflight"]
+
+
+def check_run(root: Path, out: Path, name: str, timeout: float, extra: list[str] = ()) -> tuple[dict, list[str]]:
+    """Run `check` (JSON report into out/<name>.json): its counts, and its crashes as one line each."""
+    check = run(BASE + ["check", "--root", str(root), "--format", "json", "--exit-zero", "--no-cache", *extra],
                 root, timeout)
-    summary: dict = {"name": repo["name"], "dir": slug, "python_files": count_python(root),
-                     "check_seconds": check["seconds"], "crashes": []}
+    summary: dict = {"seconds": check["seconds"]}
+    crashes = []
     crash = crash_of(check)
     findings: list[dict] = []
     if check["stdout"].strip():
-        (out / f"{slug}.check.json").write_text(check["stdout"])
+        (out / f"{name}.json").write_text(check["stdout"])
         try:
             report = json.loads(check["stdout"])
             findings = report.get("findings", [])
@@ -93,21 +101,40 @@ def check_repo(repo: dict, root: Path, out: Path, timeout: float) -> dict:
         except json.JSONDecodeError:
             crash = crash or "check printed output that is not JSON"
     if check["stderr"].strip():
-        (out / f"{slug}.check.stderr").write_text(check["stderr"])
+        (out / f"{name}.stderr").write_text(check["stderr"])
     if crash:
-        summary["crashes"].append(f"check: {crash}")
+        crashes.append(crash)
     by_code: dict[str, dict[str, int]] = {}
     for finding in findings:
         by_code.setdefault(finding["code"], Counter())[finding["severity"]] += 1
     summary["findings"] = len(findings)
     summary["by_severity"] = {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITIES}
     summary["by_code"] = {code: dict(sorted(counts.items())) for code, counts in sorted(by_code.items())}
-    for finding in findings:
-        if finding["code"] == "PF009":
-            summary["crashes"].append(f"check: PF009 {finding['path']}:{finding['line']}: {finding['message']}")
+    crashes += [f"PF009 {f['path']}:{f['line']}: {f['message']}" for f in findings if f["code"] == "PF009"]
+    return summary, crashes
+
+
+def init_config_file(root: Path, out: Path, slug: str, text: str) -> Path:
+    """Where init's proposal goes, outside the checkout, under the name init would write."""
+    name = "pyproject.toml" if (root / "pyproject.toml").is_file() and not (root / "preflight.toml").is_file() \
+        else "preflight.toml"
+    folder = out / f"{slug}.init"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text)
+    return folder / name
+
+
+def check_repo(repo: dict, root: Path, out: Path, timeout: float, apply_init: bool = False) -> dict:
+    slug = repo["dir"]
+    check, crashes = check_run(root, out, f"{slug}.check", timeout)
+    summary: dict = {"name": repo["name"], "dir": slug, "python_files": count_python(root),
+                     "check_seconds": check.pop("seconds"), "crashes": [f"check: {c}" for c in crashes]}
+    if "files" in check:
+        summary["files"] = check.pop("files")
+    summary.update(check)
 
     before = {p.name for p in root.iterdir()}
-    init = run(base + ["init", "--dry-run", str(root)], root, timeout)
+    init = run(BASE + ["init", "--dry-run", str(root)], root, timeout)
     # A dry run must write nothing; what it left at the top of the checkout is reported and removed.
     summary["init_wrote"] = sorted({p.name for p in root.iterdir()} - before)
     for name in summary["init_wrote"]:
@@ -119,6 +146,12 @@ def check_repo(repo: dict, root: Path, out: Path, timeout: float) -> dict:
     summary["init"] = "ok" if init_crash is None else "crash"
     if init_crash:
         summary["crashes"].append(f"init: {init_crash}")
+    if apply_init and init_crash is None:
+        config = init_config_file(root, out, slug, init["stdout"])
+        applied, crashes = check_run(root, out, f"{slug}.check-init", timeout, ["--config", str(config)])
+        applied.pop("files", None)
+        summary["init_config"] = applied
+        summary["crashes"] += [f"check with init's config: {c}" for c in crashes]
     return summary
 
 
@@ -154,6 +187,16 @@ def table(summaries: list[dict]) -> str:
         lines.append(f"| {s['name']} | {s['python_files']} | {s['findings']} | {sev['error']} | {sev['warning']} "
                      f"| {sev['info']} | {families(s['by_code'])} | {s['check_seconds']:.1f} | {s['init']} "
                      f"| {len(s['crashes'])} |")
+    applied = [s for s in summaries if "init_config" in s]
+    if applied:
+        columns = ["repository", "findings", "error", "warning", "info", "by family", "check s"]
+        lines += ["", "With the configuration init proposes:", "",
+                  "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        for s in applied:
+            run_ = s["init_config"]
+            sev = run_["by_severity"]
+            lines.append(f"| {s['name']} | {run_['findings']} | {sev['error']} | {sev['warning']} | {sev['info']} "
+                         f"| {families(run_['by_code'])} | {run_['seconds']:.1f} |")
     return "\n".join(lines)
 
 
@@ -164,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="run only this repository (name or dir); repeatable")
     parser.add_argument("--out", type=Path, help="where reports go (default: a new temporary folder)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per run (default 1800)")
+    parser.add_argument("--apply-init", action="store_true",
+                        help="also run check with the configuration init proposes (<dir>.check-init.json)")
     args = parser.parse_args(argv)
 
     out = args.out or Path(tempfile.mkdtemp(prefix="preflight-corpus-"))
@@ -177,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
             summaries.append({"name": repo["name"], "dir": repo["dir"], "missing": True})
             continue
         print(f"... {repo['name']}", file=sys.stderr, flush=True)
-        summaries.append(check_repo(repo, root.resolve(), out, args.timeout))
+        summaries.append(check_repo(repo, root.resolve(), out, args.timeout, args.apply_init))
     tool = tool_info()
     (out / "summary.json").write_text(json.dumps({"tool": tool, "repos": summaries}, indent=2) + "\n")
     print(f"gcp_preflight {tool.get('version')} from {tool.get('package')} (commit {tool.get('commit')})\n")

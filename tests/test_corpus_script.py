@@ -23,8 +23,9 @@ why = "listed, not checked out"
 """
 
 
-def test_corpus_script_summarises_a_tiny_corpus(tmp_path):
-    corpus, out = tmp_path / "corpus", tmp_path / "out"
+def tiny_corpus(tmp_path) -> Path:
+    """The corpus folder: someone+tiny (one function, 128MB, loading pandas) and corpus.toml beside it."""
+    corpus = tmp_path / "corpus"
     repo = corpus / "someone+tiny"
     repo.mkdir(parents=True)
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
@@ -33,6 +34,12 @@ def test_corpus_script_summarises_a_tiny_corpus(tmp_path):
     (repo / "deploy.sh").write_text(
         "#!/bin/bash\ngcloud functions deploy f --memory 128MB --runtime python311 --trigger-http --source .\n")
     (tmp_path / "corpus.toml").write_text(TOML)
+    return corpus
+
+
+def test_corpus_script_summarises_a_tiny_corpus(tmp_path):
+    corpus, out = tiny_corpus(tmp_path), tmp_path / "out"
+    repo = corpus / "someone+tiny"
 
     proc = subprocess.run([sys.executable, str(CORPUS_SCRIPT), "--corpus", str(corpus), "--toml",
                            str(tmp_path / "corpus.toml"), "--out", str(out), "--timeout", "300"],
@@ -63,3 +70,31 @@ def test_corpus_script_summarises_a_tiny_corpus(tmp_path):
         "| someone/tiny | 1 | 1 | 1 | 0 | 0 | PF3xx:1 | " + rows[0].split(" | ")[7] + " | ok | 0 |",
         "| someone/absent | - | - | - | - | - | - | - | - | not found under the corpus |",
     ]
+
+
+def test_corpus_script_applies_the_config_init_proposes(tmp_path):
+    corpus, out = tiny_corpus(tmp_path), tmp_path / "out"
+    repo = corpus / "someone+tiny"
+
+    proc = subprocess.run([sys.executable, str(CORPUS_SCRIPT), "--corpus", str(corpus), "--toml",
+                           str(tmp_path / "corpus.toml"), "--out", str(out), "--timeout", "300", "--only",
+                           "someone/tiny", "--apply-init"], capture_output=True, text=True, check=True)
+
+    config = out / "someone+tiny.init" / "preflight.toml"
+    assert config.read_text() == (out / "someone+tiny.init.txt").read_text()
+    tiny, = json.loads((out / "summary.json").read_text())["repos"]
+    applied = tiny["init_config"]
+    assert applied.pop("seconds") >= 0
+    assert applied == {"findings": 1, "by_severity": {"error": 1, "warning": 0, "info": 0},
+                       "by_code": {"PF301": {"error": 1}}}
+    assert tiny["crashes"] == []
+    report = json.loads((out / "someone+tiny.check-init.json").read_text())
+    assert [(f["code"], f["path"], f["line"]) for f in report["findings"]] == [("PF301", "deploy.sh", 2)]
+    assert sorted(p.name for p in repo.iterdir()) == [".git", "deploy.sh", "main.py", "requirements.txt"]
+    table = proc.stdout.split("With the configuration init proposes:")[1]
+    assert [line for line in table.splitlines() if line.startswith("| someone/")] == [
+        "| someone/tiny | 1 | 1 | 0 | 0 | PF3xx:1 | " + f"{applied_seconds(out):.1f} |"]
+
+
+def applied_seconds(out: Path) -> float:
+    return json.loads((out / "summary.json").read_text())["repos"][0]["init_config"]["seconds"]

@@ -180,6 +180,23 @@ def test_pf302_missing_or_unresolved_memory(tmp_path):
     ]
 
 
+def test_pf302_is_quiet_on_an_update_that_leaves_the_memory_alone(tmp_path):
+    """`gcloud run services|jobs update` never creates a resource and changes only what it names: without
+    --memory the live memory stays, so there is no first-deploy default to warn about (nba-stats-scraper:
+    17 such infos on env and image updates)."""
+    write_repo(tmp_path, {
+        "bin/d.sh": """\
+            gcloud run services update api --update-env-vars A=1
+            gcloud run jobs update nightly --image i
+            gcloud run jobs create nightly2 --image i  # expect: PF302
+            """,
+    })
+    assert_marks(tmp_path, select=("PF302",))
+    assert [f.message for f in run(tmp_path, select=("PF302",))] == [
+        "no --memory for Cloud Run job nightly2: a first deploy gets 512Mi, a redeploy keeps whatever is live",
+    ]
+
+
 def test_pf303_cpu_and_timeouts(tmp_path):
     write_repo(tmp_path, {
         "bin/d.sh": """\

@@ -148,7 +148,9 @@ def memory_not_declared(project):
 
     ## What it does
     Reports a deploy command with no `--memory` flag, or one whose value cannot be resolved
-    statically (a command substitution, a variable the file never sets), saying why.
+    statically (a command substitution, a variable the file never sets), saying why. An
+    `update` command (`gcloud run services update`, `gcloud run jobs update`) without `--memory`
+    is not reported: it never creates a resource and leaves the live memory as it is.
 
     ## Why is this bad?
     Without the flag a first deploy gets the platform default (256M for functions, 512Mi for
@@ -172,6 +174,8 @@ def memory_not_declared(project):
         if flag is None and files:  # the flags file may set it: not known, rather than missing
             found.append(Diagnostic(files[0].location, f"--memory for {target(command)} is not known: its flags "
                                                        f"come from {files[0].raw}, and {files[0].unknown_reason}"))
+        elif flag is None and command.command.endswith(" update"):
+            continue  # an update never creates, and leaves the live memory as it is: no default applies
         elif flag is None:
             hidden = f" (unless {', '.join(w.raw for w in command.opaque)}, unresolved, adds it)" if command.opaque else ""
             what = "no memory size" if command.declarative else "no --memory"

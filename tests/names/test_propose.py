@@ -37,7 +37,7 @@ PIPELINE = {
     "orchestration/phase2/main.py": """
         try:
             from shared.config.orchestration_config import Cfg
-            EXPECTED = Cfg().phase2_expected_processors
+            EXPECTED = Cfg().phase2_expected_processors  # expect: PF107
         except ImportError:
             EXPECTED = ["p2_a", "p2_b", "p2_c"]  # expect: PF102
         """,

@@ -428,12 +428,17 @@ def test_fallback_bound_twice_uses_the_literal_list(tmp_path):
         "orchestration/phase3/main.py": """
             try:
                 from shared.config import Cfg
-                EXPECTED = Cfg().expected
+                EXPECTED = Cfg().expected  # expect: PF107
             except ImportError:
                 EXPECTED = ["p3_a"]  # expect: PF102
             """,
     })
     assert_marks(tmp_path, ("PF1",))
+    # Each binding is its own instance: the computed one says once why it is not checked.
+    assert [m for _, _, m in pf1(tmp_path)] == [
+        "not statically known: an attribute of a computed value is not statically known; names from here in "
+        "fallback (line 3) are not checked",
+        "fallback (line 5) must hold the same names as expected: fallback (line 5) lacks 'p3_b'"]
 
 
 PREFIX_REPO = {

@@ -60,12 +60,15 @@ def instances(project, spec: SourceSpec) -> list[Instance]:
     return shell_instances(project.facts(ShellLiteral), spec, spec.name)
 
 
-def _nothing_matched(spec: SourceSpec) -> str:
+def _nothing_matched(project, spec: SourceSpec) -> str:
     if spec.python:
         return f"no {spec.symbol} is assigned in a file matching {spec.python}"
     if spec.yaml:
         return f"{spec.select} selects nothing in files matching {spec.yaml}"
     if spec.classes:
+        found = len(project.memo(python_index).subclasses(spec.classes))
+        if found and spec.attribute:
+            return f"none of the {found} subclasses of {spec.classes} sets {spec.attribute} to a name"
         return f"no class derives from {spec.classes}"
     return f"no string literal in files matching {spec.shell} matches /{spec.pattern}/"
 
@@ -86,7 +89,7 @@ def checks(project, options: NamesOptions, out: list[Found]) -> list[Check]:
     for name, spec in options.sources.items():
         matched[name] = instances(project, spec)
         if not matched[name] and any(name in (c.source, c.target) for c in options.contracts):
-            out.append(("PF108", Diagnostic(config_at, f"names.sources.{name}: {_nothing_matched(spec)}")))
+            out.append(("PF108", Diagnostic(config_at, f"names.sources.{name}: {_nothing_matched(project, spec)}")))
     for contract in options.contracts:
         target_spec = options.sources[contract.target]
         found.append(Check(contract.kind, matched[contract.source], matched[contract.target],
@@ -95,9 +98,17 @@ def checks(project, options: NamesOptions, out: list[Found]) -> list[Check]:
     return found
 
 
+def known(inst: Instance) -> bool:
+    """Whether an instance has names to compare: one that could not be read at all (PF107 says
+    why) is never compared as if it were empty."""
+    return bool(inst.items) or not inst.unknowns
+
+
 def counterpart(a: Instance, targets: list[Instance], pairwise: bool) -> list[Instance]:
     """What `a` is compared with: target instances in its own file; else, for a registry, all
-    of them; for a mirrored list (equal, disjoint), the nearest copy."""
+    of them; for a mirrored list (equal, disjoint), the nearest copy. Empty when there is
+    nothing known to compare with."""
+    targets = [t for t in targets if known(t)]
     same = [t for t in targets if t.path is not None and t.path == a.path and t is not a]
     if same:
         return same
@@ -145,6 +156,8 @@ def _lookalike_message(name: str, other: str) -> str:
 def check_subset(project, check: Check, out: list[Found], keys_cover: bool = False) -> None:
     for a in check.source:
         targets = counterpart(a, check.target, pairwise=False)
+        if not targets:
+            continue
         declared = _first_by_text(targets)
         skeletons = {skeleton(t): t for t in declared}
         for item in a.items:
@@ -173,11 +186,8 @@ def _missing(check: Check, item: NameItem, message: str, targets: list[Instance]
     if hints:
         message += f"; did you mean {hint_text}?"
         related = tuple(Related(declared[h].location, f"'{h}' is declared here") for h in hints)
-    elif targets:
+    else:  # callers compare only against targets that have a place
         related = (Related(targets[0].location, check.target_where),)
-    else:
-        related = ()
-        message += f" ({check.target_label} has no names)"
     return Diagnostic(item.location, message, related, inputs=declaring_files(targets))
 
 
@@ -206,6 +216,8 @@ def check_prefix(check: Check, out: list[Found]) -> None:
     sep = check.separator
     for a in check.source:
         targets = counterpart(a, check.target, pairwise=False)
+        if not targets:
+            continue
         declared = _first_by_text(targets)
         prefixes = sorted(p for p in declared if p)
         for item in a.items:
@@ -220,6 +232,8 @@ def check_prefix(check: Check, out: list[Found]) -> None:
 
 def check_equal(check: Check, out: list[Found]) -> None:
     for a in check.source:
+        if not known(a):
+            continue
         for b in counterpart(a, check.target, pairwise=True):
             missing = sorted(b.texts - a.texts)
             extra = sorted(a.texts - b.texts)

@@ -74,9 +74,15 @@ def _glob(path: str, pattern: str) -> bool:
 
 def python_instances(index: PythonIndex, spec: SourceSpec, label: str) -> list[Instance]:
     out = []
-    for binding in index.by_symbol.get(spec.symbol, []):
-        if _glob(binding.path, spec.python):
-            out.append(binding_instance(index, binding, label, spec.part, spec.element))
+    matching = [b for b in index.every.get(spec.symbol, []) if _glob(b.path, spec.python)]
+    per_file: dict[str, int] = {}
+    for binding in matching:
+        per_file[binding.path] = per_file.get(binding.path, 0) + 1
+    for binding in matching:
+        # A symbol bound in several branches (`try:` / `except ImportError:`) gives one
+        # instance per binding, told apart by its line.
+        shown = f"{label} (line {binding.location.line})" if per_file[binding.path] > 1 else label
+        out.append(binding_instance(index, binding, shown, spec.part, spec.element))
     return out
 
 

@@ -1,0 +1,185 @@
+"""Issue 18: name contracts for registries as real code writes them. Each case of the issue in
+its minimal form, with the exact findings."""
+
+from tests.helpers import run, write_repo
+
+
+def pf1(root):
+    return [(f.code, f"{f.location.path}:{f.location.line}", f.message) for f in run(root, ("PF1",))]
+
+
+SCRAPER_CONFIG = """
+[names.sources.scrapers]
+classes = "ScraperBase"
+
+[names.sources.registry]
+python = "scrapers/registry.py"
+symbol = "SCRAPERS"
+
+[[names.contracts]]
+kind = "subset"
+source = "registry"
+target = "scrapers"
+"""
+
+
+def test_case1_subclasses_behind_a_fallback_import_alias_and_reexport(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": SCRAPER_CONFIG,
+        "scrapers/__init__.py": "from .base import ScraperBase\n",
+        "scrapers/base.py": "class ScraperBase:\n    pass\n",
+        # relative first, absolute in the fallback: one class under two spellings
+        "scrapers/nba/a.py": """
+            try:
+                from ..base import ScraperBase
+            except ImportError:
+                from scrapers.base import ScraperBase
+
+
+            class AScraper(ScraperBase):
+                pass
+            """,
+        # the fallback's module is not found from here: the binding that resolves still counts
+        "scrapers/nba/b.py": """
+            try:
+                from ..base import ScraperBase
+            except ImportError:
+                from base import ScraperBase
+
+
+            class BScraper(ScraperBase):
+                pass
+            """,
+        "scrapers/nba/c.py": "from scrapers import ScraperBase as SB\n\n\nclass CScraper(SB):\n    pass\n",
+        "scrapers/registry.py": 'SCRAPERS = ["AScraper", "BScraper", "CScraper", "DScraper"]\n',
+    })
+    assert pf1(tmp_path) == [
+        ("PF101", "scrapers/registry.py:1",
+         "'DScraper' in registry is not in scrapers (the names of subclasses of ScraperBase); "
+         "did you mean 'AScraper' or 'BScraper' or 'CScraper'?")]
+
+
+def test_case2_attributes_set_in_init(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": """
+            [names.sources.tables]
+            classes = "ProcessorBase"
+            attribute = "table_name"
+            [names.sources.declared]
+            python = "config.py"
+            symbol = "TABLES"
+            [[names.contracts]]
+            kind = "subset"
+            source = "tables"
+            target = "declared"
+            """,
+        "config.py": 'RAW = "raw.schedule"\nTABLES = ["raw.gamebook", RAW]\n',
+        "base.py": """
+            class ProcessorBase:
+                table_name = ""
+
+                def __init__(self, table_name=None):
+                    self.table_name = table_name  # a parameter: run-time data, not a declared name
+            """,
+        "procs.py": """
+            from base import ProcessorBase
+            from config import RAW
+
+
+            class Gamebook(ProcessorBase):
+                table_name = "stale.value"  # hidden by what __init__ sets
+
+                def __init__(self):
+                    super().__init__()
+                    self.table_name = "raw.gamebook"
+
+
+            class Schedule(ProcessorBase):
+                def __init__(self):
+                    self.table_name = RAW
+
+
+            class Boxscore(ProcessorBase):
+                def __init__(self):
+                    self.table_name = "raw.boxscore"
+            """,
+    })
+    assert pf1(tmp_path) == [
+        ("PF101", "procs.py:20", "'raw.boxscore' in tables is not in declared (TABLES in config.py)")]
+
+
+def test_case2_no_attribute_set_says_how_many_subclasses_and_compares_nothing(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": """
+            [names.sources.tables]
+            classes = "ProcessorBase"
+            attribute = "table_name"
+            [names.sources.declared]
+            python = "config.py"
+            symbol = "TABLES"
+            [[names.contracts]]
+            kind = "subset"
+            source = "declared"
+            target = "tables"
+            """,
+        "config.py": 'TABLES = ["raw.gamebook"]\n',
+        "procs.py": "class ProcessorBase:\n    pass\n\n\nclass A(ProcessorBase):\n    pass\n\n\n"
+                    "class B(ProcessorBase):\n    pass\n",
+    })
+    assert pf1(tmp_path) == [
+        ("PF108", "preflight.toml:1",
+         "names.sources.tables: none of the 2 subclasses of ProcessorBase sets table_name to a name")]
+
+
+def test_case3_except_import_error_rebinding_each_binding_its_own_instance(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": """
+            [names.sources.handled]
+            python = "handlers.py"
+            symbol = "HANDLED"
+            [names.sources.exports]
+            python = "exports.py"
+            symbol = "EXPORTS"
+            [[names.contracts]]
+            kind = "subset"
+            source = "exports"
+            target = "handled"
+            """,
+        "exports.py": 'EXPORTS = ["daily", "weekly"]\n',
+        "handlers.py": """
+            try:
+                from config import names
+                HANDLED = set(names.handled)
+            except ImportError:
+                HANDLED = set(["daily"])
+            """,
+    })
+    # The first binding cannot be read: it says so once and is not compared as an empty list
+    # (which would report 'daily' too); the fallback literal is checked.
+    assert pf1(tmp_path) == [
+        ("PF101", "exports.py:1", "'weekly' in exports is not in handled (HANDLED in handlers.py)"),
+        ("PF107", "handlers.py:3", "not statically known: names.handled is not a constant of this module or of a "
+                                   "project module; names from here in handled (line 3) are not checked"),
+    ]
+
+
+def test_case3_unknown_target_is_never_compared_as_empty(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": """
+            [names.sources.handled]
+            python = "handlers.py"
+            symbol = "HANDLED"
+            [names.sources.exports]
+            python = "exports.py"
+            symbol = "EXPORTS"
+            [[names.contracts]]
+            kind = "subset"
+            source = "exports"
+            target = "handled"
+            """,
+        "exports.py": 'EXPORTS = ["daily", "weekly"]\n',
+        "handlers.py": "from config import names\nHANDLED = set(names.handled)\n",
+    })
+    assert pf1(tmp_path) == [
+        ("PF107", "handlers.py:2", "not statically known: names.handled is not a constant of this module or of a "
+                                   "project module; names from here in handled are not checked")]

@@ -4,6 +4,24 @@ its minimal form, with the exact findings."""
 from tests.helpers import run, write_repo
 
 
+def config(sources: dict[str, dict], *contracts: dict) -> str:
+    """preflight.toml text for sources and contracts given as dicts."""
+    def value(v):
+        if isinstance(v, list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        if isinstance(v, dict):
+            return "{" + ", ".join(f"{k} = {value(x)}" for k, x in v.items()) + "}"
+        return repr(v) if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
+    lines = []
+    for name, spec in sources.items():
+        lines.append(f"[names.sources.{name}]")
+        lines += [f"{k} = {value(v)}" for k, v in spec.items()]
+    for contract in contracts:
+        lines.append("[[names.contracts]]")
+        lines += [f"{k} = {value(v)}" for k, v in contract.items()]
+    return "\n".join(lines) + "\n"
+
+
 def pf1(root):
     return [(f.code, f"{f.location.path}:{f.location.line}", f.message) for f in run(root, ("PF1",))]
 
@@ -183,3 +201,69 @@ def test_case3_unknown_target_is_never_compared_as_empty(tmp_path):
     assert pf1(tmp_path) == [
         ("PF107", "handlers.py:2", "not statically known: names.handled is not a constant of this module or of a "
                                    "project module; names from here in handled are not checked")]
+
+
+def test_case6_nested_values_selected_with_jmespath_in_yaml_and_python(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": config(
+            {"jobs": {"yaml": "jobs.yaml", "select": "jobs[*].name"},
+             "exporters": {"python": "export.py", "symbol": "Exporter.exporters", "select": "[*].key"},
+             "pairs": {"python": "export.py", "symbol": "PAIRS", "select": "values(@)[][0]"},
+             "known": {"python": "known.py", "symbol": "KNOWN"}},
+            {"kind": "subset", "source": "jobs", "target": "known"},
+            {"kind": "subset", "source": "exporters", "target": "known"},
+            {"kind": "subset", "source": "pairs", "target": "known"}),
+        "known.py": 'KNOWN = ["a", "b", "c"]\n',
+        "jobs.yaml": "jobs:\n  - name: a\n    schedule: daily\n  - name: x\n    schedule: weekly\n",
+        "export.py": """
+            class Exporter:
+                exporters = [{"key": "b", "path": "p"}, {"key": "y", "path": "q"}]
+
+
+            PAIRS = {"one": [("c", 1), ("z", 2)]}
+            """,
+    })
+    assert pf1(tmp_path) == [
+        ("PF101", "export.py:2", "'y' in exporters is not in known (KNOWN in known.py)"),
+        ("PF101", "export.py:5", "'z' in pairs is not in known (KNOWN in known.py)"),
+        ("PF101", "jobs.yaml:4", "'x' in jobs is not in known (KNOWN in known.py)"),
+    ]
+
+
+def test_case7_filters(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": config(
+            {"signals": {"yaml": "signals.yaml", "select": "signals[?status != 'removed'].tag"},
+             "enabled": {"python": "jobs.py", "symbol": "JOBS", "select": "[?enabled].name"},
+             "known": {"python": "known.py", "symbol": "KNOWN"}},
+            {"kind": "subset", "source": "signals", "target": "known"},
+            {"kind": "subset", "source": "enabled", "target": "known"}),
+        "known.py": 'KNOWN = ["a", "b"]\n',
+        "signals.yaml": "signals:\n  - {tag: a, status: live}\n  - {tag: old, status: removed}\n"
+                        "  - {tag: x}\n",
+        "jobs.py": 'JOBS = [{"name": "b", "enabled": True}, {"name": "off", "enabled": False},\n'
+                   '        {"name": "y", "enabled": True}]\n',
+    })
+    assert pf1(tmp_path) == [
+        ("PF101", "jobs.py:2", "'y' in enabled is not in known (KNOWN in known.py)"),
+        ("PF101", "signals.yaml:4", "'x' in signals is not in known (KNOWN in known.py)"),
+    ]
+
+
+def test_selected_unknown_part_is_reported_and_an_invalid_query_is_pf108(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": config(
+            {"jobs": {"python": "jobs.py", "symbol": "JOBS", "select": "[*].name"},
+             "bad": {"yaml": "x.yaml", "select": "jobs[?name =="},
+             "known": {"python": "known.py", "symbol": "KNOWN"}},
+            {"kind": "subset", "source": "jobs", "target": "known"}),
+        "known.py": 'KNOWN = ["a"]\n',
+        "jobs.py": 'import os\nJOBS = [{"name": "a", "fn": os.getcwd}, {"name": os.environ["JOB"]}]\n',
+    })
+    # `os.getcwd` is not selected, so it is not reported; the selected subscript is.
+    assert pf1(tmp_path) == [
+        ("PF107", "jobs.py:2", "not statically known: a subscript is not statically known; names from here in "
+                               "jobs are not checked"),
+        ("PF108", "preflight.toml:1", "names.sources.bad.select: not a valid JMESPath expression at column 14: "
+                                      "Incomplete expression"),
+    ]

@@ -388,7 +388,8 @@ def test_config_problems(tmp_path):
         ("PF108", "preflight.toml:1", "names.sources.expected: no EXPECTED is assigned in a file matching shared/config.py"),
         ("PF108", "preflight.toml:1",
          "names.sources.payloads.pattern: not a valid regular expression: missing ), unterminated subpattern at position 0"),
-        ("PF108", "preflight.toml:1", "names.sources.steps.select: cannot read selector segment 'workflows[x]' in 'workflows[x]'"),
+        ("PF108", "preflight.toml:1", "names.sources.steps.select: not a valid JMESPath expression at column 11: "
+                                      "Expecting: star, got: unquoted_identifier"),
     ]
 
 

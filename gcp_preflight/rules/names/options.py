@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gcp_preflight.rules.names.sources import SourceSpec
+from gcp_preflight.rules.names.query import QueryError, compile_query, is_simple
 from gcp_preflight.rules.names.yaml_select import SelectorError, parse
 
 CONTRACT_KINDS = ("subset", "equal", "disjoint", "keys-cover", "prefix")
@@ -39,7 +40,12 @@ class NamesOptions:
 
 
 def _source_problem(name: str, spec: SourceSpec) -> str | None:
-    if spec.yaml:
+    if spec.select and not is_simple(spec.select):
+        try:
+            compile_query(spec.select)
+        except QueryError as exc:
+            return f"names.sources.{name}.select: {exc}"
+    elif spec.yaml:
         try:
             parse(spec.select)
         except SelectorError as exc:

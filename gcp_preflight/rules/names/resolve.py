@@ -144,6 +144,15 @@ class PythonIndex:
         sub = self.module(f"{module.name}/{name}", True, importer)
         return sub if sub.found else None
 
+    def resolve_in(self, path: str, dotted: str, local: tuple[str, str] | None) -> Target:
+        """A name as a function's code sees it: the function's own local first (`local` is
+        (path, "func.") from local_scope), then the module's names."""
+        if local is not None and local[0] == path and "." not in dotted:
+            found = self.bindings.get((path, local[1] + dotted))
+            if found is not None:
+                return found
+        return self.resolve_dotted(path, dotted)
+
     def resolve_dotted(self, path: str, dotted: str) -> Target:
         parts = dotted.split(".")
         target = self.lookup(path, parts[0])
@@ -209,6 +218,11 @@ class PythonIndex:
         return None
 
 
+def local_scope(binding: PyNameBinding) -> tuple[str, str] | None:
+    """(path, "func.") for a function's local, whose value may name the function's other locals."""
+    return (binding.path, binding.symbol.rsplit(".", 1)[0] + ".") if binding.scope == "local" else None
+
+
 def _literal(binding: PyNameBinding) -> bool:
     value = binding.value
     if value.kind == "call" and value.items:  # set([...]), sorted((...))
@@ -246,7 +260,7 @@ class Evaluator:
 
     def value(self, binding: PyNameBinding) -> Resolved:
         # A function's local may name another local of the same function.
-        self._local = (binding.path, binding.symbol.rsplit(".", 1)[0] + ".") if binding.scope == "local" else None
+        self._local = local_scope(binding)
         return self._eval(binding.value, binding.path, self.part, frozenset({(binding.path, binding.symbol)}))
 
     def _eval(self, expr: Expr, path: str, part: str, seen: frozenset) -> Resolved:
@@ -304,11 +318,7 @@ class Evaluator:
             out.unknowns += sub.unknowns
 
     def _ref(self, expr: Expr, path: str, part: str, seen: frozenset, out: Resolved) -> None:
-        target = None
-        if self._local is not None and self._local[0] == path and "." not in expr.text:
-            target = self.index.bindings.get((path, self._local[1] + expr.text))
-        if target is None:
-            target = self.index.resolve_dotted(path, expr.text)
+        target = self.index.resolve_in(path, expr.text, self._local)
         if isinstance(target, PyNameBinding):
             key = (target.path, target.symbol)
             if key in seen:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from gcp_preflight import ignore_patterns
 from gcp_preflight.model import Location
 from gcp_preflight.rules.names.resolve import Evaluator, NameItem, PythonIndex, Resolved, Unknown
+from gcp_preflight.rules.names.query import is_simple, select_data, yaml_data
 from gcp_preflight.rules.names.yaml_select import select
 from gcp_preflight.validators.names.python import PyNameBinding
 from gcp_preflight.validators.shell.literals import ShellLiteral
@@ -28,7 +29,7 @@ class SourceSpec:
     python: str = ""  # glob of files
     symbol: str = ""  # NAME or Class.attr
     yaml: str = ""  # glob of files
-    select: str = ""  # YAML path selector
+    select: str = ""  # a path into a YAML document or a Python value: simple or JMESPath
     classes: str = ""  # base class name
     attribute: str = ""  # with classes: the class attribute to read instead of the class name
     shell: str = ""  # glob of files
@@ -82,7 +83,10 @@ def python_instances(index: PythonIndex, spec: SourceSpec, label: str) -> list[I
         # A symbol bound in several branches (`try:` / `except ImportError:`) gives one
         # instance per binding, told apart by its line.
         shown = f"{label} (line {binding.location.line})" if per_file[binding.path] > 1 else label
-        out.append(binding_instance(index, binding, shown, spec.part, spec.element))
+        if spec.select:
+            out.append(selected_instance(index, binding, shown, spec))
+        else:
+            out.append(binding_instance(index, binding, shown, spec.part, spec.element))
     return out
 
 
@@ -92,12 +96,23 @@ def binding_instance(index: PythonIndex, binding: PyNameBinding, label: str, par
     return Instance(label, binding.path, binding.location, resolved.items, resolved.unknowns, python=True)
 
 
+def selected_instance(index: PythonIndex, binding: PyNameBinding, label: str, spec: SourceSpec) -> Instance:
+    """A Python value read through a selector: nested fields, filters (`[?enabled]`)."""
+    from gcp_preflight.rules.names.pydata import DataBuilder
+    data = DataBuilder(index).value(binding)
+    items, unknowns = select_data(spec.select, data, spec.part, binding.location)
+    return Instance(label, binding.path, binding.location, items, unknowns)
+
+
 def yaml_instances(documents: tuple[YamlDocument, ...], spec: SourceSpec, label: str) -> list[Instance]:
     by_path: dict[str, Instance] = {}
     for doc in documents:
         if not _glob(doc.path, spec.yaml):
             continue
-        items = select(doc, spec.select, spec.part)
+        if is_simple(spec.select):
+            items = select(doc, spec.select, spec.part)
+        else:
+            items, _ = select_data(spec.select, yaml_data(doc.path, doc.root), spec.part, Location(doc.path, 1, 1))
         if items:
             inst = by_path.setdefault(doc.path, Instance(label, doc.path, items[0].location))
             inst.items += items

@@ -1,6 +1,11 @@
 """Issue 18: name contracts for registries as real code writes them. Each case of the issue in
 its minimal form, with the exact findings."""
 
+import re
+
+import pytest
+
+from gcp_preflight.config import ConfigError, load
 from tests.helpers import run, write_repo
 
 
@@ -267,3 +272,70 @@ def test_selected_unknown_part_is_reported_and_an_invalid_query_is_pf108(tmp_pat
         ("PF108", "preflight.toml:1", "names.sources.bad.select: not a valid JMESPath expression at column 14: "
                                       "Incomplete expression"),
     ]
+
+
+def test_case8_several_targets_ignore_with_reasons_and_where_in(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": config(
+            {"paths": {"classes": "ScraperBase", "attribute": "gcs_path", "where": {"in": "registered"}},
+             "registered": {"python": "registry.py", "symbol": "REGISTERED"},
+             "routes": {"python": "registry.py", "symbol": "ROUTES"},
+             "skipped": {"python": "registry.py", "symbol": "SKIPPED"}},
+            {"kind": "prefix", "source": "paths", "target": ["routes", "skipped"],
+             "ignore": [{"name": "retired/x/{date}.json", "reason": "retired in 2024, files kept"}]}),
+        "registry.py": """
+            REGISTERED = ["A", "B", "C", "D"]
+            ROUTES = {"nba/schedule": "p1"}
+            SKIPPED = ["nba/odds"]
+            """,
+        "scrapers.py": """
+            class ScraperBase:
+                gcs_path = ""
+
+
+            class A(ScraperBase):
+                gcs_path = "nba/schedule/{date}.json"
+
+
+            class B(ScraperBase):
+                gcs_path = "nba/odds/{date}.json"
+
+
+            class C(ScraperBase):
+                gcs_path = "retired/x/{date}.json"
+
+
+            class D(ScraperBase):
+                gcs_path = "nba/gamebook/{date}.json"
+
+
+            class Unregistered(ScraperBase):
+                gcs_path = "tmp/debug.json"  # not in REGISTERED: not checked
+            """,
+    })
+    assert pf1(tmp_path) == [
+        ("PF109", "scrapers.py:18",
+         "'nba/gamebook/{date}.json' in paths starts with no prefix in routes (ROUTES in registry.py) or skipped "
+         "(SKIPPED in registry.py) followed by '/'")]
+
+
+def test_ignore_needs_a_reason(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": config({"b": {"python": "a.py", "symbol": "B"}},
+                                 {"kind": "subset", "source": "b", "target": "b", "ignore": [{"name": "x"}]}),
+    })
+    with pytest.raises(ConfigError, match=re.escape(
+            'preflight.toml: names.contracts.0.ignore.0: expected {name = "...", reason = "..."}')):
+        load(tmp_path)
+
+
+def test_where_in_names_a_configured_source(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": config(
+            {"a": {"python": "a.py", "symbol": "A", "where": {"in": "bb"}},
+             "b": {"python": "a.py", "symbol": "B"}},
+            {"kind": "subset", "source": "b", "target": "b"}),
+        "a.py": "A = ['x']\nB = ['x']\n",
+    })
+    assert pf1(tmp_path) == [
+        ("PF108", "preflight.toml:1", "names.sources.a.where.in: no source named 'bb' (did you mean 'b'?)")]

@@ -396,11 +396,11 @@ def test_config_problems(tmp_path):
 @pytest.mark.parametrize("text, message", [
     ('[names.sources.a]\npython = "x.py"\n',
      "preflight.toml: names.sources.a: a source needs exactly one of: python + symbol, yaml + select, "
-     "classes (+ attribute), shell + pattern"),
+     "classes (+ attribute), shell + pattern, call (+ python or shell)"),
     ('[names.sources.a]\nclasses = "Base"\npart = "both"\n',
      "preflight.toml: names.sources.a.part: expected one of keys, values, got 'both'"),
     ('[[names.contracts]]\nkind = "superset"\nsource = "a"\ntarget = "b"\n',
-     "preflight.toml: names.contracts.0.kind: expected one of subset, equal, disjoint, keys-cover, prefix, got 'superset'"),
+     "preflight.toml: names.contracts.0.kind: expected one of subset, equal, disjoint, keys-cover, prefix, routes, got 'superset'"),
     ('[names]\nautomatic = true\n',
      "preflight.toml: names.automatic: unknown key (did you mean 'auto'?)"),
 ])
@@ -541,7 +541,7 @@ def test_prefix_fixed_and_separator_only_on_prefix_contracts(tmp_path):
                                                           'source = "topics"\ntarget = "topic_prefixes"\nseparator = "."\n',
     })
     assert pf1(tmp_path) == [("PF108", "preflight.toml:1",
-                              "names.contracts[3].separator: only a prefix contract has a separator")]
+                              "names.contracts[3].separator: only a prefix or routes contract has a separator")]
 
 
 def test_did_you_mean_keeps_the_words_in_order_and_shows_ties(tmp_path):

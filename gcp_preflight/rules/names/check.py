@@ -37,6 +37,7 @@ class Check:
     target_label: str
     target_where: str  # related-location text when no close name can be suggested
     separator: str = "/"  # prefix contracts
+    ignored: frozenset[str] = frozenset()  # names the contract leaves alone, each with a reason
 
 
 def python_index(project) -> PythonIndex:
@@ -48,16 +49,23 @@ def names_options(project) -> NamesOptions:
     return parse_options(project.config.section("names"))
 
 
-def instances(project, spec: SourceSpec) -> list[Instance]:
+def instances(project, spec: SourceSpec, allowed: set[str] | None = None) -> list[Instance]:
+    """The instances of a source; with `allowed` (its `where.in` source's names) only the names,
+    or for classes the classes, that are also there."""
     index = project.memo(python_index)
     kind = spec.kind
-    if kind == "python":
-        return python_instances(index, spec, spec.name)
-    if kind == "yaml":
-        return yaml_instances(project.facts(YamlDocument), spec, spec.name)
     if kind == "classes":
-        return class_instances(index, spec, spec.name)
-    return shell_instances(project.facts(ShellLiteral), spec, spec.name)
+        return class_instances(index, spec, spec.name, allowed)
+    if kind == "python":
+        found = python_instances(index, spec, spec.name)
+    elif kind == "yaml":
+        found = yaml_instances(project.facts(YamlDocument), spec, spec.name)
+    else:
+        found = shell_instances(project.facts(ShellLiteral), spec, spec.name)
+    if allowed is not None:
+        for inst in found:
+            inst.items = [i for i in inst.items if i.text in allowed]
+    return found
 
 
 def _nothing_matched(project, spec: SourceSpec) -> str:
@@ -86,16 +94,40 @@ def checks(project, options: NamesOptions, out: list[Found]) -> list[Check]:
             found.append(Check("subset", [candidate], declared, f"declared by {label}", auto.DECLARING_KEY,
                                f"{auto.DECLARING_KEY} values are declared here"))
     matched: dict[str, list[Instance]] = {}
-    for name, spec in options.sources.items():
-        matched[name] = instances(project, spec)
-        if not matched[name] and any(name in (c.source, c.target) for c in options.contracts):
-            out.append(("PF108", Diagnostic(config_at, f"names.sources.{name}: {_nothing_matched(project, spec)}")))
+    for name in options.sources:
+        _match(project, options, name, matched, config_at, out, ())
     for contract in options.contracts:
-        target_spec = options.sources[contract.target]
-        found.append(Check(contract.kind, matched[contract.source], matched[contract.target],
-                           f"in {contract.target} ({target_spec.describe()})", contract.target,
-                           f"the names of source '{contract.target}' are read from here", contract.separator))
+        phrase = " or ".join(f"{t} ({options.sources[t].describe()})" for t in contract.targets)
+        targets = [inst for t in contract.targets for inst in matched[t]]
+        if not targets or not matched[contract.source]:
+            continue  # PF108 said that a side matched nothing: no name is compared with an empty list
+        found.append(Check(contract.kind, matched[contract.source], targets, f"in {phrase}", contract.target,
+                           f"the names of source '{contract.target}' are read from here", contract.separator,
+                           contract.ignored))
     return found
+
+
+def _match(project, options: NamesOptions, name: str, matched: dict, config_at: Location, out: list[Found],
+           stack: tuple[str, ...]) -> list[Instance]:
+    """A source's instances, after the source its `where.in` names (each source once)."""
+    if name in matched:
+        return matched[name]
+    spec = options.sources.get(name)
+    if spec is None or name in stack:  # invalid (PF108 already) or `where.in` going round
+        if spec is not None:
+            out.append(("PF108", Diagnostic(config_at, f"names.sources.{name}.where.in: the sources' where.in "
+                                                       f"go round ({' -> '.join(stack + (name,))})")))
+        matched[name] = []
+        return []
+    allowed = None
+    if spec.where_in:
+        allowed = {i.text for inst in _match(project, options, spec.where_in, matched, config_at, out,
+                                             stack + (name,)) for i in inst.items}
+    matched[name] = instances(project, spec, allowed)
+    used = {name for c in options.contracts for name in (c.source, *c.targets)}
+    if not matched[name] and name in used:
+        out.append(("PF108", Diagnostic(config_at, f"names.sources.{name}: {_nothing_matched(project, spec)}")))
+    return matched[name]
 
 
 def known(inst: Instance) -> bool:
@@ -161,7 +193,7 @@ def check_subset(project, check: Check, out: list[Found], keys_cover: bool = Fal
         declared = _first_by_text(targets)
         skeletons = {skeleton(t): t for t in declared}
         for item in a.items:
-            if item.text in declared or (keys_cover and item.text in a.intermediate):
+            if item.text in declared or item.text in check.ignored or (keys_cover and item.text in a.intermediate):
                 continue
             other = lookalike_of(item.text, skeletons)
             if other is not None:
@@ -221,7 +253,7 @@ def check_prefix(check: Check, out: list[Found]) -> None:
         declared = _first_by_text(targets)
         prefixes = sorted(p for p in declared if p)
         for item in a.items:
-            if any(item.text.startswith(p + sep) for p in prefixes):
+            if item.text in check.ignored or any(item.text.startswith(p + sep) for p in prefixes):
                 continue
             followed = f" followed by '{sep}'" if sep else ""
             message = f"'{item.text}' in {a.label} starts with no prefix {check.target_phrase}{followed}"
@@ -235,8 +267,8 @@ def check_equal(check: Check, out: list[Found]) -> None:
         if not known(a):
             continue
         for b in counterpart(a, check.target, pairwise=True):
-            missing = sorted(b.texts - a.texts)
-            extra = sorted(a.texts - b.texts)
+            missing = sorted(b.texts - a.texts - check.ignored)
+            extra = sorted(a.texts - b.texts - check.ignored)
             if not missing and not extra:
                 continue
             parts = []
@@ -255,7 +287,7 @@ def check_disjoint(check: Check, out: list[Found]) -> None:
     for a in check.source:
         other = _first_by_text(counterpart(a, check.target, pairwise=True))
         for item in a.items:
-            if item.text in other:
+            if item.text in other and item.text not in check.ignored:
                 out.append(("PF106", Diagnostic(item.location, f"'{item.text}' is in both {a.label} and {check.target_label}",
                                                 (Related(other[item.text].location, f"'{item.text}' in {check.target_label}"),))))
 

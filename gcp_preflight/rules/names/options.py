@@ -21,9 +21,18 @@ DEFAULT_SEPARATOR = "/"
 class Contract:
     kind: str
     source: str
-    target: str
+    targets: tuple[str, ...]  # `target` as one name or several: their names together
     index: int  # position in the config list, for messages
     separator: str = DEFAULT_SEPARATOR  # prefix: what must follow the target name
+    ignore: tuple[tuple[str, str], ...] = ()  # (name, reason): names this contract leaves alone
+
+    @property
+    def target(self) -> str:
+        return " + ".join(self.targets)
+
+    @property
+    def ignored(self) -> frozenset[str]:
+        return frozenset(name for name, _ in self.ignore)
 
 
 @dataclass(frozen=True)
@@ -60,12 +69,24 @@ def _source_problem(name: str, spec: SourceSpec) -> str | None:
     return None
 
 
+def _reference_problem(where: str, ref: str, declared: dict) -> str | None:
+    """A reference to a source that is not configured (with the closest name)."""
+    if not ref or ref in declared:
+        return None
+    hint = difflib.get_close_matches(ref, list(declared), n=1)
+    suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+    return f"{where}: no source named '{ref}'{suffix}"
+
+
 def parse_options(section: dict[str, Any]) -> NamesOptions:
     problems: list[str] = []
     sources: dict[str, SourceSpec] = {}
-    for name, raw in (section.get("sources") or {}).items():
-        spec = SourceSpec(name=name, **{k: v for k, v in raw.items()})
-        problem = _source_problem(name, spec)
+    declared = section.get("sources") or {}
+    for name, raw in declared.items():
+        fields = {k: v for k, v in raw.items() if k != "where"}
+        spec = SourceSpec(name=name, where_in=(raw.get("where") or {}).get("in", ""), **fields)
+        problem = _source_problem(name, spec) or _reference_problem(f"names.sources.{name}.where.in",
+                                                                    spec.where_in, declared)
         if problem:
             problems.append(problem)
         else:
@@ -73,18 +94,18 @@ def parse_options(section: dict[str, Any]) -> NamesOptions:
     contracts = []
     for i, raw in enumerate(section.get("contracts") or [], start=1):
         ok = True
-        for role in ("source", "target"):
-            ref = raw[role]
+        targets = (raw["target"],) if isinstance(raw["target"], str) else tuple(raw["target"])
+        for role, ref in [("source", raw["source"])] + [("target", t) for t in targets]:
             if ref not in sources:
-                if ref not in (section.get("sources") or {}):
-                    hint = difflib.get_close_matches(ref, list(section.get("sources") or {}), n=1)
-                    suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
-                    problems.append(f"names.contracts[{i}].{role}: no source named '{ref}'{suffix}")
+                problem = _reference_problem(f"names.contracts[{i}].{role}", ref, declared)
+                if problem:
+                    problems.append(problem)
                 ok = False
-        if "separator" in raw and raw["kind"] != "prefix":
-            problems.append(f"names.contracts[{i}].separator: only a prefix contract has a separator")
+        if "separator" in raw and raw["kind"] not in ("prefix", "routes"):
+            problems.append(f"names.contracts[{i}].separator: only a prefix or routes contract has a separator")
             ok = False
         if ok:
-            contracts.append(Contract(raw["kind"], raw["source"], raw["target"], i,
-                                      raw.get("separator", DEFAULT_SEPARATOR)))
+            ignore = tuple((e["name"], e["reason"]) for e in raw.get("ignore") or [])
+            contracts.append(Contract(raw["kind"], raw["source"], targets, i,
+                                      raw.get("separator", DEFAULT_SEPARATOR), ignore))
     return NamesOptions(bool(section.get("auto", True)), sources, tuple(contracts), tuple(problems))

@@ -36,6 +36,7 @@ class SourceSpec:
     pattern: str = ""  # regex with one group, applied to string literals
     part: str = "keys"  # dicts and YAML mappings: "keys" or "values"
     element: int | None = None  # tuple items: which element holds the name
+    where_in: str = ""  # only names (for classes: of classes) that this other source also holds
 
     @property
     def kind(self) -> str:
@@ -119,11 +120,13 @@ def yaml_instances(documents: tuple[YamlDocument, ...], spec: SourceSpec, label:
     return list(by_path.values())
 
 
-def class_instances(index: PythonIndex, spec: SourceSpec, label: str) -> list[Instance]:
+def class_instances(index: PythonIndex, spec: SourceSpec, label: str, allowed: set[str] | None = None) -> list[Instance]:
     resolved = Resolved()
     found = index.subclasses(spec.classes)
     bases = {b.split(".")[-1] for cls in found for b in cls.bases}
     for cls in found:
+        if allowed is not None and cls.name not in allowed:
+            continue
         if not spec.attribute:
             resolved.items.append(NameItem(cls.name, cls.location))
             continue

@@ -339,3 +339,70 @@ def test_where_in_names_a_configured_source(tmp_path):
     })
     assert pf1(tmp_path) == [
         ("PF108", "preflight.toml:1", "names.sources.a.where.in: no source named 'bb' (did you mean 'b'?)")]
+
+
+def test_case4_function_local_symbols(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": config(
+            {"handler_map": {"python": "main.py", "symbol": "handle.processor_map"},
+             "method_map": {"python": "main.py", "symbol": "Router.route.table"},
+             "known": {"python": "known.py", "symbol": "KNOWN"}},
+            {"kind": "subset", "source": "handler_map", "target": "known"},
+            {"kind": "subset", "source": "method_map", "target": "known"}),
+        "known.py": 'KNOWN = ["a", "b"]\n',
+        "main.py": """
+            def handle(event):
+                extra = ["x"]
+                processor_map = {"a": 1, **{"b": 2}}
+                processor_map = dict(processor_map)  # computed rebinding: its own instance
+                return processor_map
+
+
+            class Router:
+                def route(self, path):
+                    base = ["b"]
+                    table = base + ["y"]
+                    return table
+            """,
+    })
+    assert pf1(tmp_path) == [
+        ("PF107", "main.py:4", "not statically known: the result of dict(...) is not statically known; names from "
+                               "here in handler_map (line 4) are not checked"),
+        ("PF101", "main.py:11", "'y' in method_map is not in known (KNOWN in known.py)"),
+    ]
+
+
+def test_case5_call_arguments_in_python_and_shell_functions(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": config(
+            {"paths": {"call": "get_path", "python": "**/*.py"},
+             "tags": {"call": "*.register", "keyword": "tag", "argument": 1},
+             "jobs": {"call": "create_job", "shell": "bin/*.sh"},
+             "known": {"python": "known.py", "symbol": "KNOWN"}},
+            {"kind": "subset", "source": "paths", "target": "known"},
+            {"kind": "subset", "source": "tags", "target": "known"},
+            {"kind": "subset", "source": "jobs", "target": "known"}),
+        "known.py": 'KNOWN = ["a", "b", "c"]\n',
+        "app.py": """
+            from paths import get_path
+            import registry
+
+            A = get_path("a")
+            X = get_path("x")
+            registry.register(object, "b")
+            registry.register(object, tag="y")
+            registry.register("not-a-tag")  # position 0: not the argument configured
+            """,
+        "bin/deploy.sh": """
+            #!/bin/bash
+            create_job() { gcloud scheduler jobs create http "$1"; }
+            create_job c
+            create_job z --schedule "0 * * * *"
+            echo create_job w
+            """,
+    })
+    assert pf1(tmp_path) == [
+        ("PF101", "app.py:5", "'x' in paths is not in known (KNOWN in known.py)"),
+        ("PF101", "app.py:7", "'y' in tags is not in known (KNOWN in known.py)"),
+        ("PF101", "bin/deploy.sh:4", "'z' in jobs is not in known (KNOWN in known.py)"),
+    ]

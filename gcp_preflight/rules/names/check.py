@@ -17,11 +17,12 @@ from gcp_preflight.rules.names.matching import (describe_character, lookalike_of
                                                  suggestions)
 from gcp_preflight.rules.names.options import Contract, NamesOptions, parse_options
 from gcp_preflight.rules.names.resolve import NameItem, PythonIndex, _shared_prefix
-from gcp_preflight.rules.names.sources import (Instance, SourceSpec, class_instances, python_instances,
-                                         shell_instances, yaml_instances)
+from gcp_preflight.rules.names.sources import (Instance, SourceSpec, call_instances, class_instances,
+                                               python_instances, shell_instances, yaml_instances)
 from gcp_preflight.rules.python.index import python_index as project_index
 from gcp_preflight.validators.python.classes import PyClass
-from gcp_preflight.validators.names.python import PyImportName, PyNameBinding
+from gcp_preflight.validators.names.python import PyCallArgs, PyImportName, PyNameBinding
+from gcp_preflight.validators.shell.commands import ShellCommand
 from gcp_preflight.validators.shell.literals import ShellLiteral
 from gcp_preflight.validators.yaml.source import YamlDocument
 
@@ -56,7 +57,9 @@ def instances(project, spec: SourceSpec, allowed: set[str] | None = None) -> lis
     kind = spec.kind
     if kind == "classes":
         return class_instances(index, spec, spec.name, allowed)
-    if kind == "python":
+    if kind == "call":
+        found = call_instances(project.facts(PyCallArgs), project.facts(ShellCommand), spec, spec.name)
+    elif kind == "python":
         found = python_instances(index, spec, spec.name)
     elif kind == "yaml":
         found = yaml_instances(project.facts(YamlDocument), spec, spec.name)
@@ -69,6 +72,9 @@ def instances(project, spec: SourceSpec, allowed: set[str] | None = None) -> lis
 
 
 def _nothing_matched(project, spec: SourceSpec) -> str:
+    if spec.call:
+        return f"no call of {spec.call} in files matching {spec.python or spec.shell or '**'} passes a literal " \
+               f"{spec.describe().split(' of ')[0]}"
     if spec.python:
         return f"no {spec.symbol} is assigned in a file matching {spec.python}"
     if spec.yaml:

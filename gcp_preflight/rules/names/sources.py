@@ -8,6 +8,7 @@ and shell literals, which are registries spread over many files.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, field
 
@@ -16,7 +17,8 @@ from gcp_preflight.model import Location
 from gcp_preflight.rules.names.resolve import Evaluator, NameItem, PythonIndex, Resolved, Unknown
 from gcp_preflight.rules.names.query import is_simple, select_data, yaml_data
 from gcp_preflight.rules.names.yaml_select import select
-from gcp_preflight.validators.names.python import PyNameBinding
+from gcp_preflight.validators.names.python import PyCallArgs, PyNameBinding
+from gcp_preflight.validators.shell.commands import ShellCommand
 from gcp_preflight.validators.shell.literals import ShellLiteral
 from gcp_preflight.validators.yaml.source import YamlDocument
 
@@ -37,12 +39,18 @@ class SourceSpec:
     part: str = "keys"  # dicts and YAML mappings: "keys" or "values"
     element: int | None = None  # tuple items: which element holds the name
     where_in: str = ""  # only names (for classes: of classes) that this other source also holds
+    call: str = ""  # a callable's name (`get_path`, `*.register`): string literals passed to it
+    argument: int | None = None  # with call: the argument's position (0 = first)
+    keyword: str = ""  # with call: the keyword argument's name
 
     @property
     def kind(self) -> str:
-        return next(k for k in ("python", "yaml", "classes", "shell") if getattr(self, k))
+        return next(k for k in ("call", "python", "yaml", "classes", "shell") if getattr(self, k))
 
     def describe(self) -> str:
+        if self.call:
+            which = f"argument {self.keyword}" if self.keyword else f"argument {self.argument or 0}"
+            return f"{which} of {self.call}(...) in {self.python or self.shell or '**'}"
         if self.python:
             return f"{self.symbol} in {self.python}"
         if self.yaml:
@@ -165,3 +173,28 @@ def _offset_location(lit: ShellLiteral, offset: int, length: int) -> Location:
     line = lit.location.line + before.count("\n")
     column = (offset - before.rfind("\n")) if "\n" in before else lit.location.column + offset
     return Location(lit.path, line, column, line, column + length)
+
+
+def _calls(callee: str, pattern: str) -> bool:
+    """`get_path` matches `get_path(...)` and `paths.get_path(...)`; `*.register` any receiver."""
+    return fnmatch.fnmatchcase(callee, pattern) or fnmatch.fnmatchcase(callee, "*." + pattern)
+
+
+def call_instances(calls: tuple[PyCallArgs, ...], commands: tuple[ShellCommand, ...], spec: SourceSpec,
+                   label: str) -> list[Instance]:
+    """The literals passed to a callable, across files: Python calls, or with `shell` the
+    arguments of a shell function or command."""
+    position = spec.argument if spec.argument is not None else (None if spec.keyword else 0)
+    items = []
+    if spec.shell:
+        for command in commands:
+            if _glob(command.path, spec.shell) and _calls(command.name, spec.call):
+                items += [NameItem(text, loc) for (text, loc), at in zip(command.args, command.positions)
+                          if at == position]
+    else:
+        for call in calls:
+            if _glob(call.path, spec.python or "**") and _calls(call.callee, spec.call):
+                items += [NameItem(text, loc) for at, keyword, text, loc in call.args
+                          if (keyword and keyword == spec.keyword) or (not keyword and at == position)]
+    items.sort(key=lambda i: (i.location.path, i.location.line, i.location.column))
+    return [Instance(label, None, items[0].location, items)] if items else []

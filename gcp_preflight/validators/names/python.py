@@ -17,6 +17,7 @@ from typing import Iterable
 from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
+from gcp_preflight.validators.python.tree_index import tree_index
 
 # Calls that keep the names of their single argument.
 NAME_PRESERVING_CALLS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
@@ -248,6 +249,45 @@ def _imports(path: str, tree: ast.Module) -> Iterable[PyImportName]:
                     yield PyImportName(path, alias.asname or alias.name, module, alias.name, exact, _loc(path, node))
 
 
+@fact
+@dataclass(frozen=True)
+class PyCallArgs:
+    """A call with string literals among its arguments: `get_path("key")`,
+    `registry.register(Cls, "tag")`. args: (position, keyword, text, location) per string
+    literal; position -1 for a keyword argument, keyword "" for a positional one."""
+
+    path: str
+    callee: str  # dotted, as written
+    location: Location
+    args: tuple[tuple[int, str, str, Location], ...]
+
+
+# Calls whose string arguments are messages or text operations, never registered names: not
+# recorded, so the facts stay small.
+NOISE_CALLS = frozenset({
+    "print", "debug", "info", "warning", "warn", "error", "exception", "critical", "log", "format",
+    "join", "split", "rsplit", "strip", "lstrip", "rstrip", "replace", "startswith", "endswith", "encode",
+    "decode", "strftime", "strptime", "compile", "match", "search", "sub", "fullmatch", "findall",
+})
+MAX_NAME = 200  # a longer literal is a message or a query, not a name
+
+
+def _call_args(path: str, tree: ast.Module) -> Iterable[PyCallArgs]:
+    for node in tree_index(tree).calls:  # the calls one shared walk collected
+        callee = dotted(node.func)
+        if callee is None or callee.rsplit(".", 1)[-1] in NOISE_CALLS:
+            continue
+        args = [(i, "", a.value, _loc(path, a)) for i, a in enumerate(node.args) if _name_literal(a)]
+        args += [(-1, k.arg, k.value.value, _loc(path, k.value)) for k in node.keywords
+                 if k.arg and _name_literal(k.value)]
+        if args:
+            yield PyCallArgs(path, callee, _loc(path, node), tuple(args))
+
+
+def _name_literal(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) <= MAX_NAME
+
+
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -290,6 +330,7 @@ def extract_names(tree: ast.Module, source: SourceText) -> Iterable[object]:
     path = source.path
     yield from _imports(path, tree)
     yield from _bindings(path, tree.body, "")
+    yield from _call_args(path, tree)
     for node in flat(tree.body):
         if isinstance(node, ast.ClassDef):  # the class itself is python_classes' PyClass
             yield from _bindings(path, node.body, node.name + ".")

@@ -68,4 +68,6 @@ class ShellLiteralValidator:
         return is_shell_script(path, head)  # the same files the shell reader reads
 
     def read(self, source: SourceText) -> Iterable[object]:
-        return literals(source.path, source.text)
+        from gcp_preflight.validators.shell.commands import commands
+        yield from literals(source.path, source.text)
+        yield from commands(source.path, source.text)

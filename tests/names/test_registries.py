@@ -406,3 +406,49 @@ def test_case5_call_arguments_in_python_and_shell_functions(tmp_path):
         ("PF101", "app.py:7", "'y' in tags is not in known (KNOWN in known.py)"),
         ("PF101", "bin/deploy.sh:4", "'z' in jobs is not in known (KNOWN in known.py)"),
     ]
+
+
+def test_case9_routes_misroute_ambiguous_dead_and_normalize(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": config(
+            {"paths": {"python": "paths.py", "symbol": "PATHS"},
+             "router": {"python": "router.py", "symbol": "ROUTES"},
+             "tables": {"python": "paths.py", "symbol": "TABLES"},
+             "prefixes": {"python": "router.py", "symbol": "PREFIXES"}},
+            {"kind": "routes", "source": "paths", "target": "router", "match": "substring",
+             "normalize": {"leading_slash": True},
+             "ignore": [{"name": "legacy", "reason": "kept for the 2023 backfill"}]},
+            # `raw.` stripped and `{season}` read as any segment: both tables reach `nba/{}`
+            {"kind": "routes", "source": "tables", "target": "prefixes",
+             "normalize": {"strip": ["raw."], "placeholders": True}}),
+        "paths.py": """
+            PATHS = [
+                "/odds/{date}.json",
+                "odds-history/{date}.json",
+                "box/team-player/x.json",
+                "nowhere/x.json",
+            ]
+            TABLES = ["raw.nba/{season}/games", "nba/2024/teams"]
+            """,
+        "router.py": """
+            ROUTES = {
+                "odds": "OddsProcessor",
+                "odds-history": "OddsHistoryProcessor",
+                "team": "TeamProcessor",
+                "play": "PlayerProcessor",
+                "injuries": "InjuryProcessor",
+                "legacy": "LegacyProcessor",
+            }
+            PREFIXES = ["nba/{}"]
+            """,
+    })
+    assert pf1(tmp_path) == [
+        ("PF110", "paths.py:3", "'odds-history/{date}.json' in paths is routed to 'odds' (the first route that "
+                                "matches) though 'odds-history' matches it more closely"),
+        ("PF110", "paths.py:4", "'box/team-player/x.json' in paths matches 'team' and 'play' equally; only their "
+                                "order decides where it goes"),
+        ("PF110", "paths.py:5", "'nowhere/x.json' in paths reaches no route in router (ROUTES in router.py)"),
+        ("PF111", "router.py:3", "no name of paths reaches the route 'odds-history' in router (ROUTES in router.py)"),
+        ("PF111", "router.py:5", "no name of paths reaches the route 'play' in router (ROUTES in router.py)"),
+        ("PF111", "router.py:6", "no name of paths reaches the route 'injuries' in router (ROUTES in router.py)"),
+    ]

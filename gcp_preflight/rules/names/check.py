@@ -16,6 +16,7 @@ from gcp_preflight.rules.names.copies import collapse_copies
 from gcp_preflight.rules.names.matching import (describe_character, lookalike_of, odd_characters, skeleton, suggest,
                                                  suggestions)
 from gcp_preflight.rules.names.options import Contract, NamesOptions, parse_options
+from gcp_preflight.rules.names.routes import check_routes, normalized
 from gcp_preflight.rules.names.resolve import NameItem, PythonIndex, _shared_prefix
 from gcp_preflight.rules.names.sources import (Instance, SourceSpec, call_instances, class_instances,
                                                python_instances, shell_instances, yaml_instances)
@@ -39,6 +40,8 @@ class Check:
     target_where: str  # related-location text when no close name can be suggested
     separator: str = "/"  # prefix contracts
     ignored: frozenset[str] = frozenset()  # names the contract leaves alone, each with a reason
+    match: str = "prefix"  # routes contracts
+    placeholders: bool = False  # routes: `{}` in a route matches any text
 
 
 def python_index(project) -> PythonIndex:
@@ -107,9 +110,13 @@ def checks(project, options: NamesOptions, out: list[Found]) -> list[Check]:
         targets = [inst for t in contract.targets for inst in matched[t]]
         if not targets or not matched[contract.source]:
             continue  # PF108 said that a side matched nothing: no name is compared with an empty list
-        found.append(Check(contract.kind, matched[contract.source], targets, f"in {phrase}", contract.target,
+        sources = matched[contract.source]
+        normalize = contract.normalize
+        if normalize is not None:
+            sources, targets = normalized(sources, normalize), normalized(targets, normalize)
+        found.append(Check(contract.kind, sources, targets, f"in {phrase}", contract.target,
                            f"the names of source '{contract.target}' are read from here", contract.separator,
-                           contract.ignored))
+                           contract.ignored, contract.match, bool(normalize and normalize.placeholders)))
     return found
 
 
@@ -347,6 +354,8 @@ def analyse(project) -> tuple[Found, ...]:
             check_equal(check, out)
         elif check.kind == "prefix":
             check_prefix(check, out)
+        elif check.kind == "routes":
+            check_routes(check, check.match, check.placeholders, out)
         else:
             check_disjoint(check, out)
     within_lists(list(used.values()), out)

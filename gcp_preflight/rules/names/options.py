@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gcp_preflight.rules.names.sources import SourceSpec
+from gcp_preflight.rules.names.routes import Normalize
 from gcp_preflight.rules.names.query import QueryError, compile_query, is_simple
 from gcp_preflight.rules.names.yaml_select import SelectorError, parse
 
-CONTRACT_KINDS = ("subset", "equal", "disjoint", "keys-cover", "prefix")
+CONTRACT_KINDS = ("subset", "equal", "disjoint", "keys-cover", "prefix", "routes")
 DEFAULT_SEPARATOR = "/"
 
 
@@ -25,6 +26,8 @@ class Contract:
     index: int  # position in the config list, for messages
     separator: str = DEFAULT_SEPARATOR  # prefix: what must follow the target name
     ignore: tuple[tuple[str, str], ...] = ()  # (name, reason): names this contract leaves alone
+    match: str = "prefix"  # routes: how the router matches an entry (prefix, substring, regex)
+    normalize: Normalize | None = None  # names rewritten on both sides before comparing
 
     @property
     def target(self) -> str:
@@ -69,6 +72,12 @@ def _source_problem(name: str, spec: SourceSpec) -> str | None:
     return None
 
 
+def _normalize(raw: dict | None) -> Normalize | None:
+    if not raw:
+        return None
+    return Normalize(tuple(raw.get("strip", ())), bool(raw.get("leading_slash")), bool(raw.get("placeholders")))
+
+
 def _reference_problem(where: str, ref: str, declared: dict) -> str | None:
     """A reference to a source that is not configured (with the closest name)."""
     if not ref or ref in declared:
@@ -101,11 +110,15 @@ def parse_options(section: dict[str, Any]) -> NamesOptions:
                 if problem:
                     problems.append(problem)
                 ok = False
+        if "match" in raw and raw["kind"] != "routes":
+            problems.append(f"names.contracts[{i}].match: only a routes contract has a match")
+            ok = False
         if "separator" in raw and raw["kind"] not in ("prefix", "routes"):
             problems.append(f"names.contracts[{i}].separator: only a prefix or routes contract has a separator")
             ok = False
         if ok:
             ignore = tuple((e["name"], e["reason"]) for e in raw.get("ignore") or [])
             contracts.append(Contract(raw["kind"], raw["source"], targets, i,
-                                      raw.get("separator", DEFAULT_SEPARATOR), ignore))
+                                      raw.get("separator", DEFAULT_SEPARATOR), ignore, raw.get("match", "prefix"),
+                                      _normalize(raw.get("normalize"))))
     return NamesOptions(bool(section.get("auto", True)), sources, tuple(contracts), tuple(problems))

@@ -452,3 +452,31 @@ def test_case9_routes_misroute_ambiguous_dead_and_normalize(tmp_path):
         ("PF111", "router.py:5", "no name of paths reaches the route 'play' in router (ROUTES in router.py)"),
         ("PF111", "router.py:6", "no name of paths reaches the route 'injuries' in router (ROUTES in router.py)"),
     ]
+
+
+def big_tree(subclasses: int = 100, modules: int = 2000) -> dict[str, str]:
+    """A registry of `subclasses` scraper classes, each imported through a fallback import,
+    among `modules` modules in all; the registry names every class but lists one wrong name."""
+    files = {
+        "preflight.toml": SCRAPER_CONFIG,
+        "scrapers/__init__.py": "",
+        "scrapers/base.py": "class ScraperBase:\n    pass\n",
+        "scrapers/registry.py": "SCRAPERS = [\n" + "".join(f'    "S{i}Scraper",\n' for i in range(subclasses))
+                                + '    "Unregistered",\n]\n',
+    }
+    for i in range(subclasses):
+        files[f"scrapers/group{i % 10}/s{i}.py"] = (
+            "try:\n    from ...scrapers.base import ScraperBase\nexcept ImportError:\n"
+            f"    from scrapers.base import ScraperBase\n\n\nclass S{i}Scraper(ScraperBase):\n    name = 's{i}'\n")
+    for i in range(modules - subclasses - 3):
+        files[f"lib/part{i % 40}/m{i}.py"] = (
+            f"import os\nfrom lib.part0 import m0\n\n\nclass Helper{i}:\n    value = {i}\n\n\n"
+            f"class Sub{i}(Helper{i}):\n    pass\n")
+    return files
+
+
+def test_a_registry_of_2000_modules_resolves_every_subclass(tmp_path):
+    write_repo(tmp_path, big_tree())
+    assert pf1(tmp_path) == [
+        ("PF101", "scrapers/registry.py:102",
+         "'Unregistered' in registry is not in scrapers (the names of subclasses of ScraperBase)")]

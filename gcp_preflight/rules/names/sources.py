@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from gcp_preflight import ignore_patterns
 from gcp_preflight.model import Location
+from gcp_preflight.testpaths import TEST_FILE
 from gcp_preflight.rules.names.resolve import Evaluator, NameItem, PythonIndex, Resolved, Unknown
 from gcp_preflight.rules.names.query import is_simple, select_data, yaml_data
 from gcp_preflight.rules.names.yaml_select import select
@@ -133,8 +134,8 @@ def class_instances(index: PythonIndex, spec: SourceSpec, label: str, allowed: s
     found = index.subclasses(spec.classes)
     bases = {b.split(".")[-1] for cls in found for b in cls.bases}
     for cls in found:
-        if allowed is not None and cls.name not in allowed:
-            continue
+        if (allowed is not None and cls.name not in allowed) or TEST_FILE.search(cls.path):
+            continue  # a test's mock subclass is no member of the registry
         if not spec.attribute:
             resolved.items.append(NameItem(cls.name, cls.location))
             continue

@@ -480,3 +480,16 @@ def test_a_registry_of_2000_modules_resolves_every_subclass(tmp_path):
     assert pf1(tmp_path) == [
         ("PF101", "scrapers/registry.py:102",
          "'Unregistered' in registry is not in scrapers (the names of subclasses of ScraperBase)")]
+
+
+def test_test_files_are_no_registry_members(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": config(
+            {"workers": {"classes": "Worker"}, "mapped": {"python": "finder.py", "symbol": "MAPPING"}},
+            {"kind": "keys-cover", "source": "workers", "target": "mapped"}),
+        "finder.py": "class Worker:\n    pass\n\n\nclass A(Worker):\n    pass\n\n\nclass B(Worker):\n    pass\n\n\n"
+                     "MAPPING = {'A': A}\n",
+        "tests/test_workers.py": "from finder import Worker\n\n\nclass MockWorker(Worker):\n    pass\n",
+    })
+    assert pf1(tmp_path) == [
+        ("PF103", "finder.py:9", "'B' (workers) has no entry in mapped (MAPPING in finder.py)")]

@@ -493,3 +493,33 @@ def test_test_files_are_no_registry_members(tmp_path):
     })
     assert pf1(tmp_path) == [
         ("PF103", "finder.py:9", "'B' (workers) has no entry in mapped (MAPPING in finder.py)")]
+
+
+def test_a_class_attribute_of_every_subclass_through_a_selector(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": config(
+            {"keys": {"classes": "ScraperBase", "attribute": "exporters", "select": "[?type=='gcs'].key"},
+             "bad": {"python": "known.py", "symbol": "KNOWN", "select": "[?starts_with(@, `1`)]"},
+             "known": {"python": "known.py", "symbol": "KNOWN"}},
+            {"kind": "subset", "source": "keys", "target": "known"},
+            {"kind": "subset", "source": "bad", "target": "known"}),
+        "known.py": 'KNOWN = ["nba/a", "nba/b"]\n',
+        "scrapers.py": """
+            class ScraperBase:
+                exporters = []
+
+
+            class A(ScraperBase):
+                exporters = [{"type": "gcs", "key": "nba/a"}, {"type": "file", "key": "/tmp/a"}]
+
+
+            class B(ScraperBase):
+                exporters = [{"type": "gcs", "key": "nba/bb"}]
+            """,
+    })
+    assert pf1(tmp_path) == [
+        ("PF107", "known.py:1", "not statically known: the selector cannot be applied here: In function "
+                                "starts_with(), invalid type for value: 1, expected one of: ['string'], "
+                                "received: \"number\"; names from here in bad are not checked"),
+        ("PF101", "scrapers.py:10", "'nba/bb' in keys is not in known (KNOWN in known.py); did you mean 'nba/b'?"),
+    ]

@@ -179,6 +179,12 @@ def select_data(selector: str, data: Any, part: str, where: Location) -> tuple[l
         for value in walk_simple(selector, data):
             _collect(value, part, where, items, unknowns, top=True)
         return items, unknowns
-    _collect(compile_query(selector).search(data), part, where, items, unknowns, top=True)
+    from jmespath.exceptions import JMESPathError
+    try:
+        found = compile_query(selector).search(data)
+    except JMESPathError as exc:  # a function given the wrong type of value, at run time
+        unknowns.append(Unknown(f"the selector cannot be applied here: {str(exc).splitlines()[0]}", where))
+        return items, unknowns
+    _collect(found, part, where, items, unknowns, top=True)
     return items, unknowns
 

@@ -106,12 +106,17 @@ def binding_instance(index: PythonIndex, binding: PyNameBinding, label: str, par
     return Instance(label, binding.path, binding.location, resolved.items, resolved.unknowns, python=True)
 
 
-def selected_instance(index: PythonIndex, binding: PyNameBinding, label: str, spec: SourceSpec) -> Instance:
+def selected(index: PythonIndex, binding: PyNameBinding, spec: SourceSpec) -> Resolved:
     """A Python value read through a selector: nested fields, filters (`[?enabled]`)."""
     from gcp_preflight.rules.names.pydata import DataBuilder
     data = DataBuilder(index).value(binding)
     items, unknowns = select_data(spec.select, data, spec.part, binding.location)
-    return Instance(label, binding.path, binding.location, items, unknowns)
+    return Resolved(items, unknowns)
+
+
+def selected_instance(index: PythonIndex, binding: PyNameBinding, label: str, spec: SourceSpec) -> Instance:
+    found = selected(index, binding, spec)
+    return Instance(label, binding.path, binding.location, found.items, found.unknowns)
 
 
 def yaml_instances(documents: tuple[YamlDocument, ...], spec: SourceSpec, label: str) -> list[Instance]:
@@ -145,7 +150,7 @@ def class_instances(index: PythonIndex, spec: SourceSpec, label: str, allowed: s
         own = (binding.path, binding.symbol) == (cls.path, f"{cls.name}.{spec.attribute}")
         if not own and cls.name in bases:
             continue  # an intermediate base that does not set it: its subclasses do
-        value = Evaluator(index).value(binding)
+        value = selected(index, binding, spec) if spec.select else Evaluator(index).value(binding)
         if not own:  # the root base's placeholder ("" or None) is no name
             value.items = [i for i in value.items if i.text]
         resolved.extend(value)

@@ -23,7 +23,7 @@ from gcp_preflight.rules.names.sources import (Instance, SourceSpec, call_instan
 from gcp_preflight.rules.python.index import python_index as project_index
 from gcp_preflight.validators.python.classes import PyClass
 from gcp_preflight.validators.names.python import PyCallArgs, PyImportName, PyNameBinding
-from gcp_preflight.validators.shell.commands import ShellCommand
+from gcp_preflight.validators.shell.commands import ShellCallArgs
 from gcp_preflight.validators.shell.literals import ShellLiteral
 from gcp_preflight.validators.yaml.source import YamlDocument
 
@@ -61,7 +61,7 @@ def instances(project, spec: SourceSpec, allowed: set[str] | None = None) -> lis
     if kind == "classes":
         return class_instances(index, spec, spec.name, allowed)
     if kind == "call":
-        found = call_instances(project.facts(PyCallArgs), project.facts(ShellCommand), spec, spec.name)
+        found = call_instances(project.facts(PyCallArgs), project.facts(ShellCallArgs), spec, spec.name)
     elif kind == "python":
         found = python_instances(index, spec, spec.name)
     elif kind == "yaml":

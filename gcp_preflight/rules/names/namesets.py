@@ -16,7 +16,7 @@ from gcp_preflight.rules.names import auto
 from gcp_preflight.rules.names.resolve import PythonIndex, shape
 from gcp_preflight.rules.names.sources import SourceSpec, binding_instance, class_instances
 from gcp_preflight.validators.names.python import PyCallArgs, PyNameBinding
-from gcp_preflight.validators.shell.commands import ShellCommand
+from gcp_preflight.validators.shell.commands import ShellCallArgs
 from gcp_preflight.validators.shell.literals import ShellLiteral
 
 JSON_PAIR = re.compile(r'"([A-Za-z_][\w-]*)"\s*:\s*"([^"\\]+)"')
@@ -173,7 +173,7 @@ def shell_sets(literals: tuple[ShellLiteral, ...], unique) -> list[NameSet]:
 MIN_CALL_NAMES = 2  # distinct literals a call must be given before its argument is a name set
 
 
-def call_sets(calls: tuple[PyCallArgs, ...], commands: tuple[ShellCommand, ...], unique) -> list[NameSet]:
+def call_sets(calls: tuple[PyCallArgs, ...], commands: tuple[ShellCallArgs, ...], unique) -> list[NameSet]:
     """The string literals each callable is given at one argument position (`get_path("key")`,
     `self._enqueue("BQWaiter", ...)`), and each shell function's or command's literal arguments
     (`create_job nbac_schedule`): used sets, proposed only when they mostly name a declared set."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from gcp_preflight.rules.names.check import python_index
 from gcp_preflight.rules.names.evidence import NameSet, infer
 from gcp_preflight.validators.names.python import PyCallArgs
-from gcp_preflight.validators.shell.commands import ShellCommand
+from gcp_preflight.validators.shell.commands import ShellCallArgs
 from gcp_preflight.validators.shell.literals import ShellLiteral
 from gcp_preflight.validators.yaml.source import YamlDocument
 
@@ -29,7 +29,7 @@ def _source(prefix: str, s: NameSet) -> list[str]:
 def propose_names_config(project, prefix: str = "tool.gcp-preflight.") -> str:
     """A TOML snippet for the names section. `prefix` is "" for a preflight.toml."""
     proposal = infer(project.memo(python_index), project.facts(YamlDocument), project.facts(ShellLiteral),
-                     project.facts(PyCallArgs), project.facts(ShellCommand))
+                     project.facts(PyCallArgs), project.facts(ShellCallArgs))
     out = [f"# [{prefix}names]: name consistency contracts, proposed by `preflight init` from what the",
            "# names in this repository already agree on; each contract says why. With no contracts,",
            "# Python lists named *processor* are checked against processor_name values in YAML."]

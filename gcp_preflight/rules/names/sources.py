@@ -19,7 +19,7 @@ from gcp_preflight.rules.names.resolve import Evaluator, NameItem, PythonIndex, 
 from gcp_preflight.rules.names.query import is_simple, select_data, yaml_data
 from gcp_preflight.rules.names.yaml_select import select
 from gcp_preflight.validators.names.python import PyCallArgs, PyNameBinding
-from gcp_preflight.validators.shell.commands import ShellCommand
+from gcp_preflight.validators.shell.commands import ShellCallArgs
 from gcp_preflight.validators.shell.literals import ShellLiteral
 from gcp_preflight.validators.yaml.source import YamlDocument
 
@@ -186,7 +186,7 @@ def _calls(callee: str, pattern: str) -> bool:
     return fnmatch.fnmatchcase(callee, pattern) or fnmatch.fnmatchcase(callee, "*." + pattern)
 
 
-def call_instances(calls: tuple[PyCallArgs, ...], commands: tuple[ShellCommand, ...], spec: SourceSpec,
+def call_instances(calls: tuple[PyCallArgs, ...], commands: tuple[ShellCallArgs, ...], spec: SourceSpec,
                    label: str) -> list[Instance]:
     """The literals passed to a callable, across files: Python calls, or with `shell` the
     arguments of a shell function or command."""

@@ -26,7 +26,7 @@ MAX_LINE = 2_000  # a longer line is data (an inlined JSON body), not a command 
 
 @fact
 @dataclass(frozen=True)
-class ShellCommand:
+class ShellCallArgs:
     """`name arg1 arg2`: args are (text, location) of the literal arguments, with their
     positions (0 = the first argument) in `positions`."""
 
@@ -52,7 +52,7 @@ def _logical_lines(text: str) -> Iterable[tuple[int, str]]:
         parts = []
 
 
-def commands(path: str, text: str) -> Iterable[ShellCommand]:
+def commands(path: str, text: str) -> Iterable[ShellCallArgs]:
     for line_number, line in _logical_lines(text):
         if len(line) > MAX_LINE or "=" in line.split(" ", 1)[0]:
             continue
@@ -64,7 +64,7 @@ def commands(path: str, text: str) -> Iterable[ShellCommand]:
                 yield found
 
 
-def _command(path: str, line_number: int, line: str, part: str, start: int) -> ShellCommand | None:
+def _command(path: str, line_number: int, line: str, part: str, start: int) -> ShellCallArgs | None:
     try:
         lexer = shlex.shlex(part, posix=True, punctuation_chars=False)
         lexer.whitespace_split = True
@@ -88,4 +88,4 @@ def _command(path: str, line_number: int, line: str, part: str, start: int) -> S
     if not args:
         return None
     where = Location(path, line_number, max(start, 0) + part.find(words[0]) + 1)
-    return ShellCommand(path, words[0], where, tuple(args), tuple(positions))
+    return ShellCallArgs(path, words[0], where, tuple(args), tuple(positions))

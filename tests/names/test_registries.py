@@ -523,3 +523,23 @@ def test_a_class_attribute_of_every_subclass_through_a_selector(tmp_path):
                                 "received: \"number\"; names from here in bad are not checked"),
         ("PF101", "scrapers.py:10", "'nba/bb' in keys is not in known (KNOWN in known.py); did you mean 'nba/b'?"),
     ]
+
+
+def test_json_files_are_sources_like_yaml(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": config(
+            {"steps": {"yaml": "pipelines/*.json", "select": "jobs[*].worker_class"},
+             "workers": {"python": "finder.py", "symbol": "WORKERS"}},
+            {"kind": "subset", "source": "steps", "target": "workers"}),
+        "finder.py": 'WORKERS = {"BQWaiter": 1, "Trainer": 2}\n',
+        "pipelines/train.json": '{\n  "jobs": [\n    {"worker_class": "Trainer"},\n    {"worker_class": "BQWaitr"}\n  ]\n}\n',
+        "pipelines/broken.json": '{"jobs": [\n',
+        "other/ignored.json": '{"jobs": [{"worker_class": "Nope"}]}\n',
+    })
+    assert pf1(tmp_path) == [
+        ("PF107", "pipelines/broken.json:2", "not statically known: pipelines/broken.json is not valid JSON "
+                                             "(expected the node content, but found '<stream end>'); its names are "
+                                             "not read"),
+        ("PF101", "pipelines/train.json:4", "'BQWaitr' in steps is not in workers (WORKERS in finder.py); "
+                                            "did you mean 'BQWaiter'?"),
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from gcp_preflight import ignore_patterns
 from gcp_preflight.model import Diagnostic, Fix, Location, Related, TextEdit
 from gcp_preflight.rules.names import auto
 from gcp_preflight.rules.names.copies import collapse_copies
@@ -25,7 +26,8 @@ from gcp_preflight.validators.python.classes import PyClass
 from gcp_preflight.validators.names.python import PyCallArgs, PyImportName, PyNameBinding
 from gcp_preflight.validators.shell.commands import ShellCallArgs
 from gcp_preflight.validators.shell.literals import ShellLiteral
-from gcp_preflight.validators.yaml.source import YamlDocument
+from gcp_preflight.project import read_source
+from gcp_preflight.validators.yaml.source import YamlDocument, json_document
 
 Found = tuple[str, Diagnostic]
 
@@ -65,13 +67,48 @@ def instances(project, spec: SourceSpec, allowed: set[str] | None = None) -> lis
     elif kind == "python":
         found = python_instances(index, spec, spec.name)
     elif kind == "yaml":
-        found = yaml_instances(project.facts(YamlDocument), spec, spec.name)
+        found = yaml_instances(project.facts(YamlDocument) + json_documents(project, spec.yaml), spec, spec.name)
     else:
         found = shell_instances(project.facts(ShellLiteral), spec, spec.name)
     if allowed is not None:
         for inst in found:
             inst.items = [i for i in inst.items if i.text in allowed]
     return found
+
+
+def json_documents(project, pattern: str) -> tuple[YamlDocument, ...]:
+    """JSON files a yaml source's glob names, read and parsed now: JSON files are not read by
+    default (a repository holds many large ones), only those a source asks for."""
+    out = []
+    for path in project.paths:
+        if path.endswith(".json") and ignore_patterns.matches(pattern, path):
+            document = project.memo(_json_reader)[path]
+            if document is not None:
+                out.append(document)
+    return tuple(out)
+
+
+class _JsonReader(dict):
+    """Parsed JSON documents by path, for one run; a file that does not parse is reported once."""
+
+    def __init__(self, project):
+        super().__init__()
+        self.project = project
+        self.problems: list[Found] = []
+
+    def __missing__(self, path: str) -> YamlDocument | None:
+        read = read_source(self.project.root, path)
+        document, error = json_document(path, read.text) if read.text is not None else (None, None)
+        if error is not None:
+            line, column, why = error
+            self.problems.append(("PF107", Diagnostic(Location(path, line, column),
+                                  f"not statically known: {path} is not valid JSON ({why}); its names are not read")))
+        self[path] = document
+        return document
+
+
+def _json_reader(project) -> _JsonReader:
+    return _JsonReader(project)
 
 
 def _nothing_matched(project, spec: SourceSpec) -> str:
@@ -359,4 +396,5 @@ def analyse(project) -> tuple[Found, ...]:
         else:
             check_disjoint(check, out)
     within_lists(list(used.values()), out)
+    out += project.memo(_json_reader).problems
     return tuple(collapse_copies(project, _dedupe(out)))

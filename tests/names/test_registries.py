@@ -543,3 +543,29 @@ def test_json_files_are_sources_like_yaml(tmp_path):
         ("PF101", "pipelines/train.json:4", "'BQWaitr' in steps is not in workers (WORKERS in finder.py); "
                                             "did you mean 'BQWaiter'?"),
     ]
+
+
+def test_a_value_nested_past_the_interpreters_limit_is_unknown_not_a_traceback(tmp_path):
+    # 39 modules, each nesting the next one's value 60 lists deep: past Python's recursion limit
+    chain = {f"m{i}.py": f"from m{i + 1} import V{i + 1}\nV{i} = " + "[" * 60 + f"V{i + 1}" + "]" * 60 + "\n"
+             for i in range(39)}
+    chain["m39.py"] = "V39 = ['deep']\n"
+    write_repo(tmp_path, {
+        "preflight.toml": config(
+            {"deep": {"python": "m0.py", "symbol": "V0", "select": "[]"},
+             "known": {"python": "known.py", "symbol": "KNOWN"}},
+            {"kind": "subset", "source": "deep", "target": "known"}),
+        "known.py": "KNOWN = ['deep']\n",
+        **chain,
+    })
+    assert pf1(tmp_path) == [
+        ("PF107", "m0.py:2", "not statically known: the value is nested too deeply to select from; names from here "
+                             "in deep are not checked")]
+
+    # the same without a selector
+    write_repo(tmp_path, {"preflight.toml": config(
+        {"deep": {"python": "m0.py", "symbol": "V0"}, "known": {"python": "known.py", "symbol": "KNOWN"}},
+        {"kind": "subset", "source": "deep", "target": "known"})})
+    assert pf1(tmp_path) == [
+        ("PF107", "m0.py:2", "not statically known: the value is nested too deeply to follow; names from here "
+                             "in deep are not checked")]

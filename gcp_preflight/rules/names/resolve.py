@@ -261,7 +261,11 @@ class Evaluator:
     def value(self, binding: PyNameBinding) -> Resolved:
         # A function's local may name another local of the same function.
         self._local = local_scope(binding)
-        return self._eval(binding.value, binding.path, self.part, frozenset({(binding.path, binding.symbol)}))
+        try:
+            return self._eval(binding.value, binding.path, self.part, frozenset({(binding.path, binding.symbol)}))
+        except RecursionError:  # values nested within values past the interpreter's limit
+            self._memo.clear()
+            return Resolved([], [Unknown("the value is nested too deeply to follow", binding.location)])
 
     def _eval(self, expr: Expr, path: str, part: str, seen: frozenset) -> Resolved:
         out = Resolved()

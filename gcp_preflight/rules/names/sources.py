@@ -109,8 +109,11 @@ def binding_instance(index: PythonIndex, binding: PyNameBinding, label: str, par
 def selected(index: PythonIndex, binding: PyNameBinding, spec: SourceSpec) -> Resolved:
     """A Python value read through a selector: nested fields, filters (`[?enabled]`)."""
     from gcp_preflight.rules.names.pydata import DataBuilder
-    data = DataBuilder(index).value(binding)
-    items, unknowns = select_data(spec.select, data, spec.part, binding.location)
+    try:
+        data = DataBuilder(index).value(binding)
+        items, unknowns = select_data(spec.select, data, spec.part, binding.location)
+    except RecursionError:  # values nested within values past the interpreter's limit
+        return Resolved([], [Unknown("the value is nested too deeply to select from", binding.location)])
     return Resolved(items, unknowns)
 
 
@@ -127,7 +130,10 @@ def yaml_instances(documents: tuple[YamlDocument, ...], spec: SourceSpec, label:
         if is_simple(spec.select):
             items = select(doc, spec.select, spec.part)
         else:
-            items, _ = select_data(spec.select, yaml_data(doc.path, doc.root), spec.part, Location(doc.path, 1, 1))
+            try:
+                items, _ = select_data(spec.select, yaml_data(doc.path, doc.root), spec.part, Location(doc.path, 1, 1))
+            except RecursionError:  # a document nested past the interpreter's limit: nothing selected
+                items = []
         if items:
             inst = by_path.setdefault(doc.path, Instance(label, doc.path, items[0].location))
             inst.items += items

@@ -416,6 +416,8 @@ def test_case9_routes_misroute_ambiguous_dead_and_normalize(tmp_path):
              "tables": {"python": "paths.py", "symbol": "TABLES"},
              "prefixes": {"python": "router.py", "symbol": "PREFIXES"}},
             {"kind": "routes", "source": "paths", "target": "router", "match": "substring",
+             "normalize": {"leading_slash": True}},
+            {"kind": "dead-routes", "source": "paths", "target": "router", "match": "substring",
              "normalize": {"leading_slash": True},
              "ignore": [{"name": "legacy", "reason": "kept for the 2023 backfill"}]},
             # `raw.` stripped and `{season}` read as any segment: both tables reach `nba/{}`
@@ -569,3 +571,26 @@ def test_a_value_nested_past_the_interpreters_limit_is_unknown_not_a_traceback(t
     assert pf1(tmp_path) == [
         ("PF107", "m0.py:2", "not statically known: the value is nested too deeply to follow; names from here "
                              "in deep are not checked")]
+
+
+def test_where_key_in_keeps_the_entries_another_source_names(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": config(
+            {"used_keys": {"classes": "ScraperBase", "attribute": "PATH_KEY"},
+             "templates": {"python": "paths.py", "symbol": "TEMPLATES", "part": "values",
+                           "where": {"key_in": "used_keys"}},
+             "routes": {"python": "router.py", "symbol": "ROUTES"},
+             "bad": {"yaml": "x.yaml", "select": "a", "where": {"key_in": "used_keys"}}},
+            {"kind": "prefix", "source": "templates", "target": "routes"}),
+        "paths.py": 'TEMPLATES = {\n    "a": "nba/a/x.json",\n    "b": "nba/zz/x.json",\n    "unused": "tmp/x.json",\n}\n',
+        "router.py": 'ROUTES = ["nba/a", "nba/b"]\n',
+        "scrapers.py": "class ScraperBase:\n    PATH_KEY = ''\n\n\nclass A(ScraperBase):\n    PATH_KEY = 'a'\n\n\n"
+                       "class B(ScraperBase):\n    PATH_KEY = 'b'\n",
+    })
+    # "tmp/x.json" is no registered scraper's template: not checked
+    assert pf1(tmp_path) == [
+        ("PF109", "paths.py:3", "'nba/zz/x.json' in templates starts with no prefix in routes (ROUTES in router.py) "
+                                "followed by '/'"),
+        ("PF108", "preflight.toml:1", "names.sources.bad.where.key_in: only a python source's dict has keys to "
+                                      "filter"),
+    ]

@@ -400,7 +400,7 @@ def test_config_problems(tmp_path):
     ('[names.sources.a]\nclasses = "Base"\npart = "both"\n',
      "preflight.toml: names.sources.a.part: expected one of keys, values, got 'both'"),
     ('[[names.contracts]]\nkind = "superset"\nsource = "a"\ntarget = "b"\n',
-     "preflight.toml: names.contracts.0.kind: expected one of subset, equal, disjoint, keys-cover, prefix, routes, got 'superset'"),
+     "preflight.toml: names.contracts.0.kind: expected one of subset, equal, disjoint, keys-cover, prefix, routes, dead-routes, got 'superset'"),
     ('[names]\nautomatic = true\n',
      "preflight.toml: names.automatic: unknown key (did you mean 'auto'?)"),
 ])

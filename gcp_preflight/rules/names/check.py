@@ -55,9 +55,10 @@ def names_options(project) -> NamesOptions:
     return parse_options(project.config.section("names"))
 
 
-def instances(project, spec: SourceSpec, allowed: set[str] | None = None) -> list[Instance]:
+def instances(project, spec: SourceSpec, allowed: set[str] | None = None, keys: set[str] | None = None) -> list[Instance]:
     """The instances of a source; with `allowed` (its `where.in` source's names) only the names,
-    or for classes the classes, that are also there."""
+    or for classes the classes, that are also there; with `keys` (`where.key_in`) only a dict's
+    entries whose key is there."""
     index = project.memo(python_index)
     kind = spec.kind
     if kind == "classes":
@@ -65,7 +66,7 @@ def instances(project, spec: SourceSpec, allowed: set[str] | None = None) -> lis
     if kind == "call":
         found = call_instances(project.facts(PyCallArgs), project.facts(ShellCallArgs), spec, spec.name)
     elif kind == "python":
-        found = python_instances(index, spec, spec.name)
+        found = python_instances(index, spec, spec.name, keys)
     elif kind == "yaml":
         found = yaml_instances(project.facts(YamlDocument) + json_documents(project, spec.yaml), spec, spec.name)
     else:
@@ -169,11 +170,14 @@ def _match(project, options: NamesOptions, name: str, matched: dict, config_at: 
                                                        f"go round ({' -> '.join(stack + (name,))})")))
         matched[name] = []
         return []
-    allowed = None
+    allowed = keys = None
     if spec.where_in:
-        allowed = {i.text for inst in _match(project, options, spec.where_in, matched, config_at, out,
-                                             stack + (name,)) for i in inst.items}
-    matched[name] = instances(project, spec, allowed)
+        allowed = {i.text for other in spec.where_in for inst in
+                   _match(project, options, other, matched, config_at, out, stack + (name,)) for i in inst.items}
+    if spec.where_key_in:
+        keys = {i.text for other in spec.where_key_in for inst in
+                _match(project, options, other, matched, config_at, out, stack + (name,)) for i in inst.items}
+    matched[name] = instances(project, spec, allowed, keys)
     used = {name for c in options.contracts for name in (c.source, *c.targets)}
     if not matched[name] and name in used:
         out.append(("PF108", Diagnostic(config_at, f"names.sources.{name}: {_nothing_matched(project, spec)}")))
@@ -392,7 +396,9 @@ def analyse(project) -> tuple[Found, ...]:
         elif check.kind == "prefix":
             check_prefix(check, out)
         elif check.kind == "routes":
-            check_routes(check, check.match, check.placeholders, out)
+            check_routes(check, check.match, check.placeholders, out, dead=False)
+        elif check.kind == "dead-routes":
+            check_routes(check, check.match, check.placeholders, out, dead=True)
         else:
             check_disjoint(check, out)
     within_lists(list(used.values()), out)

@@ -14,7 +14,7 @@ from gcp_preflight.rules.names.routes import Normalize
 from gcp_preflight.rules.names.query import QueryError, compile_query, is_simple
 from gcp_preflight.rules.names.yaml_select import SelectorError, parse
 
-CONTRACT_KINDS = ("subset", "equal", "disjoint", "keys-cover", "prefix", "routes")
+CONTRACT_KINDS = ("subset", "equal", "disjoint", "keys-cover", "prefix", "routes", "dead-routes")
 DEFAULT_SEPARATOR = "/"
 
 
@@ -72,6 +72,13 @@ def _source_problem(name: str, spec: SourceSpec) -> str | None:
     return None
 
 
+def _names(value: str | list | None) -> tuple[str, ...]:
+    """One source name or several."""
+    if not value:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def _normalize(raw: dict | None) -> Normalize | None:
     if not raw:
         return None
@@ -93,9 +100,14 @@ def parse_options(section: dict[str, Any]) -> NamesOptions:
     declared = section.get("sources") or {}
     for name, raw in declared.items():
         fields = {k: v for k, v in raw.items() if k != "where"}
-        spec = SourceSpec(name=name, where_in=(raw.get("where") or {}).get("in", ""), **fields)
-        problem = _source_problem(name, spec) or _reference_problem(f"names.sources.{name}.where.in",
-                                                                    spec.where_in, declared)
+        where = raw.get("where") or {}
+        spec = SourceSpec(name=name, where_in=_names(where.get("in")), where_key_in=_names(where.get("key_in")),
+                          **fields)
+        problem = _source_problem(name, spec) or next(filter(None, (
+            _reference_problem(f"names.sources.{name}.where.{role}", ref, declared)
+            for role, refs in (("in", spec.where_in), ("key_in", spec.where_key_in)) for ref in refs)), None)
+        if spec.where_key_in and not spec.python:
+            problem = problem or f"names.sources.{name}.where.key_in: only a python source's dict has keys to filter"
         if problem:
             problems.append(problem)
         else:
@@ -103,17 +115,17 @@ def parse_options(section: dict[str, Any]) -> NamesOptions:
     contracts = []
     for i, raw in enumerate(section.get("contracts") or [], start=1):
         ok = True
-        targets = (raw["target"],) if isinstance(raw["target"], str) else tuple(raw["target"])
+        targets = _names(raw["target"])
         for role, ref in [("source", raw["source"])] + [("target", t) for t in targets]:
             if ref not in sources:
                 problem = _reference_problem(f"names.contracts[{i}].{role}", ref, declared)
                 if problem:
                     problems.append(problem)
                 ok = False
-        if "match" in raw and raw["kind"] != "routes":
-            problems.append(f"names.contracts[{i}].match: only a routes contract has a match")
+        if "match" in raw and raw["kind"] not in ("routes", "dead-routes"):
+            problems.append(f"names.contracts[{i}].match: only a routes or dead-routes contract has a match")
             ok = False
-        if "separator" in raw and raw["kind"] not in ("prefix", "routes"):
+        if "separator" in raw and raw["kind"] not in ("prefix", "routes", "dead-routes"):
             problems.append(f"names.contracts[{i}].separator: only a prefix or routes contract has a separator")
             ok = False
         if ok:

@@ -4,7 +4,8 @@ A router is a target source whose entries are tried in order, the first that mat
 registry dict of path prefixes, a list of substrings or regexes). For every source name, the
 entry it reaches must be the one most specific to it: a shorter entry listed first captures
 paths meant for a longer one (`nba/` before `nba/odds/`), and two equally close entries leave
-the choice to the order (PF110). An entry that no name reaches is a dead route (PF111).
+the choice to the order (PF110). A `dead-routes` contract reports an entry that no name reaches (PF111): its
+source must be every path written, while a `routes` contract is precise on any part of them.
 
 `normalize` rewrites names on both sides first: prefixes stripped (a dataset prefix `raw.`),
 leading slashes dropped, `{placeholder}` segments written `{}` so that any placeholder in a
@@ -86,35 +87,42 @@ def routes_of(targets: list[Instance], how: str, separator: str, placeholders: b
     return found
 
 
-def check_routes(check, how: str, placeholders: bool, out: list) -> None:
+def check_routes(check, how: str, placeholders: bool, out: list, dead: bool) -> None:
+    """`routes` (dead False): misrouted names; `dead-routes` (dead True): routes no name reaches.
+    Two contracts, since a route is dead only against every path written, while a routing
+    check is precise on any subset of them (the paths registered scrapers write)."""
     routes = routes_of(check.target, how, check.separator, placeholders, out)
     reached: set[int] = set()
+    misrouted: list = []
     for a in check.source:
         for item in a.items:
             if item.text in check.ignored:
                 continue
             matches = [r for r in routes if r.reaches(item.text)]
             if not matches:
-                out.append(("PF110", Diagnostic(item.location, f"'{item.text}' in {a.label} reaches no route "
-                                                               f"{check.target_phrase}",
-                                                (Related(check.target[0].location, check.target_where),))))
+                misrouted.append(("PF110", Diagnostic(
+                    item.location, f"'{item.text}' in {a.label} reaches no route {check.target_phrase}",
+                    (Related(check.target[0].location, check.target_where),))))
                 continue
             first = matches[0]
             reached.add(id(first))
             closest = max(matches, key=lambda r: len(r.item.text))
             ties = [r for r in matches if len(r.item.text) == len(first.item.text) and r.item.text != first.item.text]
             if len(closest.item.text) > len(first.item.text):
-                out.append(("PF110", Diagnostic(
+                misrouted.append(("PF110", Diagnostic(
                     item.location, f"'{item.text}' in {a.label} is routed to '{first.item.text}' (the first route "
                                    f"that matches) though '{closest.item.text}' matches it more closely",
                     (Related(first.item.location, f"'{first.item.text}' comes first"),
                      Related(closest.item.location, f"'{closest.item.text}' is listed here")))))
             elif ties:
-                out.append(("PF110", Diagnostic(
+                misrouted.append(("PF110", Diagnostic(
                     item.location, f"'{item.text}' in {a.label} matches '{first.item.text}' and "
                                    f"'{ties[0].item.text}' equally; only their order decides where it goes",
                     (Related(first.item.location, f"'{first.item.text}' is listed here"),
                      Related(ties[0].item.location, f"'{ties[0].item.text}' is listed here")))))
+    if not dead:
+        out += misrouted
+        return
     for route in routes:
         if id(route) not in reached and route.item.text not in check.ignored:
             out.append(("PF111", Diagnostic(route.item.location, f"no name of {check.source[0].label} reaches the "

@@ -470,8 +470,9 @@ def dead_route(project):
     """A router entry that no name reaches.
 
     ## What it does
-    For a `routes` contract, reports each entry of the router that is the first match of no
-    name of the source, at the entry's line.
+    For a `dead-routes` contract, reports each entry of the router that is the first match of
+    no name of the source, at the entry's line. Its source must be every path written (a
+    `routes` contract may check only some of them).
 
     ## Why is this bad?
     A route no scraper writes to is either left over from a retired source (dead code that
@@ -487,7 +488,7 @@ def dead_route(project):
     python = "processors/router.py"
     symbol = "ROUTES"
     [[names.contracts]]
-    kind = "routes"
+    kind = "dead-routes"
     source = "paths"
     target = "router"
     ```

@@ -39,7 +39,8 @@ class SourceSpec:
     pattern: str = ""  # regex with one group, applied to string literals
     part: str = "keys"  # dicts and YAML mappings: "keys" or "values"
     element: int | None = None  # tuple items: which element holds the name
-    where_in: str = ""  # only names (for classes: of classes) that this other source also holds
+    where_in: tuple[str, ...] = ()  # only names (for classes: of classes) these other sources hold
+    where_key_in: tuple[str, ...] = ()  # a Python dict: only the entries whose key they hold
     call: str = ""  # a callable's name (`get_path`, `*.register`): string literals passed to it
     argument: int | None = None  # with call: the argument's position (0 = first)
     keyword: str = ""  # with call: the keyword argument's name
@@ -83,7 +84,7 @@ def _glob(path: str, pattern: str) -> bool:
     return ignore_patterns.matches(pattern, path)
 
 
-def python_instances(index: PythonIndex, spec: SourceSpec, label: str) -> list[Instance]:
+def python_instances(index: PythonIndex, spec: SourceSpec, label: str, keys: set[str] | None = None) -> list[Instance]:
     out = []
     matching = [b for b in index.every.get(spec.symbol, []) if _glob(b.path, spec.python)]
     per_file: dict[str, int] = {}
@@ -93,8 +94,8 @@ def python_instances(index: PythonIndex, spec: SourceSpec, label: str) -> list[I
         # A symbol bound in several branches (`try:` / `except ImportError:`) gives one
         # instance per binding, told apart by its line.
         shown = f"{label} (line {binding.location.line})" if per_file[binding.path] > 1 else label
-        if spec.select:
-            out.append(selected_instance(index, binding, shown, spec))
+        if spec.select or keys is not None:
+            out.append(selected_instance(index, binding, shown, spec, keys))
         else:
             out.append(binding_instance(index, binding, shown, spec.part, spec.element))
     return out
@@ -106,19 +107,23 @@ def binding_instance(index: PythonIndex, binding: PyNameBinding, label: str, par
     return Instance(label, binding.path, binding.location, resolved.items, resolved.unknowns, python=True)
 
 
-def selected(index: PythonIndex, binding: PyNameBinding, spec: SourceSpec) -> Resolved:
-    """A Python value read through a selector: nested fields, filters (`[?enabled]`)."""
+def selected(index: PythonIndex, binding: PyNameBinding, spec: SourceSpec, keys: set[str] | None = None) -> Resolved:
+    """A Python value read through a selector: nested fields, filters (`[?enabled]`); with
+    `keys`, a dict's entries whose key is one of them."""
     from gcp_preflight.rules.names.pydata import DataBuilder
     try:
         data = DataBuilder(index).value(binding)
-        items, unknowns = select_data(spec.select, data, spec.part, binding.location)
+        if keys is not None:
+            data = {k: v for k, v in data.items() if k in keys} if isinstance(data, dict) else {}
+        items, unknowns = select_data(spec.select or "@", data, spec.part, binding.location)
     except RecursionError:  # values nested within values past the interpreter's limit
         return Resolved([], [Unknown("the value is nested too deeply to select from", binding.location)])
     return Resolved(items, unknowns)
 
 
-def selected_instance(index: PythonIndex, binding: PyNameBinding, label: str, spec: SourceSpec) -> Instance:
-    found = selected(index, binding, spec)
+def selected_instance(index: PythonIndex, binding: PyNameBinding, label: str, spec: SourceSpec,
+                      keys: set[str] | None = None) -> Instance:
+    found = selected(index, binding, spec, keys)
     return Instance(label, binding.path, binding.location, found.items, found.unknowns)
 
 

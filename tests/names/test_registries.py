@@ -594,3 +594,19 @@ def test_where_key_in_keeps_the_entries_another_source_names(tmp_path):
         ("PF108", "preflight.toml:1", "names.sources.bad.where.key_in: only a python source's dict has keys to "
                                       "filter"),
     ]
+
+
+def test_regex_routes_an_invalid_route_and_where_in_several_sources(tmp_path):
+    write_repo(tmp_path, {
+        "preflight.toml": config(
+            {"paths": {"python": "paths.py", "symbol": "PATHS", "where": {"in": ["nba", "mlb"]}},
+             "nba": {"python": "paths.py", "symbol": "NBA"},
+             "mlb": {"python": "paths.py", "symbol": "MLB"},
+             "router": {"python": "router.py", "symbol": "ROUTES"}},
+            {"kind": "routes", "source": "paths", "target": "router", "match": "regex"}),
+        "paths.py": 'NBA = ["nba/2024/a"]\nMLB = ["mlb/x"]\nPATHS = ["nba/2024/a", "mlb/x", "tmp/unlisted"]\n',
+        "router.py": 'ROUTES = [r"^nba/\\d+/", r"^mlb/(", r"^mlb/"]\n',
+    })
+    assert pf1(tmp_path) == [
+        ("PF108", "router.py:1", "route '^mlb/(' in router is not a regular expression RE2 runs (invalid, or a "
+                                 "backreference or lookaround); it is not checked")]

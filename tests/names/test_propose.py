@@ -37,7 +37,7 @@ PIPELINE = {
     "orchestration/phase2/main.py": """
         try:
             from shared.config.orchestration_config import Cfg
-            EXPECTED = Cfg().phase2_expected_processors
+            EXPECTED = Cfg().phase2_expected_processors  # expect: PF107
         except ImportError:
             EXPECTED = ["p2_a", "p2_b", "p2_c"]  # expect: PF102
         """,
@@ -178,3 +178,31 @@ def test_copies_share_one_glob(tmp_path):
     sources, _ = _contracts(propose_names_config(_project(tmp_path), prefix=""))
     assert sources["phase2_expected_processors"] == {"python": "**/shared/config/orchestration_config.py",
                                                      "symbol": "Cfg.phase2_expected_processors"}
+
+
+def test_call_and_shell_function_arguments_are_proposed_when_they_name_a_registry(tmp_path):
+    write_repo(tmp_path, {
+        "workers/finder.py": 'WORKERS = {"BQWaiter": 1, "GAWaiter": 2, "Trainer": 3}\n',
+        "workers/jobs.py": """
+            class Job:
+                def run(self):
+                    self._enqueue("BQWaiter", {})
+                    self._enqueue("GAWaiter", {})
+                    self._enqueue("BqWaiterr", {})  # expect: PF101
+                    self.log("not a worker", "at all")  # names nothing declared: no contract
+            """,
+        "bin/schedule.sh": """
+            create_job Trainer
+            create_job BQWaiter
+            create_job GAWaiter
+            create_job Traner  # expect: PF101
+            """,
+    })
+    text = propose_names_config(_project(tmp_path), prefix="")
+    sources, contracts = _contracts(text)
+    assert contracts == [("subset", "_enqueue_arg0", "workers"), ("subset", "create_job_arg0", "workers")]
+    assert sources["_enqueue_arg0"] == {"call": "*._enqueue", "argument": 0}
+    assert sources["create_job_arg0"] == {"call": "create_job", "shell": "bin/schedule.sh", "argument": 0}
+    assert "# 2 of 3 literals passed to *._enqueue() as argument 0 are keys of WORKERS" in text.splitlines()
+    (tmp_path / "preflight.toml").write_text(text, encoding="utf-8")
+    assert_marks(tmp_path, ("PF1",))

@@ -388,18 +388,19 @@ def test_config_problems(tmp_path):
         ("PF108", "preflight.toml:1", "names.sources.expected: no EXPECTED is assigned in a file matching shared/config.py"),
         ("PF108", "preflight.toml:1",
          "names.sources.payloads.pattern: not a valid regular expression: missing ), unterminated subpattern at position 0"),
-        ("PF108", "preflight.toml:1", "names.sources.steps.select: cannot read selector segment 'workflows[x]' in 'workflows[x]'"),
+        ("PF108", "preflight.toml:1", "names.sources.steps.select: not a valid JMESPath expression at column 11: "
+                                      "Expecting: star, got: unquoted_identifier"),
     ]
 
 
 @pytest.mark.parametrize("text, message", [
     ('[names.sources.a]\npython = "x.py"\n',
      "preflight.toml: names.sources.a: a source needs exactly one of: python + symbol, yaml + select, "
-     "classes (+ attribute), shell + pattern"),
+     "classes (+ attribute), shell + pattern, call (+ python or shell)"),
     ('[names.sources.a]\nclasses = "Base"\npart = "both"\n',
      "preflight.toml: names.sources.a.part: expected one of keys, values, got 'both'"),
     ('[[names.contracts]]\nkind = "superset"\nsource = "a"\ntarget = "b"\n',
-     "preflight.toml: names.contracts.0.kind: expected one of subset, equal, disjoint, keys-cover, prefix, got 'superset'"),
+     "preflight.toml: names.contracts.0.kind: expected one of subset, equal, disjoint, keys-cover, prefix, routes, dead-routes, got 'superset'"),
     ('[names]\nautomatic = true\n',
      "preflight.toml: names.automatic: unknown key (did you mean 'auto'?)"),
 ])
@@ -428,12 +429,17 @@ def test_fallback_bound_twice_uses_the_literal_list(tmp_path):
         "orchestration/phase3/main.py": """
             try:
                 from shared.config import Cfg
-                EXPECTED = Cfg().expected
+                EXPECTED = Cfg().expected  # expect: PF107
             except ImportError:
                 EXPECTED = ["p3_a"]  # expect: PF102
             """,
     })
     assert_marks(tmp_path, ("PF1",))
+    # Each binding is its own instance: the computed one says once why it is not checked.
+    assert [m for _, _, m in pf1(tmp_path)] == [
+        "not statically known: an attribute of a computed value is not statically known; names from here in "
+        "fallback (line 3) are not checked",
+        "fallback (line 5) must hold the same names as expected: fallback (line 5) lacks 'p3_b'"]
 
 
 PREFIX_REPO = {
@@ -535,7 +541,7 @@ def test_prefix_fixed_and_separator_only_on_prefix_contracts(tmp_path):
                                                           'source = "topics"\ntarget = "topic_prefixes"\nseparator = "."\n',
     })
     assert pf1(tmp_path) == [("PF108", "preflight.toml:1",
-                              "names.contracts[3].separator: only a prefix contract has a separator")]
+                              "names.contracts[3].separator: only a prefix or routes contract has a separator")]
 
 
 def test_did_you_mean_keeps_the_words_in_order_and_shows_ties(tmp_path):

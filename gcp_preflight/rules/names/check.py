@@ -10,20 +10,24 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from gcp_preflight import ignore_patterns
 from gcp_preflight.model import Diagnostic, Fix, Location, Related, TextEdit
 from gcp_preflight.rules.names import auto
 from gcp_preflight.rules.names.copies import collapse_copies
 from gcp_preflight.rules.names.matching import (describe_character, lookalike_of, odd_characters, skeleton, suggest,
                                                  suggestions)
 from gcp_preflight.rules.names.options import Contract, NamesOptions, parse_options
+from gcp_preflight.rules.names.routes import check_routes, normalized
 from gcp_preflight.rules.names.resolve import NameItem, PythonIndex, _shared_prefix
-from gcp_preflight.rules.names.sources import (Instance, SourceSpec, class_instances, python_instances,
-                                         shell_instances, yaml_instances)
+from gcp_preflight.rules.names.sources import (Instance, SourceSpec, call_instances, class_instances,
+                                               python_instances, shell_instances, yaml_instances)
 from gcp_preflight.rules.python.index import python_index as project_index
 from gcp_preflight.validators.python.classes import PyClass
-from gcp_preflight.validators.names.python import PyImportName, PyNameBinding
+from gcp_preflight.validators.names.python import PyCallArgs, PyImportName, PyNameBinding
+from gcp_preflight.validators.shell.commands import ShellCallArgs
 from gcp_preflight.validators.shell.literals import ShellLiteral
-from gcp_preflight.validators.yaml.source import YamlDocument
+from gcp_preflight.project import read_source
+from gcp_preflight.validators.yaml.source import YamlDocument, json_document
 
 Found = tuple[str, Diagnostic]
 
@@ -37,6 +41,9 @@ class Check:
     target_label: str
     target_where: str  # related-location text when no close name can be suggested
     separator: str = "/"  # prefix contracts
+    ignored: frozenset[str] = frozenset()  # names the contract leaves alone, each with a reason
+    match: str = "prefix"  # routes contracts
+    placeholders: bool = False  # routes: `{}` in a route matches any text
 
 
 def python_index(project) -> PythonIndex:
@@ -48,24 +55,75 @@ def names_options(project) -> NamesOptions:
     return parse_options(project.config.section("names"))
 
 
-def instances(project, spec: SourceSpec) -> list[Instance]:
+def instances(project, spec: SourceSpec, allowed: set[str] | None = None, keys: set[str] | None = None) -> list[Instance]:
+    """The instances of a source; with `allowed` (its `where.in` source's names) only the names,
+    or for classes the classes, that are also there; with `keys` (`where.key_in`) only a dict's
+    entries whose key is there."""
     index = project.memo(python_index)
     kind = spec.kind
-    if kind == "python":
-        return python_instances(index, spec, spec.name)
-    if kind == "yaml":
-        return yaml_instances(project.facts(YamlDocument), spec, spec.name)
     if kind == "classes":
-        return class_instances(index, spec, spec.name)
-    return shell_instances(project.facts(ShellLiteral), spec, spec.name)
+        return class_instances(index, spec, spec.name, allowed)
+    if kind == "call":
+        found = call_instances(project.facts(PyCallArgs), project.facts(ShellCallArgs), spec, spec.name)
+    elif kind == "python":
+        found = python_instances(index, spec, spec.name, keys)
+    elif kind == "yaml":
+        found = yaml_instances(project.facts(YamlDocument) + json_documents(project, spec.yaml), spec, spec.name)
+    else:
+        found = shell_instances(project.facts(ShellLiteral), spec, spec.name)
+    if allowed is not None:
+        for inst in found:
+            inst.items = [i for i in inst.items if i.text in allowed]
+    return found
 
 
-def _nothing_matched(spec: SourceSpec) -> str:
+def json_documents(project, pattern: str) -> tuple[YamlDocument, ...]:
+    """JSON files a yaml source's glob names, read and parsed now: JSON files are not read by
+    default (a repository holds many large ones), only those a source asks for."""
+    out = []
+    for path in project.paths:
+        if path.endswith(".json") and ignore_patterns.matches(pattern, path):
+            document = project.memo(_json_reader)[path]
+            if document is not None:
+                out.append(document)
+    return tuple(out)
+
+
+class _JsonReader(dict):
+    """Parsed JSON documents by path, for one run; a file that does not parse is reported once."""
+
+    def __init__(self, project):
+        super().__init__()
+        self.project = project
+        self.problems: list[Found] = []
+
+    def __missing__(self, path: str) -> YamlDocument | None:
+        read = read_source(self.project.root, path)
+        document, error = json_document(path, read.text) if read.text is not None else (None, None)
+        if error is not None:
+            line, column, why = error
+            self.problems.append(("PF107", Diagnostic(Location(path, line, column),
+                                  f"not statically known: {path} is not valid JSON ({why}); its names are not read")))
+        self[path] = document
+        return document
+
+
+def _json_reader(project) -> _JsonReader:
+    return _JsonReader(project)
+
+
+def _nothing_matched(project, spec: SourceSpec) -> str:
+    if spec.call:
+        return f"no call of {spec.call} in files matching {spec.python or spec.shell or '**'} passes a literal " \
+               f"{spec.describe().split(' of ')[0]}"
     if spec.python:
         return f"no {spec.symbol} is assigned in a file matching {spec.python}"
     if spec.yaml:
         return f"{spec.select} selects nothing in files matching {spec.yaml}"
     if spec.classes:
+        found = len(project.memo(python_index).subclasses(spec.classes))
+        if found and spec.attribute:
+            return f"none of the {found} subclasses of {spec.classes} sets {spec.attribute} to a name"
         return f"no class derives from {spec.classes}"
     return f"no string literal in files matching {spec.shell} matches /{spec.pattern}/"
 
@@ -83,21 +141,60 @@ def checks(project, options: NamesOptions, out: list[Found]) -> list[Check]:
             found.append(Check("subset", [candidate], declared, f"declared by {label}", auto.DECLARING_KEY,
                                f"{auto.DECLARING_KEY} values are declared here"))
     matched: dict[str, list[Instance]] = {}
-    for name, spec in options.sources.items():
-        matched[name] = instances(project, spec)
-        if not matched[name] and any(name in (c.source, c.target) for c in options.contracts):
-            out.append(("PF108", Diagnostic(config_at, f"names.sources.{name}: {_nothing_matched(spec)}")))
+    for name in options.sources:
+        _match(project, options, name, matched, config_at, out, ())
     for contract in options.contracts:
-        target_spec = options.sources[contract.target]
-        found.append(Check(contract.kind, matched[contract.source], matched[contract.target],
-                           f"in {contract.target} ({target_spec.describe()})", contract.target,
-                           f"the names of source '{contract.target}' are read from here", contract.separator))
+        phrase = " or ".join(f"{t} ({options.sources[t].describe()})" for t in contract.targets)
+        targets = [inst for t in contract.targets for inst in matched[t]]
+        if not targets or not matched[contract.source]:
+            continue  # PF108 said that a side matched nothing: no name is compared with an empty list
+        sources = matched[contract.source]
+        normalize = contract.normalize
+        if normalize is not None:
+            sources, targets = normalized(sources, normalize), normalized(targets, normalize)
+        found.append(Check(contract.kind, sources, targets, f"in {phrase}", contract.target,
+                           f"the names of source '{contract.target}' are read from here", contract.separator,
+                           contract.ignored, contract.match, bool(normalize and normalize.placeholders)))
     return found
+
+
+def _match(project, options: NamesOptions, name: str, matched: dict, config_at: Location, out: list[Found],
+           stack: tuple[str, ...]) -> list[Instance]:
+    """A source's instances, after the source its `where.in` names (each source once)."""
+    if name in matched:
+        return matched[name]
+    spec = options.sources.get(name)
+    if spec is None or name in stack:  # invalid (PF108 already) or `where.in` going round
+        if spec is not None:
+            out.append(("PF108", Diagnostic(config_at, f"names.sources.{name}.where.in: the sources' where.in "
+                                                       f"go round ({' -> '.join(stack + (name,))})")))
+        matched[name] = []
+        return []
+    allowed = keys = None
+    if spec.where_in:
+        allowed = {i.text for other in spec.where_in for inst in
+                   _match(project, options, other, matched, config_at, out, stack + (name,)) for i in inst.items}
+    if spec.where_key_in:
+        keys = {i.text for other in spec.where_key_in for inst in
+                _match(project, options, other, matched, config_at, out, stack + (name,)) for i in inst.items}
+    matched[name] = instances(project, spec, allowed, keys)
+    used = {name for c in options.contracts for name in (c.source, *c.targets)}
+    if not matched[name] and name in used:
+        out.append(("PF108", Diagnostic(config_at, f"names.sources.{name}: {_nothing_matched(project, spec)}")))
+    return matched[name]
+
+
+def known(inst: Instance) -> bool:
+    """Whether an instance has names to compare: one that could not be read at all (PF107 says
+    why) is never compared as if it were empty."""
+    return bool(inst.items) or not inst.unknowns
 
 
 def counterpart(a: Instance, targets: list[Instance], pairwise: bool) -> list[Instance]:
     """What `a` is compared with: target instances in its own file; else, for a registry, all
-    of them; for a mirrored list (equal, disjoint), the nearest copy."""
+    of them; for a mirrored list (equal, disjoint), the nearest copy. Empty when there is
+    nothing known to compare with."""
+    targets = [t for t in targets if known(t)]
     same = [t for t in targets if t.path is not None and t.path == a.path and t is not a]
     if same:
         return same
@@ -145,10 +242,12 @@ def _lookalike_message(name: str, other: str) -> str:
 def check_subset(project, check: Check, out: list[Found], keys_cover: bool = False) -> None:
     for a in check.source:
         targets = counterpart(a, check.target, pairwise=False)
+        if not targets:
+            continue
         declared = _first_by_text(targets)
         skeletons = {skeleton(t): t for t in declared}
         for item in a.items:
-            if item.text in declared or (keys_cover and item.text in a.intermediate):
+            if item.text in declared or item.text in check.ignored or (keys_cover and item.text in a.intermediate):
                 continue
             other = lookalike_of(item.text, skeletons)
             if other is not None:
@@ -173,11 +272,8 @@ def _missing(check: Check, item: NameItem, message: str, targets: list[Instance]
     if hints:
         message += f"; did you mean {hint_text}?"
         related = tuple(Related(declared[h].location, f"'{h}' is declared here") for h in hints)
-    elif targets:
+    else:  # callers compare only against targets that have a place
         related = (Related(targets[0].location, check.target_where),)
-    else:
-        related = ()
-        message += f" ({check.target_label} has no names)"
     return Diagnostic(item.location, message, related, inputs=declaring_files(targets))
 
 
@@ -206,10 +302,12 @@ def check_prefix(check: Check, out: list[Found]) -> None:
     sep = check.separator
     for a in check.source:
         targets = counterpart(a, check.target, pairwise=False)
+        if not targets:
+            continue
         declared = _first_by_text(targets)
         prefixes = sorted(p for p in declared if p)
         for item in a.items:
-            if any(item.text.startswith(p + sep) for p in prefixes):
+            if item.text in check.ignored or any(item.text.startswith(p + sep) for p in prefixes):
                 continue
             followed = f" followed by '{sep}'" if sep else ""
             message = f"'{item.text}' in {a.label} starts with no prefix {check.target_phrase}{followed}"
@@ -220,9 +318,11 @@ def check_prefix(check: Check, out: list[Found]) -> None:
 
 def check_equal(check: Check, out: list[Found]) -> None:
     for a in check.source:
+        if not known(a):
+            continue
         for b in counterpart(a, check.target, pairwise=True):
-            missing = sorted(b.texts - a.texts)
-            extra = sorted(a.texts - b.texts)
+            missing = sorted(b.texts - a.texts - check.ignored)
+            extra = sorted(a.texts - b.texts - check.ignored)
             if not missing and not extra:
                 continue
             parts = []
@@ -241,7 +341,7 @@ def check_disjoint(check: Check, out: list[Found]) -> None:
     for a in check.source:
         other = _first_by_text(counterpart(a, check.target, pairwise=True))
         for item in a.items:
-            if item.text in other:
+            if item.text in other and item.text not in check.ignored:
                 out.append(("PF106", Diagnostic(item.location, f"'{item.text}' is in both {a.label} and {check.target_label}",
                                                 (Related(other[item.text].location, f"'{item.text}' in {check.target_label}"),))))
 
@@ -295,7 +395,12 @@ def analyse(project) -> tuple[Found, ...]:
             check_equal(check, out)
         elif check.kind == "prefix":
             check_prefix(check, out)
+        elif check.kind == "routes":
+            check_routes(check, check.match, check.placeholders, out, dead=False)
+        elif check.kind == "dead-routes":
+            check_routes(check, check.match, check.placeholders, out, dead=True)
         else:
             check_disjoint(check, out)
     within_lists(list(used.values()), out)
+    out += project.memo(_json_reader).problems
     return tuple(collapse_copies(project, _dedupe(out)))

@@ -4,8 +4,9 @@ holds, and which relations between them its contents already show.
 Declared sets (what names are checked against), in order of preference: `processor_name` values
 in YAML, keys of registries (module-level dicts), subclasses of a project base class, and a
 string attribute those subclasses set. Used sets: lists, tuples, sets and dataclass fields,
-dict keys and values (each element of tuple values), and the values of a JSON key in shell
-string literals (`'{"scraper": "nbac_schedule"}'`).
+dict keys and values (each element of tuple values), the values of a JSON key in shell
+string literals (`'{"scraper": "nbac_schedule"}'`), and the literals a callable or a shell
+command is given at one argument position (`self._enqueue("BQWaiter")`, `create_job x`).
 
 A contract is proposed only on evidence: a used set whose names are mostly (MAJORITY) in a
 declared set is a subset of it (the misspelt minority is what the contract will catch); a list
@@ -22,7 +23,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from gcp_preflight.rules.names import auto
-from gcp_preflight.rules.names.namesets import NameSet, class_sets, glob_for, python_sets, shell_sets
+from gcp_preflight.rules.names.namesets import NameSet, call_sets, class_sets, glob_for, python_sets, shell_sets
 from gcp_preflight.rules.names.resolve import PythonIndex
 from gcp_preflight.validators.shell.literals import ShellLiteral
 from gcp_preflight.validators.yaml.source import YamlDocument
@@ -113,7 +114,8 @@ def _fraction(n: int, total: int) -> str:
     return f"{n} of {total}"
 
 
-def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tuple[ShellLiteral, ...]) -> Proposal:
+def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tuple[ShellLiteral, ...],
+          calls: tuple = (), commands: tuple = ()) -> Proposal:
     taken: set[str] = set()
 
     def unique(key: str) -> str:
@@ -131,6 +133,7 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
                             set().union(*(d.texts for d in declared_yaml)), "yaml",
                             f"{auto.DECLARING_KEY} values in {', '.join(paths)}", tuple(paths)))
     sets += python_sets(index, unique) + class_sets(index, unique) + shell_sets(literals, unique)
+    sets += call_sets(calls, commands, unique)
     lists = [s for s in sets if s.kind == "list"]
     targets = [s for s in sets if s.kind in RANK]
     proposal = Proposal()
@@ -154,7 +157,7 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
                                      f"{original.spec['symbol']} ({shared} names in common)")
         derived.add(key)
     for used in sets:
-        if used.kind not in ("list", "registry", "values", "shell") or used.key in derived:
+        if used.kind not in ("list", "registry", "values", "shell", "calls") or used.key in derived:
             continue
         best = _best_target(used, targets)
         if best is None:

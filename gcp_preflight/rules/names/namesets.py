@@ -1,7 +1,8 @@
 """Name sets of a repository, for `preflight init`: what each holds and how to configure it as a
 names source. Declared kinds: "yaml" (processor_name values), "registry" (a dict's keys),
 "classes" (subclasses of a root base), "attribute" (a string attribute those subclasses set);
-used kinds: "list", "values" (a dict's values), "shell" (a JSON key's values in shell literals).
+used kinds: "list", "values" (a dict's values), "shell" (a JSON key's values in shell literals),
+"calls" (the literals a Python callable or a shell command is given at one argument position).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from gcp_preflight.rules.names import auto
 from gcp_preflight.rules.names.resolve import PythonIndex, shape
 from gcp_preflight.rules.names.sources import SourceSpec, binding_instance, class_instances
-from gcp_preflight.validators.names.python import PyNameBinding
+from gcp_preflight.validators.names.python import PyCallArgs, PyNameBinding
+from gcp_preflight.validators.shell.commands import ShellCallArgs
 from gcp_preflight.validators.shell.literals import ShellLiteral
 
 JSON_PAIR = re.compile(r'"([A-Za-z_][\w-]*)"\s*:\s*"([^"\\]+)"')
@@ -166,3 +168,44 @@ def shell_sets(literals: tuple[ShellLiteral, ...], unique) -> list[NameSet]:
                     {"shell": _shell_glob(sorted(paths[key])), "pattern": f'"{key}":\\s*"([^"]+)"'},
                     values[key], "shell", f'"{key}" values in shell string literals')
             for key in sorted(values)]
+
+
+MIN_CALL_NAMES = 2  # distinct literals a call must be given before its argument is a name set
+
+
+def call_sets(calls: tuple[PyCallArgs, ...], commands: tuple[ShellCallArgs, ...], unique) -> list[NameSet]:
+    """The string literals each callable is given at one argument position (`get_path("key")`,
+    `self._enqueue("BQWaiter", ...)`), and each shell function's or command's literal arguments
+    (`create_job nbac_schedule`): used sets, proposed only when they mostly name a declared set."""
+    python: dict[tuple[str, int], set[str]] = defaultdict(set)
+    python_paths: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for call in calls:
+        if auto.TEST_FILE.search(call.path):
+            continue
+        receiver, _, name = call.callee.rpartition(".")
+        pattern = f"*.{name}" if receiver else name
+        for position, keyword, text, _ in call.args:
+            if not keyword:
+                python[(pattern, position)].add(text)
+                python_paths[(pattern, position)].add(call.path)
+    shell: dict[tuple[str, int], set[str]] = defaultdict(set)
+    shell_paths: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for command in commands:
+        if auto.TEST_FILE.search(command.path):
+            continue
+        for (text, _), position in zip(command.args, command.positions):
+            shell[(command.name, position)].add(text)
+            shell_paths[(command.name, position)].add(command.path)
+    out = []
+    for (pattern, position), texts in sorted(python.items()):
+        if len(texts) >= MIN_CALL_NAMES:
+            out.append(NameSet(unique(f"{key_of(pattern)}_arg{position}"), {"call": pattern, "argument": position},
+                               texts, "calls", f"literals passed to {pattern}() as argument {position}",
+                               tuple(sorted(python_paths[(pattern, position)]))))
+    for (name, position), texts in sorted(shell.items()):
+        if len(texts) >= MIN_CALL_NAMES:
+            paths = sorted(shell_paths[(name, position)])
+            out.append(NameSet(unique(f"{key_of(name)}_arg{position}"),
+                               {"call": name, "shell": _shell_glob(paths), "argument": position}, texts, "calls",
+                               f"arguments {position} of the shell command {name}", tuple(paths)))
+    return out

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gcp_preflight.rules.names.sources import SourceSpec
+from gcp_preflight.rules.names.routes import Normalize
+from gcp_preflight.rules.names.query import QueryError, compile_query, is_simple
 from gcp_preflight.rules.names.yaml_select import SelectorError, parse
 
-CONTRACT_KINDS = ("subset", "equal", "disjoint", "keys-cover", "prefix")
+CONTRACT_KINDS = ("subset", "equal", "disjoint", "keys-cover", "prefix", "routes", "dead-routes")
 DEFAULT_SEPARATOR = "/"
 
 
@@ -20,9 +22,20 @@ DEFAULT_SEPARATOR = "/"
 class Contract:
     kind: str
     source: str
-    target: str
+    targets: tuple[str, ...]  # `target` as one name or several: their names together
     index: int  # position in the config list, for messages
     separator: str = DEFAULT_SEPARATOR  # prefix: what must follow the target name
+    ignore: tuple[tuple[str, str], ...] = ()  # (name, reason): names this contract leaves alone
+    match: str = "prefix"  # routes: how the router matches an entry (prefix, substring, regex)
+    normalize: Normalize | None = None  # names rewritten on both sides before comparing
+
+    @property
+    def target(self) -> str:
+        return " + ".join(self.targets)
+
+    @property
+    def ignored(self) -> frozenset[str]:
+        return frozenset(name for name, _ in self.ignore)
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,12 @@ class NamesOptions:
 
 
 def _source_problem(name: str, spec: SourceSpec) -> str | None:
-    if spec.yaml:
+    if spec.select and not is_simple(spec.select):
+        try:
+            compile_query(spec.select)
+        except QueryError as exc:
+            return f"names.sources.{name}.select: {exc}"
+    elif spec.yaml:
         try:
             parse(spec.select)
         except SelectorError as exc:
@@ -54,12 +72,42 @@ def _source_problem(name: str, spec: SourceSpec) -> str | None:
     return None
 
 
+def _names(value: str | list | None) -> tuple[str, ...]:
+    """One source name or several."""
+    if not value:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _normalize(raw: dict | None) -> Normalize | None:
+    if not raw:
+        return None
+    return Normalize(tuple(raw.get("strip", ())), bool(raw.get("leading_slash")), bool(raw.get("placeholders")))
+
+
+def _reference_problem(where: str, ref: str, declared: dict) -> str | None:
+    """A reference to a source that is not configured (with the closest name)."""
+    if not ref or ref in declared:
+        return None
+    hint = difflib.get_close_matches(ref, list(declared), n=1)
+    suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+    return f"{where}: no source named '{ref}'{suffix}"
+
+
 def parse_options(section: dict[str, Any]) -> NamesOptions:
     problems: list[str] = []
     sources: dict[str, SourceSpec] = {}
-    for name, raw in (section.get("sources") or {}).items():
-        spec = SourceSpec(name=name, **{k: v for k, v in raw.items()})
-        problem = _source_problem(name, spec)
+    declared = section.get("sources") or {}
+    for name, raw in declared.items():
+        fields = {k: v for k, v in raw.items() if k != "where"}
+        where = raw.get("where") or {}
+        spec = SourceSpec(name=name, where_in=_names(where.get("in")), where_key_in=_names(where.get("key_in")),
+                          **fields)
+        problem = _source_problem(name, spec) or next(filter(None, (
+            _reference_problem(f"names.sources.{name}.where.{role}", ref, declared)
+            for role, refs in (("in", spec.where_in), ("key_in", spec.where_key_in)) for ref in refs)), None)
+        if spec.where_key_in and not spec.python:
+            problem = problem or f"names.sources.{name}.where.key_in: only a python source's dict has keys to filter"
         if problem:
             problems.append(problem)
         else:
@@ -67,18 +115,22 @@ def parse_options(section: dict[str, Any]) -> NamesOptions:
     contracts = []
     for i, raw in enumerate(section.get("contracts") or [], start=1):
         ok = True
-        for role in ("source", "target"):
-            ref = raw[role]
+        targets = _names(raw["target"])
+        for role, ref in [("source", raw["source"])] + [("target", t) for t in targets]:
             if ref not in sources:
-                if ref not in (section.get("sources") or {}):
-                    hint = difflib.get_close_matches(ref, list(section.get("sources") or {}), n=1)
-                    suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
-                    problems.append(f"names.contracts[{i}].{role}: no source named '{ref}'{suffix}")
+                problem = _reference_problem(f"names.contracts[{i}].{role}", ref, declared)
+                if problem:
+                    problems.append(problem)
                 ok = False
-        if "separator" in raw and raw["kind"] != "prefix":
-            problems.append(f"names.contracts[{i}].separator: only a prefix contract has a separator")
+        if "match" in raw and raw["kind"] not in ("routes", "dead-routes"):
+            problems.append(f"names.contracts[{i}].match: only a routes or dead-routes contract has a match")
+            ok = False
+        if "separator" in raw and raw["kind"] not in ("prefix", "routes", "dead-routes"):
+            problems.append(f"names.contracts[{i}].separator: only a prefix or routes contract has a separator")
             ok = False
         if ok:
-            contracts.append(Contract(raw["kind"], raw["source"], raw["target"], i,
-                                      raw.get("separator", DEFAULT_SEPARATOR)))
+            ignore = tuple((e["name"], e["reason"]) for e in raw.get("ignore") or [])
+            contracts.append(Contract(raw["kind"], raw["source"], targets, i,
+                                      raw.get("separator", DEFAULT_SEPARATOR), ignore, raw.get("match", "prefix"),
+                                      _normalize(raw.get("normalize"))))
     return NamesOptions(bool(section.get("auto", True)), sources, tuple(contracts), tuple(problems))

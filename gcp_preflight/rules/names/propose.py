@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from gcp_preflight.rules.names.check import python_index
 from gcp_preflight.rules.names.evidence import NameSet, infer
+from gcp_preflight.validators.names.python import PyCallArgs
+from gcp_preflight.validators.shell.commands import ShellCallArgs
 from gcp_preflight.validators.shell.literals import ShellLiteral
 from gcp_preflight.validators.yaml.source import YamlDocument
 
@@ -18,13 +20,16 @@ def _value(value: object) -> str:
 def _source(prefix: str, s: NameSet) -> list[str]:
     names = f"{len(s.texts)} names" if len(s.texts) != 1 else "1 name"
     copies = f", {len(s.paths)} copies" if len(s.paths) > 1 else ""
+    if s.kind == "calls":  # calls spread over files: not copies
+        copies = f", in {len(s.paths)} files" if len(s.paths) > 1 else ""
     lines = [f"# {s.about} ({names}{copies})", f"[{prefix}names.sources.{s.key}]"]
     return lines + [f"{k} = {_value(v)}" for k, v in s.spec.items()] + [""]
 
 
 def propose_names_config(project, prefix: str = "tool.gcp-preflight.") -> str:
     """A TOML snippet for the names section. `prefix` is "" for a preflight.toml."""
-    proposal = infer(project.memo(python_index), project.facts(YamlDocument), project.facts(ShellLiteral))
+    proposal = infer(project.memo(python_index), project.facts(YamlDocument), project.facts(ShellLiteral),
+                     project.facts(PyCallArgs), project.facts(ShellCallArgs))
     out = [f"# [{prefix}names]: name consistency contracts, proposed by `preflight init` from what the",
            "# names in this repository already agree on; each contract says why. With no contracts,",
            "# Python lists named *processor* are checked against processor_name values in YAML."]

@@ -73,21 +73,26 @@ class PythonIndex:
                  imports: Iterable[PyImportName], project: ProjectIndex):
         self.project = project  # modules, as Python finds them
         self.bindings: dict[tuple[str, str], PyNameBinding] = {}
-        self.by_symbol: dict[str, list[PyNameBinding]] = defaultdict(list)
+        self.by_symbol: dict[str, list[PyNameBinding]] = defaultdict(list)  # one per file: what others import
+        self.every: dict[str, list[PyNameBinding]] = defaultdict(list)  # each binding: its own instance
+        written: dict[tuple[str, str], PyNameBinding] = {}  # module and class bodies only
         for b in bindings:
             key = (b.path, b.symbol)
-            if key not in self.bindings:
-                self.by_symbol[b.symbol].append(b)
-            if key not in self.bindings or (_literal(b) and not _literal(self.bindings[key])):
+            self.every[b.symbol].append(b)
+            if key not in self.bindings or _preferred(b, self.bindings[key]):
                 # Bound twice (`try: X = cfg.X` / `except ImportError: X = [...]`): the literal
                 # is the list a name contract is about.
                 self.bindings[key] = b
-                self.by_symbol[b.symbol] = [b if (o.path, o.symbol) == key else o for o in self.by_symbol[b.symbol]]
+            if not b.scope and (key not in written or _preferred(b, written[key])):
+                written[key] = b
+        for b in written.values():  # automatic checks and proposals look at declared constants only
+            self.by_symbol[b.symbol].append(b)
         self.classes: dict[tuple[str, str], PyClass] = {}
         self.classes_by_name: dict[str, list[PyClass]] = defaultdict(list)
         for c in classes:
             self.classes.setdefault((c.path, c.name), c)
             self.classes_by_name[c.name].append(c)
+        self._kids: dict[tuple[str, str], list[PyClass]] | None = None
         self.imports: dict[tuple[str, str], PyImportName] = {}
         for i in imports:
             self.imports.setdefault((i.path, i.alias), i)
@@ -139,6 +144,15 @@ class PythonIndex:
         sub = self.module(f"{module.name}/{name}", True, importer)
         return sub if sub.found else None
 
+    def resolve_in(self, path: str, dotted: str, local: tuple[str, str] | None) -> Target:
+        """A name as a function's code sees it: the function's own local first (`local` is
+        (path, "func.") from local_scope), then the module's names."""
+        if local is not None and local[0] == path and "." not in dotted:
+            found = self.bindings.get((path, local[1] + dotted))
+            if found is not None:
+                return found
+        return self.resolve_dotted(path, dotted)
+
     def resolve_dotted(self, path: str, dotted: str) -> Target:
         parts = dotted.split(".")
         target = self.lookup(path, parts[0])
@@ -153,13 +167,43 @@ class PythonIndex:
         return target
 
     def subclasses(self, base: str) -> list[PyClass]:
-        """Classes that derive from a class named `base`, directly or not, as python_index
-        resolves their bases."""
+        """Classes that derive from a class named `base`, directly or not. Every binding of a
+        base's name is followed: a registry's modules often import their base twice
+        (`try: from ..base import B` / `except ImportError: from pkg.base import B`), and a
+        class counts when any of them reaches the base."""
+        children = self._children()
         found: dict[tuple[str, str], PyClass] = {}
-        for root in self.classes_by_name.get(base, []):
-            for cls in self.project.subclasses(root)[0]:
-                found.setdefault((cls.path, cls.name), cls)
+        stack = list(self.classes_by_name.get(base, []))
+        while stack:
+            current = stack.pop()
+            for child in children.get((current.path, current.name), ()):
+                key = (child.path, child.name)
+                if key not in found:
+                    found[key] = child
+                    stack.append(child)
         return sorted(found.values(), key=lambda c: (c.path, c.location.line))
+
+    def _children(self) -> dict[tuple[str, str], list[PyClass]]:
+        if self._kids is None:
+            self._kids = defaultdict(list)
+            for cls in self.classes.values():
+                parents = {(t.cls.path, t.cls.name) for written in cls.bases for t in self._base_targets(cls, written)}
+                for key in parents - {(cls.path, cls.name)}:
+                    self._kids[key].append(cls)
+        return self._kids
+
+    def _base_targets(self, cls: PyClass, written: str) -> list[ClassRef]:
+        """The project classes a base as written may be, one per binding of its first name."""
+        if written == "?" or written.endswith("()"):
+            return []
+        first, *rest = written.removesuffix("[]").split(".")
+        out = []
+        for target in self.project.resolve_all(cls.path, first):
+            for part in rest:
+                target = self.project.member(target, part) if isinstance(target, ModuleRef) else None
+            if isinstance(target, ClassRef):
+                out.append(target)
+        return out
 
     def class_attribute(self, cls: PyClass, attribute: str, depth: int = 0) -> PyNameBinding | None:
         """The class attribute as the class sees it: its own, or the nearest base's."""
@@ -174,8 +218,24 @@ class PythonIndex:
         return None
 
 
+def local_scope(binding: PyNameBinding) -> tuple[str, str] | None:
+    """(path, "func.") for a function's local, whose value may name the function's other locals."""
+    return (binding.path, binding.symbol.rsplit(".", 1)[0] + ".") if binding.scope == "local" else None
+
+
 def _literal(binding: PyNameBinding) -> bool:
-    return binding.value.kind in ("str", "seq", "dict")
+    value = binding.value
+    if value.kind == "call" and value.items:  # set([...]), sorted((...))
+        value = value.items[0]
+    return value.kind in ("str", "seq", "dict")
+
+
+def _preferred(new: PyNameBinding, old: PyNameBinding) -> bool:
+    """Which of two bindings of one symbol in one file others see: what `__init__` sets on
+    `self` hides the class body's value; else a literal wins over what is computed."""
+    if (new.scope == "instance") != (old.scope == "instance"):
+        return new.scope == "instance"
+    return _literal(new) and not _literal(old)
 
 
 def _shared_prefix(a: str, b: str) -> int:
@@ -196,9 +256,16 @@ class Evaluator:
         self.part = part
         self.element = element
         self._memo: dict[tuple[str, str, str], Resolved] = {}  # each binding evaluated once per part
+        self._local: tuple[str, str] | None = None
 
     def value(self, binding: PyNameBinding) -> Resolved:
-        return self._eval(binding.value, binding.path, self.part, frozenset({(binding.path, binding.symbol)}))
+        # A function's local may name another local of the same function.
+        self._local = local_scope(binding)
+        try:
+            return self._eval(binding.value, binding.path, self.part, frozenset({(binding.path, binding.symbol)}))
+        except RecursionError:  # values nested within values past the interpreter's limit
+            self._memo.clear()
+            return Resolved([], [Unknown("the value is nested too deeply to follow", binding.location)])
 
     def _eval(self, expr: Expr, path: str, part: str, seen: frozenset) -> Resolved:
         out = Resolved()
@@ -255,7 +322,7 @@ class Evaluator:
             out.unknowns += sub.unknowns
 
     def _ref(self, expr: Expr, path: str, part: str, seen: frozenset, out: Resolved) -> None:
-        target = self.index.resolve_dotted(path, expr.text)
+        target = self.index.resolve_in(path, expr.text, self._local)
         if isinstance(target, PyNameBinding):
             key = (target.path, target.symbol)
             if key in seen:

@@ -419,5 +419,95 @@ def unmatched_prefix(project):
     return _found(project, "PF109")
 
 
+@rule("PF110", "misrouted-name", Severity.ERROR)
+def misrouted_name(project):
+    """A name the router sends nowhere, or to a route other than the one closest to it.
+
+    ## What it does
+    For a `routes` contract, tries each name of the source against the router's entries in
+    order, the way the router does (`match = "prefix"`, `"substring"` or `"regex"`; the first
+    match wins), and reports a name that reaches no route, a name whose first match is a
+    shorter entry than another that also matches (a general route listed before a specific
+    one), and a name that two different entries match equally (only the order decides).
+
+    ## Why is this bad?
+    A router that matches `"odds"` before `"odds-history"` sends every history file to the odds
+    processor: a prefix contract passes (every path starts with a known route), the files load
+    into the wrong table, and nothing fails.
+
+    ## Example
+    ```toml preflight.toml
+    [names.sources.paths]
+    python = "scrapers/paths.py"
+    symbol = "PATHS"
+    [names.sources.router]
+    python = "processors/router.py"
+    symbol = "ROUTES"
+    [[names.contracts]]
+    kind = "routes"
+    source = "paths"
+    target = "router"
+    match = "substring"
+    ```
+    ```python scrapers/paths.py
+    PATHS = ["odds/{date}.json", "odds-history/{date}.json"]
+    ```
+    ```python processors/router.py
+    ROUTES = {"odds": "OddsProcessor", "odds-history": "OddsHistoryProcessor"}
+    ```
+
+    ## Fix
+    List the specific route first.
+    ```python processors/router.py
+    ROUTES = {"odds-history": "OddsHistoryProcessor", "odds": "OddsProcessor"}
+    ```
+    """
+    return _found(project, "PF110")
+
+
+@rule("PF111", "dead-route", Severity.WARNING)
+def dead_route(project):
+    """A router entry that no name reaches.
+
+    ## What it does
+    For a `dead-routes` contract, reports each entry of the router that is the first match of
+    no name of the source, at the entry's line. Its source must be every path written (a
+    `routes` contract may check only some of them).
+
+    ## Why is this bad?
+    A route no scraper writes to is either left over from a retired source (dead code that
+    still looks load-bearing) or the sign of a renamed path: the processor behind it waits for
+    files that now go elsewhere.
+
+    ## Example
+    ```toml preflight.toml
+    [names.sources.paths]
+    python = "scrapers/paths.py"
+    symbol = "PATHS"
+    [names.sources.router]
+    python = "processors/router.py"
+    symbol = "ROUTES"
+    [[names.contracts]]
+    kind = "dead-routes"
+    source = "paths"
+    target = "router"
+    ```
+    ```python scrapers/paths.py
+    PATHS = ["nba/schedule/{date}.json"]
+    ```
+    ```python processors/router.py
+    ROUTES = {"nba/schedule": "ScheduleProcessor", "nba/injuries": "InjuryProcessor"}
+    ```
+
+    ## Fix
+    Remove the route, or give the contract an `ignore` entry saying why it stays.
+    ```python processors/router.py
+    ROUTES = {"nba/schedule": "ScheduleProcessor"}
+    ```
+    """
+    return _found(project, "PF111")
+
+
 RULES = (undeclared_name, lists_differ, class_without_entry, duplicate_name, lookalike_name,
-         name_in_both_lists, name_not_statically_known, names_config_problem, unmatched_prefix)
+         name_in_both_lists, name_not_statically_known, names_config_problem, unmatched_prefix, misrouted_name,
+         dead_route)

@@ -8,14 +8,18 @@ and shell literals, which are registries spread over many files.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, field
 
 from gcp_preflight import ignore_patterns
 from gcp_preflight.model import Location
+from gcp_preflight.testpaths import TEST_FILE
 from gcp_preflight.rules.names.resolve import Evaluator, NameItem, PythonIndex, Resolved, Unknown
+from gcp_preflight.rules.names.query import is_simple, select_data, yaml_data
 from gcp_preflight.rules.names.yaml_select import select
-from gcp_preflight.validators.names.python import PyNameBinding
+from gcp_preflight.validators.names.python import PyCallArgs, PyNameBinding
+from gcp_preflight.validators.shell.commands import ShellCallArgs
 from gcp_preflight.validators.shell.literals import ShellLiteral
 from gcp_preflight.validators.yaml.source import YamlDocument
 
@@ -28,19 +32,27 @@ class SourceSpec:
     python: str = ""  # glob of files
     symbol: str = ""  # NAME or Class.attr
     yaml: str = ""  # glob of files
-    select: str = ""  # YAML path selector
+    select: str = ""  # a path into a YAML document or a Python value: simple or JMESPath
     classes: str = ""  # base class name
     attribute: str = ""  # with classes: the class attribute to read instead of the class name
     shell: str = ""  # glob of files
     pattern: str = ""  # regex with one group, applied to string literals
     part: str = "keys"  # dicts and YAML mappings: "keys" or "values"
     element: int | None = None  # tuple items: which element holds the name
+    where_in: tuple[str, ...] = ()  # only names (for classes: of classes) these other sources hold
+    where_key_in: tuple[str, ...] = ()  # a Python dict: only the entries whose key they hold
+    call: str = ""  # a callable's name (`get_path`, `*.register`): string literals passed to it
+    argument: int | None = None  # with call: the argument's position (0 = first)
+    keyword: str = ""  # with call: the keyword argument's name
 
     @property
     def kind(self) -> str:
-        return next(k for k in ("python", "yaml", "classes", "shell") if getattr(self, k))
+        return next(k for k in ("call", "python", "yaml", "classes", "shell") if getattr(self, k))
 
     def describe(self) -> str:
+        if self.call:
+            which = f"argument {self.keyword}" if self.keyword else f"argument {self.argument or 0}"
+            return f"{which} of {self.call}(...) in {self.python or self.shell or '**'}"
         if self.python:
             return f"{self.symbol} in {self.python}"
         if self.yaml:
@@ -72,11 +84,20 @@ def _glob(path: str, pattern: str) -> bool:
     return ignore_patterns.matches(pattern, path)
 
 
-def python_instances(index: PythonIndex, spec: SourceSpec, label: str) -> list[Instance]:
+def python_instances(index: PythonIndex, spec: SourceSpec, label: str, keys: set[str] | None = None) -> list[Instance]:
     out = []
-    for binding in index.by_symbol.get(spec.symbol, []):
-        if _glob(binding.path, spec.python):
-            out.append(binding_instance(index, binding, label, spec.part, spec.element))
+    matching = [b for b in index.every.get(spec.symbol, []) if _glob(b.path, spec.python)]
+    per_file: dict[str, int] = {}
+    for binding in matching:
+        per_file[binding.path] = per_file.get(binding.path, 0) + 1
+    for binding in matching:
+        # A symbol bound in several branches (`try:` / `except ImportError:`) gives one
+        # instance per binding, told apart by its line.
+        shown = f"{label} (line {binding.location.line})" if per_file[binding.path] > 1 else label
+        if spec.select or keys is not None:
+            out.append(selected_instance(index, binding, shown, spec, keys))
+        else:
+            out.append(binding_instance(index, binding, shown, spec.part, spec.element))
     return out
 
 
@@ -86,23 +107,51 @@ def binding_instance(index: PythonIndex, binding: PyNameBinding, label: str, par
     return Instance(label, binding.path, binding.location, resolved.items, resolved.unknowns, python=True)
 
 
+def selected(index: PythonIndex, binding: PyNameBinding, spec: SourceSpec, keys: set[str] | None = None) -> Resolved:
+    """A Python value read through a selector: nested fields, filters (`[?enabled]`); with
+    `keys`, a dict's entries whose key is one of them."""
+    from gcp_preflight.rules.names.pydata import DataBuilder
+    try:
+        data = DataBuilder(index).value(binding)
+        if keys is not None:
+            data = {k: v for k, v in data.items() if k in keys} if isinstance(data, dict) else {}
+        items, unknowns = select_data(spec.select or "@", data, spec.part, binding.location)
+    except RecursionError:  # values nested within values past the interpreter's limit
+        return Resolved([], [Unknown("the value is nested too deeply to select from", binding.location)])
+    return Resolved(items, unknowns)
+
+
+def selected_instance(index: PythonIndex, binding: PyNameBinding, label: str, spec: SourceSpec,
+                      keys: set[str] | None = None) -> Instance:
+    found = selected(index, binding, spec, keys)
+    return Instance(label, binding.path, binding.location, found.items, found.unknowns)
+
+
 def yaml_instances(documents: tuple[YamlDocument, ...], spec: SourceSpec, label: str) -> list[Instance]:
     by_path: dict[str, Instance] = {}
     for doc in documents:
         if not _glob(doc.path, spec.yaml):
             continue
-        items = select(doc, spec.select, spec.part)
+        if is_simple(spec.select):
+            items = select(doc, spec.select, spec.part)
+        else:
+            try:
+                items, _ = select_data(spec.select, yaml_data(doc.path, doc.root), spec.part, Location(doc.path, 1, 1))
+            except RecursionError:  # a document nested past the interpreter's limit: nothing selected
+                items = []
         if items:
             inst = by_path.setdefault(doc.path, Instance(label, doc.path, items[0].location))
             inst.items += items
     return list(by_path.values())
 
 
-def class_instances(index: PythonIndex, spec: SourceSpec, label: str) -> list[Instance]:
+def class_instances(index: PythonIndex, spec: SourceSpec, label: str, allowed: set[str] | None = None) -> list[Instance]:
     resolved = Resolved()
     found = index.subclasses(spec.classes)
     bases = {b.split(".")[-1] for cls in found for b in cls.bases}
     for cls in found:
+        if (allowed is not None and cls.name not in allowed) or TEST_FILE.search(cls.path):
+            continue  # a test's mock subclass is no member of the registry
         if not spec.attribute:
             resolved.items.append(NameItem(cls.name, cls.location))
             continue
@@ -112,7 +161,7 @@ def class_instances(index: PythonIndex, spec: SourceSpec, label: str) -> list[In
         own = (binding.path, binding.symbol) == (cls.path, f"{cls.name}.{spec.attribute}")
         if not own and cls.name in bases:
             continue  # an intermediate base that does not set it: its subclasses do
-        value = Evaluator(index).value(binding)
+        value = selected(index, binding, spec) if spec.select else Evaluator(index).value(binding)
         if not own:  # the root base's placeholder ("" or None) is no name
             value.items = [i for i in value.items if i.text]
         resolved.extend(value)
@@ -141,3 +190,28 @@ def _offset_location(lit: ShellLiteral, offset: int, length: int) -> Location:
     line = lit.location.line + before.count("\n")
     column = (offset - before.rfind("\n")) if "\n" in before else lit.location.column + offset
     return Location(lit.path, line, column, line, column + length)
+
+
+def _calls(callee: str, pattern: str) -> bool:
+    """`get_path` matches `get_path(...)` and `paths.get_path(...)`; `*.register` any receiver."""
+    return fnmatch.fnmatchcase(callee, pattern) or fnmatch.fnmatchcase(callee, "*." + pattern)
+
+
+def call_instances(calls: tuple[PyCallArgs, ...], commands: tuple[ShellCallArgs, ...], spec: SourceSpec,
+                   label: str) -> list[Instance]:
+    """The literals passed to a callable, across files: Python calls, or with `shell` the
+    arguments of a shell function or command."""
+    position = spec.argument if spec.argument is not None else (None if spec.keyword else 0)
+    items = []
+    if spec.shell:
+        for command in commands:
+            if _glob(command.path, spec.shell) and _calls(command.name, spec.call):
+                items += [NameItem(text, loc) for (text, loc), at in zip(command.args, command.positions)
+                          if at == position]
+    else:
+        for call in calls:
+            if _glob(call.path, spec.python or "**") and _calls(call.callee, spec.call):
+                items += [NameItem(text, loc) for at, keyword, text, loc in call.args
+                          if (keyword and keyword == spec.keyword) or (not keyword and at == position)]
+    items.sort(key=lambda i: (i.location.path, i.location.line, i.location.column))
+    return [Instance(label, None, items[0].location, items)] if items else []

@@ -209,10 +209,28 @@ class PythonIndex:
             return Unknown(f"{path} was not read")
         rows = self.bindings[path].get(name, [])
         if len(rows) > 1:
+            # `try: from .base import B` / `except ImportError: from pkg.base import B`: one
+            # class under two spellings is still that class.
+            targets = {self._resolve_row(path, row, depth) for row in rows}
+            if len(targets) == 1 and not isinstance(next(iter(targets)), Unknown):
+                return targets.pop()
             return Unknown(f"`{name}` is bound more than once in {path}")
         if not rows:
             return self._unbound(path, name, depth)
-        _, kind, module, member, level, _ = rows[0]
+        return self._resolve_row(path, rows[0], depth)
+
+    def resolve_all(self, path: str, name: str, depth: int = 0) -> list[Target]:
+        """What each binding of a module-level name is bound to (a fallback import gives two
+        targets; most names one). For analyses that follow every binding, such as registries."""
+        if depth > MAX_DEPTH or path not in self.scopes:
+            return []
+        rows = self.bindings[path].get(name, [])
+        if not rows:
+            return [self._unbound(path, name, depth)]
+        return [self._resolve_row(path, row, depth) for row in rows]
+
+    def _resolve_row(self, path: str, row: tuple, depth: int) -> Target:
+        name, kind, module, member, level, _ = row
         if kind == "class":
             return ClassRef(self.classes[(path, name)])
         if kind == "import":

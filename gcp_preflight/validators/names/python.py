@@ -17,6 +17,7 @@ from typing import Iterable
 from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
+from gcp_preflight.validators.python.tree_index import tree_index
 
 # Calls that keep the names of their single argument.
 NAME_PRESERVING_CALLS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
@@ -51,12 +52,17 @@ class Expr:
 @dataclass(frozen=True)
 class PyNameBinding:
     """`symbol` is NAME for a module-level assignment, Class.attr for a class attribute or a
-    dataclass field (its default, or the body of a default_factory lambda)."""
+    dataclass field (its default, or the body of a default_factory lambda) or an attribute
+    `__init__` sets on `self`, and func.NAME / Class.method.NAME for a function's local."""
 
     path: str
     symbol: str
     location: Location
     value: Expr
+    # "" for a module or class body; "instance" for `self.X = ...` in `__init__` (it hides a
+    # class-body value); "local" for an assignment inside a function (`func.NAME`,
+    # `Class.method.NAME`), addressable as a source but never imported.
+    scope: str = ""
 
 
 @fact
@@ -105,6 +111,7 @@ _DESCRIBE = {
     ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression",
     ast.JoinedStr: "an f-string", ast.Subscript: "a subscript", ast.IfExp: "a conditional expression",
     ast.Lambda: "a lambda", ast.Starred: "a starred expression",
+    ast.Attribute: "an attribute of a computed value",
 }
 
 
@@ -242,10 +249,94 @@ def _imports(path: str, tree: ast.Module) -> Iterable[PyImportName]:
                     yield PyImportName(path, alias.asname or alias.name, module, alias.name, exact, _loc(path, node))
 
 
+@fact
+@dataclass(frozen=True)
+class PyCallArgs:
+    """A call with string literals among its arguments: `get_path("key")`,
+    `registry.register(Cls, "tag")`. args: (position, keyword, text, location) per string
+    literal; position -1 for a keyword argument, keyword "" for a positional one."""
+
+    path: str
+    callee: str  # dotted, as written
+    location: Location
+    args: tuple[tuple[int, str, str, Location], ...]
+
+
+# Calls whose string arguments are messages or text operations, never registered names: not
+# recorded, so the facts stay small.
+NOISE_CALLS = frozenset({
+    "print", "debug", "info", "warning", "warn", "error", "exception", "critical", "log", "format",
+    "join", "split", "rsplit", "strip", "lstrip", "rstrip", "replace", "startswith", "endswith", "encode",
+    "decode", "strftime", "strptime", "compile", "match", "search", "sub", "fullmatch", "findall",
+})
+MAX_NAME = 200  # a longer literal is a message or a query, not a name
+
+
+def _call_args(path: str, tree: ast.Module) -> Iterable[PyCallArgs]:
+    for node in tree_index(tree).calls:  # the calls one shared walk collected
+        callee = dotted(node.func)
+        if callee is None or callee.rsplit(".", 1)[-1] in NOISE_CALLS:
+            continue
+        args = [(i, "", a.value, _loc(path, a)) for i, a in enumerate(node.args) if _name_literal(a)]
+        args += [(-1, k.arg, k.value.value, _loc(path, k.value)) for k in node.keywords
+                 if k.arg and _name_literal(k.value)]
+        if args:
+            yield PyCallArgs(path, callee, _loc(path, node), tuple(args))
+
+
+def _name_literal(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) <= MAX_NAME
+
+
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _local_names(func: ast.AST) -> set[str]:
+    """Parameters and names assigned in a function: a value naming one of them is not a constant."""
+    args = func.args
+    names = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    names |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    for stmt in flat(func.body):
+        targets, _ = _targets(stmt)
+        names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
+
+
+def _instance_bindings(path: str, cls: ast.ClassDef) -> Iterable[PyNameBinding]:
+    """`self.X = "literal"` (or a module constant) in `__init__`: the class's X as instances see
+    it. A parameter or a local is run-time data, not a name the class declares."""
+    for func in cls.body:
+        if not isinstance(func, FUNCTIONS) or func.name != "__init__" or not func.args.args:
+            continue
+        me, local = func.args.args[0].arg, _local_names(func)
+        for stmt in flat(func.body):
+            targets, value = _targets(stmt)
+            for target in targets:
+                if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                        and target.value.id == me):
+                    continue
+                expr = to_expr(path, value)
+                if expr.kind == "str" or (expr.kind == "ref" and expr.text.split(".")[0] not in local):
+                    yield PyNameBinding(path, f"{cls.name}.{target.attr}", _loc(path, target), expr, "instance")
+
+
+def _function_bindings(path: str, func: ast.AST, prefix: str) -> Iterable[PyNameBinding]:
+    """A function's local constants (`processor_map = {...}` in a handler), as `prefix.NAME`."""
+    for binding in _bindings(path, func.body, prefix + func.name + "."):
+        yield PyNameBinding(binding.path, binding.symbol, binding.location, binding.value, "local")
+
+
 def extract_names(tree: ast.Module, source: SourceText) -> Iterable[object]:
     path = source.path
     yield from _imports(path, tree)
     yield from _bindings(path, tree.body, "")
+    yield from _call_args(path, tree)
     for node in flat(tree.body):
         if isinstance(node, ast.ClassDef):  # the class itself is python_classes' PyClass
             yield from _bindings(path, node.body, node.name + ".")
+            yield from _instance_bindings(path, node)
+            for method in node.body:
+                if isinstance(method, FUNCTIONS):
+                    yield from _function_bindings(path, method, node.name + ".")
+        elif isinstance(node, FUNCTIONS):
+            yield from _function_bindings(path, node, "")

@@ -13,6 +13,7 @@ from typing import Iterable
 from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
+from gcp_preflight.validators.shell.commands import commands
 from gcp_preflight.validators.shell.source import is_shell_script
 
 
@@ -68,4 +69,5 @@ class ShellLiteralValidator:
         return is_shell_script(path, head)  # the same files the shell reader reads
 
     def read(self, source: SourceText) -> Iterable[object]:
-        return literals(source.path, source.text)
+        yield from literals(source.path, source.text)
+        yield from commands(source.path, source.text)

@@ -100,6 +100,19 @@ def _convert(node: yaml.Node, budget: list[int], table: LineTable | None) -> Yam
     return YamlNode("scalar", line, column, node.tag, node.value)
 
 
+def json_document(path: str, text: str) -> tuple[YamlDocument | None, tuple[int, int, str] | None]:
+    """A JSON file as a YamlDocument (JSON is YAML's flow style), or (line, column, why) when it
+    does not parse. For the names family's sources: a file a source names is read on demand."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        return (YamlDocument(path, 0, _convert(node, [MAX_NODES], None)) if node is not None else None), None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return None, ((mark.line + 1, mark.column + 1) if mark else (1, 1)) + (exc.problem or "invalid JSON",)
+    except (yaml.YAMLError, _Budget) as exc:
+        return None, (1, 1, str(exc) or f"more than {MAX_NODES} nodes")
+
+
 Extractor = Callable[["YamlDocument", SourceText], Iterable[object]]
 
 

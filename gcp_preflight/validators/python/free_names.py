@@ -130,6 +130,7 @@ class _Reader:
     def __init__(self, tree: ast.Module, path: str):
         self.path = path
         self.module = _Scope("module", None, "", tree)
+        self.starts: dict[str, tuple[int, int]] = {}  # module name -> where its first binding is written
         self.uses: list[tuple] = []
         self.functions: list[_Scope] = []
         self.stars: list[tuple[str, int]] = []
@@ -141,7 +142,8 @@ class _Reader:
                                       and any(a.name == "annotations" for a in s.names) for s in tree.body)
         self._walk(tree)
 
-    def _bind(self, scope: _Scope, name: str, at: tuple[int, int]) -> None:
+    def _bind(self, scope: _Scope, name: str, at: tuple[int, int], start: tuple[int, int] | None = None) -> None:
+        """`at`: where the binding has happened (a statement's end); `start`: where it is written."""
         if scope.kind == "comprehension":  # (only walrus targets come here) they bind outside it
             while scope.kind == "comprehension":
                 scope = scope.parent
@@ -151,6 +153,8 @@ class _Reader:
         old = scope.binds.get(name)
         if old is None or at < old:
             scope.binds[name] = at
+            if scope is self.module:
+                self.starts[name] = start or at
 
     def _walk(self, tree: ast.Module) -> None:
         # state: (scope, when, context, annotation, loop, guarded, dead)
@@ -182,7 +186,7 @@ class _Reader:
     # -- the nodes that open scopes, bind names or change what runs when ---------------------
     def _function(self, node, state):
         scope, when, _, annotation, loop, guarded, dead = state
-        self._bind(scope, node.name, _end(node))
+        self._bind(scope, node.name, _end(node), _pos(node))
         if scope.kind == "module" and node.name == "__getattr__":
             self.dynamic = "a module __getattr__"
         qual = f"{scope.name}.{node.name}" if scope.name else node.name
@@ -222,7 +226,7 @@ class _Reader:
 
     def _class(self, node, state):
         scope, when, _, annotation, loop, guarded, dead = state
-        self._bind(scope, node.name, _end(node))
+        self._bind(scope, node.name, _end(node), _pos(node))
         qual = f"{scope.name}.{node.name}" if scope.name else node.name
         inner = _Scope("class", scope, qual, node)
         head = (scope, when, f"the class statement of {node.name}", annotation, loop, guarded, dead)
@@ -252,7 +256,7 @@ class _Reader:
                 self.stars.append((node.module or "", getattr(node, "level", 0) or 0))
             else:
                 name = alias.asname or alias.name.split(".")[0]
-                self._bind(scope, name, _end(node))
+                self._bind(scope, name, _end(node), _pos(node))
                 scope.imports.setdefault(name, node)
         return []
 
@@ -311,7 +315,7 @@ class _Reader:
         scope, when, context, annotation, loop, guarded, dead = state
         out = [(node.value, state)] if node.value is not None else []
         for name in _names_in(node.target):
-            self._bind(scope, name.id, _end(node))
+            self._bind(scope, name.id, _end(node), _pos(node))
         out += [(t, state) for t in _target_parts(node.target)]
         if scope.kind in ("module", "class") and not self.future_annotations:
             out.append((node.annotation, (scope, when, context, True, loop, guarded, dead)))
@@ -324,7 +328,7 @@ class _Reader:
         out = [(node.value, state)]
         for target in targets:
             for name in _names_in(target):
-                self._bind(scope, name.id, _end(node))
+                self._bind(scope, name.id, _end(node), _pos(node))
             out += [(t, state) for t in _target_parts(target)]
         if node.__class__ is ast.AugAssign and isinstance(node.target, ast.Name):
             out.append((ast.Name(node.target.id, ast.Load(), lineno=node.target.lineno,
@@ -452,7 +456,7 @@ def _resolved(reader: _Reader, node: ast.Name, state: tuple, is_init: bool) -> t
     if at is not None:
         if when == "call" or at <= here or _loop_binds(state, at):
             return True, None, ""
-        return False, at, hidden
+        return False, reader.starts.get(name, at), hidden
     if name in BUILTINS or name in MODULE_NAMES or (name == "__path__" and is_init):
         return True, None, ""
     if name == "__class__" and _in_class_function(state[0]):

@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText, problem
+from gcp_preflight.validators.python.flow import Extents, MayBound
 from gcp_preflight.validators.python.nodes import children, statements_in
 from gcp_preflight.validators.python.tree_index import COMPREHENSIONS, FUNCTIONS, SAME_SCOPE, TreeIndex, tree_index
 
@@ -40,6 +41,7 @@ class PyUnboundUse:
     binding: Location
     binding_kind: str  # "import", "assignment", "loop variable", ...
     outer: Location | None
+    branch: bool = False  # after a binding in the text, but on a path that no binding reaches
 
 
 def location(path: str, node: ast.AST) -> Location:
@@ -327,6 +329,8 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
         by_name: dict[str, _Names] = {}  # built for the names used
         nodes = scope_list(function.body, index)
         loops = guards = statement = None  # built on the first use that precedes every binding
+        late: list[tuple[ast.Name, _Names]] = []  # uses after a binding in the text: checked by flow
+        top: set[int] | None = None
         for node in nodes:
             if node.__class__ is not ast.Name or node.id not in grouped:  # (only names read are listed)
                 continue
@@ -335,7 +339,11 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
             if names is None:
                 names = by_name[node.id] = _Names(grouped[node.id])
             if names.first_end <= here:
-                continue  # something may have bound it first
+                if top is None:
+                    top = {id(stmt) for stmt in function.body}
+                if not any(id(b.node) in top and _end(b.node) <= here for b in names.binds):
+                    late.append((node, names))  # bound first only if the path passes a binding
+                continue
             if loops is None:
                 # Loops nest, so the outermost loop around a use holds every loop around it.
                 loops = Intervals((_start(n), _end(n)) for n in nodes if isinstance(n, LOOPS))
@@ -360,3 +368,32 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
             outer = module_level.get(node.id)
             yield PyUnboundUse(path, qualname, node.id, location(path, node), location(path, first.target),
                                first.kind, location(path, outer) if outer is not None else None)
+        if late:
+            if module_level is None:
+                module_level = _module_bindings(tree, index)
+            yield from _unbound_on_every_path(path, qualname, function, nodes, index, late, module_level)
+
+
+def _unbound_on_every_path(path: str, qualname: str, function: ast.AST, nodes: list[ast.AST], index: TreeIndex,
+                           late: list, module_level: dict[str, ast.AST]) -> Iterator[PyUnboundUse]:
+    """The uses after a binding in the text that no path through a binding reaches (a branch
+    that binds the name and returns, the other branch that uses it)."""
+    tracked = {id(names): names for _, names in late}
+    extents = Extents((_start(b.target), b.name) for names in tracked.values() for b in names.binds)
+    flow = MayBound(function.body, extents)
+    guards = Intervals((_start(stmt), _end(stmt)) for n in nodes
+                       if isinstance(n, ast.Try) and any(map(_catches_name_error, n.handlers)) for stmt in n.body)
+    statement = _statement_of(nodes, index)
+    for node, names in late:
+        here = node.lineno, node.col_offset
+        owner = statement.get(id(node))
+        state = flow.entry.get(id(owner)) if owner is not None else None
+        if state is None or node.id in state or here in guards:
+            continue  # unreachable, or some path may have bound it, or the NameError is expected
+        if any(statement.get(id(b.node)) is owner for b in names.binds if isinstance(b.node, ast.NamedExpr)):
+            continue  # a walrus in the same statement: evaluation order is not text order
+        before = [b for b in names.binds if _start(b.target) < here]
+        binding = max(before, key=lambda b: _start(b.target)) if before else names.first
+        outer = module_level.get(node.id)
+        yield PyUnboundUse(path, qualname, node.id, location(path, node), location(path, binding.target),
+                           binding.kind, location(path, outer) if outer is not None else None, branch=True)

@@ -560,8 +560,7 @@ def test_local_use_silent_when_a_binding_may_come_first(tmp_path):
         def bound_first(flag):
             if flag:
                 value = 1
-            else:
-                print(value)
+            print(value)
 
 
         def probing():

@@ -319,6 +319,44 @@ SILENT_CASES = {
 
         CONFIG = {}
         """,
+    "generator expression at module level runs when consumed": """
+        pending = (row for row in range(3) if row > LIMIT)
+        LIMIT = 1
+        """,
+    "Python 2 branch by version": """
+        import sys
+
+        if sys.version_info[0] == 2:
+            text_type = unicode
+        else:
+            text_type = str
+        """,
+    "Windows branch by os.name": """
+        import os
+
+
+        def remove(path):
+            if os.name == "nt":
+                return WinDLL(path)
+            return os.remove(path)
+        """,
+    "gettext.install adds _ to builtins": """
+        import gettext
+
+        gettext.install("app")
+
+
+        def greet():
+            return _("hello")
+        """,
+    "notebook exported as a script": """
+        get_ipython().run_line_magic("matplotlib", "inline")
+        df = load()
+        """,
+    "Databricks notebook source": """
+        # Databricks notebook source
+        rows = spark.table("raw.games").collect()
+        """,
     "match captures and except names": """
         def f(command):
             match command:
@@ -360,6 +398,15 @@ def test_builtins_written_by_another_module_silence_the_name(tmp_path):
     ("def f(a, a):\n    pass\n", 1, "duplicate argument 'a' in function definition"),
     ("def f():\n    x = 1\n    global x\n", 3, "name 'x' is assigned to before global declaration"),
     ("def f():\n    nonlocal x\n", 2, "no binding for nonlocal 'x' found"),
+    ("for x in y:\n    pass\nbreak\n", 3, "'break' outside loop"),
+    ("def f():\n    continue\n", 2, "'continue' not properly in loop"),
+    ("yield 1\n", 1, "'yield' outside function"),
+    ("import os\nfrom __future__ import annotations\n", 2,
+     "from __future__ imports must occur at the beginning of the file"),
+    ("from __future__ import braces\n", 1, "not a chance"),
+    ("def f():\n    from os import *\n", 2, "import * only allowed at module level"),
+    ("class C:\n    return 1\n", 2, "'return' outside function"),
+    ("def f():\n    return [(yield x) for x in y]\n", 2, "'yield' inside list comprehension"),
 ])
 def test_compiler_errors_are_pf002_at_the_line(tmp_path, source, line, message):
     write_repo(tmp_path, {"mod.py": source})

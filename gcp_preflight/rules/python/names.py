@@ -124,8 +124,10 @@ def name_undefined_at_import(project):
     name (a project module's star import is resolved), `globals()` or `vars()` (written or
     read), `exec`, a module `__getattr__`, a `locals()` write in a class body, a builtin some
     project module adds. A use under `try: ... except NameError` (or `Exception`) or under
-    `if TYPE_CHECKING:` is not reported, nor an annotation when every deployment unit that
-    imports the module runs Python 3.14 (which defers annotations).
+    `if TYPE_CHECKING:` or a branch taken by Python version or platform (`if sys.version_info[0]
+    == 2:`) is not reported, nor a notebook exported as a script (`get_ipython()`, `dbutils`),
+    nor an annotation when every deployment unit that imports the module runs Python 3.14
+    (which defers annotations). `gettext.install()` counts as adding `_` to builtins.
 
     ## Why is this bad?
     The module cannot be imported: every Cloud Function or service that imports it fails at cold
@@ -177,8 +179,9 @@ def name_undefined(project):
     project module's star import is resolved: silent when that module binds the name in any
     way), `globals()` or `vars()`,
     `exec`, a module `__getattr__`, a builtin some project module adds; and for a use under
-    `try: ... except NameError` (or `Exception`) or under `if TYPE_CHECKING:`. A name the
-    function itself binds is PF504's (used before it is bound).
+    `try: ... except NameError` (or `Exception`), under `if TYPE_CHECKING:` or in a branch taken
+    by Python version or platform; and in notebooks exported as scripts. A name the function
+    itself binds is PF504's (used before it is bound).
 
     ## Why is this bad?
     The function raises NameError on the line, every time it runs: pyflakes and ruff call it

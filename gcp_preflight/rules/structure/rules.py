@@ -44,7 +44,7 @@ def unused_suppression(project):
 
 @rule("PF002", "python-syntax-error", Severity.ERROR)
 def python_syntax_error(project):
-    """A Python file that does not parse, or that the compiler rejects.
+    """A Python file that does not parse.
 
     ## What it does
     Reports the line and column where Python's parser gave up on a `.py` file. Nothing else is

@@ -11,7 +11,11 @@ name bound only in another module is unbound here. A module whose names can come
 reader sees (a `globals()` or `vars()` write, `exec`, a module `__getattr__`, a `locals()` write
 in a class body) yields nothing; a star import and the builtins some project module writes are
 resolved by the rules, which see the whole project. Uses under `try: ... except NameError` (or a
-bare/Exception handler) and under `if TYPE_CHECKING:` are left out.
+bare/Exception handler), under `if TYPE_CHECKING:` and in branches taken by Python version or
+platform (`if sys.version_info[0] == 2:`, `if os.name == "nt":`) are left out, and so are
+notebooks exported as scripts (`get_ipython()`, `dbutils`, a Databricks header). The body of a
+generator expression runs when it is consumed: read there, a module's name counts as bound
+wherever the module binds it.
 """
 
 from __future__ import annotations
@@ -124,6 +128,28 @@ def _never_runs(test: ast.AST) -> bool:
     return isinstance(test, ast.Constant) and not test.value and test.value is not None
 
 
+# Branches taken by version or platform (`if sys.version_info[0] == 2:`, `if PY2:`, `if os.name
+# == "nt":`): Python 2 names (`unicode`, `xrange`) or Windows ones read there may never run.
+_PLATFORM_WORDS = frozenset({"version_info", "version", "platform", "PY2", "PY3", "PY34", "PY36", "PY37", "IS_PY2",
+                             "IS_PY3", "PYTHON2", "PYTHON3", "WINDOWS", "IS_WINDOWS", "hexversion"})
+
+
+def _by_platform(test: ast.AST) -> bool:
+    for node in ast.walk(test):
+        word = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+        if word in _PLATFORM_WORDS or (word == "name" and isinstance(node, ast.Attribute)
+                                       and getattr(node.value, "id", "") == "os"):
+            return True
+    return False
+
+
+# Names a notebook host injects (Jupyter, Databricks): a module reading them unbound is a notebook
+# exported as a script, meant to run where they exist.
+NOTEBOOK_NAMES = frozenset({"get_ipython", "dbutils", "displayHTML"})
+# `gettext.install()` (and `translation(...).install()`) put these in builtins.
+GETTEXT_BUILTINS = ("_", "gettext", "ngettext", "pgettext", "npgettext")
+
+
 class _Reader:
     """One walk of the module: scopes with their bindings, names read, what makes it dynamic."""
 
@@ -160,8 +186,9 @@ class _Reader:
         # state: (scope, when, context, annotation, loop, guarded, dead)
         start = (self.module, "import", "the module's top-level code", False, None, False, False)
         stack = [(node, start) for node in reversed(tree.body)]
-        pop, push = stack.pop, stack.append
+        pop, extend = stack.pop, stack.extend
         uses = self.uses
+        constant = ast.Constant
         while stack:
             node, state = pop()
             kind = node.__class__
@@ -173,15 +200,12 @@ class _Reader:
                 else:
                     self._bind(state[0], node.id, _end(node) if ctx is ast.Del else _pos(node))
                 continue
-            if kind is ast.Constant:
-                continue
             handler = _SPECIAL.get(kind)
             if handler is not None:
-                for item in reversed(handler(self, node, state)):
-                    push(item)
+                extend(handler(self, node, state))
                 continue
-            for child in reversed(children(node)):
-                push((child, state))
+            # (the order of the walk does not matter: uses are resolved after it, bindings kept by position)
+            extend([(child, state) for child in children(node) if child.__class__ is not constant])
 
     # -- the nodes that open scopes, bind names or change what runs when ---------------------
     def _function(self, node, state):
@@ -238,6 +262,8 @@ class _Reader:
     def _comprehension(self, node, state):
         scope, when, context, annotation, loop, guarded, dead = state
         inner = _Scope("comprehension", scope, scope.name, node)
+        if node.__class__ is ast.GeneratorExp:  # runs when consumed, maybe after later bindings
+            when, context = "call", "a generator expression" if when == "import" else context
         inner_state = (inner, when, context, annotation, loop, guarded, dead)
         out = []
         for i, gen in enumerate(node.generators):
@@ -284,10 +310,11 @@ class _Reader:
         return ([(node.type, state)] if node.type is not None else []) + [(s, state) for s in node.body]
 
     def _if(self, node, state):
-        if _never_runs(node.test):
+        if _never_runs(node.test) or _by_platform(node.test):
             scope, when, context, annotation, loop, guarded, _ = state
             dead = (scope, when, context, annotation, loop, guarded, True)
-            return [(node.test, state), *((s, dead) for s in node.body), *((s, state) for s in node.orelse)]
+            orelse = dead if not _never_runs(node.test) else state
+            return [(node.test, state), *((s, dead) for s in node.body), *((s, orelse) for s in node.orelse)]
         return [(node.test, state), *((s, state) for s in node.body), *((s, state) for s in node.orelse)]
 
     def _loop(self, node, state):
@@ -355,6 +382,8 @@ class _Reader:
                 self.dynamic = self.dynamic or "`locals()` in a class body"
             elif func.id == "setattr" and node.args:
                 self._setattr(node)
+        elif isinstance(func, ast.Attribute) and func.attr == "install" and not node.keywords and len(node.args) <= 1:
+            self.builtins_names.extend(GETTEXT_BUILTINS)  # gettext.install("app")
         return [(c, state) for c in children(node)]
 
     def _setattr(self, node: ast.Call) -> None:
@@ -477,10 +506,11 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
     reader = _Reader(tree, path)
     if reader.builtins_names or reader.builtins_every:
         yield PyBuiltinsWrite(path, tuple(sorted(set(reader.builtins_names))), reader.builtins_every)
-    if reader.dynamic:
+    if reader.dynamic or source.text.startswith("# Databricks notebook source"):
         return
     is_init = path.endswith("__init__.py")
     stars = tuple(reader.stars)
+    found = []
     for node, state in reader.uses:
         if state[5]:
             continue  # the code expects the NameError
@@ -490,11 +520,13 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
         name = node.id
         own = _function_of(state[0])
         other = next((f for f in reader.functions if f is not own and name in f.imports), None)
-        yield PyUndefinedName(
+        found.append(PyUndefinedName(
             path, name, location(path, node), state[1], own.name if own is not None else "", state[2], state[3],
             Location(path, later[0], later[1] + 1) if later is not None else None,
             location(path, other.imports[name]) if other is not None else None, other.name if other else "",
-            ADDED_BUILTINS.get(name), stars, hidden)
+            ADDED_BUILTINS.get(name), stars, hidden))
+    if not any(use.name in NOTEBOOK_NAMES for use in found):
+        yield from found
 
 
 def _function_of(scope: _Scope) -> _Scope | None:

@@ -48,6 +48,7 @@ CLASS_NAMES = frozenset({"__module__", "__qualname__"})
 BUILTINS = frozenset(n for n in dir(builtins) if n not in ADDED_BUILTINS) - {"_"}
 NAME_ERROR_CATCHERS = frozenset({"NameError", "Exception", "BaseException"})
 DYNAMIC_CALLS = frozenset({"globals", "vars", "exec"})
+_WATCHED_CALLS = DYNAMIC_CALLS | {"locals", "setattr"}
 # Grammar newer than every host's parser (type parameters) is blanked before parsing: the names
 # it binds are not in the tree, so such a module is not read.
 _TYPE_PARAMS = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+\w+[ \t]*\[|^[ \t]*type[ \t]+\w+[ \t]*[\[=]", re.M)
@@ -188,7 +189,7 @@ class _Reader:
         stack = [(node, start) for node in reversed(tree.body)]
         pop, extend = stack.pop, stack.extend
         uses = self.uses
-        constant = ast.Constant
+        constant, attribute, call, name, load = ast.Constant, ast.Attribute, ast.Call, ast.Name, ast.Load
         while stack:
             node, state = pop()
             kind = node.__class__
@@ -200,6 +201,16 @@ class _Reader:
                 else:
                     self._bind(state[0], node.id, _end(node) if ctx is ast.Del else _pos(node))
                 continue
+            if kind is attribute:  # the commonest nodes, read inline
+                if node.ctx.__class__ is load and node.attr != "__dict__":
+                    extend(((node.value, state),))
+                    continue
+            elif kind is call:
+                func = node.func
+                if (func.__class__ is name and func.id not in _WATCHED_CALLS) or \
+                        (func.__class__ is attribute and func.attr != "install"):
+                    extend([(child, state) for child in children(node) if child.__class__ is not constant])
+                    continue
             handler = _SPECIAL.get(kind)
             if handler is not None:
                 extend(handler(self, node, state))

@@ -262,7 +262,23 @@ SILENT_CASES = {
             upper = [n.upper() for n in names]
             again = names
         """,
-    "names deleted then rebound": """
+    "vars() write": """
+        vars()["made"] = 1
+
+
+        def f():
+            return made
+        """,
+    "setattr on sys.modules[__name__]": """
+        import sys
+
+        setattr(sys.modules[__name__], "made", 1)
+
+
+        def f():
+            return made
+        """,
+    "a module name deleted (del counts as a binding)": """
         value = 1
         del value
 

@@ -278,6 +278,24 @@ SILENT_CASES = {
         def f():
             return made
         """,
+    "a builtin shadowed later in the module": """
+        class Error(Exception):
+            pass
+
+
+        TimeoutError = TimeoutError
+        dict = dict
+        """,
+    "enum _convert_ exports members into the module": """
+        import enum
+        import signal
+
+        enum.IntEnum._convert_("Signals", __name__, lambda name: name.startswith("SIG"), source=signal)
+
+
+        def f():
+            return SIGINT
+        """,
     "a module name deleted (del counts as a binding)": """
         value = 1
         del value
@@ -438,3 +456,20 @@ def test_compiler_silent_on_valid_code_and_newer_grammar(tmp_path):
         "new.py": "def f[T](x: T) -> T:\n    return x\n",
     })
     assert [c for c, _ in found(tmp_path, select=("PF002",))] == []
+
+
+def test_submodule_names_are_bound_in_the_package_init(tmp_path):
+    write_repo(tmp_path, {
+        "pkg/__init__.py": """
+            from .loader import *
+
+            __all__ = loader.__all__ + missing.__all__  # expect: PF510
+
+
+            def add(tag, Loader=None):
+                if Loader is None:
+                    loader.Loader.add(tag)
+            """,
+        "pkg/loader.py": "__all__ = ['Loader']\n\n\nclass Loader:\n    @classmethod\n    def add(cls, tag):\n        return tag\n",
+    })
+    assert_marks(tmp_path, select=CODES)

@@ -49,6 +49,15 @@ def _star_may_bind(project, use: PyUndefinedName) -> bool:
     return False
 
 
+def _submodule(project, use: PyUndefinedName) -> bool:
+    """In a package's `__init__.py`, importing a submodule (here or anywhere) binds its name."""
+    if not use.path.endswith("__init__.py"):
+        return False
+    package = use.path[: -len("__init__.py")].rstrip("/")
+    found = project.memo(python_index).module_at(f"{package}/{use.name}" if package else use.name)
+    return isinstance(found, ModuleRef)
+
+
 def _candidates(project, when: str) -> Iterator[tuple[PyUndefinedName, str]]:
     """The uses that stay unbound once the project is known, with what the runtime adds to the
     message ("" when nothing)."""
@@ -58,7 +67,8 @@ def _candidates(project, when: str) -> Iterator[tuple[PyUndefinedName, str]]:
     added = {name for w in written for name in w.names}
     runtimes = _Runtimes(project)
     for use in project.facts(PyUndefinedName):
-        if use.when != when or use.name in added or (use.stars and _star_may_bind(project, use)):
+        if use.when != when or use.name in added or (use.stars and _star_may_bind(project, use)) \
+                or _submodule(project, use):
             continue
         note = ""
         if use.since is not None:

@@ -8,8 +8,8 @@ __future__ import annotations`) also needs the binding to come first, in the ord
 
 The scoping is the one a deployed module has: an import inside one function binds only there; a
 name bound only in another module is unbound here. A module whose names can come from where no
-reader sees (a `globals()` or `vars()` write, `exec`, a module `__getattr__`, a `locals()` write
-in a class body) yields nothing; a star import and the builtins some project module writes are
+reader sees (`globals()` or `vars()`, `exec`, a module `__getattr__`, a `locals()` write in a
+class body, `sys.modules[...]` writes, enum `_convert_`) yields nothing; a star import and the builtins some project module writes are
 resolved by the rules, which see the whole project. Uses under `try: ... except NameError` (or a
 bare/Exception handler), under `if TYPE_CHECKING:` and in branches taken by Python version or
 platform (`if sys.version_info[0] == 2:`, `if os.name == "nt":`) are left out, and so are
@@ -49,6 +49,7 @@ BUILTINS = frozenset(n for n in dir(builtins) if n not in ADDED_BUILTINS) - {"_"
 NAME_ERROR_CATCHERS = frozenset({"NameError", "Exception", "BaseException"})
 DYNAMIC_CALLS = frozenset({"globals", "vars", "exec"})
 _WATCHED_CALLS = DYNAMIC_CALLS | {"locals", "setattr"}
+_WATCHED_METHODS = frozenset({"install", "_convert_", "_convert", "update", "setdefault"})
 # Grammar newer than every host's parser (type parameters) is blanked before parsing: the names
 # it binds are not in the tree, so such a module is not read.
 _TYPE_PARAMS = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+\w+[ \t]*\[|^[ \t]*type[ \t]+\w+[ \t]*[\[=]", re.M)
@@ -202,13 +203,13 @@ class _Reader:
                     self._bind(state[0], node.id, _end(node) if ctx is ast.Del else _pos(node))
                 continue
             if kind is attribute:  # the commonest nodes, read inline
-                if node.ctx.__class__ is load and node.attr != "__dict__":
+                if node.ctx.__class__ is load:
                     extend(((node.value, state),))
                     continue
             elif kind is call:
                 func = node.func
                 if (func.__class__ is name and func.id not in _WATCHED_CALLS) or \
-                        (func.__class__ is attribute and func.attr != "install"):
+                        (func.__class__ is attribute and func.attr not in _WATCHED_METHODS):
                     extend([(child, state) for child in children(node) if child.__class__ is not constant])
                     continue
             handler = _SPECIAL.get(kind)
@@ -393,6 +394,12 @@ class _Reader:
                 self.dynamic = self.dynamic or "`locals()` in a class body"
             elif func.id == "setattr" and node.args:
                 self._setattr(node)
+        elif isinstance(func, ast.Attribute) and func.attr in ("update", "setdefault") \
+                and isinstance(func.value, ast.Attribute) and func.value.attr == "__dict__" \
+                and _is_builtins(func.value.value):
+            self.builtins_every = True  # builtins.__dict__.update(...)
+        elif isinstance(func, ast.Attribute) and func.attr in ("_convert_", "_convert"):
+            self.dynamic = self.dynamic or "enum `_convert_` exports members into the module"
         elif isinstance(func, ast.Attribute) and func.attr == "install" and not node.keywords and len(node.args) <= 1:
             self.builtins_names.extend(GETTEXT_BUILTINS)  # gettext.install("app")
         return [(c, state) for c in children(node)]
@@ -410,21 +417,28 @@ class _Reader:
 
     def _attribute(self, node, state):
         value = node.value
-        if node.ctx.__class__ is not ast.Load and isinstance(value, ast.Name):
-            if value.id in ("builtins", "__builtins__"):
-                self.builtins_names.append(node.attr)
-        elif node.attr == "__dict__" and isinstance(value, ast.Name) and value.id in ("builtins", "__builtins__"):
-            self.builtins_every = True
+        if node.ctx.__class__ is not ast.Load and _is_builtins(value):
+            self.builtins_names.append(node.attr)
         return [(value, state)]
 
     def _subscript(self, node, state):
+        value = node.value
         if node.ctx.__class__ is not ast.Load:
-            value = node.value
-            if isinstance(value, ast.Name) and value.id == "__builtins__":
-                self.builtins_every = True
-            elif isinstance(value, ast.Subscript) and "modules" in ast.dump(value.value):
+            if _is_builtins(value) or (isinstance(value, ast.Attribute) and value.attr == "__dict__"
+                                       and _is_builtins(value.value)):
+                key = node.slice
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    self.builtins_names.append(key.value)  # builtins.__dict__["_"] = ...
+                else:
+                    self.builtins_every = True
+                return [(node.slice, state)]
+            if isinstance(value, ast.Subscript) and "modules" in ast.dump(value.value):
                 self.dynamic = self.dynamic or "a write to `sys.modules[...]`"
-        return [(node.value, state), (node.slice, state)]
+        return [(value, state), (node.slice, state)]
+
+
+def _is_builtins(node: ast.AST) -> bool:
+    return isinstance(node, ast.Name) and node.id in ("builtins", "__builtins__")
 
 
 def _target_parts(target: ast.AST) -> list[ast.AST]:
@@ -492,13 +506,13 @@ def _resolved(reader: _Reader, node: ast.Name, state: tuple, is_init: bool) -> t
         scope = scope.parent
     if name in reader.global_names:
         return True, None, ""  # a function declares it global: it may be bound at any time
+    if name in BUILTINS or name in MODULE_NAMES or (name == "__path__" and is_init):
+        return True, None, ""  # (a module binding after the use shadows it only from then on)
     at = reader.module.binds.get(name)
     if at is not None:
         if when == "call" or at <= here or _loop_binds(state, at):
             return True, None, ""
         return False, reader.starts.get(name, at), hidden
-    if name in BUILTINS or name in MODULE_NAMES or (name == "__path__" and is_init):
-        return True, None, ""
     if name == "__class__" and _in_class_function(state[0]):
         return True, None, ""
     return False, None, hidden

@@ -9,6 +9,7 @@ from gcp_preflight.rules.deploy import rules as deploy
 from gcp_preflight.rules.live import rules as live
 from gcp_preflight.rules.names import rules as names
 from gcp_preflight.rules.packaging import rules as packaging
+from gcp_preflight.rules.python import names as python_names
 from gcp_preflight.rules.python import rules as python
 from gcp_preflight.rules.structure import rules as structure
 
@@ -19,6 +20,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *deploy.RULES,
     *bigquery.RULES,
     *python.RULES,
+    *python_names.RULES,
     *live.RULES,
 )
 

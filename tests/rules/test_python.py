@@ -369,7 +369,7 @@ SILENT_CASES = {
 def test_silent_when_not_certain(tmp_path):
     for i, (name, source) in enumerate(SILENT_CASES.items()):
         write_repo(tmp_path, {f"case{i}.py": source})
-    assert run(tmp_path, select=("PF5",)) == []
+    assert run(tmp_path, select=("PF50",)) == []
 
 
 def test_each_silent_case_is_silent_on_its_own(tmp_path):
@@ -377,7 +377,7 @@ def test_each_silent_case_is_silent_on_its_own(tmp_path):
     for i, (name, source) in enumerate(SILENT_CASES.items()):
         root = tmp_path / str(i)
         write_repo(root, {"mod.py": source})
-        assert found(root, select=("PF5",)) == [], name
+        assert found(root, select=("PF50",)) == [], name
 
 
 def test_constructor_typed_local_and_class_attribute(tmp_path):
@@ -425,7 +425,7 @@ def test_constructor_typed_local_and_class_attribute(tmp_path):
                 return ReportClient.anything
             """,
     })
-    assert_marks(tmp_path, select=("PF5",))
+    assert_marks(tmp_path, select=("PF50",))
     first = run(tmp_path, select=("PF502",))[0]
     assert first.message == (
         "`client.send_report()`: `client` is a ReportClient, which has no attribute `send_report`, "
@@ -560,8 +560,7 @@ def test_local_use_silent_when_a_binding_may_come_first(tmp_path):
         def bound_first(flag):
             if flag:
                 value = 1
-            else:
-                print(value)
+            print(value)
 
 
         def probing():

@@ -313,6 +313,11 @@ def local_used_before_binding(project):
     bound it in an earlier iteration and no `except NameError` expects the failure. The message
     notes the module-level binding the code meant to use.
 
+    It also follows the branches of long functions: a use that comes after a binding in the text
+    but that no path through a binding reaches (the import sits in an `if` branch that returns,
+    the use in the code after it or in the `else`). The paths are read erring toward "bound": a
+    loop, a `try` and a `with` count every name bound anywhere in them.
+
     ## Why is this bad?
     The use raises UnboundLocalError, even though the module imports the same name: adding
     `from datetime import datetime` late in a function breaks every `datetime.now()` above it in
@@ -349,9 +354,14 @@ def local_used_before_binding(project):
         related = [Related(use.binding, f"this {use.binding_kind} makes `{use.name}` local to {use.function}()")]
         if use.outer is not None:
             related.append(Related(use.outer, f"the module-level `{use.name}`"))
-        yield Diagnostic(use.location, f"`{use.name}` is used before it is bound in {use.function}(): the "
-                         f"{use.binding_kind} on line {use.binding.line} makes it local to the whole function, so "
-                         f"this raises UnboundLocalError{outer}", tuple(related),
+        if use.branch:
+            text = (f"`{use.name}` is not bound on any path that reaches this line in {use.function}(): the "
+                    f"{use.binding_kind} on line {use.binding.line} runs only on another branch, yet makes it local "
+                    f"to the whole function, so this raises UnboundLocalError{outer}")
+        else:
+            text = (f"`{use.name}` is used before it is bound in {use.function}(): the {use.binding_kind} on line "
+                    f"{use.binding.line} makes it local to the whole function, so this raises UnboundLocalError{outer}")
+        yield Diagnostic(use.location, text, tuple(related),
                          key=f"{use.function}\0{use.name}\0{use.binding_kind}")  # the message names lines
 
 

@@ -50,6 +50,14 @@ def python_syntax_error(project):
     Reports the line and column where Python's parser gave up on a `.py` file. Nothing else is
     checked in that file; the rest of the repository still is.
 
+    It also compiles each module that parses (`compile(tree, path, "exec")`, which runs nothing)
+    and reports what CPython's compiler rejects although the parser accepts it: a keyword
+    argument repeated in a call, `return` or `await` outside a (async) function, `break` outside
+    a loop, duplicate parameter names, a name used or assigned before its `global` declaration,
+    `nonlocal` without a binding, a `from __future__` import after other statements. These hold
+    on every runtime from Python 3.8 on; a line rewritten because its grammar is newer than the
+    Python running the check is left to PF206.
+
     ## Why is this bad?
     A module that does not parse fails at import: a Cloud Function with such a module in its
     import chain crashes at cold start, and every other check of that file is blind.

@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText, problem
+from gcp_preflight.validators.python.flow import Extents, MayBound
 from gcp_preflight.validators.python.nodes import children, statements_in
 from gcp_preflight.validators.python.tree_index import COMPREHENSIONS, FUNCTIONS, SAME_SCOPE, TreeIndex, tree_index
 
@@ -40,6 +41,7 @@ class PyUnboundUse:
     binding: Location
     binding_kind: str  # "import", "assignment", "loop variable", ...
     outer: Location | None
+    branch: bool = False  # after a binding in the text, but on a path that no binding reaches
 
 
 def location(path: str, node: ast.AST) -> Location:
@@ -298,6 +300,7 @@ class _Names:
         self.first_end = min(_end(b.node) for b in binds)
         self._targets: list[tuple[int, int]] | None = None
         self.walrus_statements: list[int | None] | None = None
+        self.top_end: tuple | None = None  # where the first binding by a statement of the body ends
 
     @functools.cached_property
     def first(self) -> Binding:
@@ -327,6 +330,8 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
         by_name: dict[str, _Names] = {}  # built for the names used
         nodes = scope_list(function.body, index)
         loops = guards = statement = None  # built on the first use that precedes every binding
+        late: list[tuple[ast.Name, _Names]] = []  # uses after a binding in the text: checked by flow
+        top: set[int] | None = None
         for node in nodes:
             if node.__class__ is not ast.Name or node.id not in grouped:  # (only names read are listed)
                 continue
@@ -335,7 +340,14 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
             if names is None:
                 names = by_name[node.id] = _Names(grouped[node.id])
             if names.first_end <= here:
-                continue  # something may have bound it first
+                if names.top_end is None:
+                    if top is None:
+                        top = {id(stmt) for stmt in function.body}
+                    ends = [_end(b.node) for b in names.binds if id(b.node) in top]
+                    names.top_end = min(ends) if ends else _NEVER
+                if here < names.top_end:  # (after a binding by a statement of the body: bound)
+                    late.append((node, names))  # bound first only if the path passes a binding
+                continue
             if loops is None:
                 # Loops nest, so the outermost loop around a use holds every loop around it.
                 loops = Intervals((_start(n), _end(n)) for n in nodes if isinstance(n, LOOPS))
@@ -360,3 +372,88 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
             outer = module_level.get(node.id)
             yield PyUnboundUse(path, qualname, node.id, location(path, node), location(path, first.target),
                                first.kind, location(path, outer) if outer is not None else None)
+        if late:
+            late = _not_dominated(function, nodes, late)
+        if late:
+            if module_level is None:
+                module_level = _module_bindings(tree, index)
+            yield from _unbound_on_every_path(path, qualname, function, nodes, index, late, module_level)
+
+
+_NEVER = (float("inf"), 0)
+_BLOCK_FIELDS = ("body", "orelse", "finalbody")
+_STATEMENTS = frozenset({*ast.stmt.__subclasses__(), ast.ExceptHandler})
+
+
+class _Innermost:
+    """The innermost of some nested nodes that holds a position (the statement a use is in, by
+    position: cheaper than walking every expression to its statement)."""
+
+    def __init__(self, nodes: list, key=None):
+        span = key or (lambda node: (_start(node), _end(node)))
+        pairs = sorted(((span(n), n) for n in nodes), key=lambda p: p[0][0])
+        self.nodes = [n for _, n in pairs]
+        self.starts = [s for (s, _), _ in pairs]
+        self.ends = [e for (_, e), _ in pairs]
+
+    def at(self, pos: tuple[int, int]):
+        i = bisect.bisect_right(self.starts, pos) - 1
+        while i >= 0 and not pos < self.ends[i]:
+            i -= 1
+        return self.nodes[i] if i >= 0 else None
+_COMPOUND = frozenset({ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match,
+                       ast.ExceptHandler, *([ast.TryStar] if hasattr(ast, "TryStar") else [])})
+
+
+def _not_dominated(function: ast.AST, nodes: list[ast.AST], late: list) -> list:
+    """The uses that no binding before them dominates: a binding dominates the uses after it in
+    its own block (the statement list it is written in, nested blocks included), since nothing
+    reaches them without running it. Most uses are dominated; only the rest need the flow pass."""
+    spans = [(_start(function.body[0]), _end(function.body[-1]))]
+    todo = list(function.body)  # the statements only (handlers and match cases included)
+    for node in todo:
+        if node.__class__ in _COMPOUND:
+            for field in _BLOCK_FIELDS:
+                block = getattr(node, field, None)
+                if block:
+                    spans.append((_start(block[0]), _end(block[-1])))
+            for case in getattr(node, "cases", ()):
+                spans.append((_start(case.body[0]), _end(case.body[-1])))
+                todo.extend(case.body)
+            todo.extend(statements_in(node))
+    blocks = _Innermost(spans, key=lambda span: span)
+    owned: dict[int, list] = {}  # per name: (binding, the block it is written in)
+    out = []
+    for node, names in late:
+        pairs = owned.get(id(names))
+        if pairs is None:
+            pairs = owned[id(names)] = [(at, blocks.at(at)) for at in (_start(b.target) for b in names.binds)]
+        here = node.lineno, node.col_offset
+        if not any(at < here and block is not None and block[0] <= here < block[1] for at, block in pairs):
+            out.append((node, names))
+    return out
+
+
+def _unbound_on_every_path(path: str, qualname: str, function: ast.AST, nodes: list[ast.AST], index: TreeIndex,
+                           late: list, module_level: dict[str, ast.AST]) -> Iterator[PyUnboundUse]:
+    """The uses after a binding in the text that no path through a binding reaches (a branch
+    that binds the name and returns, the other branch that uses it)."""
+    tracked = {id(names): names for _, names in late}
+    extents = Extents((_start(b.target), b.name) for names in tracked.values() for b in names.binds)
+    flow = MayBound(function.body, extents)
+    guards = Intervals((_start(stmt), _end(stmt)) for n in nodes
+                       if isinstance(n, ast.Try) and any(map(_catches_name_error, n.handlers)) for stmt in n.body)
+    statement = _Innermost([n for n in nodes if n.__class__ in _STATEMENTS])
+    for node, names in late:
+        here = node.lineno, node.col_offset
+        owner = statement.at(here)
+        state = flow.entry.get(id(owner)) if owner is not None else None
+        if state is None or node.id in state or here in guards:
+            continue  # unreachable, or some path may have bound it, or the NameError is expected
+        if any(statement.at(_start(b.node)) is owner for b in names.binds if isinstance(b.node, ast.NamedExpr)):
+            continue  # a walrus in the same statement: evaluation order is not text order
+        before = [b for b in names.binds if _start(b.target) < here]
+        binding = max(before, key=lambda b: _start(b.target)) if before else names.first
+        outer = module_level.get(node.id)
+        yield PyUnboundUse(path, qualname, node.id, location(path, node), location(path, binding.target),
+                           binding.kind, location(path, outer) if outer is not None else None, branch=True)

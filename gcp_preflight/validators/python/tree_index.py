@@ -25,6 +25,11 @@ COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _KINDS = {
     ast.Import: "imports", ast.ImportFrom: "imports", ast.Call: "calls", ast.Attribute: "attributes",
     ast.Global: "globals", ast.Nonlocal: "nonlocals", ast.NamedExpr: "walruses",
+    # what only the compiler checks (validators/python/compiled.py decides whether to compile)
+    ast.Await: "async", ast.AsyncWith: "async", ast.Yield: "async", ast.YieldFrom: "async",
+    ast.Return: "jumps", ast.Break: "jumps", ast.Continue: "jumps",
+    ast.FunctionDef: "defs", ast.AsyncFunctionDef: "defs", ast.Lambda: "defs",
+    ast.For: "loops", ast.AsyncFor: "loops", ast.While: "loops",
 }
 # What the scope readers (scopes.py, classes.py) look at in a scope: statements (bindings, loops,
 # handlers, definitions), names read, attributes, calls, walruses, comprehensions, match captures.

@@ -1,0 +1,596 @@
+"""Calls and what they call: the per-file half of the call checks (PF520-PF523).
+
+For each module, from the one tree walk (tree_index.py) and the scope readers (scopes.py):
+- the signature of every module-level function and every method of a module-level class, and
+  whether its body only raises NotImplementedError (or it is an @abstractmethod);
+- the fields of each `@dataclass` (the `__init__` the decorator writes);
+- the calls whose callee can be known: `name(...)`/`module.name(...)`/`Class.method(...)`
+  rooted in a module-level name no local shadows, `self.method(...)`/`cls.method(...)` in a
+  method, and `var.method(...)` where the local's only binding is `var = Class(...)`;
+- the classes named in module-level literal registries (`{"box": BoxscoresProcessor}`);
+- literal dicts bound once at module or class level, the subscripts that read them at import
+  time or with a function's parameter as the key, and the dict names mutated anywhere.
+Resolution across modules is rules/python/calls.py's job.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from gcp_preflight.facts import fact
+from gcp_preflight.model import Location
+from gcp_preflight.validators.base import SourceText
+from gcp_preflight.validators.names.python import dotted
+from gcp_preflight.validators.python.scopes import FUNCTIONS, bindings, isolated, location, parameters, scope_list
+from gcp_preflight.validators.python.tree_index import TreeIndex, tree_index
+
+NOT_LITERAL = "\0"  # a positional argument that is not a string literal
+SELF = "@"  # in a lookup's dict: the method's first parameter (`self.D`, `cls.D` -> `@.D`)
+DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"})
+# dataclass() options that do not change which __init__ it writes beyond what is read here.
+DATACLASS_OPTIONS = frozenset({"init", "kw_only", "frozen", "eq", "order", "repr", "unsafe_hash", "slots",
+                               "match_args", "weakref_slot"})
+
+
+@fact
+@dataclass(frozen=True)
+class PySignature:
+    """A module-level function (owner "") or a method of the module-level class `owner`.
+    params: the positional parameters in order (positional-only first, `posonly` of them);
+    defaults: how many of the last positional parameters have a default; kwonly / kw_defaults:
+    the keyword-only parameters and those of them with a default. stub: "abstractmethod" when
+    so decorated, "NotImplementedError" when the body (docstring aside) only raises it (both,
+    space-separated, when both hold)."""
+
+    path: str
+    owner: str
+    name: str
+    location: Location
+    params: tuple[str, ...]
+    posonly: int
+    defaults: int
+    kwonly: tuple[str, ...]
+    kw_defaults: tuple[str, ...]
+    varargs: bool
+    varkw: bool
+    decorators: tuple[str, ...]
+    stub: str
+
+
+@fact
+@dataclass(frozen=True)
+class PyDataclass:
+    """A module-level class decorated with @dataclass: its own fields (name, has a default,
+    in __init__, keyword-only), whether it writes __init__, and whether every option is known."""
+
+    path: str
+    name: str
+    fields: tuple[tuple[str, bool, bool, bool], ...]
+    init: bool
+    known: bool
+
+
+@fact
+@dataclass(frozen=True)
+class PyCallSite:
+    """A call whose callee may be known.
+
+    kind "name": `owner` is the callee as written, rooted in a module-level name;
+    kind "self" / "cls": `receiver.name(...)` in a method of the module-level class `owner`;
+    kind "local": `receiver.name(...)` where the local's only binding is `receiver = owner(...)`.
+    positional / keywords: what the call passes (`star`: it unpacks `*args` or `**kwargs`).
+    catches: the exceptions caught around it in its function ("*" for a bare except).
+    import_time: it runs when the module is imported (module level or a class body);
+    literals: its positional arguments as string literals (NOT_LITERAL for anything else),
+    names bound once to a string at module level (or in the class body) read as their value."""
+
+    path: str
+    kind: str
+    owner: str
+    receiver: str
+    name: str
+    location: Location
+    positional: int
+    keywords: tuple[str, ...]
+    star: bool
+    function: str
+    catches: tuple[str, ...]
+    import_time: bool
+    literals: tuple[str, ...]
+
+
+@fact
+@dataclass(frozen=True)
+class PyClassMention:
+    """A name written as an element of a module-level literal dict, list, tuple or set (a registry)."""
+
+    path: str
+    dotted: str
+    location: Location
+
+
+@fact
+@dataclass(frozen=True)
+class PyLiteralDict:
+    """`name = {"key": ...}` bound once at module level (owner "") or in a class body, with
+    string literal keys only."""
+
+    path: str
+    owner: str
+    name: str
+    keys: tuple[str, ...]
+    location: Location
+
+
+@fact
+@dataclass(frozen=True)
+class PyKeyLookup:
+    """`ref[key]` read. kind "import": at import time with a literal key; "literal": with a
+    literal key in the function `function` (owner: its class); "param": the key is parameter
+    number `param` (0-based over the positional parameters, self included) of `function`.
+    guarded: a KeyError handler or a membership test could keep it from raising."""
+
+    path: str
+    kind: str
+    ref: str
+    owner: str
+    function: str
+    key: str
+    param: int
+    location: Location
+    guarded: bool
+
+
+@fact
+@dataclass(frozen=True)
+class PyDictMutations:
+    """Names (the last part: `D`, `self.D` -> `D`) whose subscripts are assigned or deleted, or
+    that a mutating method (update, setdefault, pop...) is called on, in this module."""
+
+    path: str
+    names: tuple[str, ...]
+
+
+def _decorator(node: ast.AST) -> str:
+    if isinstance(node, ast.Call):
+        inner = dotted(node.func)
+        return f"{inner}()" if inner else "?"
+    return dotted(node) or "?"
+
+
+def _last(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
+def _stub(function: ast.AST, decorators: tuple[str, ...]) -> str:
+    """"abstractmethod" when so decorated, "NotImplementedError" when the body (docstring aside)
+    only raises it, both space-separated, or ""."""
+    found = []
+    if any(_last(d.removesuffix("()")) in ("abstractmethod", "abstractproperty") for d in decorators):
+        found.append("abstractmethod")
+    body = [s for s in function.body if not _is_docstring(s)]
+    if len(body) == 1 and isinstance(body[0], ast.Raise) and body[0].exc is not None:
+        exc = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+        if _last(dotted(exc) or "") == "NotImplementedError":
+            found.append("NotImplementedError")
+    return " ".join(found)
+
+
+def signature(path: str, owner: str, node: ast.AST) -> PySignature:
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    decorators = tuple(_decorator(d) for d in node.decorator_list)
+    return PySignature(path, owner, node.name, location(path, node), tuple(a.arg for a in positional),
+                       len(args.posonlyargs), len(args.defaults), tuple(a.arg for a in args.kwonlyargs),
+                       tuple(a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None),
+                       args.vararg is not None, args.kwarg is not None, decorators, _stub(node, decorators))
+
+
+def _dataclass(path: str, node: ast.ClassDef) -> PyDataclass | None:
+    for deco in node.decorator_list:
+        func = deco.func if isinstance(deco, ast.Call) else deco
+        if _last(dotted(func) or "") != "dataclass":
+            continue
+        options = {k.arg: k.value for k in deco.keywords} if isinstance(deco, ast.Call) else {}
+        known = all(k in DATACLASS_OPTIONS and isinstance(v, ast.Constant) for k, v in options.items())
+        known = known and not (isinstance(deco, ast.Call) and deco.args)
+        init = not (isinstance(options.get("init"), ast.Constant) and options["init"].value is False)
+        kw_all = isinstance(options.get("kw_only"), ast.Constant) and options["kw_only"].value is True
+        return PyDataclass(path, node.name, tuple(_fields(node, kw_all)), init, known)
+    return None
+
+
+def _fields(node: ast.ClassDef, kw_only: bool) -> Iterator[tuple[str, bool, bool, bool]]:
+    for stmt in node.body:
+        if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+            continue
+        annotation = stmt.annotation.value if isinstance(stmt.annotation, ast.Subscript) else stmt.annotation
+        written = _last(dotted(annotation) or "")
+        if written == "ClassVar":
+            continue
+        if written == "KW_ONLY":
+            kw_only = True
+            continue
+        default, init, kw = stmt.value is not None, True, kw_only
+        value = stmt.value
+        if isinstance(value, ast.Call) and _last(dotted(value.func) or "") == "field":
+            options = {k.arg: k.value for k in value.keywords}
+            default = "default" in options or "default_factory" in options
+            if isinstance(options.get("init"), ast.Constant) and options["init"].value is False:
+                init = False
+            if isinstance(options.get("kw_only"), ast.Constant):
+                kw = options["kw_only"].value is True
+        yield stmt.target.id, default, init, kw
+
+
+_TYPE_ERROR = frozenset({"TypeError"})
+
+
+def _caught(handler: ast.ExceptHandler) -> list[str]:
+    if handler.type is None:
+        return ["*"]
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return [_last(dotted(t) or "?") for t in types]
+
+
+RAISES_CONTEXTS = frozenset({"raises", "assertRaises", "assertRaisesRegex"})
+
+
+def _expected(node: ast.AST) -> list[str]:
+    """What `with pytest.raises(X):` / `with self.assertRaises(X):` expects ([] for other withs)."""
+    out = []
+    for item in node.items:
+        call = item.context_expr
+        if isinstance(call, ast.Call) and call.args and _last(dotted(call.func) or "") in RAISES_CONTEXTS:
+            types = call.args[0].elts if isinstance(call.args[0], ast.Tuple) else [call.args[0]]
+            out += [_last(dotted(t) or "?") for t in types]
+    return out
+
+
+class _Tries:
+    """The try bodies of one scope and what their handlers catch (and the bodies of
+    `with pytest.raises(...)`; with `main`, the `if __name__ == "__main__":` blocks, as
+    "__main__"), asked by position."""
+
+    def __init__(self, nodes: Iterable[ast.AST], main: bool = False):
+        self.spans: list[tuple[tuple[int, int], tuple[int, int], tuple[str, ...]]] = []
+        for node in nodes:
+            caught: list[str] = []
+            if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))) and node.handlers:
+                caught = [c for h in node.handlers for c in _caught(h)]
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                caught = _expected(node)
+            elif main and isinstance(node, ast.If) and _is_main_test(node.test):
+                caught = ["__main__"]
+            if caught and node.body:
+                first, last = node.body[0], node.body[-1]
+                self.spans.append(((first.lineno, first.col_offset), (last.end_lineno, last.end_col_offset),
+                                   tuple(sorted(set(caught)))))
+
+    def around(self, node: ast.AST) -> tuple[str, ...]:
+        pos = (node.lineno, node.col_offset)
+        return tuple(sorted({c for start, end, caught in self.spans if start <= pos < end for c in caught}))
+
+
+class _Module:
+    def __init__(self, tree: ast.Module, path: str, index: TreeIndex):
+        self.tree, self.path, self.index = tree, path, index
+        found, _ = bindings(tree.body, index)
+        counts: dict[str, int] = {}
+        for b in found:
+            counts[b.name] = counts.get(b.name, 0) + 1
+        self.module_names = {b.name for b in found if isinstance(b.node, (*FUNCTIONS, ast.ClassDef, ast.Import,
+                                                                           ast.ImportFrom))}
+        self.strings = _string_constants(found, counts)  # NAME = "literal", bound once
+        self.classes = [n for n in scope_list(tree.body, index) if isinstance(n, ast.ClassDef)]
+        self.functions = [n for n in scope_list(tree.body, index) if isinstance(n, FUNCTIONS)]
+        self.dict_names = set()  # literal dicts of this module (module level and class bodies)
+        # `if __name__ == "__main__":` runs when the file is run as a script, not when imported.
+        self.main = _Tries(tree.body, main=True)
+
+    # -- signatures and classes ---------------------------------------------------------------
+    def signatures(self) -> Iterator[object]:
+        for node in self.functions:
+            yield signature(self.path, "", node)
+        for cls in self.classes:
+            for node in scope_list(cls.body, self.index):
+                if isinstance(node, FUNCTIONS):
+                    yield signature(self.path, cls.name, node)
+            data = _dataclass(self.path, cls)
+            if data is not None:
+                yield data
+
+    def mentions(self) -> Iterator[PyClassMention]:
+        for stmt in self.tree.body:
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, (ast.Dict, ast.List,
+                                                                                         ast.Tuple, ast.Set)):
+                yield from self._elements(stmt.value)
+
+    def _elements(self, node: ast.AST) -> Iterator[PyClassMention]:
+        todo = [node]
+        for current in todo:
+            elements = [*current.keys, *current.values] if isinstance(current, ast.Dict) else current.elts
+            for element in elements:
+                if isinstance(element, (ast.Dict, ast.List, ast.Tuple, ast.Set)):
+                    todo.append(element)
+                elif isinstance(element, (ast.Name, ast.Attribute)):
+                    name = dotted(element)
+                    if name and name.split(".")[0] in self.module_names:
+                        yield PyClassMention(self.path, name, location(self.path, element))
+
+    # -- calls --------------------------------------------------------------------------------
+    def calls(self) -> Iterator[PyCallSite]:
+        yield from self._scope(self.tree.body, "", set(), None, None, True)
+
+    def _scope(self, body, qualname, hidden, function, cls, import_time) -> Iterator[PyCallSite]:
+        """Calls in one scope, then in the scopes nested in it. `hidden`: names local to an
+        enclosing function. `cls`: the module-level class whose method (or body) this is."""
+        found, declared = bindings(body, self.index)
+        nodes = scope_list(body, self.index)
+        local: set[str] = set()
+        typed: dict[str, str] = {}
+        me = kind = None
+        if function is not None:
+            params = [a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs,
+                                      function.args.vararg, function.args.kwarg) if a is not None]
+            local = ({b.name for b in found} | set(params)) - declared
+            typed = self._typed(found, params, declared, hidden | local)
+            if cls is not None and hidden == set():
+                me, kind = self._receiver(function, params, found)
+        elif cls is not None:  # a class body: its names do not reach its methods
+            local = {b.name for b in found}
+        tries = _Tries(nodes)
+        hidden_here = hidden | local
+        for node in nodes:
+            if node.__class__ is ast.Call:
+                site = self._call(node, qualname, hidden_here, typed, me, kind, cls, tries, import_time, local)
+                if site is not None:
+                    yield site
+        for node in nodes:
+            if isinstance(node, ast.ClassDef):
+                inner_cls = node if function is None and cls is None else None
+                name = f"{qualname}.{node.name}" if qualname else node.name
+                yield from self._scope(node.body, name, hidden, None, inner_cls, import_time and inner_cls is not None)
+            elif isinstance(node, FUNCTIONS):
+                name = f"{qualname}.{node.name}" if qualname else node.name
+                method_of = cls if function is None else None
+                yield from self._scope(node.body, name, hidden_here if function is not None else hidden, node,
+                                       method_of, False)
+
+    def _receiver(self, function, params, found) -> tuple[str | None, str | None]:
+        """The method's first parameter (the instance, or the class of a classmethod), unless
+        a staticmethod or rebound in the method."""
+        decorators = {_last(_decorator(d).removesuffix("()")) for d in function.decorator_list}
+        positional = [*function.args.posonlyargs, *function.args.args]
+        if "staticmethod" in decorators or not positional:
+            return None, None
+        me = positional[0].arg
+        if any(b.name == me for b in found):
+            return None, None
+        return me, "cls" if "classmethod" in decorators else "self"
+
+    def _typed(self, found, params, declared, hidden) -> dict[str, str]:
+        """Locals whose only binding is `name = Dotted(...)`, Dotted rooted in a module-level name."""
+        if self.index.nonlocals:
+            return {}  # a nested function may rebind them
+        by_name: dict[str, list] = {}
+        for b in found:
+            by_name.setdefault(b.name, []).append(b)
+        typed = {}
+        for name, binds in by_name.items():
+            node = binds[0].node
+            if len(binds) != 1 or name in params or name in declared:
+                continue
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                    and isinstance(node.value, ast.Call):
+                ctor = dotted(node.value.func)
+                if ctor and ctor.split(".")[0] not in hidden and ctor.split(".")[0] in self.module_names:
+                    typed[name] = ctor
+        return typed
+
+    def _call(self, node: ast.Call, qualname, hidden, typed, me, kind, cls, tries, import_time,
+              class_local) -> PyCallSite | None:
+        func = node.func
+        callee = dotted(func)
+        if callee is None:
+            return None
+        root = callee.split(".")[0]
+        receiver, name = root, ""
+        if root == me and func.__class__ is ast.Attribute and func.value.__class__ is ast.Name:
+            site_kind, owner, name = kind, cls.name, func.attr
+        elif root in typed and func.__class__ is ast.Attribute and func.value.__class__ is ast.Name:
+            site_kind, owner, name = "local", typed[root], func.attr
+        elif root not in hidden and root in self.module_names:
+            site_kind, owner = "name", callee
+        else:
+            return None
+        import_time = import_time and not self.main.around(node)
+        star = any(a.__class__ is ast.Starred for a in node.args) or any(k.arg is None for k in node.keywords)
+        literals = tuple(self._literal(a, cls if import_time else None, class_local) for a in node.args) \
+            if import_time else ()
+        return PyCallSite(self.path, site_kind, owner, receiver, name, location(self.path, func), len(node.args),
+                          tuple(k.arg for k in node.keywords if k.arg is not None), star, qualname,
+                          tries.around(node), import_time, literals)
+
+    def _literal(self, node: ast.AST, cls, class_local) -> str:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name):
+            if cls is not None and node.id in class_local:
+                return _class_strings(cls, self.index).get(node.id, NOT_LITERAL)
+            return self.strings.get(node.id, NOT_LITERAL)
+        return NOT_LITERAL
+
+    # -- literal dicts and their lookups ------------------------------------------------------
+    def literal_dicts(self) -> Iterator[PyLiteralDict]:
+        for owner, body in [("", self.tree.body), *((c.name, c.body) for c in self.classes)]:
+            found, _ = bindings(body, self.index)
+            counts: dict[str, int] = {}
+            for b in found:
+                counts[b.name] = counts.get(b.name, 0) + 1
+            for b in found:
+                value = getattr(b.node, "value", None)
+                if counts[b.name] != 1 or not isinstance(b.node, (ast.Assign, ast.AnnAssign)) \
+                        or not isinstance(value, ast.Dict) or not isinstance(b.target, ast.Name):
+                    continue
+                if isinstance(b.node, ast.Assign) and len(b.node.targets) != 1:
+                    continue
+                keys = [k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else None
+                        for k in value.keys]
+                if value.keys and all(k is not None for k in keys):
+                    self.dict_names.add(b.name)
+                    yield PyLiteralDict(self.path, owner, b.name, tuple(keys), location(self.path, b.target))
+
+    def lookups(self) -> Iterator[object]:
+        """Subscripts that read a dict with a literal key at import time or in a function, or
+        with a parameter of the function as the key; and the names of mutated dicts."""
+        mutated: set[str] = set()
+        for _, call in self.index.found("calls"):
+            if call.func.__class__ is ast.Attribute and call.func.attr in DICT_MUTATORS:
+                target = call.func.value
+                if target.__class__ is ast.Name:
+                    mutated.add(target.id)
+                elif target.__class__ is ast.Attribute:
+                    mutated.add(target.attr)
+        spans = self._function_spans()
+        module_tries = None
+        for _, node in self.index.found("subscripts"):
+            value = node.value
+            ref = dotted(value)
+            if node.ctx.__class__ is not ast.Load:
+                if ref:
+                    mutated.add(_last(ref))
+                continue
+            if ref is None:
+                continue
+            key = node.slice
+            at = bisect.bisect_right(spans[0], (node.lineno, node.col_offset)) - 1
+            inside = spans[1][at] if at >= 0 and (node.lineno, node.col_offset) < spans[1][at][1] else None
+            if inside is None:
+                if isinstance(key, ast.Constant) and isinstance(key.value, str) and not self.main.around(node):
+                    if module_tries is None:
+                        module_tries = _Tries(self._import_time_nodes())
+                    owner = self._class_at(node)
+                    yield PyKeyLookup(self.path, "import", ref, owner, "", key.value, -1,
+                                      location(self.path, node), bool(module_tries.around(node)))
+                continue
+            _, _, function, owner = inside
+            lookup = self._function_lookup(node, ref, key, function, owner)
+            if lookup is not None:
+                yield lookup
+        yield PyDictMutations(self.path, tuple(sorted(mutated)))
+
+    def _function_lookup(self, node, ref, key, function, owner) -> PyKeyLookup | None:
+        """A lookup in a function with a literal key (in one of this module's literal dicts or
+        a dict of the method's class), or with one of its positional parameters as the key."""
+        root = ref.split(".")[0]
+        positional = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        is_self = bool(owner and positional and root == positional[0] and "." in ref)
+        local = {b.name for b in bindings(function.body, self.index)[0]} | set(parameters(function.args))
+        if root in local and not is_self:
+            return None  # a local dict, not the module's or the class's
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            if not (is_self or root in self.dict_names or (owner and root == owner)):
+                return None
+            kind, text, param = "literal", key.value, -1
+        elif isinstance(key, ast.Name) and key.id in positional and key.id not in \
+                {b.name for b in bindings(function.body, self.index)[0]}:
+            kind, text, param = "param", key.id, positional.index(key.id)
+        else:
+            return None
+        if is_self:
+            ref = f"{SELF}.{ref.split('.', 1)[1]}"
+        qual = f"{owner}.{function.name}" if owner else function.name
+        return PyKeyLookup(self.path, kind, ref, owner, qual, text, param, location(self.path, node),
+                           self._guarded_in(function, node))
+
+    def _guarded_in(self, function, node) -> bool:
+        """A KeyError handler around the lookup, or any membership test or `.get` in the function."""
+        def make():
+            tries, membership = [], False
+            for inner in ast.walk(function):
+                if isinstance(inner, ast.Try):
+                    tries.append(inner)
+                elif isinstance(inner, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn)) for op in inner.ops):
+                    membership = True
+            return _Tries(tries), membership
+        tries, membership = self.index.cached(function, "key-guards", make)
+        caught = set(tries.around(node))
+        return membership or bool(caught & {"KeyError", "LookupError", "Exception", "BaseException", "*"})
+
+    def _function_spans(self):
+        """Sorted (start, end, function, class name) of every module-level function and method."""
+        def make():
+            rows = [(f, "") for f in self.functions]
+            rows += [(f, c.name) for c in self.classes for f in scope_list(c.body, self.index) if isinstance(f, FUNCTIONS)]
+            rows += [(f, "") for f in self._nested_definitions()]
+            spans = sorted((((f.lineno, f.col_offset), (f.end_lineno, f.end_col_offset), f, owner)
+                            for f, owner in rows), key=lambda s: s[0])
+            return [s[0] for s in spans], spans
+        return self.index.cached(self.tree, "function-spans", make)
+
+    def _nested_definitions(self) -> list[ast.AST]:
+        """Functions and lambdas in class bodies nested in classes, and lambdas at import time
+        (their bodies do not run when the module is imported)."""
+        out = []
+        for body in [self.tree.body, *(c.body for c in self.classes)]:
+            for node in scope_list(body, self.index):
+                if isinstance(node, ast.ClassDef) and body is not self.tree.body:
+                    out.extend(n for n in ast.walk(node) if isinstance(n, (*FUNCTIONS, ast.Lambda)))
+        return out
+
+    def _import_time_nodes(self) -> list[ast.AST]:
+        return [*scope_list(self.tree.body, self.index), *(n for c in self.classes for n in scope_list(c.body, self.index))]
+
+    def _class_at(self, node: ast.AST) -> str:
+        pos = (node.lineno, node.col_offset)
+        for cls in self.classes:
+            if (cls.lineno, cls.col_offset) <= pos < (cls.end_lineno, cls.end_col_offset):
+                return cls.name
+        return ""
+
+
+def _is_main_test(test: ast.AST) -> bool:
+    """`__name__ == "__main__"` (either way round)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = (test.left, test.comparators[0])
+    return {x.id if isinstance(x, ast.Name) else getattr(x, "value", None) for x in sides} == {"__name__", "__main__"}
+
+
+def _string_constants(found, counts) -> dict[str, str]:
+    out = {}
+    for b in found:
+        node = b.node
+        if counts[b.name] == 1 and isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(b.target, ast.Name) \
+                and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            if isinstance(node, ast.AnnAssign) or len(node.targets) == 1:
+                out[b.name] = node.value.value
+    return out
+
+
+def _class_strings(cls: ast.ClassDef, index: TreeIndex) -> dict[str, str]:
+    def make():
+        found, _ = bindings(cls.body, index)
+        counts: dict[str, int] = {}
+        for b in found:
+            counts[b.name] = counts.get(b.name, 0) + 1
+        return _string_constants(found, counts)
+    return index.cached(cls, "strings", make)
+
+
+@isolated
+def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
+    module = _Module(tree, source.path, tree_index(tree))
+    yield from module.signatures()
+    yield from module.mentions()
+    yield from module.calls()
+    yield from module.literal_dicts()  # first: the lookups ask which names are literal dicts
+    yield from module.lookups()

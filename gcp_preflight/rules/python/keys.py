@@ -146,10 +146,12 @@ def import_time_key_error(project):
             found = dicts.resolve(lookup, owner)
             if found is None or key in found.keys:
                 continue
-            yield Diagnostic(site.location, f"`{site.receiver + '.' + site.name if site.name else site.owner}"
-                             f"({key!r})` runs at import time and {qual}() looks {key!r} up in {found.name}, which "
-                             f"has no such key, so importing this module raises KeyError{_missing(found, key)}",
-                             (Related(lookup.location, f"{qual}() reads {lookup.ref}[...] here"), _defined(found)))
+            shown = f"{site.receiver}.{site.name}" if site.name else site.owner
+            given = f" with {key!r} as `{lookup.key}`" if lookup.kind == "param" else ""
+            yield Diagnostic(site.location, f"`{shown}()` runs at import time{given}, and {qual}() looks {key!r} up "
+                             f"in {found.name}, which has no such key, so importing this module raises KeyError"
+                             f"{_missing(found, key)}",
+                             (Related(lookup.location, f"{qual}() reads {found.name}[...] here"), _defined(found)))
 
 
 def _defined(d: PyLiteralDict) -> Related:

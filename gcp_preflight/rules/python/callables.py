@@ -167,7 +167,7 @@ class Callables:
         kwonly = tuple(n for n, (d, init, kw) in fields.items() if init and kw)
         first = mro[0]
         return PySignature(first.path, first.name, "__init__", first.location, tuple(positional), 0, defaults, kwonly,
-                           tuple(n for n in kwonly if fields[n][0]), False, False, (), "")
+                           tuple(n for n in kwonly if fields[n][0]), False, False, ("dataclass",), "")
 
 
 def callables(project) -> Callables:

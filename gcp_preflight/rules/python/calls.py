@@ -90,7 +90,10 @@ def call_signature_mismatch(project):
             related = (Related(callee.cls.location, f"class {callee.cls.name} is defined here"),)
         else:
             name = f"{sig.owner}.{sig.name}" if sig.owner else sig.name
-            related = (Related(sig.location, f"{name}{written(sig)} is defined here"),)
+            if sig.decorators == ("dataclass",):
+                related = (Related(sig.location, f"@dataclass writes {name}{written(sig)} from the fields here"),)
+            else:
+                related = (Related(sig.location, f"{name}{written(sig)} is defined here"),)
         did_you_mean = f"; did you mean `{hint}`?" if hint else ""
         yield Diagnostic(site.location, f"{shown}: {callee.shown} {what}, so this call raises TypeError{did_you_mean}",
                          related)

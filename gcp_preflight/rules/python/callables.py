@@ -44,11 +44,19 @@ class Callables:
         for sig in project.facts(PySignature):
             self.signatures[(sig.path, sig.owner, sig.name)].append(sig)
         self.dataclasses = {(d.path, d.name): d for d in project.facts(PyDataclass)}
+        self._targets: dict[tuple[str, str], object] = {}  # many calls name the same callee
+
 
     # -- names --------------------------------------------------------------------------------
     def target(self, path: str, dotted: str):
         """A module-level function (path, name), a ClassRef, (ClassRef, method name) for
         `Class.method`, or None."""
+        key = (path, dotted)
+        if key not in self._targets:
+            self._targets[key] = self._target(path, dotted)
+        return self._targets[key]
+
+    def _target(self, path: str, dotted: str):
         parts = dotted.split(".")
         if len(parts) == 1:
             return self._member(path, parts[0], 0)

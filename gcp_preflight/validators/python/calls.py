@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import sys
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -286,8 +287,11 @@ class _Module:
         counts: dict[str, int] = {}
         for b in found:
             counts[b.name] = counts.get(b.name, 0) + 1
+        # Names a call may resolve to a project callable through: not those bound only by
+        # imports from the standard library (most calls, none of them the project's).
+        stdlib = {b.name for b in found if _from_stdlib(b.node)}
         self.module_names = {b.name for b in found if isinstance(b.node, (*FUNCTIONS, ast.ClassDef, ast.Import,
-                                                                           ast.ImportFrom))}
+                                                                           ast.ImportFrom))} - stdlib
         self.strings = _string_constants(found, counts)  # NAME = "literal", bound once
         self.classes = [n for n in scope_list(tree.body, index) if isinstance(n, ast.ClassDef)]
         self.functions = [n for n in scope_list(tree.body, index) if isinstance(n, FUNCTIONS)]
@@ -555,6 +559,13 @@ class _Module:
             if (cls.lineno, cls.col_offset) <= pos < (cls.end_lineno, cls.end_col_offset):
                 return cls.name
         return ""
+
+
+def _from_stdlib(node: ast.AST) -> bool:
+    if isinstance(node, ast.Import):
+        return all(a.name.split(".")[0] in sys.stdlib_module_names for a in node.names)
+    return isinstance(node, ast.ImportFrom) and not node.level and \
+        (node.module or "").split(".")[0] in sys.stdlib_module_names
 
 
 def _is_main_test(test: ast.AST) -> bool:

@@ -26,8 +26,10 @@ from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.names.python import dotted
 from gcp_preflight.validators.python.scopes import FUNCTIONS, bindings, isolated, location, parameters, scope_list
+from gcp_preflight.validators.python.nodes import walk
 from gcp_preflight.validators.python.tree_index import TreeIndex, tree_index
 
+_DEFINITIONS = frozenset({*FUNCTIONS, ast.ClassDef})
 NOT_LITERAL = "\0"  # a positional argument that is not a string literal
 SELF = "@"  # in a lookup's dict: the method's first parameter (`self.D`, `cls.D` -> `@.D`)
 DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"})
@@ -255,6 +257,10 @@ def _expected(node: ast.AST) -> list[str]:
     return out
 
 
+_BLOCKS = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try), ast.With, ast.AsyncWith})
+_MAIN_BLOCKS = frozenset({ast.If})
+
+
 class _Tries:
     """The try bodies of one scope and what their handlers catch (and the bodies of
     `with pytest.raises(...)`; with `main`, the `if __name__ == "__main__":` blocks, as
@@ -262,14 +268,17 @@ class _Tries:
 
     def __init__(self, nodes: Iterable[ast.AST], main: bool = False):
         self.spans: list[tuple[tuple[int, int], tuple[int, int], tuple[str, ...]]] = []
+        kinds = _MAIN_BLOCKS if main else _BLOCKS
         for node in nodes:
-            caught: list[str] = []
-            if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))) and node.handlers:
-                caught = [c for h in node.handlers for c in _caught(h)]
-            elif isinstance(node, (ast.With, ast.AsyncWith)):
+            kind = node.__class__
+            if kind not in kinds:
+                continue
+            if kind is ast.If:
+                caught = ["__main__"] if _is_main_test(node.test) else []
+            elif kind is ast.With or kind is ast.AsyncWith:
                 caught = _expected(node)
-            elif main and isinstance(node, ast.If) and _is_main_test(node.test):
-                caught = ["__main__"]
+            else:
+                caught = [c for h in node.handlers for c in _caught(h)]
             if caught and node.body:
                 first, last = node.body[0], node.body[-1]
                 self.spans.append(((first.lineno, first.col_offset), (last.end_lineno, last.end_col_offset),
@@ -358,11 +367,13 @@ class _Module:
                 if site is not None:
                     yield site
         for node in nodes:
-            if isinstance(node, ast.ClassDef):
+            if node.__class__ not in _DEFINITIONS:
+                continue
+            if node.__class__ is ast.ClassDef:
                 inner_cls = node if function is None and cls is None else None
                 name = f"{qualname}.{node.name}" if qualname else node.name
                 yield from self._scope(node.body, name, hidden, None, inner_cls, import_time and inner_cls is not None)
-            elif isinstance(node, FUNCTIONS):
+            else:
                 name = f"{qualname}.{node.name}" if qualname else node.name
                 method_of = cls if function is None else None
                 yield from self._scope(node.body, name, hidden_here if function is not None else hidden, node,
@@ -519,10 +530,11 @@ class _Module:
         """A KeyError handler around the lookup, or any membership test or `.get` in the function."""
         def make():
             tries, membership = [], False
-            for inner in ast.walk(function):
-                if isinstance(inner, ast.Try):
+            for inner in walk(function):
+                kind = inner.__class__
+                if kind is ast.Try:
                     tries.append(inner)
-                elif isinstance(inner, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn)) for op in inner.ops):
+                elif kind is ast.Compare and any(isinstance(op, (ast.In, ast.NotIn)) for op in inner.ops):
                     membership = True
             return _Tries(tries), membership
         tries, membership = self.index.cached(function, "key-guards", make)

@@ -54,11 +54,20 @@ def test_signature_mismatches_reported_at_the_call(tmp_path):
         class BoxProcessor(ProcessorBase):
             def transform_data(self, rows):
                 self.save_rows(rows, "box", 3, 4)  # expect: PF520
+                self.helper_with_override(1)  # expect: PF520
                 self.save_rows(rows)  # expect: PF520
                 self.save_rows(rows, "box", table="t")  # expect: PF520
                 self.save_rows(rows, "box", retry=2)  # expect: PF520
                 self.table_for("a", "b")  # expect: PF520
                 return self.save_rows(rows, table="box")
+
+            def helper_with_override(self):
+                return None
+
+
+        class LeafProcessor(BoxProcessor):
+            def helper_with_override(self):  # rejects the call too
+                return 1
 
 
         def build():
@@ -334,6 +343,27 @@ PF520_SILENT = {
 
             def g(self):
                 self.f()
+        """,
+    "a subclass override accepts the call": """
+        class BaseProcess:
+            def _Popen(self):
+                raise NotImplementedError
+
+            def start(self):
+                self._popen = self._Popen(self)
+
+        class Process(BaseProcess):
+            @staticmethod
+            def _Popen(process_obj):
+                return process_obj
+        """,
+    "a stub whose implementations are outside the project": """
+        class Base:
+            def fetch(self):
+                raise NotImplementedError
+
+            def run(self):
+                return self.fetch("url")
         """,
     "class attribute bound to a function": """
         def impl(a, b):

@@ -81,7 +81,7 @@ def call_signature_mismatch(project):
         if callee is None:
             continue
         wrong = mismatch(callee, site.positional, site.keywords)
-        if wrong is None:
+        if wrong is None or (site.kind in ("self", "cls") and _an_override_may_bind(calls, site, callee)):
             continue
         what, hint = wrong
         sig = callee.signature
@@ -97,6 +97,21 @@ def call_signature_mismatch(project):
         did_you_mean = f"; did you mean `{hint}`?" if hint else ""
         yield Diagnostic(site.location, f"{shown}: {callee.shown} {what}, so this call raises TypeError{did_you_mean}",
                          related)
+
+
+def _an_override_may_bind(calls: Callables, site: PyCallSite, callee) -> bool:
+    """`self.m(...)` runs a subclass's `m` on a subclass instance: unless every override in the
+    project rejects the call too, it may be meant for them (a base's stub with a nominal
+    signature, `multiprocessing`'s `self._Popen(self)`)."""
+    subclasses, maybe = calls.index.subclasses(callee.cls)
+    if callee.signature is not None and callee.signature.stub and (maybe or not subclasses):
+        return True
+    for sub in subclasses:
+        if any(m[0] == site.name for m in sub.members):
+            override = calls.method(sub, site.name, instance=site.kind != "cls")
+            if override is None or mismatch(override, site.positional, site.keywords) is None:
+                return True
+    return False
 
 
 @rule("PF521", "abstract-method-called", Severity.ERROR)

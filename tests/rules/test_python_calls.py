@@ -122,6 +122,69 @@ def test_missing_and_too_many_messages(tmp_path):
     ]
 
 
+def test_decorators_built_with_functools_wraps_keep_the_signature(tmp_path):
+    write_repo(tmp_path, {
+        "shared/retry.py": """
+            import functools
+            from functools import wraps
+
+
+            def logged(func):
+                @functools.wraps(func)
+                def wrapper(*args, **kwargs):
+                    print(func.__name__)
+                    return func(*args, **kwargs)
+                return wrapper
+
+
+            def retry(times=3):
+                def decorate(func):
+                    @wraps(func)
+                    def wrapper(*args, **kwargs):
+                        for _ in range(times):
+                            try:
+                                return func(*args, **kwargs)
+                            except ConnectionError:
+                                pass
+                    return wrapper
+                return decorate
+
+
+            def swallow(func):
+                @functools.wraps(func)
+                def wrapper(*args, **kwargs):
+                    return func(*args[1:], **kwargs)
+                return wrapper
+            """,
+        "jobs/main.py": """
+            from shared.retry import logged, retry, swallow
+
+
+            @logged
+            def publish(topic, message):
+                return topic, message
+
+
+            @retry(times=5)
+            def fetch(url):
+                return url
+
+
+            @swallow
+            def shifted(a):
+                return a
+
+
+            def handler():
+                publish("topic", body="x")  # expect: PF520
+                fetch()  # expect: PF520
+                shifted(1, 2)
+                return publish("t", "m"), fetch("u")
+            """,
+    })
+    assert_marks(tmp_path, select=("PF520",))
+
+
 def test_dataclass_fields_across_bases_and_classes_without_init(tmp_path):
     write_repo(tmp_path, {"models.py": """
         from dataclasses import KW_ONLY, dataclass, field

@@ -115,9 +115,17 @@ class Callables:
 
     def _one(self, path: str, owner: str, name: str) -> PySignature | None:
         found = self.signatures.get((path, owner, name), [])
-        if len(found) != 1 or not all(d in KEEPING for d in found[0].decorators):
+        if len(found) != 1 or not all(d in KEEPING or self._passes_through(path, d) for d in found[0].decorators):
             return None
         return found[0]
+
+    def _passes_through(self, path: str, decorator: str) -> bool:
+        """A project decorator (or factory) whose wrapper hands every argument on (functools.wraps)."""
+        found = self.target(path, decorator.removesuffix("()")) if decorator != "?" else None
+        if not (isinstance(found, tuple) and isinstance(found[0], str)):
+            return False
+        sigs = self.signatures.get((found[0], "", found[1]), [])
+        return len(sigs) == 1 and sigs[0].passthrough
 
     def method(self, cls: PyClass, name: str, instance: bool) -> Callee | None:
         """The method `name` as `instance.name` (or `Class.name`) finds it."""

@@ -39,7 +39,8 @@ def call_signature_mismatch(project):
     Silent when the call unpacks `*args` or `**kwargs`, when the callee takes the one it would
     need (`*args` for extra positionals, `**kwargs` for any keyword), when a decorator may change
     the signature (anything but `staticmethod`, `classmethod`, `abstractmethod`, `override`,
-    `functools.cache`/`lru_cache`), when the class hierarchy is not fully known (PF501's rules)
+    `functools.cache`/`lru_cache`, and project decorators whose `@functools.wraps(func)` wrapper
+    calls `func(*args, **kwargs)`), when the class hierarchy is not fully known (PF501's rules)
     or defines `__new__`, when an instance attribute of the same name may shadow the method,
     when the name is bound more than once, and inside `try: ... except TypeError`.
 

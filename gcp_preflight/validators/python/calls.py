@@ -46,7 +46,9 @@ class PySignature:
     defaults: how many of the last positional parameters have a default; kwonly / kw_defaults:
     the keyword-only parameters and those of them with a default. stub: "abstractmethod" when
     so decorated, "NotImplementedError" when the body (docstring aside) only raises it (both,
-    space-separated, when both hold)."""
+    space-separated, when both hold). passthrough: it is a decorator (or a decorator factory)
+    whose wrapper is `@functools.wraps(func)` `def wrapper(*args, **kwargs)` calling
+    `func(*args, **kwargs)`, so the decorated function's own signature still decides."""
 
     path: str
     owner: str
@@ -61,6 +63,7 @@ class PySignature:
     varkw: bool
     decorators: tuple[str, ...]
     stub: str
+    passthrough: bool = False  # a decorator whose wrapper hands every argument to the function
 
 
 @fact
@@ -186,14 +189,43 @@ def _stub(function: ast.AST, decorators: tuple[str, ...]) -> str:
     return " ".join(found)
 
 
-def signature(path: str, owner: str, node: ast.AST) -> PySignature:
+def signature(path: str, owner: str, node: ast.AST, index: TreeIndex) -> PySignature:
     args = node.args
     positional = [*args.posonlyargs, *args.args]
     decorators = tuple(_decorator(d) for d in node.decorator_list)
     return PySignature(path, owner, node.name, location(path, node), tuple(a.arg for a in positional),
                        len(args.posonlyargs), len(args.defaults), tuple(a.arg for a in args.kwonlyargs),
                        tuple(a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None),
-                       args.vararg is not None, args.kwarg is not None, decorators, _stub(node, decorators))
+                       args.vararg is not None, args.kwarg is not None, decorators, _stub(node, decorators),
+                       not owner and _passes_through(node, index))
+
+
+def _passes_through(function: ast.AST, index: TreeIndex, depth: int = 0) -> bool:
+    """A decorator whose wrapper hands all its arguments to the function it wraps (or a
+    decorator factory returning one: one level more)."""
+    params = set(parameters(function.args))
+    for node in scope_list(function.body, index):
+        if node.__class__ in FUNCTIONS and (_wrapper_of(node, params, index)
+                                            or (depth == 0 and _passes_through(node, index, 1))):
+            return True
+    return False
+
+
+def _wrapper_of(node: ast.AST, params: set[str], index: TreeIndex) -> bool:
+    """`@wraps(func) def wrapper(*args, **kwargs)` whose body calls `func(*args, **kwargs)`."""
+    wrapped = [d.args[0].id for d in node.decorator_list if isinstance(d, ast.Call) and d.args
+               and _last(dotted(d.func) or "") == "wraps" and isinstance(d.args[0], ast.Name) and d.args[0].id in params]
+    if not wrapped or node.args.vararg is None or node.args.kwarg is None:
+        return False
+    star, double = node.args.vararg.arg, node.args.kwarg.arg
+    for call in scope_list(node.body, index):
+        if call.__class__ is ast.Call and isinstance(call.func, ast.Name) and call.func.id == wrapped[0] \
+                and len(call.args) == 1 and isinstance(call.args[0], ast.Starred) \
+                and isinstance(call.args[0].value, ast.Name) and call.args[0].value.id == star \
+                and len(call.keywords) == 1 and call.keywords[0].arg is None \
+                and isinstance(call.keywords[0].value, ast.Name) and call.keywords[0].value.id == double:
+            return True
+    return False
 
 
 def _dataclass(path: str, node: ast.ClassDef) -> PyDataclass | None:
@@ -311,11 +343,11 @@ class _Module:
     # -- signatures and classes ---------------------------------------------------------------
     def signatures(self) -> Iterator[object]:
         for node in self.functions:
-            yield signature(self.path, "", node)
+            yield signature(self.path, "", node, self.index)
         for cls in self.classes:
             for node in scope_list(cls.body, self.index):
                 if isinstance(node, FUNCTIONS):
-                    yield signature(self.path, cls.name, node)
+                    yield signature(self.path, cls.name, node, self.index)
             data = _dataclass(self.path, cls)
             if data is not None:
                 yield data

@@ -699,13 +699,18 @@ PF521_SILENT = {
                 raise NotImplementedError
 
         class Middle(Base):
-            pass
+            def helper(self):
+                return 2
 
         class Impl(Middle):
             def step(self):
                 return 1
 
         WORKERS = {"Middle": Middle, "Impl": Impl}
+
+        def test_middle_helpers():
+            middle = Middle()
+            middle.helper()
         """,
 }
 

@@ -197,13 +197,16 @@ def abstract_method_called(project):
             if cls is not None:
                 called_on[(cls.path, cls.name)].append(site)
     for key in sorted(made):
-        listed_only = not any(isinstance(m, PyCallSite) for m in made[key])
-        if listed_only and index.subclasses(index.classes[key])[0]:
-            continue  # a base listed beside its subclasses (a registry of every worker class)
-        yield from _left_abstract(calls, index.classes[key], made[key], inside, called_on.get(key, []))
+        # A registry runs what it lists in ways the check cannot follow, so a listed class's public
+        # methods count as called; but not for a base listed beside its subclasses (a registry
+        # of every worker class), which only its own instantiations say anything about.
+        listed = any(not isinstance(m, PyCallSite) for m in made[key])
+        runs_public = listed and not index.subclasses(index.classes[key])[0]
+        yield from _left_abstract(calls, index.classes[key], made[key], inside, called_on.get(key, []), runs_public)
 
 
-def _left_abstract(calls: Callables, cls: PyClass, made: list, inside, called_on) -> Iterator[Diagnostic]:
+def _left_abstract(calls: Callables, cls: PyClass, made: list, inside, called_on,
+                   runs_public: bool) -> Iterator[Diagnostic]:
     hierarchy = calls.index.hierarchy(cls)
     if hierarchy.unknown:
         return
@@ -228,10 +231,10 @@ def _left_abstract(calls: Callables, cls: PyClass, made: list, inside, called_on
                 yield _cannot_instantiate(cls, abstract, site)
         return
     reported = set()
-    # What runs on an instance: the methods called on it, or (for a class listed in a registry,
-    # run by code the check cannot follow) its public methods; then what they call on self.
+    # What runs on an instance: the methods called on it (and a listed class's public methods),
+    # then what they call on self.
     entries = [(s.name, s) for s in called_on if s.name in nearest]
-    if any(not isinstance(m, PyCallSite) for m in made):
+    if runs_public:
         entries += [(n, None) for n in sorted(nearest) if not n.startswith("_") and n not in stubs]
     seen = set()
     while entries:

@@ -859,6 +859,10 @@ PF522_SILENT = {
             return D[key]
         X = get("b")
         """,
+    "inside a lambda at module level": """
+        D = {"a": 1}
+        get_b = lambda: D["b"]
+        """,
     "run as a script only": """
         D = {"a": 1}
         if __name__ == "__main__":

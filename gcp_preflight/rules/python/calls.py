@@ -258,7 +258,8 @@ def _cannot_instantiate(cls: PyClass, abstract: list, site: PyCallSite) -> Diagn
     return Diagnostic(site.location, f"`{site.owner}()`: {cls.name} does not override {names}, which {owners} "
                       f"{'marks' if len(abstract) == 1 else 'mark'} @abstractmethod, so creating it raises TypeError "
                       f"(can't instantiate abstract class)",
-                      (*(Related(stub.location, f"{owner.name}.{stub.name} is abstract here") for stub, owner in abstract),
+                      (*(Related(stub.location, f"{owner.name}.{stub.name} is abstract here")
+                         for stub, owner in abstract),
                        Related(cls.location, f"class {cls.name} is defined here")))
 
 

@@ -9,10 +9,15 @@ from gcp_preflight.model import Diagnostic, Related, Severity
 from gcp_preflight.rules.base import rule
 from gcp_preflight.rules.python.callables import Callables, callables
 from gcp_preflight.rules.python.index import ClassRef, ModuleRef
-from gcp_preflight.validators.python.calls import NOT_LITERAL, SELF, PyCallSite, PyDictMutations, PyKeyLookup, PyLiteralDict
+from gcp_preflight.validators.python.calls import NOT_LITERAL, PyCallSite
 from gcp_preflight.validators.python.classes import PyClass
-
-KEY_ERROR_CATCHERS = frozenset({"KeyError", "LookupError", "Exception", "BaseException", "*"})
+from gcp_preflight.validators.python.lookups import (
+    KEY_ERROR_CATCHERS,
+    SELF,
+    PyDictMutations,
+    PyKeyLookup,
+    PyLiteralDict,
+)
 
 
 class _Dicts:

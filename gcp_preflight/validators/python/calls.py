@@ -1,4 +1,4 @@
-"""Calls and what they call: the per-file half of the call checks (PF520-PF523).
+"""Calls and what they call: the per-file half of the call checks (PF520, PF521, PF522's calls).
 
 For each module, from the one tree walk (tree_index.py) and the scope readers (scopes.py):
 - the signature of every module-level function and every method of a module-level class, and
@@ -8,15 +8,13 @@ For each module, from the one tree walk (tree_index.py) and the scope readers (s
   rooted in a module-level name no local shadows, `self.method(...)`/`cls.method(...)` in a
   method, and `var.method(...)` where the local's only binding is `var = Class(...)`;
 - the classes named in module-level literal registries (`{"box": BoxscoresProcessor}`);
-- literal dicts bound once at module or class level, the subscripts that read them at import
-  time or with a function's parameter as the key, and the dict names mutated anywhere.
+(Literal dicts and their lookups are lookups.py's.)
 Resolution across modules is rules/python/calls.py's job.
 """
 
 from __future__ import annotations
 
 import ast
-import bisect
 import sys
 from dataclasses import dataclass
 from typing import Iterable, Iterator
@@ -25,14 +23,12 @@ from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
 from gcp_preflight.validators.names.python import dotted
+from gcp_preflight.validators.python.handlers import Handlers, last
 from gcp_preflight.validators.python.scopes import FUNCTIONS, bindings, isolated, location, parameters, scope_list
-from gcp_preflight.validators.python.nodes import walk
 from gcp_preflight.validators.python.tree_index import TreeIndex, tree_index
 
 _DEFINITIONS = frozenset({*FUNCTIONS, ast.ClassDef})
 NOT_LITERAL = "\0"  # a positional argument that is not a string literal
-SELF = "@"  # in a lookup's dict: the method's first parameter (`self.D`, `cls.D` -> `@.D`)
-DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"})
 # dataclass() options that do not change which __init__ it writes beyond what is read here.
 DATACLASS_OPTIONS = frozenset({"init", "kw_only", "frozen", "eq", "order", "repr", "unsafe_hash", "slots",
                                "match_args", "weakref_slot"})
@@ -118,57 +114,11 @@ class PyClassMention:
     location: Location
 
 
-@fact
-@dataclass(frozen=True)
-class PyLiteralDict:
-    """`name = {"key": ...}` bound once at module level (owner "") or in a class body, with
-    string literal keys only."""
-
-    path: str
-    owner: str
-    name: str
-    keys: tuple[str, ...]
-    location: Location
-
-
-@fact
-@dataclass(frozen=True)
-class PyKeyLookup:
-    """`ref[key]` read. kind "import": at import time with a literal key; "literal": with a
-    literal key in the function `function` (owner: its class); "param": the key is parameter
-    number `param` (0-based over the positional parameters, self included) of `function`.
-    guarded: a KeyError handler or a membership test could keep it from raising."""
-
-    path: str
-    kind: str
-    ref: str
-    owner: str
-    function: str
-    key: str
-    param: int
-    location: Location
-    guarded: bool
-
-
-@fact
-@dataclass(frozen=True)
-class PyDictMutations:
-    """Names (the last part: `D`, `self.D` -> `D`) whose subscripts are assigned or deleted, or
-    that a mutating method (update, setdefault, pop...) is called on, in this module."""
-
-    path: str
-    names: tuple[str, ...]
-
-
 def _decorator(node: ast.AST) -> str:
     if isinstance(node, ast.Call):
         inner = dotted(node.func)
         return f"{inner}()" if inner else "?"
     return dotted(node) or "?"
-
-
-def _last(name: str) -> str:
-    return name.rsplit(".", 1)[-1]
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:
@@ -179,12 +129,12 @@ def _stub(function: ast.AST, decorators: tuple[str, ...]) -> str:
     """"abstractmethod" when so decorated, "NotImplementedError" when the body (docstring aside)
     only raises it, both space-separated, or ""."""
     found = []
-    if any(_last(d.removesuffix("()")) in ("abstractmethod", "abstractproperty") for d in decorators):
+    if any(last(d.removesuffix("()")) in ("abstractmethod", "abstractproperty") for d in decorators):
         found.append("abstractmethod")
     body = [s for s in function.body if not _is_docstring(s)]
     if len(body) == 1 and isinstance(body[0], ast.Raise) and body[0].exc is not None:
         exc = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
-        if _last(dotted(exc) or "") == "NotImplementedError":
+        if last(dotted(exc) or "") == "NotImplementedError":
             found.append("NotImplementedError")
     return " ".join(found)
 
@@ -214,7 +164,7 @@ def _passes_through(function: ast.AST, index: TreeIndex, depth: int = 0) -> bool
 def _wrapper_of(node: ast.AST, params: set[str], index: TreeIndex) -> bool:
     """`@wraps(func) def wrapper(*args, **kwargs)` whose body calls `func(*args, **kwargs)`."""
     wrapped = [d.args[0].id for d in node.decorator_list if isinstance(d, ast.Call) and d.args
-               and _last(dotted(d.func) or "") == "wraps" and isinstance(d.args[0], ast.Name) and d.args[0].id in params]
+               and last(dotted(d.func) or "") == "wraps" and isinstance(d.args[0], ast.Name) and d.args[0].id in params]
     if not wrapped or node.args.vararg is None or node.args.kwarg is None:
         return False
     star, double = node.args.vararg.arg, node.args.kwarg.arg
@@ -231,7 +181,7 @@ def _wrapper_of(node: ast.AST, params: set[str], index: TreeIndex) -> bool:
 def _dataclass(path: str, node: ast.ClassDef) -> PyDataclass | None:
     for deco in node.decorator_list:
         func = deco.func if isinstance(deco, ast.Call) else deco
-        if _last(dotted(func) or "") != "dataclass":
+        if last(dotted(func) or "") != "dataclass":
             continue
         options = {k.arg: k.value for k in deco.keywords} if isinstance(deco, ast.Call) else {}
         known = all(k in DATACLASS_OPTIONS and isinstance(v, ast.Constant) for k, v in options.items())
@@ -247,7 +197,7 @@ def _fields(node: ast.ClassDef, kw_only: bool) -> Iterator[tuple[str, bool, bool
         if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
             continue
         annotation = stmt.annotation.value if isinstance(stmt.annotation, ast.Subscript) else stmt.annotation
-        written = _last(dotted(annotation) or "")
+        written = last(dotted(annotation) or "")
         if written == "ClassVar":
             continue
         if written == "KW_ONLY":
@@ -255,7 +205,7 @@ def _fields(node: ast.ClassDef, kw_only: bool) -> Iterator[tuple[str, bool, bool
             continue
         default, init, kw = stmt.value is not None, True, kw_only
         value = stmt.value
-        if isinstance(value, ast.Call) and _last(dotted(value.func) or "") == "field":
+        if isinstance(value, ast.Call) and last(dotted(value.func) or "") == "field":
             options = {k.arg: k.value for k in value.keywords}
             default = "default" in options or "default_factory" in options
             if isinstance(options.get("init"), ast.Constant) and options["init"].value is False:
@@ -263,62 +213,6 @@ def _fields(node: ast.ClassDef, kw_only: bool) -> Iterator[tuple[str, bool, bool
             if isinstance(options.get("kw_only"), ast.Constant):
                 kw = options["kw_only"].value is True
         yield stmt.target.id, default, init, kw
-
-
-_TYPE_ERROR = frozenset({"TypeError"})
-
-
-def _caught(handler: ast.ExceptHandler) -> list[str]:
-    if handler.type is None:
-        return ["*"]
-    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return [_last(dotted(t) or "?") for t in types]
-
-
-RAISES_CONTEXTS = frozenset({"raises", "assertRaises", "assertRaisesRegex"})
-
-
-def _expected(node: ast.AST) -> list[str]:
-    """What `with pytest.raises(X):` / `with self.assertRaises(X):` expects ([] for other withs)."""
-    out = []
-    for item in node.items:
-        call = item.context_expr
-        if isinstance(call, ast.Call) and call.args and _last(dotted(call.func) or "") in RAISES_CONTEXTS:
-            types = call.args[0].elts if isinstance(call.args[0], ast.Tuple) else [call.args[0]]
-            out += [_last(dotted(t) or "?") for t in types]
-    return out
-
-
-_BLOCKS = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try), ast.With, ast.AsyncWith})
-_MAIN_BLOCKS = frozenset({ast.If})
-
-
-class _Tries:
-    """The try bodies of one scope and what their handlers catch (and the bodies of
-    `with pytest.raises(...)`; with `main`, the `if __name__ == "__main__":` blocks, as
-    "__main__"), asked by position."""
-
-    def __init__(self, nodes: Iterable[ast.AST], main: bool = False):
-        self.spans: list[tuple[tuple[int, int], tuple[int, int], tuple[str, ...]]] = []
-        kinds = _MAIN_BLOCKS if main else _BLOCKS
-        for node in nodes:
-            kind = node.__class__
-            if kind not in kinds:
-                continue
-            if kind is ast.If:
-                caught = ["__main__"] if _is_main_test(node.test) else []
-            elif kind is ast.With or kind is ast.AsyncWith:
-                caught = _expected(node)
-            else:
-                caught = [c for h in node.handlers for c in _caught(h)]
-            if caught and node.body:
-                first, last = node.body[0], node.body[-1]
-                self.spans.append(((first.lineno, first.col_offset), (last.end_lineno, last.end_col_offset),
-                                   tuple(sorted(set(caught)))))
-
-    def around(self, node: ast.AST) -> tuple[str, ...]:
-        pos = (node.lineno, node.col_offset)
-        return tuple(sorted({c for start, end, caught in self.spans if start <= pos < end for c in caught}))
 
 
 class _Module:
@@ -336,9 +230,8 @@ class _Module:
         self.strings = _string_constants(found, counts)  # NAME = "literal", bound once
         self.classes = [n for n in scope_list(tree.body, index) if isinstance(n, ast.ClassDef)]
         self.functions = [n for n in scope_list(tree.body, index) if isinstance(n, FUNCTIONS)]
-        self.dict_names = set()  # literal dicts of this module (module level and class bodies)
         # `if __name__ == "__main__":` runs when the file is run as a script, not when imported.
-        self.main = _Tries(tree.body, main=True)
+        self.main = Handlers(tree.body, main=True)
 
     # -- signatures and classes ---------------------------------------------------------------
     def signatures(self) -> Iterator[object]:
@@ -391,7 +284,7 @@ class _Module:
                 me, kind = self._receiver(function, params, found)
         elif cls is not None:  # a class body: its names do not reach its methods
             local = {b.name for b in found}
-        tries = _Tries(nodes)
+        tries = Handlers(nodes)
         hidden_here = hidden | local
         for node in nodes:
             if node.__class__ is ast.Call:
@@ -414,7 +307,7 @@ class _Module:
     def _receiver(self, function, params, found) -> tuple[str | None, str | None]:
         """The method's first parameter (the instance, or the class of a classmethod), unless
         a staticmethod or rebound in the method."""
-        decorators = {_last(_decorator(d).removesuffix("()")) for d in function.decorator_list}
+        decorators = {last(_decorator(d).removesuffix("()")) for d in function.decorator_list}
         positional = [*function.args.posonlyargs, *function.args.args]
         if "staticmethod" in decorators or not positional:
             return None, None
@@ -475,149 +368,11 @@ class _Module:
             return self.strings.get(node.id, NOT_LITERAL)
         return NOT_LITERAL
 
-    # -- literal dicts and their lookups ------------------------------------------------------
-    def literal_dicts(self) -> Iterator[PyLiteralDict]:
-        for owner, body in [("", self.tree.body), *((c.name, c.body) for c in self.classes)]:
-            found, _ = bindings(body, self.index)
-            counts: dict[str, int] = {}
-            for b in found:
-                counts[b.name] = counts.get(b.name, 0) + 1
-            for b in found:
-                value = getattr(b.node, "value", None)
-                if counts[b.name] != 1 or not isinstance(b.node, (ast.Assign, ast.AnnAssign)) \
-                        or not isinstance(value, ast.Dict) or not isinstance(b.target, ast.Name):
-                    continue
-                if isinstance(b.node, ast.Assign) and len(b.node.targets) != 1:
-                    continue
-                keys = [k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else None
-                        for k in value.keys]
-                if value.keys and all(k is not None for k in keys):
-                    self.dict_names.add(b.name)
-                    yield PyLiteralDict(self.path, owner, b.name, tuple(keys), location(self.path, b.target))
-
-    def lookups(self) -> Iterator[object]:
-        """Subscripts that read a dict with a literal key at import time or in a function, or
-        with a parameter of the function as the key; and the names of mutated dicts."""
-        mutated: set[str] = set()
-        for _, call in self.index.found("calls"):
-            if call.func.__class__ is ast.Attribute and call.func.attr in DICT_MUTATORS:
-                target = call.func.value
-                if target.__class__ is ast.Name:
-                    mutated.add(target.id)
-                elif target.__class__ is ast.Attribute:
-                    mutated.add(target.attr)
-        spans = self._function_spans()
-        module_tries = None
-        for _, node in self.index.found("subscripts"):
-            value = node.value
-            ref = dotted(value)
-            if node.ctx.__class__ is not ast.Load:
-                if ref:
-                    mutated.add(_last(ref))
-                continue
-            if ref is None:
-                continue
-            key = node.slice
-            at = bisect.bisect_right(spans[0], (node.lineno, node.col_offset)) - 1
-            inside = spans[1][at] if at >= 0 and (node.lineno, node.col_offset) < spans[1][at][1] else None
-            if inside is None:
-                if isinstance(key, ast.Constant) and isinstance(key.value, str) and not self.main.around(node):
-                    if module_tries is None:
-                        module_tries = _Tries(self._import_time_nodes())
-                    owner = self._class_at(node)
-                    yield PyKeyLookup(self.path, "import", ref, owner, "", key.value, -1,
-                                      location(self.path, node), bool(module_tries.around(node)))
-                continue
-            _, _, function, owner = inside
-            lookup = self._function_lookup(node, ref, key, function, owner)
-            if lookup is not None:
-                yield lookup
-        yield PyDictMutations(self.path, tuple(sorted(mutated)))
-
-    def _function_lookup(self, node, ref, key, function, owner) -> PyKeyLookup | None:
-        """A lookup in a function with a literal key (in one of this module's literal dicts or
-        a dict of the method's class), or with one of its positional parameters as the key."""
-        root = ref.split(".")[0]
-        positional = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
-        is_self = bool(owner and positional and root == positional[0] and "." in ref)
-        local = {b.name for b in bindings(function.body, self.index)[0]} | set(parameters(function.args))
-        if root in local and not is_self:
-            return None  # a local dict, not the module's or the class's
-        if isinstance(key, ast.Constant) and isinstance(key.value, str):
-            if not (is_self or root in self.dict_names or (owner and root == owner)):
-                return None
-            kind, text, param = "literal", key.value, -1
-        elif isinstance(key, ast.Name) and key.id in positional and key.id not in \
-                {b.name for b in bindings(function.body, self.index)[0]}:
-            kind, text, param = "param", key.id, positional.index(key.id)
-        else:
-            return None
-        if is_self:
-            ref = f"{SELF}.{ref.split('.', 1)[1]}"
-        qual = f"{owner}.{function.name}" if owner else function.name
-        return PyKeyLookup(self.path, kind, ref, owner, qual, text, param, location(self.path, node),
-                           self._guarded_in(function, node))
-
-    def _guarded_in(self, function, node) -> bool:
-        """A KeyError handler around the lookup, or any membership test or `.get` in the function."""
-        def make():
-            tries, membership = [], False
-            for inner in walk(function):
-                kind = inner.__class__
-                if kind is ast.Try:
-                    tries.append(inner)
-                elif kind is ast.Compare and any(isinstance(op, (ast.In, ast.NotIn)) for op in inner.ops):
-                    membership = True
-            return _Tries(tries), membership
-        tries, membership = self.index.cached(function, "key-guards", make)
-        caught = set(tries.around(node))
-        return membership or bool(caught & {"KeyError", "LookupError", "Exception", "BaseException", "*"})
-
-    def _function_spans(self):
-        """Sorted (start, end, function, class name) of every module-level function and method."""
-        def make():
-            rows = [(f, "") for f in self.functions]
-            rows += [(f, c.name) for c in self.classes for f in scope_list(c.body, self.index) if isinstance(f, FUNCTIONS)]
-            rows += [(f, "") for f in self._nested_definitions()]
-            spans = sorted((((f.lineno, f.col_offset), (f.end_lineno, f.end_col_offset), f, owner)
-                            for f, owner in rows), key=lambda s: s[0])
-            return [s[0] for s in spans], spans
-        return self.index.cached(self.tree, "function-spans", make)
-
-    def _nested_definitions(self) -> list[ast.AST]:
-        """Functions and lambdas in class bodies nested in classes, and lambdas at import time
-        (their bodies do not run when the module is imported)."""
-        out = []
-        for body in [self.tree.body, *(c.body for c in self.classes)]:
-            for node in scope_list(body, self.index):
-                if isinstance(node, ast.ClassDef) and body is not self.tree.body:
-                    out.extend(n for n in ast.walk(node) if isinstance(n, (*FUNCTIONS, ast.Lambda)))
-        return out
-
-    def _import_time_nodes(self) -> list[ast.AST]:
-        return [*scope_list(self.tree.body, self.index), *(n for c in self.classes for n in scope_list(c.body, self.index))]
-
-    def _class_at(self, node: ast.AST) -> str:
-        pos = (node.lineno, node.col_offset)
-        for cls in self.classes:
-            if (cls.lineno, cls.col_offset) <= pos < (cls.end_lineno, cls.end_col_offset):
-                return cls.name
-        return ""
-
-
 def _from_stdlib(node: ast.AST) -> bool:
     if isinstance(node, ast.Import):
         return all(a.name.split(".")[0] in sys.stdlib_module_names for a in node.names)
     return isinstance(node, ast.ImportFrom) and not node.level and \
         (node.module or "").split(".")[0] in sys.stdlib_module_names
-
-
-def _is_main_test(test: ast.AST) -> bool:
-    """`__name__ == "__main__"` (either way round)."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
-        return False
-    sides = (test.left, test.comparators[0])
-    return {x.id if isinstance(x, ast.Name) else getattr(x, "value", None) for x in sides} == {"__name__", "__main__"}
 
 
 def _string_constants(found, counts) -> dict[str, str]:
@@ -647,5 +402,3 @@ def extract(tree: ast.Module, source: SourceText) -> Iterable[object]:
     yield from module.signatures()
     yield from module.mentions()
     yield from module.calls()
-    yield from module.literal_dicts()  # first: the lookups ask which names are literal dicts
-    yield from module.lookups()

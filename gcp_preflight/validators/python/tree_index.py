@@ -25,7 +25,7 @@ COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _KINDS = {
     ast.Import: "imports", ast.ImportFrom: "imports", ast.Call: "calls", ast.Attribute: "attributes",
     ast.Global: "globals", ast.Nonlocal: "nonlocals", ast.NamedExpr: "walruses",
-    ast.Subscript: "subscripts",
+    ast.Subscript: "subscripts", ast.Lambda: "lambdas",
 }
 # What the scope readers (scopes.py, classes.py) look at in a scope: statements (bindings, loops,
 # handlers, definitions), names read, attributes, calls, walruses, comprehensions, match captures.

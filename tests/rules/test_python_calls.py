@@ -221,8 +221,24 @@ def test_dataclass_fields_across_bases_and_classes_without_init(tmp_path):
         """})
     assert_marks(tmp_path, select=("PF520",))
     messages = [f.message for f in run(tmp_path, select=("PF520",))]
+    assert messages[0] == ("`Row()`: Row() takes from 2 to 3 positional arguments but 4 were given, so this call "
+                           "raises TypeError")
     assert messages[-1] == ("`Plain()`: Plain() takes no arguments (its class and bases define no __init__), so this "
                             "call raises TypeError")
+
+
+def test_too_many_positional_counts_self_as_python_does(tmp_path):
+    write_repo(tmp_path, {"mail.py": """
+        class MailOutput:
+            def expand_recipients(self, mail, config=None):
+                return mail
+
+            def output(self, mail):
+                return self.expand_recipients(self, mail, {})
+        """})
+    [finding] = run(tmp_path, select=("PF520",))
+    assert finding.message == ("`self.expand_recipients()`: MailOutput.expand_recipients() takes from 2 to 3 "
+                               "positional arguments but 4 were given, so this call raises TypeError")
 
 
 def test_inherited_constructor_across_modules_and_reexports(tmp_path):

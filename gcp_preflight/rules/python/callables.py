@@ -201,7 +201,11 @@ def mismatch(callee: Callee, positional: int, keywords: tuple[str, ...]) -> tupl
     params = sig.params[callee.bound:]
     posonly = max(0, sig.posonly - callee.bound)
     if positional > len(params) and not sig.varargs:
-        return f"takes {_count(len(params), 'positional argument')} but {positional} {_were(positional)} given", None
+        # Counted as Python's own message counts them: with self (the one @dataclass writes too).
+        shift = callee.bound + (1 if sig.decorators == ("dataclass",) else 0)
+        most, least = len(params) + shift, max(0, len(sig.params) - sig.defaults - callee.bound) + shift
+        takes = _count(most, "positional argument") if least == most else f"from {least} to {most} positional arguments"
+        return f"takes {takes} but {positional + shift} {_were(positional + shift)} given", None
     filled = set(params[:positional])
     keyword_names = [*params[posonly:], *sig.kwonly]
     for name in keywords:

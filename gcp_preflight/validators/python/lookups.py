@@ -109,8 +109,7 @@ class _Lookups:
                     mutated.add(target.id)
                 elif target.__class__ is ast.Attribute:
                     mutated.add(target.attr)
-        spans = self._function_spans()
-        module_tries = None
+        spans = module_tries = None
         for _, node in self.index.found("subscripts"):
             value = node.value
             ref = dotted(value)
@@ -118,9 +117,12 @@ class _Lookups:
                 if ref:
                     mutated.add(last(ref))
                 continue
-            if ref is None:
-                continue
             key = node.slice
+            if ref is None or not (key.__class__ is ast.Name or (key.__class__ is ast.Constant
+                                                                 and key.value.__class__ is str)):
+                continue
+            if spans is None:
+                spans = self._function_spans()
             at = bisect.bisect_right(spans[0], (node.lineno, node.col_offset)) - 1
             inside = spans[1][at] if at >= 0 and (node.lineno, node.col_offset) < spans[1][at][1] else None
             if inside is None:

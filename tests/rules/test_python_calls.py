@@ -689,6 +689,23 @@ PF521_SILENT = {
             impl = Impl()
             impl.run()
         """,
+    "a test expects the abstract class to refuse instantiation": """
+        from abc import ABC, abstractmethod
+
+        import pytest
+
+        class Exporter(ABC):
+            @abstractmethod
+            def export(self):
+                ...
+
+        class Partial(Exporter):
+            pass
+
+        def test_partial():
+            with pytest.raises(TypeError):
+                Partial()
+        """,
     "base outside the project": """
         from lib import Worker
 

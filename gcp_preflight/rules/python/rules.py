@@ -16,6 +16,7 @@ from gcp_preflight.model import Diagnostic, Location, Related, Severity
 from gcp_preflight.rules.python.index import (ENUM_ATTRIBUTES, OBJECT_ATTRIBUTES, TYPE_ATTRIBUTES, ClassRef, Hierarchy,
                                         PythonIndex, python_index)
 from gcp_preflight.rules.base import rule
+from gcp_preflight.rules.python import calls, keys, mixins
 from gcp_preflight.validators.python.classes import PyAttrUse, PyClass
 from gcp_preflight.validators.python.scopes import PyUnboundUse
 
@@ -365,4 +366,5 @@ def local_used_before_binding(project):
                          key=f"{use.function}\0{use.name}\0{use.binding_kind}")  # the message names lines
 
 
-RULES = (self_attribute_undefined, class_attribute_undefined, enum_member_undefined, local_used_before_binding)
+RULES = (self_attribute_undefined, class_attribute_undefined, enum_member_undefined, local_used_before_binding,
+         *calls.RULES, *keys.RULES, *mixins.RULES)

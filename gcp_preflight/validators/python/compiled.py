@@ -84,7 +84,7 @@ def _may_fail(tree: ast.Module) -> bool:
         keywords = [k.arg for k in call.keywords if k.arg is not None]
         if len(keywords) > 1 and len(set(keywords)) < len(keywords):
             return True
-    for _, node in found("defs"):
+    for _, node in (*found("defs"), *found("lambdas")):
         args = node.args
         names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a]
         if len(set(names)) < len(names):

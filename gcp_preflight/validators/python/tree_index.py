@@ -28,8 +28,9 @@ _KINDS = {
     # what only the compiler checks (validators/python/compiled.py decides whether to compile)
     ast.Await: "async", ast.AsyncWith: "async", ast.Yield: "async", ast.YieldFrom: "async",
     ast.Return: "jumps", ast.Break: "jumps", ast.Continue: "jumps",
-    ast.FunctionDef: "defs", ast.AsyncFunctionDef: "defs", ast.Lambda: "defs",
+    ast.FunctionDef: "defs", ast.AsyncFunctionDef: "defs",
     ast.For: "loops", ast.AsyncFor: "loops", ast.While: "loops",
+    ast.Subscript: "subscripts", ast.Lambda: "lambdas",
 }
 # What the scope readers (scopes.py, classes.py) look at in a scope: statements (bindings, loops,
 # handlers, definitions), names read, attributes, calls, walruses, comprehensions, match captures.

@@ -988,8 +988,8 @@ class Scope:
 
 
 class Generator:
-    def __init__(self, root: Path, scale: float, seed: int):
-        self.root, self.scale = Path(root), scale
+    def __init__(self, root: Path, scale: float, seed: int, size_factor: float = 1.0):
+        self.root, self.scale, self.size_factor = Path(root), scale, size_factor
         self.rng = random.Random(seed)
         self.counts: Counter = Counter()
         self.modules: list[Mod] = []
@@ -1174,11 +1174,11 @@ class Generator:
         inits = [m for m in plan if m.role == "init"]
         rest = [m for m in plan if m.role != "init"]
         for mod, size in zip(inits, sizes):
-            mod.size = size
+            mod.size = int(size * self.size_factor)
         spare = sizes[len(inits):]
         rng.shuffle(spare)
         for mod, size in zip(rest, spare):
-            mod.size = max(size, 600)
+            mod.size = max(int(size * self.size_factor), 600)
         self.plan = plan
 
     def module_name(self, sub: str, i: int) -> str:
@@ -2119,8 +2119,9 @@ target = "processor_classes"
 
     def manifest(self) -> dict:
         c = self.counts
+        python = [p for p in self.root.rglob("*.py") if not p.is_symlink() and p.is_file()]
         return {
-            "python_files": c["python"] + c["python_copy"], "python_bytes": c["python_bytes"],
+            "python_files": len(python), "python_bytes": sum(p.stat().st_size for p in python),
             "python_copies": c["python_copies"], "shell_scripts": c["shell"],
             "shell_extensionless": c["shell_extensionless"], "deploy_commands": self.deploy_commands,
             "function_folders": len(self.function_folder_names),
@@ -2128,6 +2129,7 @@ target = "processor_classes"
             "symlinks": c["symlinks"], "dockerfiles": c["dockerfile"], "requirements": c["requirements"],
             "sql": c["sql"], "json_schemas": c["json_schema"], "yaml": c["yaml"], "gcloudignore": c["gcloudignore"],
             "dockerignore": c["dockerignore"], "markdown": c["markdown"], "other_files": c["other"],
+            "requirements_other": c["requirements_other"],
             "processors": len(self.processors), "tables": len(self.tables), "seeded": dict(SEEDED),
         }
 
@@ -2174,9 +2176,10 @@ fail() {{
 '''
 
 
-def generate(root: Path, scale: float = 1.0, seed: int = 0) -> dict:
-    """Write the repository under `root` (created; must be empty) and return what was written."""
-    return Generator(Path(root), scale, seed).run()
+def generate(root: Path, scale: float = 1.0, seed: int = 0, size_factor: float = 1.0) -> dict:
+    """Write the repository under `root` (created; must be empty) and return what was written.
+    `size_factor` shrinks every Python module (tests use it to stay fast; benchmarks keep 1)."""
+    return Generator(Path(root), scale, seed, size_factor).run()
 
 
 def main(argv=None) -> int:
@@ -2184,8 +2187,10 @@ def main(argv=None) -> int:
     parser.add_argument("root", type=Path)
     parser.add_argument("--scale", type=float, default=1.0, help="1 = the measured real repository (default)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--size-factor", type=float, default=1.0,
+                        help="multiply every Python module's size (for fast tests; default 1)")
     args = parser.parse_args(argv)
-    manifest = generate(args.root, args.scale, args.seed)
+    manifest = generate(args.root, args.scale, args.seed, args.size_factor)
     json.dump(manifest, sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0

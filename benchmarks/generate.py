@@ -213,6 +213,8 @@ class Mod:
 
     @property
     def dotted(self) -> str:
+        if self.package.startswith("fn."):  # a function folder is the root of its deployed unit
+            return self.rel.rsplit("/", 1)[1][:-3]
         path = self.rel[:-3]
         if path.endswith("/__init__"):
             path = path[: -len("/__init__")]
@@ -784,7 +786,7 @@ class ModuleWriter:
                  "        for record in records:", "            rows.append({"]
         lines += self.row_lines(table, " " * 16)
         lines += ["            })", "        if not rows:", "            return 0",
-                  f'        logger.info("%s: %d rows for %s", self.processor_name, len(rows), run_date)',
+                  '        logger.info("%s: %d rows for %s", self.processor_name, len(rows), run_date)',
                   "        self.save_rows(rows)", "        return len(rows)", ""]
         cls.methods[name] = 2
         return "\n".join(lines)
@@ -1039,7 +1041,6 @@ class Generator:
 
     # -- BigQuery tables ----------------------------------------------------------------------
     def make_tables(self) -> None:
-        rng = self.rng
         total = self.n(268, 8)
         phases = {"processors.raw": ("grid_raw", 0.41), "processors.analytics": ("grid_analytics", 0.21),
                   "processors.precompute": ("grid_precompute", 0.15), "processors.grading": ("grid_grading", 0.10)}
@@ -1219,8 +1220,8 @@ class Generator:
             if mod.area == "processors":
                 pools = [p for p in pools if p.startswith("shared.") or p == group]
             pools.append(group)
-        else:  # scripts, tests: anything
-            pools = list(self.by_package)
+        else:  # scripts, tests: anything but the modules of function folders (importable only there)
+            pools = [p for p in self.by_package if not p.startswith("fn.")]
         found = [m for p in pools for m in self.by_package.get(p, []) if m.role != "init" and m is not mod]
         return found
 
@@ -1519,7 +1520,6 @@ class Generator:
 
     def finish_functions(self) -> None:
         """shared/ trees and links, requirements, .gcloudignore, and the lists filled in."""
-        rng = self.rng
         shared_files = sorted(m.rel for m in self.modules if m.area == "shared")
         for fn in self.function_folder_names:
             info = self.function_info[fn]
@@ -1672,7 +1672,7 @@ class Generator:
                 selected = ",\n  ".join(cols)
                 body = [f"-- {self.sentence(table.name)}", f"SELECT\n  {selected},\n  COUNT(*) AS row_count",
                         f"FROM `{PROJECT}.{table.dataset}.{table.name}`",
-                        f"WHERE run_date BETWEEN @start_date AND @end_date", f"GROUP BY {', '.join(cols)}",
+                        "WHERE run_date BETWEEN @start_date AND @end_date", f"GROUP BY {', '.join(cols)}",
                         f"HAVING COUNT(*) > {rng.randint(1, 5)}", "ORDER BY row_count DESC",
                         f"LIMIT {rng.choice([50, 100, 1000])};"]
                 text = "\n".join(body) + "\n"
@@ -1687,7 +1687,6 @@ class Generator:
 
     def write_images(self) -> None:
         """Dockerfiles and the requirements files they install, for services and jobs."""
-        rng = self.rng
         images = []
         for mod in self.modules:
             if mod.role == "service_main":

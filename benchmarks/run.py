@@ -39,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -335,10 +335,9 @@ def render_scale(entry: dict) -> str:
 def growth(entries: list[dict]) -> tuple[float, list[str], list[list[str]], list[dict]]:
     scales = [e["scale"] for e in entries]
     base = GROWTH_BASE if GROWTH_BASE in scales else scales[0]
-    base_entry = entries[scales.index(base)]
     columns = ["run"] + [f"scale {s:g}, s" for s in scales] + [f"x{s:g} / x{base:g}" for s in scales if s != base]
     rows, data = [], []
-    for i, (key, label) in enumerate(RUNS):
+    for key, label in RUNS:
         found = [next((r for r in e["results"] if r["key"] == key), None) for e in entries]
         if all(r is None for r in found):
             continue
@@ -348,7 +347,6 @@ def growth(entries: list[dict]) -> tuple[float, list[str], list[list[str]], list
         rows.append([label] + [fmt(m) for m in medians] + [fmt(x) for x in ratios])
         data.append({"key": key, "label": label, "median_s": dict(zip(map(str, scales), medians)),
                      "ratio_to_base": dict(zip([str(s) for s in scales if s != base], [_round(x) for x in ratios]))})
-    del base_entry
     return base, columns, rows, data
 
 

@@ -44,9 +44,11 @@ def make_plan(root: Path, config: Config, *, project: str | None = None, regions
     section = config.section("audit")
     if inventories:
         files = tuple(Path(p).absolute() for p in inventories)
-        missing = [str(p) for p, f in zip(inventories, files) if not f.is_file()]
-        if missing:
-            raise AuditError(f"--inventory {missing[0]}: no such file")
+        for given, path in zip(inventories, files):
+            if not path.exists():
+                raise AuditError(f"--inventory {given}: no such file")
+            if path.is_dir():
+                raise AuditError(f"--inventory {given}: is a folder; name the JSON files in it")
     else:
         files = _configured_inventories(root, section.get("inventory", []))
     project = project or section.get("project") or os.environ.get("GOOGLE_CLOUD_PROJECT") or None
@@ -56,12 +58,28 @@ def make_plan(root: Path, config: Config, *, project: str | None = None, regions
 
 
 def _configured_inventories(root: Path, patterns: Sequence[str]) -> tuple[Path, ...]:
+    """Files the repository's own configuration names: they must stay inside the root, links
+    followed (a checkout must not make the audit read, and print, files elsewhere)."""
+    from gcp_preflight.safe_io import UnsafePath, check_inside
+
     files: list[Path] = []
     for pattern in patterns:
-        matched = sorted(glob.glob(str(root / pattern), recursive=True))
+        if os.path.isabs(pattern) or ".." in Path(pattern).parts:
+            raise AuditError(f"[audit] inventory: {pattern!r} is outside the repository; name files inside it "
+                             "(or pass --inventory on the command line)")
+        matched = sorted(glob.glob(glob.escape(str(root)) + "/" + pattern, recursive=True))
         if not matched:
             raise AuditError(f"[audit] inventory: no file matches {pattern!r} under {root}")
-        files += [Path(m) for m in matched if Path(m).is_file()]
+        for m in matched:
+            try:
+                real = check_inside(Path(m), root, "[audit] inventory")
+            except UnsafePath as exc:
+                raise AuditError(str(exc)) from None
+            if real.is_dir():
+                continue  # a glob like inventory/** also matches folders
+            if not real.is_file():
+                raise AuditError(f"[audit] inventory: {m} is not a regular file (a FIFO or a device)")
+            files.append(Path(m))
     return tuple(files)
 
 
@@ -99,7 +117,14 @@ class LiveAudit:
         if self.plan.save_inventory:
             from gcp_preflight.validators.gcp_inventory.files import write_snapshot
 
-            write_snapshot(self.plan.save_inventory, self.inventory, self.plan.project or "")
+            from gcp_preflight.safe_io import UnsafePath
+
+            try:
+                write_snapshot(self.plan.save_inventory, self.inventory, self.plan.project or "")
+            except UnsafePath as exc:
+                raise AuditError(f"--save-inventory {exc}") from None
+            except OSError as exc:
+                raise AuditError(f"--save-inventory {self.plan.save_inventory}: {exc.strerror or exc}") from None
             self.notices.append(f"Saved the inventory ({len(self.inventory.resources)} resources) to {self.plan.save_inventory}.")
         self.notices.append(self.summary())
         return self.inventory.facts()
@@ -153,8 +178,8 @@ def _adc(api):
 
 
 def deploy_regions(project) -> tuple[str, ...]:
-    from gcp_preflight.rules.live_match import known
-    from gcp_preflight.validators.command_facts import DeployCommand
+    from gcp_preflight.rules.live.match import known
+    from gcp_preflight.validators.deploy.facts import DeployCommand
 
     return tuple(sorted({r for c in project.facts(DeployCommand) if (r := known(c.value("--region")))}))
 

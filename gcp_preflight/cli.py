@@ -14,11 +14,12 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from gcp_preflight import __version__
+from gcp_preflight import __version__, progress
 from gcp_preflight.config import Config, ConfigError, find_config_file, load
 from gcp_preflight.report import FORMATS, render
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+INTERNAL_ERROR = "PF009"  # a reader crashed on a file: an internal error, reported as a finding
 
 
 class UsageError(Exception):
@@ -83,7 +84,16 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail (errors still exit 2)")
     p.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest failing severity (default: config, else warning)")
     p.add_argument("--show-source", action="store_true", help="show the source line under each finding (text format)")
-    p.add_argument("--no-cache", action="store_true", help="do not read or write .preflight_cache/")
+    p.add_argument("--quiet", "-q", action="store_true", help="print the findings only, no summary (text format)")
+    p.add_argument("--statistics", action="store_true", help="print the number of findings per code instead of each finding (text format)")
+    p.add_argument("--category", help="the SARIF run's category for code scanning (runAutomationDetails.id), one per root "
+                                      "when a workflow checks several (default: preflight/<command>)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the fact cache (a per-user folder: $PREFLIGHT_CACHE_DIR, else ~/.cache/gcp-preflight)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--resolve", action="store_true", default=None,
+                       help="exact packaging checks: resolve each unit's requirements with pip (no install; cached per user)")
+    group.add_argument("--no-resolve", dest="resolve", action="store_false",
+                       help="never resolve, whatever [packaging] resolve says (the pre-commit hooks pass it)")
 
 
 def _add_live(p: argparse.ArgumentParser) -> None:
@@ -96,24 +106,41 @@ def _add_live(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float, help="seconds per API request, retries included (default: [audit] timeout, else 30)")
 
 
+def _add_tracked(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tracked-only", action="store_true",
+                   help="treat files git does not track as absent, as a deploy from CI sees the repository "
+                        "(always on under pre-commit)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="preflight", description="Static checks for Python data pipelines on Google Cloud.")
     parser.add_argument("--version", action="version", version=f"gcp-preflight {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("check", help="run the static checks")
+    p = sub.add_parser("check", help="run the static checks", description=(
+        "Read the whole repository and report what will break once deployed. With PATHs, report only "
+        "the findings located in, related to, or depending on those files."))
     p.add_argument("paths", nargs="*", metavar="PATH", help="report only findings in or related to these files")
     _add_common(p)
     p.add_argument("--baseline", help="hide findings recorded in this baseline file")
     p.add_argument("--write-baseline", metavar="FILE", help="record the current findings as accepted and exit 0")
     p.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
+    p.add_argument("--unsafe-fixes", action="store_true",
+                   help="with --fix, also apply fixes that change cost or behaviour (raising deploy memory)")
+    p.add_argument("--diff", action="store_true",
+                   help="print every fix (unsafe ones too) as a unified diff and write nothing; exit 1 if there is any")
+    _add_tracked(p)
 
-    p = sub.add_parser("audit", help="compare deployed resources with floors and deploy commands")
+    p = sub.add_parser("audit", help="compare deployed resources with floors and deploy commands", description=(
+        "List the deployed Cloud Functions and Cloud Run resources (or read inventory files) and compare "
+        "them with the memory floors and the repository's deploy commands (PF9xx)."))
     _add_common(p)
     _add_live(p)
     p.add_argument("--save-inventory", metavar="FILE", help="also write what was listed to FILE, for --inventory later")
 
-    p = sub.add_parser("validate-all", help="static checks plus the live audit: the gate before a deploy")
+    p = sub.add_parser("validate-all", help="static checks plus the live audit: the gate before a deploy", description=(
+        "Run `check` on ROOT and, when a project or an inventory is configured, the live audit, in one "
+        "report: the gate before a deploy."))
     p.add_argument("root_arg", nargs="?", metavar="ROOT")
     _add_common(p)
     _add_live(p)
@@ -121,14 +148,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", help="skip the live audit")
     p.add_argument("--require-live", action="store_true",
                    help="fail (exit 2) when there is nothing to audit against, instead of skipping the audit")
+    _add_tracked(p)
 
-    p = sub.add_parser("rules", help="list the rules")
+    p = sub.add_parser("rules", help="list the rules", description="List every rule: code, name, default severity, summary.")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
-    p = sub.add_parser("rule", help="explain one rule")
+    p = sub.add_parser("rule", help="explain one rule", description=(
+        "Print one rule's documentation: what it does, why it matters, an example and the fix."))
     p.add_argument("code")
 
-    p = sub.add_parser("init", help="write a starting configuration")
+    p = sub.add_parser("init", help="write a starting configuration", description=(
+        "Look at the repository and write a commented [tool.gcp-preflight] section (or preflight.toml) "
+        "proposing each family's contracts and floors."))
     p.add_argument("root_arg", nargs="?", metavar="ROOT")
     p.add_argument("--force", action="store_true", help="replace an existing gcp-preflight configuration")
     p.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
@@ -136,11 +167,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # -- commands ---------------------------------------------------------------------------------
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, root: Path | None = None) -> None:
+    """The report to stdout, or to --output without following a link (the checkout may have
+    planted one under the report's name)."""
+    from gcp_preflight import safe_io
+
+    progress.done()
     if output:
         try:
             Path(output).parent.mkdir(parents=True, exist_ok=True)
-            Path(output).write_text(text, encoding="utf-8")
+            safe_io.write_text(Path(output), text, root)
+        except safe_io.UnsafePath as exc:
+            raise UsageError(f"--output {output}: {exc}") from None
         except OSError as exc:
             raise UsageError(f"--output {output}: {exc.strerror or exc}") from None
     else:
@@ -163,6 +201,13 @@ def _load_config(args, root: Path) -> Config:
 def _selection(args, config: Config):
     from gcp_preflight.engine import Selection
 
+    from gcp_preflight.codes import unknown
+
+    for option in ("select", "ignore"):
+        for code in codes(getattr(args, option)) or ():
+            problem = unknown(code)
+            if problem:
+                raise UsageError(f"--{option}: {problem}")
     select = codes(args.select) if args.select is not None else tuple(config.select)
     ignore = tuple(config.ignore) + (codes(args.ignore) or ())
     return Selection(select, ignore)
@@ -175,20 +220,71 @@ def report_and_exit(args, result, project, config: Config, category: str = "pref
 
     show_source = args.show_source or (args.output is None and sys.stdout.isatty())
     prefix = getattr(args, "path_prefix", None)  # set when one run checks several roots
+    cwd_in_root = ""
     if prefix is None:
-        prefix = github.path_prefix(project.root, os.environ) if args.format in ("github", "sarif") else ""
+        if args.format in ("github", "sarif"):  # as GitHub names files: from the workspace
+            prefix = github.path_prefix(project.root, os.environ)
+        elif args.format == "text":  # as ruff: from where you stand, so terminals and editors open them
+            prefix, cwd_in_root = _seen_from_cwd(project.root)
+        else:  # json: root-relative, whatever the working directory
+            prefix = ""
     text = render(args.format, result.findings, files=result.files, duration_s=result.duration_s,
                   source=project.line if show_source else None, colour=_colour(args.output),
-                  fixed=result.fixed, category=category, path_prefix=prefix)
-    _emit(text, args.output)
+                  fixed=result.fixed, category=args.category or category, path_prefix=prefix, cwd_in_root=cwd_in_root,
+                  unsafe_fixes=getattr(args, "unsafe_fixes", False), quiet=args.quiet,
+                  show_statistics=args.statistics)
+    _emit(text, args.output, project.root)
     if args.format == "github":
         github.write_step_summary(result.findings, os.environ, prefix)
+        github.write_counts(result.findings, os.environ)
     for notice in result.notices:
         print(notice, file=sys.stderr)
+    if _internal_error(result):
+        return EXIT_ERROR
     fail_on = args.fail_on or config.fail_on
     if failing(result.findings, fail_on) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _tracked(args, root: Path) -> frozenset[str] | None:
+    """The files git tracks, with --tracked-only or under pre-commit (which does not stash
+    untracked files); None otherwise, or when git cannot list them (said once)."""
+    from gcp_preflight import tracked
+
+    if not (getattr(args, "tracked_only", False) or tracked.wanted(os.environ)):
+        return None
+    files = tracked.tracked_files(root)
+    if files is None:
+        print(f"preflight: {_display_root(root) or '.'} is not in a git repository (or git is not installed), so "
+              "files git does not track cannot be left out; checking every file", file=sys.stderr)
+    return files
+
+
+def _internal_error(result) -> bool:
+    """A reader failed on a file (PF009): the report is incomplete, so the run never passes."""
+    if any(f.code == INTERNAL_ERROR for f in result.findings):
+        print(f"preflight: a reader failed ({INTERNAL_ERROR}), so findings may be missing; exit status 2",
+              file=sys.stderr)
+        return True
+    return False
+
+
+def _seen_from_cwd(root: Path) -> tuple[str, str]:
+    """(the root seen from the working directory when it lies below it, the working directory
+    seen from the root when it lies inside it); ("", "") for the root itself or an unrelated
+    folder, where paths stay root-relative."""
+    try:
+        cwd = Path.cwd().resolve()
+    except OSError:
+        return "", ""
+    if cwd == root:
+        return "", ""
+    if root in cwd.parents:
+        return "", cwd.relative_to(root).as_posix()
+    if cwd in root.parents:
+        return root.relative_to(cwd).as_posix(), ""
+    return "", ""
 
 
 def _baseline(args, config: Config, root: Path):
@@ -268,24 +364,46 @@ def cmd_check(args) -> int:
     only = relative_paths(args.paths, root)
     selection = _selection(args, config)
     baseline = None if args.write_baseline else _baseline(args, config, root)
-    kwargs = dict(selection=_static_only(selection), use_cache=not args.no_cache, baseline=baseline, only_paths=only)
+    kwargs = dict(selection=_static_only(selection), use_cache=not args.no_cache, baseline=baseline, only_paths=only,
+                  tracked=_tracked(args, root), resolve=getattr(args, "resolve", None))
     result, project = engine.check(root, config, **kwargs)
+    if args.diff:
+        return _show_diff(args, root, result)
     if args.fix:
         from gcp_preflight.fixes import apply_fixes
+        from gcp_preflight.report.text import fixable
 
         fixed = 0
         for _ in range(5):  # a fix may unlock another on the same file
-            applied = apply_fixes(root, [f for f in result.findings if f.fix])
+            applied = apply_fixes(root, [f for f in result.findings if fixable(f, args.unsafe_fixes)])
             if not applied:
                 break
             fixed += applied
             result, project = engine.check(root, config, **kwargs)
         result.fixed = fixed
     if args.write_baseline:
-        write_baseline(Path(args.write_baseline), result.findings)
+        write_baseline(Path(args.write_baseline), result.findings, root)
         print(f"Wrote {len(result.findings)} findings to {args.write_baseline}.", file=sys.stderr)
         return EXIT_OK
     return report_and_exit(args, result, project, config)
+
+
+def _show_diff(args, root: Path, result) -> int:
+    """`--diff`: every fix, unsafe ones included, as one unified diff; nothing is written."""
+    from gcp_preflight.fixes import plan_fixes, unified_diff
+
+    plans = plan_fixes(root, [f for f in result.findings if f.fix])
+    _emit(unified_diff(plans), args.output, root)
+    fixes = [f for plan in plans for f in plan.findings]
+    unsafe = sorted({f.code for f in fixes if not f.fix.safe})
+    line = f"Would fix {len(fixes)} finding{'s' if len(fixes) != 1 else ''}." if fixes else "No fixes."
+    if unsafe:
+        line += (f" {sum(1 for f in fixes if not f.fix.safe)} of them unsafe ({', '.join(unsafe)}): "
+                 "--fix applies those only with --unsafe-fixes.")
+    print(line, file=sys.stderr)
+    if _internal_error(result):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if fixes else EXIT_OK
 
 
 def cmd_rules(args) -> int:
@@ -383,7 +501,8 @@ def cmd_validate_all(args) -> int:
         live = LiveAudit(plan, root, progress=terminal_progress(), keep_going=True)
     result, project = engine.check(root, config, selection=selection if live else _static_only(selection),
                                    use_cache=not args.no_cache, baseline=_baseline(args, config, root),
-                                   extra_facts=live or ())
+                                   extra_facts=live or (), tracked=_tracked(args, root),
+                                   resolve=getattr(args, "resolve", None))
     if skipped:
         result.notices.append(skipped)
     if live:
@@ -411,8 +530,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_ERROR
+    show_progress = (args.command in ("check", "validate-all", "init") and getattr(args, "format", "text") == "text"
+                     and not getattr(args, "quiet", False) and progress.wanted())
     try:
-        return COMMANDS[args.command](args)
+        with progress.shown(show_progress):
+            return COMMANDS[args.command](args)
     except (ConfigError, UsageError) as exc:
         print(f"preflight: {exc}", file=sys.stderr)
         return EXIT_ERROR

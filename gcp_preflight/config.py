@@ -64,12 +64,24 @@ class Config:
         return self.raw.get("fail-on", "warning")
 
 
+MAX_CONFIG_BYTES = 4 << 20
+
+
+def _read_toml(path: Path) -> dict:
+    """A TOML file's data (OSError, ValueError or UnicodeDecodeError otherwise); never more
+    than 4 MiB of it, never a special file."""
+    from gcp_preflight.safe_io import read_text
+
+    return tomllib.loads(read_text(path, MAX_CONFIG_BYTES, "configuration"))
+
+
 def has_tool_section(pyproject: Path) -> bool:
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        data = _read_toml(pyproject)
     except (OSError, ValueError, UnicodeDecodeError):
         return False
-    return TOOL_KEY in data.get("tool", {})
+    tool = data.get("tool")
+    return isinstance(tool, dict) and TOOL_KEY in tool
 
 
 def find_config_file(root: Path) -> Path | None:
@@ -88,20 +100,38 @@ def load(root: Path, explicit: Path | None = None) -> Config:
     if path is None:
         return Config()
     shown = _display(path, root)
+    if explicit is None and not _inside(path, root):  # a link planted by the checkout
+        raise ConfigError(f"{path.name}: a link to a file outside the repository; not read (pass --config to use it)")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{shown}: cannot read configuration: {exc}") from None
-    try:
-        data = tomllib.loads(text)
+        data = _read_toml(path)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{shown}: cannot read configuration: {getattr(exc, 'strerror', None) or exc}") from None
     if path.name == "pyproject.toml":
-        raw, prefix = data.get("tool", {}).get(TOOL_KEY, {}), f"tool.{TOOL_KEY}"
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{shown}: tool: expected a table, got {_toml_type(tool)}")
+        raw, prefix = tool.get(TOOL_KEY, {}), f"tool.{TOOL_KEY}"
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{shown}: {prefix}: expected a table, got {_toml_type(raw)}")
     else:
         raw, prefix = data, ""
     validate(raw, shown, prefix)
     return Config(shown, raw)
+
+
+def _toml_type(value: Any) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a float", str: "a string", list: "an array"}.get(
+        type(value), type(value).__name__)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def _display(path: Path, root: Path) -> str:
@@ -127,9 +157,51 @@ def _validator():
 
 
 def validate(raw: dict[str, Any], shown: str, prefix: str) -> None:
+    _check_codes(raw, shown, prefix)  # first: a typo gets its did-you-mean, not the schema's pattern
     errors = sorted(_validator().iter_errors(raw), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     if errors:
         raise ConfigError(_describe(errors[0], shown, prefix))
+    _check_patterns(raw, shown, prefix)
+
+
+def _check_codes(raw: dict[str, Any], shown: str, prefix: str) -> None:
+    """Every code or prefix names a rule: a typo would select or ignore nothing, silently."""
+    from gcp_preflight.codes import unknown
+
+    def where(*parts: str) -> str:
+        return ".".join(p for p in (prefix, *parts) if p)
+
+    def listed(value: Any) -> list:  # the schema reports values of the wrong type
+        return list(value) if isinstance(value, list) else []
+
+    def table(value: Any) -> dict:
+        return value if isinstance(value, dict) else {}
+
+    places = [(where(key) + f"[{i}]", code, True) for key in ("select", "ignore")
+              for i, code in enumerate(listed(raw.get(key)))]
+    for glob, codes in table(raw.get("per-file-ignores")).items():
+        places += [(where("per-file-ignores", json.dumps(glob)) + f"[{i}]", code, True)
+                   for i, code in enumerate(listed(codes))]
+    places += [(where("severity", code), code, False) for code in table(raw.get("severity"))]  # exact codes only
+    for place, code, prefixes in places:
+        problem = unknown(code, prefix=prefixes) if isinstance(code, str) else None
+        if problem:
+            raise ConfigError(f"{shown}: {place}: {problem}")
+
+
+def _check_patterns(raw: dict[str, Any], shown: str, prefix: str) -> None:
+    """Configured patterns are gitignore patterns: one that cannot be used is an error naming it."""
+    from gcp_preflight import ignore_patterns
+
+    places = [(f"{key}[{index}]", pattern) for key in ("exclude", "extend-exclude")
+              for index, pattern in enumerate(raw.get(key, ()))]
+    places += [(f"per-file-ignores.{json.dumps(p)}", p) for p in raw.get("per-file-ignores", {})]
+    places += [(f"memory.floors.{json.dumps(p)}", p) for p in (raw.get("memory") or {}).get("floors", {})]
+    for place, pattern in places:
+        reason = ignore_patterns.problem(ignore_patterns.normalize(pattern))
+        if reason:
+            where = ".".join(p for p in (prefix, place) if p)
+            raise ConfigError(f"{shown}: {where}: pattern {pattern!r} cannot be used: {reason}")
 
 
 def _describe(error, shown: str, prefix: str) -> str:

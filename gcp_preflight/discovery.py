@@ -12,9 +12,10 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-import pathspec
-
+from gcp_preflight import ignore_patterns, safe_io
 from gcp_preflight.facts import fact
+from gcp_preflight.lines import split_lines
+from gcp_preflight.validators.base import Problem, problem
 
 DEFAULT_EXCLUDES = (
     ".git/", ".hg/", ".svn/", ".venv/", "venv/", "node_modules/", "__pycache__/",
@@ -41,16 +42,35 @@ class Tree:
     files: tuple[str, ...]
     symlinks: tuple[Symlink, ...]
     dirs: tuple[str, ...]
+    problems: tuple[Problem, ...] = ()  # folders that could not be listed, .gitignore files not read
+    # (size, mtime_ns, inode) of each file, as listed: unchanged files are not read again
+    stats: dict[str, tuple[int, int, int]] | None = None
 
 
-def _gitignore_specs(root: Path, rel_dir: str, names: list[str]) -> list[tuple[str, pathspec.PathSpec]]:
-    if ".gitignore" not in names:
-        return []
+MAX_DEPTH = 64  # folders nested deeper are not listed (said as PF004): no real repository goes there
+MAX_GITIGNORE_BYTES = 1 << 20
+
+
+def _gitignore(root: Path, rel_dir: str, entry: os.DirEntry, problems: list[Problem]):
+    """The spec of one folder's .gitignore. Like git, a .gitignore that is a link is not read;
+    a special file (FIFO, device) is never opened."""
+    rel = posixpath.join(rel_dir, ".gitignore") if rel_dir else ".gitignore"
     try:
-        lines = (root / rel_dir / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
-    return [(rel_dir, pathspec.GitIgnoreSpec.from_lines(lines))]
+        if entry.is_symlink():
+            problems.append(problem("PF004", rel, 1, 1, ".gitignore is a symbolic link; not read (git does not read it either)"))
+            return None
+        text = safe_io.read_bytes(Path(entry.path), MAX_GITIGNORE_BYTES)
+    except OSError as exc:
+        problems.append(problem("PF004", rel, 1, 1, f"cannot read .gitignore: {exc.strerror or exc}"))
+        return None
+    if len(text) > MAX_GITIGNORE_BYTES:
+        problems.append(problem("PF004", rel, 1, 1, f".gitignore is larger than {MAX_GITIGNORE_BYTES >> 20} MiB; not read"))
+        return None
+    lines = split_lines(text.decode("utf-8", "replace"))
+    spec, bad = ignore_patterns.compile_lines(enumerate(lines, start=1))
+    for item in bad:
+        problems.append(problem("PF007", rel, item.line, 1, f"ignore pattern `{item.shown}` not used: {item.reason}"))
+    return spec
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -76,21 +96,18 @@ def _link(root: Path, rel: str) -> Symlink:
     return Symlink(rel, raw, target, exists, exists and real.is_dir())
 
 
-def _regular(path: str) -> bool:
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
-        return False
-
-
 def walk(root: Path, excludes: tuple[str, ...] = (), use_gitignore: bool = True) -> Tree:
-    """Every file under root that is not excluded, in sorted order."""
+    """Every file under root that is not excluded, in sorted order. Folders are listed with an
+    explicit stack (no recursion), each once; links are recorded, never followed; a folder that
+    cannot be listed, or lies too deep, is a PF004 problem, never a silent gap."""
     root = root.resolve()
-    user_spec = pathspec.GitIgnoreSpec.from_lines(DEFAULT_EXCLUDES + tuple(excludes))
+    user_spec = ignore_patterns.compile_patterns(DEFAULT_EXCLUDES + tuple(excludes))
     files: list[str] = []
+    stats: dict[str, tuple[int, int, int]] = {}
     links: list[Symlink] = []
     dirs: list[str] = []
-    ignores: list[tuple[str, pathspec.PathSpec]] = []
+    problems: list[Problem] = []
+    ignores: list[tuple[str, object]] = []
 
     def ignored(rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel
@@ -104,28 +121,76 @@ def walk(root: Path, excludes: tuple[str, ...] = (), use_gitignore: bool = True)
                 return True
         return False
 
-    for current, dirnames, filenames in os.walk(root, followlinks=False):
-        rel_dir = _rel(root, Path(current)) if Path(current) != root else ""
+    stack: list[tuple[str, int]] = [("", 0)]
+    while stack:
+        rel_dir, depth = stack.pop()
+        folder = root / rel_dir if rel_dir else root
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(problem("PF004", rel_dir or ".", 1, 1, f"cannot list folder: {exc.strerror or exc}; its files are not checked"))
+            continue
         if use_gitignore:
-            ignores.extend(_gitignore_specs(root, rel_dir, filenames))
-        keep = []
-        for d in sorted(dirnames):
-            rel = posixpath.join(rel_dir, d) if rel_dir else d
-            if ignored(rel, True):
+            for entry in entries:
+                if entry.name == ".gitignore":
+                    spec = _gitignore(root, rel_dir, entry, problems)
+                    if spec is not None:
+                        ignores.append((rel_dir, spec))
+        subfolders = []
+        for entry in entries:
+            rel = posixpath.join(rel_dir, entry.name) if rel_dir else entry.name
+            try:
+                is_link = entry.is_symlink()
+                is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+            except OSError:
                 continue
-            if os.path.islink(os.path.join(current, d)):
-                links.append(_link(root, rel))
-            else:
-                keep.append(d)
+            if is_link:
+                if not ignored(rel, _points_to_dir(entry)):
+                    links.append(_link(root, rel))
+            elif is_dir:
+                if ignored(rel, True):
+                    continue
+                if depth + 1 > MAX_DEPTH:
+                    problems.append(problem("PF004", rel, 1, 1, f"folder nested more than {MAX_DEPTH} levels deep; not checked"))
+                    continue
                 dirs.append(rel)
-        dirnames[:] = keep
-        for name in sorted(filenames):
-            rel = posixpath.join(rel_dir, name) if rel_dir else name
-            if ignored(rel, False):
-                continue
-            full = os.path.join(current, name)
-            if os.path.islink(full):
-                links.append(_link(root, rel))
-            elif _regular(full):  # a FIFO or a device would block or never end when read
-                files.append(rel)
-    return Tree(tuple(sorted(files)), tuple(sorted(links, key=lambda s: s.path)), tuple(sorted(dirs)))
+                subfolders.append((rel, depth + 1))
+            elif not ignored(rel, False):
+                info = _regular(entry)
+                if info is not None:  # a FIFO or a device would block or never end
+                    files.append(rel)
+                    stats[rel] = (info.st_size, info.st_mtime_ns, info.st_ino)
+        stack.extend(reversed(subfolders))
+    return Tree(tuple(sorted(files)), tuple(sorted(links, key=lambda s: s.path)), tuple(sorted(dirs)),
+                tuple(problems), stats)
+
+
+def only_tracked(tree: Tree, tracked: frozenset[str]) -> Tree:
+    """The tree without the files and links git does not track (folders kept only when something
+    tracked lies below them)."""
+    files = tuple(f for f in tree.files if f in tracked)
+    links = tuple(s for s in tree.symlinks if s.path in tracked)
+    below = {posixpath.dirname(p) for p in files + tuple(s.path for s in links)}
+    kept = set()
+    for folder in below:
+        while folder and folder not in kept:
+            kept.add(folder)
+            folder = posixpath.dirname(folder)
+    return Tree(files, links, tuple(d for d in tree.dirs if d in kept), tree.problems, tree.stats)
+
+
+def _points_to_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:
+        return False
+
+
+def _regular(entry: os.DirEntry) -> os.stat_result | None:
+    """The entry's stat when it is a regular file."""
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except OSError:
+        return None
+    return info if stat.S_ISREG(info.st_mode) else None

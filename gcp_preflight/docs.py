@@ -23,7 +23,7 @@ def rules_markdown() -> str:
     ]
     out += [f"| [{r.code}](#{r.code.lower()}) | {r.meta.name} | {r.meta.severity.value} | {r.meta.summary} |" for r in rules]
     for r in rules:
-        body = r.meta.doc.split("\n", 1)[1].strip() if "\n" in r.meta.doc else ""
+        body = r.meta.doc.split("\n\n", 1)[1].strip() if "\n\n" in r.meta.doc else ""  # after the summary
         body = body.replace("\n## ", "\n#### ")
         if body.startswith("## "):
             body = "#### " + body[3:]

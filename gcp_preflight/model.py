@@ -58,6 +58,9 @@ class TextEdit:
 class Fix:
     description: str
     edits: tuple[TextEdit, ...]
+    # False for a fix that changes cost or behaviour beyond the finding (raising deploy memory):
+    # `--diff` shows it, `--fix` applies it only with `--unsafe-fixes` (as ruff separates them).
+    safe: bool = True
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,16 @@ class Diagnostic:
     related: tuple[Related, ...] = ()
     fix: Fix | None = None
     # Text that identifies the finding independently of line numbers (for baselines and SARIF).
-    # Defaults to the message plus the offending source line.
+    # Defaults to the message plus the offending source line. A rule whose message names lines
+    # ("first at line 76") gives one; line numbers left in either are taken out (engine.py).
     key: str | None = None
+    # Files the finding depends on beyond its location and related locations (the requirements
+    # file, Dockerfile, .gcloudignore, deploy script, schema file, the files declaring a name):
+    # a change to any of them may make or clear it, so `check FILE...` reports it for them.
+    inputs: tuple[str, ...] = ()
+    # A severity below the rule's default for this one finding (an import that runs only when a
+    # function is called is a warning, not an error); a configured severity still wins.
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,7 @@ class Finding:
     related: tuple[Related, ...] = ()
     fix: Fix | None = None
     fingerprint: str = ""
+    inputs: tuple[str, ...] = ()  # as Diagnostic.inputs
 
     def sort_key(self) -> tuple:
         loc = self.location

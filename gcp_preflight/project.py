@@ -1,7 +1,8 @@
 """Project: the files of a repository and the facts read from them, built once, then read-only.
 
 Each file a validator wants is read once; all validators that want it read that one text, and
-their facts are cached together on disk keyed by the file's content hash (`.preflight_cache/`).
+their facts are cached together keyed by the file's content hash (cache.py: a per-user store,
+never inside the repository).
 """
 
 from __future__ import annotations
@@ -15,20 +16,40 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from gcp_preflight import __version__, facts
+from gcp_preflight import __version__, progress
+from gcp_preflight.cache import FactStore
 from gcp_preflight.config import Config
 from gcp_preflight.discovery import Symlink, Tree, walk
+from gcp_preflight.lines import split_lines
+from gcp_preflight.suppressions import scan as scan_suppressions
 from gcp_preflight.validators.base import Problem, SourceText, Validator, problem
 
 T = TypeVar("T")
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-CACHE_DIR = ".preflight_cache"
+
+
+# The libraries whose parse a cached fact depends on: an upgraded sqlglot reads DDL differently,
+# so facts it did not make are not served.
+PARSERS = ("sqlglot", "tree-sitter", "tree-sitter-bash", "PyYAML", "packaging", "pathspec", "google-re2")
+
+
+def parser_versions() -> str:
+    from importlib import metadata
+
+    versions = []
+    for name in PARSERS:
+        try:
+            versions.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} missing")
+    return ";".join(versions)
 
 
 def _code_fingerprint() -> str:
-    """A hash of this package's own source: any change to a validator invalidates the cache."""
-    digest = hashlib.sha256(__version__.encode())
+    """A hash of this package's own source and of the parsing libraries' versions: any change to
+    a validator, or to what it parses with, invalidates the cache."""
+    digest = hashlib.sha256(f"{__version__}\0{parser_versions()}".encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
         try:
@@ -47,45 +68,6 @@ def code_fingerprint() -> str:
     if _CODE_FINGERPRINT is None:
         _CODE_FINGERPRINT = _code_fingerprint()
     return _CODE_FINGERPRINT
-
-
-class FactCache:
-    """Per-file facts as JSON under `.preflight_cache/facts/`; never pickle, since the folder
-    may come from an untrusted checkout. Any unreadable entry is treated as a miss."""
-
-    def __init__(self, root: Path):
-        self.dir = root / CACHE_DIR / "facts"
-        self.hits = 0
-        self.misses = 0
-        self._ready = False
-
-    def _path(self, key: str) -> Path:
-        return self.dir / key[:2] / f"{key}.json"
-
-    def get(self, key: str) -> tuple | None:
-        try:
-            value = facts.loads(self._path(key).read_text(encoding="utf-8"))
-        except Exception:  # a miss: absent, corrupt, or written by another version
-            self.misses += 1
-            return None
-        self.hits += 1
-        return value
-
-    def put(self, key: str, value: Sequence[object]) -> None:
-        try:
-            if not self._ready:
-                self.dir.mkdir(parents=True, exist_ok=True)
-                marker = self.dir.parent / ".gitignore"
-                if not marker.exists():
-                    marker.write_text("# created by gcp-preflight\n*\n", encoding="utf-8")
-                self._ready = True
-            path = self._path(key)
-            path.parent.mkdir(exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(facts.dumps(tuple(value)), encoding="utf-8")
-            os.replace(tmp, path)
-        except (OSError, TypeError, ValueError):
-            pass  # a read-only checkout still gets checked, just without a cache
 
 
 @dataclass(frozen=True)
@@ -110,7 +92,7 @@ def read_source(root: Path, rel: str) -> ReadResult:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return ReadResult(None, problem("PF004", rel, line, 1, "binary content (NUL byte); not checked"), digest)
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(_python_encoding(rel, data))
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -119,25 +101,47 @@ def read_source(root: Path, rel: str) -> ReadResult:
     return ReadResult(text, None, digest)
 
 
+def _python_encoding(rel: str, data: bytes) -> str:
+    """UTF-8 (a BOM dropped), except a Python file whose coding cookie (PEP 263) names another
+    encoding: Python reads that file in it, and so do we."""
+    if rel.endswith(".py") and b"coding" in data[:400]:
+        import io
+        import tokenize
+
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError:  # a cookie naming no known encoding
+            return "utf-8-sig"
+        return "utf-8-sig" if encoding in ("utf-8", "utf-8-sig") else encoding
+    return "utf-8-sig"
+
+
 class Project:
     """Everything the rules may look at. Rules never touch the disk; they ask the project."""
 
     def __init__(self, root: Path, config: Config, validators: Sequence[Validator],
                  use_cache: bool = True,
-                 extra_facts: Iterable[object] | Callable[["Project"], Iterable[object]] = ()):
+                 extra_facts: Iterable[object] | Callable[["Project"], Iterable[object]] = (),
+                 tree: Tree | None = None):
         started = time.perf_counter()
         self.root = root.resolve()
         self.config = config
-        self.tree: Tree = walk(self.root, tuple(config.exclude))
+        self.tree: Tree = tree if tree is not None else walk(self.root, tuple(config.exclude))
         self.symlinks: dict[str, Symlink] = {s.path: s for s in self.tree.symlinks}
-        self.cache = FactCache(self.root) if use_cache else None
+        self.cache = FactStore() if use_cache else None
         self._texts: dict[str, str] = {}
+        self._readers: dict[str, str] = {}  # path -> names of the validators that read it
+        self._lines: dict[str, list[str]] = {}
         self._by_type: dict[type, list] = defaultdict(list)
         self._by_path: dict[tuple[type, str], list] = defaultdict(list)
         self._memo: dict[Callable, Any] = {}
+        # The exact mode's resolver (resolve.py), set by engine.check when `--resolve` is on.
+        self.resolver = None
         self.files_read = 0
         for link in self.tree.symlinks:
             self._add(link, link.path)
+        for item in self.tree.problems:  # folders not listed, .gitignore files not read
+            self._add(item, item.diagnostic.location.path)
         self._read_all(validators)
         if callable(extra_facts):  # facts that depend on the repository's (a live audit's regions)
             extra_facts = extra_facts(self)
@@ -151,32 +155,72 @@ class Project:
 
     # -- building ---------------------------------------------------------------------------
     def _read_all(self, validators: Sequence[Validator]) -> None:
-        """Read every wanted file once; parse the cache misses (in parallel when many); add the
-        facts in file order, so the result never depends on how the work was split."""
+        """Find each file's readers and content hash: from the stat cache when its size, mtime
+        and inode are as recorded (nothing is opened), else by reading it. Facts come from the
+        fact cache by content hash; the misses are parsed (in parallel when many). Facts are
+        added in file order, so the result never depends on how the work was split."""
+        readers = _readers_signature(validators)
+        index = {v.name: i for i, v in enumerate(validators)}
+        known = self.cache.file_rows(str(self.root), readers) if self.cache else {}
+        stats = self.tree.stats or {}
+        rows: list[tuple[str, int, int, int, str, str]] = []
         slots: list[tuple[str, tuple | None]] = []
-        misses: list[tuple[int, str, str, str, tuple[int, ...]]] = []
+        pending: list[list] = []  # [slot, rel, digest, text or None, wanting]
         for rel in self.tree.files:
-            head = _first_line(self.root / rel)
-            wanting = tuple(i for i, v in enumerate(validators) if v.wants(rel, head))
+            stat = stats.get(rel)
+            row = known.get(rel)
+            if row is not None and stat is not None and row[:3] == stat:
+                digest, names = row[3], row[4]
+                wanting = tuple(index[n] for n in names.split(",") if n in index)
+                text = None  # read only if some rule asks for it, or its facts are not cached
+            else:
+                head = _first_line(self.root / rel)
+                wanting = tuple(i for i, v in enumerate(validators) if v.wants(rel, head))
+                names = ",".join(validators[i].name for i in wanting)
+                if not wanting:
+                    if stat is not None:
+                        rows.append((rel, *stat, "", ""))
+                    continue
+                result = read_source(self.root, rel)
+                if result.problem is not None:  # said again on every run: no row recorded
+                    self.files_read += 1
+                    self._readers[rel] = names
+                    slots.append((rel, (result.problem,)))
+                    continue
+                digest, text = result.digest, result.text
+                self._texts[rel] = text
+                if stat is not None:
+                    rows.append((rel, *stat, digest, names))
             if not wanting:
                 continue
             self.files_read += 1
-            result = read_source(self.root, rel)
-            if result.text is not None:
-                self._texts[rel] = result.text
-            if result.problem is not None:
-                slots.append((rel, (result.problem,)))
+            self._readers[rel] = names
+            pending.append([len(slots), rel, digest, text, wanting])
+            slots.append((rel, None))
+        keys = [_fact_key(rel, validators, wanting, digest) for _, rel, digest, _, wanting in pending]
+        cached = self.cache.get_many(keys) if self.cache else {}
+        misses = []
+        for job, key in zip(pending, keys):
+            found = cached.get(key)
+            if found is not None:
+                slots[job[0]] = (job[1], found)
                 continue
-            names = ",".join(validators[i].name for i in wanting)
-            key = hashlib.sha256(f"{code_fingerprint()}\0{rel}\0{names}\0{result.digest}".encode()).hexdigest()
-            found = self.cache.get(key) if self.cache else None
-            if found is None:
-                misses.append((len(slots), rel, key, result.text, wanting))
-            slots.append((rel, found))
-        for (slot, rel, key, _, _), found in zip(misses, parse_files(validators, misses)):
+            if job[3] is None:  # recorded by stat, but its facts are no longer cached
+                text = self.text(job[1])
+                if text is None:
+                    result = read_source(self.root, job[1])
+                    slots[job[0]] = (job[1], (result.problem,) if result.problem else ())
+                    continue
+                job[3] = text
+            misses.append((job[0], job[1], key, job[3], job[4]))
+        parsed = parse_files(validators, misses)
+        for (slot, rel, _, _, _), found in zip(misses, parsed):
             slots[slot] = (rel, found)
-            if self.cache:
-                self.cache.put(key, found)
+        if self.cache:
+            if misses:
+                self.cache.put_many((job[2], found) for job, found in zip(misses, parsed))
+            self.cache.put_file_rows(str(self.root), readers, rows)
+            self.cache.close()
         for rel, found in slots:
             for item in found:
                 self._add(item, rel)
@@ -185,17 +229,16 @@ class Project:
         self._by_type[type(item)].append(item)
         self._by_path[(type(item), rel)].append(item)
 
-    def replace(self, path: str, kind: type, items: Iterable[object]) -> None:
-        """Swap the facts of one type read from one file (for a validator's `link` step only)."""
-        items = list(items)
-        old = self._by_path.get((kind, path), [])
-        if not old and not items:
-            return
-        old_ids = {id(x) for x in old}
+    def replace(self, kind: type, updates: dict[str, list]) -> None:
+        """Swap the facts of one type read from some files ({path: new facts}), in one pass
+        however many files change (for a validator's `link` step only)."""
+        old_ids = {id(x) for path in updates for x in self._by_path.get((kind, path), ())}
         merged = [x for x in self._by_type.get(kind, []) if id(x) not in old_ids]
-        self._by_type[kind] = merged + items
-        self._by_type[kind].sort(key=lambda x: getattr(x, "path", ""))  # stable: file order kept
-        self._by_path[(kind, path)] = items
+        for path, items in updates.items():
+            merged.extend(items)
+            self._by_path[(kind, path)] = list(items)
+        merged.sort(key=lambda x: getattr(x, "path", ""))  # stable: file order kept
+        self._by_type[kind] = merged
 
     # -- reading ----------------------------------------------------------------------------
     def facts(self, kind: type[T]) -> tuple[T, ...]:
@@ -206,20 +249,35 @@ class Project:
         return tuple(self._by_path.get((kind, path), ()))
 
     def text(self, path: str) -> str | None:
-        """The decoded text of a file a validator read (None for files nobody read)."""
-        return self._texts.get(path)
+        """The decoded text of a file a validator read (None for files nobody read). A file
+        whose facts came from the cache is read here, when a rule first asks."""
+        text = self._texts.get(path)
+        if text is None and path in self._readers:
+            text = read_source(self.root, path).text
+            if text is not None:
+                self._texts[path] = text
+        return text
+
+    def readers(self, path: str) -> tuple[str, ...]:
+        """The names of the validators that read a file ("python", "shell", ...)."""
+        names = self._readers.get(path)
+        return tuple(names.split(",")) if names else ()
 
     def line(self, path: str, line: int) -> str:
-        text = self._texts.get(path)
-        if text is None:
-            return ""
-        lines = text.splitlines()
+        """One line of a file read, numbered as every reader numbers lines (lines.py); each
+        file is split once however many findings it has."""
+        lines = self._lines.get(path)
+        if lines is None:
+            text = self.text(path)
+            if text is None:
+                return ""
+            lines = self._lines[path] = split_lines(text)
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
     @property
-    def texts_read(self) -> tuple[str, ...]:
-        """Paths of every file some validator read, sorted."""
-        return tuple(sorted(self._texts))
+    def paths_read(self) -> tuple[str, ...]:
+        """Paths of every file some validator reads, sorted (their texts load on demand)."""
+        return tuple(sorted(self._readers))
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -237,9 +295,23 @@ _WORKER_VALIDATORS: Sequence[Validator] = ()
 
 
 def _parse_one(job: tuple[int, str, str, str, tuple[int, ...]]) -> tuple:
+    """One file's facts: every reader's, and its inline suppressions (cached with them, so an
+    unchanged file is never scanned again)."""
     _, rel, _, text, wanting = job
     source = SourceText(rel, text)
-    return tuple(item for i in wanting for item in _safe_read(_WORKER_VALIDATORS[i], source))
+    found = [item for i in wanting for item in _safe_read(_WORKER_VALIDATORS[i], source)]
+    found.extend(scan_suppressions(rel, text))
+    return tuple(found)
+
+
+def _readers_signature(validators: Sequence[Validator]) -> str:
+    """What decides which files each validator wants: the tool's code and the validators used."""
+    return f"{code_fingerprint()}:{','.join(v.name for v in validators)}"
+
+
+def _fact_key(rel: str, validators: Sequence[Validator], wanting: tuple[int, ...], digest: str) -> str:
+    names = ",".join(validators[i].name for i in wanting)
+    return hashlib.sha256(f"{code_fingerprint()}\0{rel}\0{names}\0{digest}".encode()).hexdigest()
 
 
 def _workers(count: int) -> int:
@@ -267,10 +339,18 @@ def parse_files(validators: Sequence[Validator], jobs: list) -> list[tuple]:
         context = multiprocessing.get_context("fork")
         try:
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                return list(pool.map(_parse_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+                out = []
+                for found in pool.map(_parse_one, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 4)))):
+                    out.append(found)
+                    progress.step("reading files", len(out), len(jobs))
+                return out
         except (OSError, RuntimeError):  # no processes allowed here: fall back to one
             pass
-    return [_parse_one(job) for job in jobs]
+    out = []
+    for job in jobs:
+        out.append(_parse_one(job))
+        progress.step("reading files", len(out), len(jobs))
+    return out
 
 
 def _first_line(path: Path) -> str:

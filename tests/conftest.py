@@ -1,4 +1,10 @@
+import os
+import tempfile
+
 import pytest
+
+# The fact cache lives in a per-user folder; tests get one of their own, never the user's.
+os.environ["PREFLIGHT_CACHE_DIR"] = tempfile.mkdtemp(prefix="preflight-test-cache-")
 
 
 def pytest_addoption(parser):

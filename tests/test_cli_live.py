@@ -20,10 +20,10 @@ from tests.helpers import SARIF_SCHEMA, write_repo
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "inventory"
 
 INVENTORY_FINDINGS = [
-    "(live): PF901 deployed Cloud Run service `coordinator` (us-central1) has 256Mi (256 MiB), below the floor of 512MiB (512 MiB, default for Cloud Run services)",
-    "(live): PF901 deployed function `phase2-to-phase3` (us-central1) has 256M (244.1 MiB), below the floor of 512MB (488.3 MiB, default for functions)",
-    "(live): PF901 deployed function `upload_listener` (us-central1) has 256MB (256 MiB), below the floor of 512MB (488.3 MiB, default for functions)",
-    "(live): PF904 deployed function `report-builder` (europe-west1) is not ready (state FAILED): Container Healthcheck failed. The user-provided container failed to start and listen on the port.",
+    "(live): error PF901 deployed Cloud Run service `coordinator` (us-central1) has 256Mi (256 MiB), below the floor of 512MiB (512 MiB, default for Cloud Run services)",
+    "(live): error PF901 deployed function `phase2-to-phase3` (us-central1) has 256M (244.1 MiB), below the floor of 512MB (488.3 MiB, default for functions)",
+    "(live): error PF901 deployed function `upload_listener` (us-central1) has 256MB (256 MiB), below the floor of 512MB (488.3 MiB, default for functions)",
+    "(live): error PF904 deployed function `report-builder` (europe-west1) is not ready (state FAILED): Container Healthcheck failed. The user-provided container failed to start and listen on the port.",
 ]
 
 
@@ -105,7 +105,7 @@ def test_validate_all_one_report_one_status(repo, capsys):
     assert status == 1
     assert out.splitlines() == [
         INVENTORY_FINDINGS[1], INVENTORY_FINDINGS[2], INVENTORY_FINDINGS[3],
-        "app/broken.py:1:7: PF002 syntax error: invalid syntax",
+        "repo/app/broken.py:1:7: error PF002 syntax error: invalid syntax",
         "Found 4 findings (4 errors).",
     ]
     assert err == "Live audit: 3 deployed resources from functions.json.\n"
@@ -127,11 +127,11 @@ def test_audit_against_the_apis_then_from_the_saved_snapshot(repo, fake, capsys)
     snapshot = repo / "snapshot.json"
     status, out, err = run(capsys, "audit", "--root", str(repo), "--save-inventory", str(snapshot))
     expected = [
-        "(live): PF901 deployed function `orchestrator` (us-central1) has 256M (244.1 MiB), below the floor of 512MB (488.3 MiB, default for functions)",
-        "(live): PF904 deployed Cloud Run service `api` (europe-west1) is not ready (state CONDITION_FAILED): Revision api-00003 failed.",
-        "(live): PF905 deployed Cloud Run job `backfill` (us-central1) is declared by no deploy command in this repository",
-        "(live): PF905 deployed Cloud Run service `api` (europe-west1) is declared by no deploy command in this repository",
-        "(live): PF905 deployed function `orchestrator` (us-central1) is declared by no deploy command in this repository",
+        "(live): error PF901 deployed function `orchestrator` (us-central1) has 256M (244.1 MiB), below the floor of 512MB (488.3 MiB, default for functions)",
+        "(live): error PF904 deployed Cloud Run service `api` (europe-west1) is not ready (state CONDITION_FAILED): Revision api-00003 failed.",
+        "(live): info PF905 deployed Cloud Run job `backfill` (us-central1) is declared by no deploy command in this repository",
+        "(live): info PF905 deployed Cloud Run service `api` (europe-west1) is declared by no deploy command in this repository",
+        "(live): info PF905 deployed function `orchestrator` (us-central1) is declared by no deploy command in this repository",
     ]
     assert (status, out.splitlines()) == (1, expected + ["Found 5 findings (2 errors, 3 infos)."])
     assert err == (f"Saved the inventory (3 resources) to {snapshot}.\n"
@@ -147,8 +147,8 @@ def test_a_failing_region_is_a_finding_and_the_rest_is_audited(repo, fake, capsy
     status, out, _ = run(capsys, "audit", "--root", str(repo), "--project", "demo", "--region", "us-central1",
                          "--region", "europe-west1", "--select", "PF900,PF901")
     assert (status, out.splitlines()) == (1, [
-        "(live): PF900 Cloud Run services in europe-west1: permission denied: the caller lacks run.services.list in project demo (a role such as roles/run.viewer grants it)",
-        "(live): PF901 deployed function `orchestrator` (us-central1) has 256M (244.1 MiB), below the floor of 512MB (488.3 MiB, default for functions)",
+        "(live): warning PF900 Cloud Run services in europe-west1: permission denied: the caller lacks run.services.list in project demo (a role such as roles/run.viewer grants it)",
+        "(live): error PF901 deployed function `orchestrator` (us-central1) has 256M (244.1 MiB), below the floor of 512MB (488.3 MiB, default for functions)",
         "Found 2 findings (1 error, 1 warning).",
     ])
 
@@ -167,7 +167,7 @@ def test_no_credentials_one_line_not_a_traceback(repo, monkeypatch, capsys):
     (repo / "app" / "broken.py").write_text("def f(:\n")
     status, out, err = run(capsys, "validate-all", str(repo), "--project", "demo", "--exit-zero")
     assert status == 2  # --exit-zero never hides an audit that could not run
-    assert out.splitlines() == ["app/broken.py:1:7: PF002 syntax error: invalid syntax", "Found 1 finding (1 error)."]
+    assert out.splitlines() == ["repo/app/broken.py:1:7: error PF002 syntax error: invalid syntax", "Found 1 finding (1 error)."]
     assert err == f"preflight: live audit failed: {message}\n"
 
 

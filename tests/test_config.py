@@ -4,7 +4,7 @@ import pytest
 
 from gcp_preflight.cli import main
 from gcp_preflight.config import ConfigError, load
-from gcp_preflight.floors import floor_for
+from gcp_preflight.rules.deploy.floors import floor_for
 from tests.helpers import write_repo
 
 
@@ -45,7 +45,7 @@ def test_bad_config_is_one_line(tmp_path, text, message):
 def test_bad_config_exits_2_with_one_line(tmp_path, capsys):
     write_repo(tmp_path, {"preflight.toml": 'select = ["XX1"]\n'})
     assert main(["check", "--root", str(tmp_path)]) == 2
-    assert capsys.readouterr().err == 'preflight: preflight.toml: select.0: expected rule codes or prefixes like "PF301" or "PF3"\n'
+    assert capsys.readouterr().err == "preflight: preflight.toml: select[0]: unknown rule code or prefix 'XX1'; `preflight rules` lists them\n"
 
 
 def test_floors_are_byte_counts():

@@ -11,8 +11,8 @@ from gcp_preflight.config import Config
 from gcp_preflight.discovery import walk
 from gcp_preflight.fixes import apply_edits
 from gcp_preflight.model import TextEdit
-from gcp_preflight.validators import python_source
-from tests.helpers import found, write_repo
+from gcp_preflight.validators.python import source as python_source
+from tests.helpers import found, run, write_repo
 
 BAD = {
     "preflight.toml": "",
@@ -39,14 +39,38 @@ def test_second_run_reads_cache_and_prints_identical_output(tmp_path, capsys, mo
     assert calls == ["app/ok.py"]  # only the changed file is parsed again
 
 
-def test_corrupt_cache_entry_is_a_miss(tmp_path, capsys):
-    write_repo(tmp_path, BAD)
-    main(["check", "--root", str(tmp_path)])
+def test_corrupt_cache_entries_are_misses(tmp_path, capsys, monkeypatch):
+    import sqlite3
+
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = write_repo(tmp_path / "repo", BAD)
+    main(["check", "--root", str(repo)])
     first = capsys.readouterr().out
-    for entry in (tmp_path / ".preflight_cache").rglob("*.json"):
-        entry.write_text('{"$t": "os.system", "x": 1}')
-    main(["check", "--root", str(tmp_path)])
+    db = sqlite3.connect(tmp_path / "cache" / "facts-v2.sqlite3")
+    with db:
+        assert db.execute("UPDATE facts SET value = ?", ('[["os.system", ["x"]]]',)).rowcount == 3
+        assert db.execute("UPDATE runs SET value = ?", ('[["RunRecord", ["x", 0]]]',)).rowcount == 1
+    db.close()
+    main(["check", "--root", str(repo)])
     assert capsys.readouterr().out == first
+
+
+def test_an_unchanged_tree_is_answered_from_the_run_cache(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = write_repo(tmp_path / "repo", dict(BAD, **{"app/ok.py": "import os\n"}))
+    assert main(["check", "--root", str(repo)]) == 1
+    first = capsys.readouterr().out
+    built = []
+    real_init = engine.Project.__init__
+    monkeypatch.setattr(engine.Project, "__init__", lambda self, *a, **k: built.append(1) or real_init(self, *a, **k))
+    assert main(["check", "--root", str(repo), str(repo / "app/a.py")]) == 1  # a path filter applies to the cached result
+    assert capsys.readouterr().out == first.splitlines()[0] + "\nFound 1 finding (1 error).\n"
+    assert built == []
+    (repo / "app/ok.py").write_text("import os, sys\n")  # size and mtime change: read again
+    assert main(["check", "--root", str(repo)]) == 1
+    assert capsys.readouterr().out == first and built == [1]
+    assert main(["check", "--root", str(repo), "--select", "PF002,PF0"]) == 1  # another selection: another run
+    assert built == [1, 1]
 
 
 @pytest.mark.parametrize("select, ignore, expected", [
@@ -87,7 +111,7 @@ def test_baseline_hides_old_findings_after_lines_move(tmp_path, capsys):
     capsys.readouterr()
     assert main(["check", "--root", str(tmp_path), "--no-cache", "--baseline", str(baseline)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "app/new.py:1:8: PF002 syntax error: '(' was never closed",
+        "app/new.py:1:8: error PF002 syntax error: '(' was never closed",
         "Found 1 finding (1 error).",
     ]
 
@@ -102,7 +126,7 @@ def test_paths_filter_reports_only_those_files(tmp_path, capsys, monkeypatch):
     write_repo(tmp_path, BAD)
     monkeypatch.chdir(tmp_path)
     assert main(["check", "app/b.py", "--no-cache"]) == 1
-    assert capsys.readouterr().out.splitlines()[0].startswith("app/b.py:1:5: PF002")
+    assert capsys.readouterr().out.splitlines()[0].startswith("app/b.py:1:5: error PF002")
 
 
 def test_discovery_honours_gitignore_excludes_and_records_links(tmp_path):
@@ -168,3 +192,86 @@ def test_fifo_and_other_special_files_are_skipped_not_read(tmp_path):
     write_repo(tmp_path, {"app/x.py": "y = (\n"})
     os.mkfifo(tmp_path / "app" / "pipe.py")  # reading it would block forever
     assert found(tmp_path) == [("PF002", "app/x.py:1")]
+
+
+def test_a_reader_failure_exits_2_even_with_exit_zero_and_still_reports(tmp_path, capsys, monkeypatch):
+    write_repo(tmp_path, {"preflight.toml": "", "app/main.py": "x = 1\n", "app/b.py": "def f(:\n"})
+
+    def crash(source):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(python_source, "parse", crash)
+    for extra in ([], ["--exit-zero"]):
+        assert main(["check", "--root", str(tmp_path), "--no-cache", *extra]) == 2
+        captured = capsys.readouterr()
+        assert captured.out.splitlines()[0] == (
+            "app/b.py:1:1: error PF009 internal error in the python reader: RuntimeError: boom")
+        assert captured.err == "preflight: a reader failed (PF009), so findings may be missing; exit status 2\n"
+    assert main(["check", "--root", str(tmp_path), "--no-cache", "--ignore", "PF009"]) == 0  # said and accepted
+
+
+def test_every_configured_pattern_matches_as_gitignore_does(tmp_path, capsys):
+    """`deploy.sh` matches it in any folder, for exclude, per-file-ignores, floors and names sources."""
+    write_repo(tmp_path, {
+        "preflight.toml": """
+            [per-file-ignores]
+            "deploy.sh" = ["PF301"]
+            [memory.floors]
+            "*-big" = "2GiB"
+            [names.sources.declared]
+            python = "registry.py"
+            symbol = "NAMES"
+            [names.sources.used]
+            python = "settings.py"
+            symbol = "USED"
+            [[names.contracts]]
+            kind = "subset"
+            source = "used"
+            target = "declared"
+            """,
+        "fn/main.py": "def fn(event, context):\n    return 1\n",
+        "bin/x/deploy.sh": "gcloud functions deploy fn --entry-point fn --gen2 --memory 256MB --source fn\n",
+        "bin/other.sh": "gcloud functions deploy fn-big --entry-point fn --gen2 --memory 1GiB --source fn\n",
+        "app/registry.py": 'NAMES = ["a", "b"]\n',
+        "app/settings.py": 'USED = ["a", "c"]\n',
+    })
+    assert found(tmp_path, select=("PF1", "PF3")) == [("PF101", "app/settings.py:1"), ("PF301", "bin/other.sh:1")]
+    (tmp_path / "preflight.toml").write_text('[per-file-ignores]\n"!" = ["PF1"]\n')
+    assert main(["check", "--root", str(tmp_path), "--no-cache"]) == 2
+    assert "per-file-ignores.\"!\": pattern '!' cannot be used" in capsys.readouterr().err
+
+
+def test_the_cache_key_includes_the_parsing_libraries_versions(monkeypatch):
+    from importlib import metadata
+
+    from gcp_preflight import project
+
+    real = metadata.version
+    before = project._code_fingerprint()
+    monkeypatch.setattr(metadata, "version", lambda name: "0.0.1" if name == "sqlglot" else real(name))
+    assert "sqlglot==0.0.1" in project.parser_versions()
+    assert project._code_fingerprint() != before
+
+
+def test_errors_in_tests_are_warnings_and_skipped_test_modules_say_nothing(tmp_path):
+    """issue 12 cause 9: tests never deploy; a module pytest skips as a whole never runs."""
+    broken = "class Report:\n    def send(self):\n        return 1\n\n\ndef use():\n    report = Report()\n    report.sendd()\n"
+    write_repo(tmp_path, {
+        "preflight.toml": "[severity]\nPF002 = \"error\"\n",
+        "app/report.py": broken,
+        "tests/test_report.py": broken,
+        "app/report_test.py": broken,
+        "tests/test_skipped.py": "import pytest\n\npytestmark = pytest.mark.skip(reason='old')\n\n" + broken,
+        "tests/test_skipped_later.py": "import pytest\n\npytest.skip('old', allow_module_level=True)\n" + broken,
+        "tests/test_skip_if.py": "import pytest\n\npytestmark = [pytest.mark.skipif(True, reason='x')]\n" + broken,
+        "tests/test_maybe.py": "import pytest, sys\n\npytestmark = pytest.mark.skipif(sys.platform == 'x', reason='x')\n"
+                               + broken,
+        "tests/test_syntax.py": "def f(:\n",
+    })
+    assert [(f.code, f.severity.value, f"{f.location.path}:{f.location.line}") for f in run(tmp_path)] == [
+        ("PF502", "error", "app/report.py:8"),
+        ("PF502", "warning", "app/report_test.py:8"),
+        ("PF502", "warning", "tests/test_maybe.py:11"),
+        ("PF502", "warning", "tests/test_report.py:8"),
+        ("PF002", "error", "tests/test_syntax.py:1"),  # the configured severity wins
+    ]

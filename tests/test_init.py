@@ -225,7 +225,7 @@ def test_a_missing_family_module_means_no_proposer(monkeypatch):
     monkeypatch.undo()  # the real lookup
     monkeypatch.setitem(proposals.PROPOSERS, "bigquery", "gcp_preflight.rules.no_such_family:propose_bigquery_config")
     assert proposals._proposer("bigquery") is None
-    monkeypatch.setitem(proposals.PROPOSERS, "bigquery", "gcp_preflight.rules.structure:propose_bigquery_config")
+    monkeypatch.setitem(proposals.PROPOSERS, "bigquery", "gcp_preflight.rules.structure.rules:propose_bigquery_config")
     assert proposals._proposer("bigquery") is None
 
 
@@ -269,7 +269,7 @@ def test_check_after_init_on_the_example_matches_the_hand_written_config(tmp_pat
     assert run(copy).notes == []
     assert _places(copy) == _places(EXAMPLE)
     live = _live(copy, capsys)  # the proposed [audit] finds the shipped inventory
-    assert live == _live(EXAMPLE, capsys) and len(live) == 11
+    assert live == _live(EXAMPLE, capsys) and len(live) == 12
 
 
 def test_the_names_family_proposal_is_written_and_read_back(tmp_path, monkeypatch):

@@ -1,9 +1,12 @@
 """The GitHub Actions gate that action.yml runs:
 
-    python -m gcp_preflight.hooks.gate   # reads PREFLIGHT_ARGS, PREFLIGHT_SARIF, PREFLIGHT_SARIF_FILE
+    python -m gcp_preflight.hooks.gate   # reads PREFLIGHT_ARGS, PREFLIGHT_SARIF, PREFLIGHT_SARIF_FILE,
+                                         # PREFLIGHT_CATEGORY
 
 SARIF first (never failing on findings, so the upload step has its file), then the annotated
-check, whose exit status is the gate's. The second run reads the facts the first one cached.
+check, whose exit status is the gate's. The second run reads the facts the first one cached. The
+step outputs: `sarif-file`, the counts (`findings`, `errors`, `warnings`, `infos`, written by
+the annotated check) and `exit-code`.
 """
 
 from __future__ import annotations
@@ -28,6 +31,12 @@ def _set_output(environ: Mapping[str, str], name: str, value: str) -> None:
 
 
 def gate(environ: Mapping[str, str]) -> int:
+    status = _run(environ)
+    _set_output(environ, "exit-code", str(status))
+    return status
+
+
+def _run(environ: Mapping[str, str]) -> int:
     from gcp_preflight.cli import EXIT_ERROR, main
 
     try:
@@ -35,6 +44,9 @@ def gate(environ: Mapping[str, str]) -> int:
     except ValueError as exc:
         print(f"preflight: the action's args input: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    category = environ.get("PREFLIGHT_CATEGORY", "").strip()
+    if category:
+        args += ["--category", category]
     if _wants_sarif(environ):
         sarif_file = environ.get("PREFLIGHT_SARIF_FILE") or DEFAULT_SARIF_FILE
         status = main(["check", *args, "--format", "sarif", "--output", sarif_file, "--exit-zero"])

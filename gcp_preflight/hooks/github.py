@@ -1,10 +1,11 @@
-"""GitHub Actions glue for `--format github`: where paths start inside the workspace, and the
-step summary file."""
+"""GitHub Actions glue for `--format github`: where paths start inside the workspace, the step
+summary file, and the counts as step outputs."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -25,6 +26,21 @@ def path_prefix(root: Path, environ: Mapping[str, str]) -> str:
     except ValueError:
         return ""
     return "" if rel == "." else rel
+
+
+def write_counts(findings: Sequence[Finding], environ: Mapping[str, str]) -> None:
+    """The step's outputs `findings`, `errors`, `warnings`, `infos` (in $GITHUB_OUTPUT), for the
+    steps after it (the action passes them on as its own outputs)."""
+    target = environ.get("GITHUB_OUTPUT")
+    if not target:
+        return
+    counts = Counter(f.severity.value for f in findings)
+    lines = [f"findings={len(findings)}"] + [f"{s}s={counts[s]}" for s in ("error", "warning", "info")]
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write("".join(line + "\n" for line in lines))
+    except OSError as exc:
+        print(f"preflight: cannot write the step outputs {target}: {exc.strerror or exc}", file=sys.stderr)
 
 
 def write_step_summary(findings: Sequence[Finding], environ: Mapping[str, str], prefix: str = "") -> bool:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import tomlkit
 
+from gcp_preflight import safe_io
 from gcp_preflight.config import TOOL_KEY, Config, ConfigError, find_config_file, load, validate
 from gcp_preflight.init.layout import Found, Layout, Value, detect
 from gcp_preflight.init.proposals import SECTIONS, Proposal, propose
@@ -115,16 +116,23 @@ def run(root: Path, force: bool = False, dry_run: bool = False) -> InitResult:
     if existing is not None and not force and not dry_run:
         where = f"[tool.{TOOL_KEY}] in {existing.name}" if existing.name == "pyproject.toml" else existing.name
         raise InitError(f"{where} already configures gcp-preflight; `preflight init --force` replaces it")
+    preflight_toml, pyproject = root / "preflight.toml", root / "pyproject.toml"
+    target = preflight_toml if preflight_toml.is_file() or not pyproject.is_file() else pyproject
+    try:  # before any work: the checkout may have planted a link under either name
+        safe_io.check_writable(target, root)
+    except safe_io.UnsafePath as exc:
+        raise InitError(str(exc)) from None
     project = _project(root)
     layout = detect(project)
     proposals = [propose(section, project, layout) for section in SECTIONS]
     table = _assemble(proposals, layout)
     validate(table.unwrap(), "the proposed configuration", "")  # a bug here must not write a broken file
-    preflight_toml, pyproject = root / "preflight.toml", root / "pyproject.toml"
-    if preflight_toml.is_file() or not pyproject.is_file():
-        target, text = preflight_toml, _render_preflight_toml(table)
-    else:
-        target, text = pyproject, _render_pyproject(pyproject, table)
+    text = _render_preflight_toml(table) if target == preflight_toml else _render_pyproject(pyproject, table)
     if not dry_run:
-        target.write_text(text, encoding="utf-8")
-    return InitResult(target, text, layout, [p.note for p in proposals if p.note])
+        try:
+            safe_io.write_text(target, text, root)
+        except safe_io.UnsafePath as exc:
+            raise InitError(str(exc)) from None
+        except OSError as exc:
+            raise InitError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    return InitResult(target, text, layout, layout.notes + [p.note for p in proposals if p.note])

@@ -8,16 +8,17 @@ so init still says something useful before (or without) the deploy family.
 from __future__ import annotations
 
 import ast
-import json
 import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from gcp_preflight.lines import split_lines
 from gcp_preflight.project import Project, read_source
+from gcp_preflight.validators.bigquery.schema import BqSchema
 from gcp_preflight.validators.base import matches_any
-from gcp_preflight.validators.command_facts import DeployCommand
-from gcp_preflight.validators.yaml_source import YamlDocument, YamlNode
+from gcp_preflight.validators.deploy.facts import DeployCommand
+from gcp_preflight.validators.yaml.source import YamlDocument, YamlNode
 
 NAME_WORDS = ("processor", "scraper", "phase", "expected", "required", "optional", "workflow")
 MAP_SUFFIXES = ("_MAP", "_MAPPING", "_REGISTRY", "_ROUTES", "_TABLE")
@@ -57,20 +58,30 @@ class Layout:
     bigquery_schemas: list[Found] = field(default_factory=list)
     projects: list[Value] = field(default_factory=list)
     regions: list[Value] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # a part that could not be detected, and why
 
 
 def detect(project: Project) -> Layout:
-    return Layout(
-        workflows=workflows_yaml(project),
-        config_modules=config_modules(project),
-        functions=function_units(project),
-        services=service_units(project),
-        deploy_scripts=deploy_scripts(project),
-        cloudbuild=[Found(p) for p in project.paths if matches_any(p, CLOUDBUILD)],
-        bigquery_schemas=bigquery_schemas(project),
-        projects=_values(project, "project", PROJECT_ID, ("PROJECT", "PROJECT_ID", "GCP_PROJECT", "GOOGLE_CLOUD_PROJECT")),
-        regions=_values(project, "region", REGION, ("REGION", "GCP_REGION", "LOCATION")),
-    )
+    """Each part found on its own: a detector's failure leaves that part empty and is said in a
+    note, never stops init (as a reader's failure never stops check)."""
+    layout = Layout()
+    detectors = {
+        "workflows": workflows_yaml,
+        "config_modules": config_modules,
+        "functions": function_units,
+        "services": service_units,
+        "deploy_scripts": deploy_scripts,
+        "cloudbuild": lambda p: [Found(path) for path in p.paths if matches_any(path, CLOUDBUILD)],
+        "bigquery_schemas": bigquery_schemas,
+        "projects": lambda p: _values(p, "project", PROJECT_ID, ("PROJECT", "PROJECT_ID", "GCP_PROJECT", "GOOGLE_CLOUD_PROJECT")),
+        "regions": lambda p: _values(p, "region", REGION, ("REGION", "GCP_REGION", "LOCATION")),
+    }
+    for part, detector in detectors.items():
+        try:
+            setattr(layout, part, detector(project))
+        except Exception as exc:  # noqa: BLE001 - reported in the notes, init goes on
+            layout.notes.append(f"could not look for {part.replace('_', ' ')} ({type(exc).__name__}: {exc})")
+    return layout
 
 
 # -- workflows YAML -----------------------------------------------------------------------------
@@ -150,7 +161,7 @@ def name_lists(source: str) -> list[str]:
 
 def config_modules(project: Project) -> list[Found]:
     out = []
-    for path in project.texts_read:
+    for path in project.paths_read:
         text = project.text(path) or ""
         if not path.endswith(".py") or not any(w in text.lower() for w in NAME_WORDS):
             continue
@@ -227,24 +238,16 @@ def deploy_scripts(project: Project) -> list[Found]:
 
 
 # -- BigQuery schema files --------------------------------------------------------------------------
-def _json_schema(text: str) -> bool:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return False
-    if isinstance(data, dict):
-        data = data.get("schema", {}).get("fields", data.get("fields"))
-    return isinstance(data, list) and bool(data) and all(
-        isinstance(c, dict) and "name" in c and "type" in c for c in data)
-
-
 def bigquery_schemas(project: Project) -> list[Found]:
+    """DDL files, and JSON files the schema reader took for schemas (one definition of a schema
+    file: the reader's, whatever shape a JSON file has)."""
+    json_schemas = {s.path for s in project.facts(BqSchema) if s.origin == "json"}
     out = []
     for path in project.paths:
         if path.endswith(".sql") and re.search(r"\b(create|alter)\s+(or\s+replace\s+)?(table|view)\b",
                                                _text(project, path), re.I):
             out.append(Found(path))
-        elif path.endswith(".json") and _json_schema(_text(project, path)):
+        elif path in json_schemas:
             out.append(Found(path))
     return out
 
@@ -263,7 +266,7 @@ def _values(project: Project, flag: str, pattern: str, names: tuple[str, ...]) -
         spellings = [re.compile(s.format(flag=flag, names="|".join(names), pattern=pattern), re.M)
                      for s in (_FLAG_VALUE, _ASSIGNED, _DEFAULTED)]
         for path in texts:
-            for number, line in enumerate(_text(project, path).splitlines(), start=1):
+            for number, line in enumerate(split_lines(_text(project, path)), start=1):
                 for spelling in spellings:
                     for match in spelling.finditer(line):
                         places[match.group(1)].append(f"{path}:{number}")

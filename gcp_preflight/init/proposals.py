@@ -18,18 +18,18 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
 from gcp_preflight.config import ConfigError, validate
-from gcp_preflight.floors import DEFAULTS
+from gcp_preflight.rules.deploy.floors import DEFAULTS
 from gcp_preflight.init.layout import Found, Layout, Value
 from gcp_preflight.project import Project
 
 # section -> "module:function" of the family's proposer (one line per family).
 PROPOSERS: dict[str, str] = {
-    "names": "gcp_preflight.names.propose:propose_names_config",
-    "packaging": "gcp_preflight.packaging.propose:propose_packaging_config",
-    "memory": "gcp_preflight.rules.deploy_propose:propose_memory_config",
-    "deploy": "gcp_preflight.rules.deploy_propose:propose_deploy_config",
-    "bigquery": "gcp_preflight.rules.bigquery_propose:propose_bigquery_config",
-    "audit": "gcp_preflight.audit_propose:propose_audit_config",
+    "names": "gcp_preflight.rules.names.propose:propose_names_config",
+    "packaging": "gcp_preflight.rules.packaging.propose:propose_packaging_config",
+    "memory": "gcp_preflight.rules.deploy.propose:propose_memory_config",
+    "deploy": "gcp_preflight.rules.deploy.propose:propose_deploy_config",
+    "bigquery": "gcp_preflight.rules.bigquery.propose:propose_bigquery_config",
+    "audit": "gcp_preflight.rules.live.propose:propose_audit_config",
 }
 SECTIONS = tuple(PROPOSERS)
 

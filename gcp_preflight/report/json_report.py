@@ -24,6 +24,7 @@ def finding_dict(f: Finding) -> dict:
         "related": [{"path": r.location.path, "line": r.location.line, "message": r.message} for r in f.related],
         "fix": None if f.fix is None else {
             "description": f.fix.description,
+            "safe": f.fix.safe,
             "edits": [{"path": e.path, "line": e.line, "column": e.column, "end_line": e.end_line,
                        "end_column": e.end_column, "text": e.text} for e in f.fix.edits],
         },

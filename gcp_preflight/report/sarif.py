@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
-from gcp_preflight import __version__
+from gcp_preflight import REPOSITORY_URL, __version__, rule_url
 from gcp_preflight.model import Finding, Location
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-INFORMATION_URI = "https://pypi.org/project/gcp-preflight/"
 
 
 def _region(loc: Location) -> dict:
@@ -43,6 +42,7 @@ def _rule_descriptor(rule) -> dict:
         "name": meta.name,
         "shortDescription": {"text": meta.summary[:1024]},
         "fullDescription": {"text": (what or meta.summary)[:1024]},
+        "helpUri": rule_url(meta.code),
         "help": {"text": meta.doc or meta.summary, "markdown": meta.doc or meta.summary},
         "defaultConfiguration": {"level": LEVELS[meta.severity.value]},
         "properties": {"tags": ["gcp-preflight", meta.family], "precision": "high"},
@@ -87,10 +87,10 @@ def render(findings: Sequence[Finding], *, category: str = "preflight/check", pa
                 "name": "gcp-preflight",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "informationUri": INFORMATION_URI,
+                "informationUri": REPOSITORY_URL,
                 "rules": [_rule_descriptor(r) for r in rules],
             }},
-            "automationDetails": {"id": f"{category}/"},
+            "automationDetails": {"id": f"{category.rstrip('/')}/"},  # the category, then an empty run id
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
             "columnKind": "unicodeCodePoints",
             "results": results,

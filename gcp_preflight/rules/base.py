@@ -2,7 +2,7 @@
 
     @rule("PF301", "memory-below-floor", Severity.ERROR)
     def memory_below_floor(project):
-        '''<summary line>
+        '''<summary: the first paragraph>
 
         ## What it does ... ## Why is this bad? ... ## Example ... ## Fix ...
         '''
@@ -38,10 +38,14 @@ class Rule:
 def rule(code: str, name: str, severity: Severity) -> Callable[[Callable], Rule]:
     def wrap(func: Callable) -> Rule:
         doc = inspect.cleandoc(func.__doc__ or "")
-        summary = doc.splitlines()[0].strip() if doc else name
-        return Rule(RuleMeta(code, name, summary, severity, doc), func)
+        return Rule(RuleMeta(code, name, summary_of(doc) or name, severity, doc), func)
 
     return wrap
+
+
+def summary_of(doc: str) -> str:
+    """The docstring's first paragraph on one line (a summary may wrap over several lines)."""
+    return " ".join(doc.split("\n\n", 1)[0].split())
 
 
 def doc_sections(doc: str) -> dict[str, str]:

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from typing import Iterable, Protocol
 
 from gcp_preflight.facts import fact
+from gcp_preflight.lines import split_lines
 from gcp_preflight.model import Diagnostic, Location
 
 
 @fact
 @dataclass(frozen=True)
 class Problem:
-    """Malformed input found by a validator (PF0xx); rules/structure.py reports it."""
+    """Malformed input found by a validator (PF0xx); rules/structure/rules.py reports it."""
 
     code: str
     diagnostic: Diagnostic
@@ -28,7 +29,7 @@ class SourceText:
     text: str
 
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        return split_lines(self.text)
 
 
 class Validator(Protocol):

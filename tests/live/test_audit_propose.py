@@ -3,7 +3,7 @@ inventory files in the repository, and the regions as a comment (the audit reads
 
 import json
 
-from gcp_preflight.audit_propose import propose_audit_config
+from gcp_preflight.rules.live.propose import propose_audit_config
 from tests.helpers import project_at, write_repo
 
 FUNCTION = {"name": "projects/acme-prod/locations/europe-west1/functions/ingest-orchestrator", "environment": "GEN_2",

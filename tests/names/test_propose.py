@@ -4,7 +4,7 @@ written as config, they find exactly the seeded mistakes (`# expect:` marks)."""
 import tomllib
 
 from gcp_preflight.config import Config, validate
-from gcp_preflight.names.propose import propose_names_config
+from gcp_preflight.rules.names.propose import propose_names_config
 from gcp_preflight.project import Project
 from gcp_preflight.validators import default_validators
 from tests.helpers import assert_marks, write_repo

@@ -2,9 +2,9 @@
 
 import pytest
 
-from gcp_preflight.names.yaml_select import SelectorError, parse, select
+from gcp_preflight.rules.names.yaml_select import SelectorError, parse, select
 from gcp_preflight.validators.base import SourceText
-from gcp_preflight.validators.yaml_source import YamlValidator
+from gcp_preflight.validators import validator
 
 DOC = """\
 scrapers:
@@ -24,7 +24,7 @@ workflows:
 
 
 def names(selector, part="keys"):
-    (doc,) = YamlValidator().read(SourceText("w.yaml", DOC))
+    (doc,) = validator("yaml").read(SourceText("w.yaml", DOC))
     return [(i.text, i.location.line) for i in select(doc, selector, part)]
 
 

@@ -50,7 +50,7 @@ def test_text_colour_only_when_asked():
     plain = render("text", FINDINGS[:1])
     coloured = render("text", FINDINGS[:1], colour=True)
     assert "\033[" not in plain
-    assert coloured.startswith("\033[1mapp/main.py:3:28:\033[0m \033[31mPF002\033[0m ")
+    assert coloured.startswith("\033[1mapp/main.py:3:28:\033[0m \033[31merror\033[0m PF002 ")
 
 
 def test_json_matches_report_schema():

@@ -356,6 +356,23 @@ def test_dumps_without_default(tmp_path):
     ]
 
 
+def test_encode_is_bytes_only_on_a_str(tmp_path):
+    """`codec.encode(v)` is any object's method; only `"text".encode()` or an f-string's is bytes."""
+    write_repo(tmp_path, {
+        "app/dump.py": """
+            import json
+
+
+            def dump(codec, value, name):
+                fine = json.dumps([codec.encode(value)])
+                label = f"{name}"
+                broken = json.dumps({"raw": "x".encode(), "label": label.encode()})  # expect: PF406
+                return fine, broken
+            """,
+    })
+    assert_marks(tmp_path, select=("PF4",))
+
+
 def test_unreadable_schemas(tmp_path):
     write_repo(tmp_path, {
         "schemas/a.sql": "SELECT 1;\nCREATE TABLE t (\n  a STRNG\n);\n",

@@ -1,7 +1,7 @@
 """What `preflight init` proposes for [bigquery]: a default project or dataset only when every
 schema that names one names the same."""
 
-from gcp_preflight.rules.bigquery_propose import propose_bigquery_config
+from gcp_preflight.rules.bigquery.propose import propose_bigquery_config
 from tests.helpers import found, project_at, write_repo
 
 ONE_DATASET = {

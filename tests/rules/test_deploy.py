@@ -36,7 +36,7 @@ def test_the_seed_fix_512MB_satisfies_the_default_function_floor(tmp_path):
 
 def test_fix_raises_the_literal_keeping_its_unit(tmp_path):
     write_repo(tmp_path, SEED)
-    assert main(["check", "--root", str(tmp_path), "--no-cache", "--select", "PF301", "--fix"]) == 0
+    assert main(["check", "--root", str(tmp_path), "--no-cache", "--select", "PF301", "--fix", "--unsafe-fixes"]) == 0
     text = (tmp_path / "bin/orchestrators/deploy_phase2.sh").read_text()
     assert 'MEMORY="512MB"' in text and "256MB" not in text
 
@@ -123,7 +123,7 @@ def test_cloudbuild_list_form_and_bash_c_with_substitution_default(tmp_path):
             """,
     })
     assert_marks(tmp_path, select=("PF301",))
-    assert main(["check", "--root", str(tmp_path), "--no-cache", "--select", "PF301", "--fix"]) == 0
+    assert main(["check", "--root", str(tmp_path), "--no-cache", "--select", "PF301", "--fix", "--unsafe-fixes"]) == 0
     text = (tmp_path / "cloudbuild.yaml").read_text()
     assert "_MEMORY: 512MB  #" in text and "--memory=512Mi  #" in text
 

@@ -23,7 +23,7 @@ def test_pf301_on_a_low_memory_input_with_a_fix_in_the_workflow(tmp_path):
         f"{WF}:10:19",
         "memory: 256M is 244.1 MiB on a 2nd gen function (the action sends memory to the API as written: a bare "
         "number is bytes); the floor for function phase2-orchestrator is 512MB (488.3 MiB, default for functions)")
-    assert main(["check", "--root", str(tmp_path), "--no-cache", "--select", "PF301", "--fix"]) == 0
+    assert main(["check", "--root", str(tmp_path), "--no-cache", "--select", "PF301", "--fix", "--unsafe-fixes"]) == 0
     assert "          memory: 512M\n" in (tmp_path / WF).read_text()
     assert found(tmp_path, select=("PF301", "PF303")) == []
 

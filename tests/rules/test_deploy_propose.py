@@ -2,7 +2,7 @@
 agree, comments naming the evidence, and a proposal that is valid config with the findings it
 promises."""
 
-from gcp_preflight.rules.deploy_propose import distinct_commands, name_groups, propose_deploy_config, propose_memory_config
+from gcp_preflight.rules.deploy.propose import distinct_commands, name_groups, propose_deploy_config, propose_memory_config
 from tests.helpers import found, project_at, write_repo
 
 WORKERS = {"bin/deploy.sh": """

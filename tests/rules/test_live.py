@@ -4,7 +4,7 @@ live resources as an audit would list them. Findings and messages are asserted e
 from gcp_preflight import engine
 from gcp_preflight.config import load
 from gcp_preflight.model import Location
-from gcp_preflight.validators.command_facts import DeployCommand, Flag, Word
+from gcp_preflight.validators.deploy.facts import DeployCommand, Flag, Word
 from gcp_preflight.validators.gcp_inventory.facts import AccessProblem, Listed, LiveResource
 from tests.helpers import write_repo
 

@@ -536,3 +536,24 @@ def test_prefix_fixed_and_separator_only_on_prefix_contracts(tmp_path):
     })
     assert pf1(tmp_path) == [("PF108", "preflight.toml:1",
                               "names.contracts[3].separator: only a prefix contract has a separator")]
+
+
+def test_did_you_mean_keeps_the_words_in_order_and_shows_ties(tmp_path):
+    """issue 12 cause 10: `p2_nbacom_boxscores` is as close to the player box score as to the
+    team one (a word inserted either way); both are offered, each with its place."""
+    write_repo(tmp_path, {
+        "config/workflows.yaml": """
+            phase2:
+              - processor_name: p2_nbacom_team_boxscore
+              - processor_name: p2_nbacom_player_boxscore
+              - processor_name: p2_bdl_box_scores
+            """,
+        "shared/config/orchestration_config.py": SEED_CONFIG.replace(
+            "'bdl_player_boxscores',\n        'p2_nbacom_schedule',", "'p2_nbacom_boxscores',\n        'p2_bdl_box_scores',"),
+    })
+    findings = run(tmp_path, ("PF101",))
+    assert [(f.location.line, f.message.split("; ", 1)[1], [(r.location.line, r.message) for r in f.related])
+            for f in findings] == [
+        (8, "did you mean 'p2_nbacom_team_boxscore' or 'p2_nbacom_player_boxscore'?",
+         [(2, "'p2_nbacom_team_boxscore' is declared here"), (3, "'p2_nbacom_player_boxscore' is declared here")]),
+    ]

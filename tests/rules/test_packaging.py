@@ -3,7 +3,7 @@
 import os
 
 from gcp_preflight.model import Location
-from gcp_preflight.validators.command_facts import DeployCommand, Flag, ShellCommand, Word
+from gcp_preflight.validators.deploy.facts import DeployCommand, Flag, ShellCommand, Word
 from tests.helpers import assert_marks, found, run, write_repo
 
 UNIT = """
@@ -472,7 +472,7 @@ def test_dockerfile_env_variables_and_a_module_left_out_of_the_image(tmp_path):
 
 
 def test_did_you_mean_prefers_public_names_then_names_holding_every_word():
-    from gcp_preflight.packaging.closure import _did_you_mean
+    from gcp_preflight.rules.packaging.closure import _did_you_mean
 
     names = {"_client", "get_bigquery_client", "insert_rows", "_insert"}
     assert _did_you_mean("get_client", names) == ["get_bigquery_client"]

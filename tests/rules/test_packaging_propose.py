@@ -4,7 +4,7 @@ function folder no deploy command uploads."""
 import tomllib
 
 from gcp_preflight.config import validate
-from gcp_preflight.packaging.propose import propose_packaging_config
+from gcp_preflight.rules.packaging.propose import propose_packaging_config
 from tests.helpers import project_at, write_repo
 
 REPO = {

@@ -30,11 +30,11 @@ def test_cli_exit_status_and_no_traceback(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert err == ""
     assert out.splitlines() == [
-        "app/bad.py:1:28: PF002 syntax error: expected ':'",
-        "app/binary.py:1:1: PF004 binary content (NUL byte); not checked",
-        "app/good.py:1:14: PF001 unused suppression: no PF002 finding on this line",
-        "app/latin1.py:2:12: PF004 not valid UTF-8 (byte 0xe9); not checked",
-        "config/broken.yaml:3:24: PF003 YAML syntax error: expected the node content, but found '<stream end>'",
+        "app/bad.py:1:28: error PF002 syntax error: expected ':'",
+        "app/binary.py:1:1: error PF004 binary content (NUL byte); not checked",
+        "app/good.py:1:14: warning PF001 unused suppression: no PF002 finding on this line",
+        "app/latin1.py:2:12: error PF004 not valid UTF-8 (byte 0xe9); not checked",
+        "config/broken.yaml:3:24: error PF003 YAML syntax error: expected the node content, but found '<stream end>'",
         "Found 5 findings (4 errors, 1 warning).",
     ]
 

@@ -1,7 +1,7 @@
 """Compact, complete views of command facts, so tests can compare whole lists exactly."""
 
 from gcp_preflight.validators.base import Problem
-from gcp_preflight.validators.command_facts import DeployCommand, ShellCommand, ShellSource
+from gcp_preflight.validators.deploy.facts import DeployCommand, ShellCommand, ShellSource
 
 
 def at(location):

@@ -1,15 +1,15 @@
-"""Python source in, BigQuery write facts out (the extractor registered in python_source)."""
+"""Python source in, BigQuery write facts out (the extractor wired up in validators/__init__.py)."""
 
 import ast
 import textwrap
 
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
-from gcp_preflight.validators.bigquery_facts import (
+from gcp_preflight.validators.bigquery.facts import (
     Arg, BqCall, BqFunction, BqModule, BqTableDecl, Entry, JobConfig, JsonDumps, Piece, Row, Rows, Value,
 )
-from gcp_preflight.validators.bigquery_python import extract
-from gcp_preflight.validators.bigquery_schema import BqColumn
+from gcp_preflight.validators.bigquery.python import extract
+from gcp_preflight.validators.bigquery.schema import BqColumn
 
 
 def facts(text, path="app/writer.py"):
@@ -121,7 +121,7 @@ def test_table_declared_with_python_schema_and_load_job():
 
 
 def test_class_facts_keep_self_pieces_and_reasons():
-    from gcp_preflight.validators.bigquery_facts import BqAttr, BqClass
+    from gcp_preflight.validators.bigquery.facts import BqAttr, BqClass
     found = [f for f in facts("""
         import os
 

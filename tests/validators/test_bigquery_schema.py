@@ -2,7 +2,7 @@
 
 from gcp_preflight.model import Diagnostic, Location
 from gcp_preflight.validators.base import Problem, SourceText
-from gcp_preflight.validators.bigquery_schema import BigQuerySchemaValidator, BqColumn, BqSchema
+from gcp_preflight.validators.bigquery.schema import BigQuerySchemaValidator, BqColumn, BqSchema
 
 
 def read(path, text):

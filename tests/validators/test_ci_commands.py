@@ -3,12 +3,12 @@
 import textwrap
 
 from gcp_preflight.validators.base import SourceText
-from gcp_preflight.validators.yaml_source import YamlValidator
+from gcp_preflight.validators import validator
 from tests.validators.command_summary import summary
 
 
 def read(path, text):
-    facts = YamlValidator().read(SourceText(path, textwrap.dedent(text).lstrip("\n")))
+    facts = validator("yaml").read(SourceText(path, textwrap.dedent(text).lstrip("\n")))
     return summary(f for f in facts if type(f).__name__ != "YamlDocument")
 
 
@@ -129,7 +129,7 @@ def test_github_actions_run_blocks():
 
 def test_expression_columns_map_back_to_the_file():
     text = 'jobs:\n  d:\n    steps:\n      - run: gcloud run deploy "${{ inputs.name }}" --memory 1Gi\n'
-    facts = list(YamlValidator().read(SourceText(".github/workflows/d.yml", text)))
+    facts = list(validator("yaml").read(SourceText(".github/workflows/d.yml", text)))
     deploy = next(f for f in facts if type(f).__name__ == "DeployCommand")
     assert (deploy.name.raw, deploy.name.location.column) == ('"${{ inputs.name }}"', 32)
     memory = deploy.value("--memory")

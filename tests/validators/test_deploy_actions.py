@@ -5,16 +5,16 @@ import textwrap
 import pytest
 
 from gcp_preflight.validators.base import SourceText
-from gcp_preflight.validators.command_facts import DeployCommand
-from gcp_preflight.validators.deploy_actions import kv_for_gcloud, parse_kv, split_flags
-from gcp_preflight.validators.yaml_source import YamlValidator
+from gcp_preflight.validators.deploy.facts import DeployCommand
+from gcp_preflight.validators.deploy.actions import kv_for_gcloud, parse_kv, split_flags
+from gcp_preflight.validators import validator
 from tests.validators.command_summary import summary
 
 PATH = ".github/workflows/deploy.yml"
 
 
 def read(text, path=PATH):
-    facts = YamlValidator().read(SourceText(path, textwrap.dedent(text).lstrip("\n")))
+    facts = validator("yaml").read(SourceText(path, textwrap.dedent(text).lstrip("\n")))
     return [f for f in facts if type(f).__name__ != "YamlDocument"]
 
 

@@ -3,9 +3,9 @@
 import textwrap
 
 from gcp_preflight.validators.base import Problem, SourceText
-from gcp_preflight.validators.dockerfile import DockerfileValidator, DockerInstruction
-from gcp_preflight.validators.ignore_files import IgnoreFile, IgnoreFileValidator
-from gcp_preflight.validators.requirements import Requirement, RequirementsFile, RequirementsValidator
+from gcp_preflight.validators.packaging.dockerfile import DockerfileValidator, DockerInstruction
+from gcp_preflight.validators.packaging.ignore_files import IgnoreFile, IgnoreFileValidator
+from gcp_preflight.validators.packaging.requirements import Requirement, RequirementsFile, RequirementsValidator
 
 
 def _src(path, text):
@@ -28,11 +28,13 @@ def test_requirements():
     assert facts[0] == RequirementsFile(
         "fn/requirements.txt",
         (Requirement("pyyaml", 2, "PyYAML==6.0.1"),
-         Requirement("google-cloud-bigquery", 3, 'google-cloud-bigquery[pandas]>=3.0; python_version >= "3.8"'),
+         Requirement("google-cloud-bigquery", 3, 'google-cloud-bigquery[pandas]>=3.0; python_version >= "3.8"',
+                     ("pandas",), 'python_version >= "3.8"'),
          Requirement("requests", 6, "requests==2.31"),
-         Requirement("our-lib", 8, "-e git+https://github.com/org/lib.git#egg=our_lib")),
+         Requirement("our-lib", 8, "-e git+https://github.com/org/lib.git#egg=our_lib", url=True)),
         (("common/requirements.txt", 4),),
         ((9, "./vendor/wheel_pkg"), (10, "flask===")),
+        options=("--index-url https://example.org/simple",),
     )
     assert [(p.code, p.diagnostic.location.line) for p in facts[1:] if isinstance(p, Problem)] == [("PF207", 10)]
     assert RequirementsValidator().wants("services/api/requirements-prod.txt", "")

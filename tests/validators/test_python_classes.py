@@ -4,10 +4,10 @@ import ast
 
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
-from gcp_preflight.validators.python_classes import PyAttrUse, PyClass, PyModuleScope
-from gcp_preflight.validators.python_classes import extract as extract_classes
-from gcp_preflight.validators.python_scopes import PyUnboundUse
-from gcp_preflight.validators.python_scopes import extract as extract_scopes
+from gcp_preflight.validators.python.classes import PyAttrUse, PyClass, PyModuleScope
+from gcp_preflight.validators.python.classes import extract as extract_classes
+from gcp_preflight.validators.python.scopes import PyUnboundUse
+from gcp_preflight.validators.python.scopes import extract as extract_scopes
 
 SOURCE = '''from .base import Base
 import enum as e
@@ -81,14 +81,14 @@ def test_dynamic_classes_and_what_the_module_does_to_other_objects():
 
 
 def test_extractor_failure_keeps_other_facts(monkeypatch):
-    from gcp_preflight.validators import python_classes
-    from gcp_preflight.validators.python_source import PythonValidator
+    from gcp_preflight.validators.python import classes as python_classes
+    from gcp_preflight.validators import validator
 
     def broken(self):
         raise ValueError("boom")
 
     monkeypatch.setattr(python_classes._Module, "scope", broken)
-    facts = list(PythonValidator().read(SourceText("m.py", "import yaml\n")))
+    facts = list(validator("python").read(SourceText("m.py", "import yaml\n")))
     kinds = {type(f).__name__ for f in facts}
     assert "ModuleImports" in kinds
     [problem] = [f for f in facts if type(f).__name__ == "Problem"]

@@ -5,14 +5,15 @@ import textwrap
 import pytest
 
 from gcp_preflight.validators.base import Problem, SourceText
-from gcp_preflight.validators.python_imports import Import, ModuleImports
-from gcp_preflight.validators.python_source import PythonModule, PythonValidator
-from gcp_preflight.validators.syntax_level import SyntaxFeature
+from gcp_preflight.validators.packaging.python import Import, ModuleImports, Scope
+from gcp_preflight.validators import validator
+from gcp_preflight.validators.python.source import PythonModule
+from gcp_preflight.validators.python.syntax_level import SyntaxFeature
 
 
 def read(text, path="pkg/mod.py"):
     """The facts of this family (other families' extractors add their own)."""
-    facts = PythonValidator().read(SourceText(path, textwrap.dedent(text).lstrip("\n")))
+    facts = validator("python").read(SourceText(path, textwrap.dedent(text).lstrip("\n")))
     return [f for f in facts if isinstance(f, (PythonModule, ModuleImports, SyntaxFeature, Problem))]
 
 
@@ -68,6 +69,8 @@ def test_imports_with_when_they_run():
          "orjson", "os", "sibling", "y", "z"),
         ("handler", "__getattr__"),
         True,
+        (Scope("", ("TYPE_CHECKING", "contextlib", "make_app", "suppress")),
+         Scope("Job.run", ()), Scope("__getattr__", ()), Scope("handler", ("yaml",))),
     )
     assert len(facts) == 2
 

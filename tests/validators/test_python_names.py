@@ -4,7 +4,7 @@ import ast
 
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
-from gcp_preflight.validators.python_names import (Expr, PyImportName, PyNameBinding,
+from gcp_preflight.validators.names.python import (Expr, PyImportName, PyNameBinding,
                                                    extract_names, module_path)
 
 
@@ -24,7 +24,7 @@ def test_dataclass_field_with_lambda_factory_and_class_attributes():
         "    empty: list = field(default_factory=list)\n"
         "    table_name = 'x'\n"
     )
-    assert facts(text) == [  # the class itself is a PyClass (validators/python_classes.py)
+    assert facts(text) == [  # the class itself is a PyClass (validators/python/classes.py)
         PyNameBinding("pkg/mod.py", "Cfg.names", L(3, 5, 3, 10), Expr("seq", L(3, 49, 3, 57), "list", (
             Expr("str", L(3, 50, 3, 53), "a"), Expr("ref", L(3, 55, 3, 56), "B")))),
         PyNameBinding("pkg/mod.py", "Cfg.empty", L(4, 5, 4, 10), Expr("seq", L(4, 41, 4, 45), "list")),

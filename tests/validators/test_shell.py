@@ -7,14 +7,15 @@ from gcp_preflight.model import Location
 from gcp_preflight.project import Project
 from gcp_preflight.validators import default_validators
 from gcp_preflight.validators.base import SourceText
-from gcp_preflight.validators.command_facts import DeployCommand, Flag, ShellCommand, Word
-from gcp_preflight.validators.shell_source import ShellValidator
+from gcp_preflight.validators.deploy.facts import DeployCommand, Flag, ShellCommand, Word
+from gcp_preflight.validators.shell.source import ShellValidator
 from tests.helpers import write_repo
 from tests.validators.command_summary import summary
 
 
 def read(text, path="bin/deploy.sh"):
-    return list(ShellValidator().read(SourceText(path, text)))
+    """Every command the evaluation yields (a check keeps fewer: see test_commands_after_the_last_deploy_are_not_kept)."""
+    return list(ShellValidator(prune=False).read(SourceText(path, text)))
 
 
 SEED = """\
@@ -212,3 +213,12 @@ def test_backslash_newline_inside_a_word_joins_it():
     assert (env.text, env.raw, env.location) == (None, "A=$A,\\\nB=2,\\\nC=3", Location("bin/deploy.sh", 3, 5, 5, 4))
     assert command.value("--memory").text == "512MB"
     assert [f.name for f in command.flags] == ["--gen2", "--set-env-vars", "--memory"]
+
+
+def test_commands_after_the_last_deploy_are_not_kept():
+    """Only the packaging family reads ShellCommand facts, replaying what runs before a deploy;
+    a check keeps those and drops the rest (most of a repository's commands)."""
+    text = "mkdir -p build\ncp main.py build/\ngcloud functions deploy f --source build\necho done\n"
+    kept = [(type(f).__name__, f.sequence) for f in ShellValidator().read(SourceText("d.sh", text))]
+    assert kept == [("ShellCommand", 0), ("ShellCommand", 1), ("ShellCommand", 2), ("DeployCommand", 2)]
+    assert list(ShellValidator().read(SourceText("e.sh", "echo a\ncd /tmp\nls\n"))) == []

@@ -1,7 +1,7 @@
 """Shell string literals: text in, the whole list of literals out."""
 
 from gcp_preflight.model import Location
-from gcp_preflight.validators.shell_literals import ShellLiteral, ShellLiteralValidator, literals
+from gcp_preflight.validators.shell.literals import ShellLiteral, ShellLiteralValidator, literals
 
 SCRIPT = """#!/bin/bash
 # it's a comment with a 'quote

@@ -11,9 +11,11 @@ import datetime
 import json
 from pathlib import Path
 
+from gcp_preflight import safe_io
 from gcp_preflight.validators.gcp_inventory.facts import KINDS, AccessProblem, Listed
 from gcp_preflight.validators.gcp_inventory.inventory import Inventory, assemble
 
+MAX_INVENTORY_BYTES = 256 << 20
 SNAPSHOT_KEY = "gcp-preflight-inventory"
 SNAPSHOT_VERSION = 1
 
@@ -24,13 +26,17 @@ def read_file(path: Path, shown: str) -> Inventory:
         return Inventory(problems=[AccessProblem(shown, "malformed", message)])
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(safe_io.read_text(path, MAX_INVENTORY_BYTES, "inventory"))
     except OSError as exc:
         return bad(f"cannot read inventory {shown}: {exc.strerror or exc}")
     except UnicodeDecodeError:
         return bad(f"inventory {shown} is not UTF-8 text")
     except json.JSONDecodeError as exc:
         return bad(f"inventory {shown} is not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+    except RecursionError:
+        return bad(f"inventory {shown} is nested too deeply to be a gcloud list")
+    except ValueError as exc:  # larger than the limit
+        return bad(f"cannot read inventory {shown}: {exc}")
     if isinstance(data, dict) and SNAPSHOT_KEY in data:
         return _snapshot(data, shown)
     if isinstance(data, dict):  # a raw REST list reply: {"functions": [...], "nextPageToken": ...}
@@ -68,4 +74,4 @@ def write_snapshot(path: Path, inventory: Inventory, project: str) -> None:
         "listed": [{"kind": kind, "region": region} for kind, region in listed],
         "resources": sorted(inventory.raws, key=lambda raw: json.dumps(raw, sort_keys=True)),
     }
-    path.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    safe_io.write_text(path, json.dumps(data, indent=2, sort_keys=False) + "\n")

@@ -41,9 +41,10 @@ def assemble(items: list[tuple[object, str]], listed: list[Listed] = (),
     for index, (raw, source) in enumerate(items):
         try:
             parsed.append((normalise(raw, source), raw))
-        except ShapeError as exc:
+        except (ShapeError, AttributeError, TypeError, KeyError, ValueError) as exc:  # any shape: one problem, never a crash
             where = source if source != "api" else "API reply"
-            out.problems.append(AccessProblem(where, "malformed", f"item {index + 1} of {where} skipped: {exc}"))
+            why = exc if isinstance(exc, ShapeError) else f"unexpected shape ({type(exc).__name__})"
+            out.problems.append(AccessProblem(where, "malformed", f"item {index + 1} of {where} skipped: {why}"))
     out.kinds_seen = {res.kind for res, _ in parsed}
     backing = {function_backing_service(raw) for res, raw in parsed if res.kind == "function"} - {None}
     gen1_exact = {(r.region, r.name) for r, raw in parsed if r.kind == "function" and "availableMemoryMb" in raw}

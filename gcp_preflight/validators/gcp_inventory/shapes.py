@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gcp_preflight.memory_units import MIB, k8s_quantity_bytes
+from gcp_preflight.gcloud.memory import MIB, k8s_quantity_bytes
 from gcp_preflight.validators.gcp_inventory.facts import LiveResource
 
 _PATH = re.compile(r"^projects/([^/]+)/locations/([^/]+)/(functions|services|jobs)/([^/]+)$")
@@ -46,20 +46,22 @@ def normalise(raw: Any, source: str = "api") -> LiveResource:
 
 def function_backing_service(raw: dict) -> tuple[str, str] | None:
     """(region, service name) of the Cloud Run service behind a 2nd gen function."""
-    service = str((raw.get("serviceConfig") or {}).get("service", ""))
+    config = raw.get("serviceConfig")
+    service = str(config.get("service", "")) if isinstance(config, dict) else ""
     m = _PATH.match(service)
     return (m.group(2), m.group(4)) if m else None
 
 
 def managed_by_functions(raw: dict) -> bool:
     """A Cloud Run service that a 2nd gen function created (gcloud run services list shows them)."""
-    labels = (raw.get("metadata") or {}).get("labels") or raw.get("labels") or {}
-    return labels.get(MANAGED_BY_FUNCTIONS[0]) == MANAGED_BY_FUNCTIONS[1]
+    meta = raw.get("metadata")
+    labels = (meta.get("labels") if isinstance(meta, dict) else None) or raw.get("labels")
+    return isinstance(labels, dict) and labels.get(MANAGED_BY_FUNCTIONS[0]) == MANAGED_BY_FUNCTIONS[1]
 
 
 # -- Cloud Functions ----------------------------------------------------------------------------
 def _function_v2(raw: dict, base: dict) -> LiveResource:
-    service, build = raw.get("serviceConfig") or {}, raw.get("buildConfig") or {}
+    service, build = _obj(raw, "serviceConfig"), _obj(raw, "buildConfig")
     generation = {"GEN_1": "gen1", "GEN_2": "gen2"}.get(str(raw.get("environment", "")), "gen2")
     memory = _str(service.get("availableMemory"))
     state = str(raw.get("state", ""))
@@ -72,7 +74,7 @@ def _function_v2(raw: dict, base: dict) -> LiveResource:
         env_names=_keys(service.get("environmentVariables")),
         secret_env_names=_secret_keys(service.get("secretEnvironmentVariables")),
         state=state, ready=state == "ACTIVE" if state else None,
-        state_detail="; ".join(str(m.get("message", "")) for m in raw.get("stateMessages") or () if isinstance(m, dict)),
+        state_detail="; ".join(str(m.get("message", "")) for m in _arr(raw, "stateMessages") if isinstance(m, dict)),
         **base)
 
 
@@ -91,13 +93,13 @@ def _function_v1(raw: dict, base: dict) -> LiveResource:
 
 # -- Cloud Run v2 -------------------------------------------------------------------------------
 def _run_v2(raw: dict, base: dict, kind: str) -> LiveResource:
-    template = raw.get("template") or {}
+    template = _obj(raw, "template")
     if kind == "run-job":
-        task = template.get("template") or {}
+        task = _obj(template, "template", "template")
         containers, timeout, scaling = task.get("containers"), task.get("timeout"), None
     else:
-        containers, timeout, scaling = template.get("containers"), template.get("timeout"), template.get("scaling") or {}
-    condition = raw.get("terminalCondition") or {}
+        containers, timeout, scaling = template.get("containers"), template.get("timeout"), _obj(template, "scaling", "template")
+    condition = _obj(raw, "terminalCondition")
     state = str(condition.get("state", ""))
     return LiveResource(
         kind=kind, timeout_s=_seconds(timeout),
@@ -110,27 +112,28 @@ def _run_v2(raw: dict, base: dict, kind: str) -> LiveResource:
 
 # -- Cloud Run v1 (Knative), as gcloud prints it ----------------------------------------------
 def _knative(raw: dict, source: str) -> LiveResource:
-    meta, spec = raw.get("metadata") or {}, raw.get("spec") or {}
+    meta, spec = _obj(raw, "metadata"), _obj(raw, "spec")
     kind = {"Service": "run-service", "Job": "run-job"}.get(str(raw.get("kind", "")))
     name = _str(meta.get("name"))
     if kind is None:
         raise ShapeError(f"kind {raw.get('kind')!r} is not a Cloud Run Service or Job")
     if not name:
         raise ShapeError(f"a Cloud Run {raw.get('kind')} without metadata.name")
-    template = spec.get("template") or {}
+    template = _obj(spec, "template", "spec")
     if kind == "run-job":
-        task = ((template.get("spec") or {}).get("template") or {}).get("spec") or {}
+        job = _obj(_obj(template, "spec", "spec.template"), "template", "spec.template.spec")
+        task = _obj(job, "spec", "spec.template.spec.template")
         annotations, min_i, max_i = {}, None, None
     else:
-        task = template.get("spec") or {}
-        annotations = (template.get("metadata") or {}).get("annotations") or {}
+        task = _obj(template, "spec", "spec.template")
+        annotations = _obj(_obj(template, "metadata", "spec.template"), "annotations", "spec.template.metadata")
         min_i = _int(annotations.get("autoscaling.knative.dev/minScale")) or 0
         max_i = _int(annotations.get("autoscaling.knative.dev/maxScale")) or None
-    ready = next((c for c in (raw.get("status") or {}).get("conditions") or ()
+    ready = next((c for c in _arr(_obj(raw, "status"), "conditions", "status")
                   if isinstance(c, dict) and c.get("type") == "Ready"), None)
     status = str(ready.get("status", "")) if ready else ""
     return LiveResource(
-        name=name, kind=kind, region=str((meta.get("labels") or {}).get(LOCATION_LABEL, "")),
+        name=name, kind=kind, region=str(_obj(meta, "labels", "metadata").get(LOCATION_LABEL, "")),
         project=str(meta.get("namespace", "")), source=source,
         timeout_s=_seconds(task.get("timeoutSeconds")), min_instances=min_i, max_instances=max_i,
         state=f"Ready={status}" if status else "", ready=status == "True" if status else None,
@@ -139,11 +142,36 @@ def _knative(raw: dict, source: str) -> LiveResource:
 
 
 # -- fields -------------------------------------------------------------------------------------
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
+               float: "a number", type(None): "null"}
+
+
+def _obj(parent: dict, key: str, where: str = "") -> dict:
+    """parent[key] when it is an object, {} when absent; ShapeError naming its JSON path otherwise."""
+    value = parent.get(key)
+    if value is None or value == "":
+        return {}
+    if not isinstance(value, dict):
+        path = f"{where}.{key}" if where else key
+        raise ShapeError(f"{path}: expected an object, got {_JSON_TYPES.get(type(value), type(value).__name__)}")
+    return value
+
+
+def _arr(parent: dict, key: str, where: str = "") -> list:
+    value = parent.get(key)
+    if value is None or value == "":
+        return []
+    if not isinstance(value, list):
+        path = f"{where}.{key}" if where else key
+        raise ShapeError(f"{path}: expected an array, got {_JSON_TYPES.get(type(value), type(value).__name__)}")
+    return value
+
+
 def _container(containers: Any, secret_key: str) -> dict:
     """Memory, CPU and env names of the first container (the one that serves)."""
     first = containers[0] if isinstance(containers, list) and containers and isinstance(containers[0], dict) else {}
-    limits = (first.get("resources") or {}).get("limits") or {}
-    env = [e for e in first.get("env") or () if isinstance(e, dict) and e.get("name")]
+    limits = _obj(_obj(first, "resources", "containers[0]"), "limits", "containers[0].resources")
+    env = [e for e in _arr(first, "env", "containers[0]") if isinstance(e, dict) and e.get("name")]
     memory = _str(limits.get("memory"))
     return dict(memory=memory, memory_bytes=_k8s(memory), cpu=_str(limits.get("cpu")),
                 env_names=tuple(sorted(str(e["name"]) for e in env if secret_key not in e)),
@@ -181,4 +209,5 @@ def _keys(mapping: Any) -> tuple[str, ...]:
 
 
 def _secret_keys(items: Any) -> tuple[str, ...]:
-    return tuple(sorted(str(i["key"]) for i in items or () if isinstance(i, dict) and i.get("key")))
+    items = items if isinstance(items, list) else ()
+    return tuple(sorted(str(i["key"]) for i in items if isinstance(i, dict) and i.get("key")))

@@ -1,0 +1,177 @@
+"""The evidence `preflight init` proposes name contracts from: which name sets the repository
+holds, and which relations between them its contents already show.
+
+Declared sets (what names are checked against), in order of preference: `processor_name` values
+in YAML, keys of registries (module-level dicts), subclasses of a project base class, and a
+string attribute those subclasses set. Used sets: lists, tuples, sets and dataclass fields,
+dict keys and values (each element of tuple values), and the values of a JSON key in shell
+string literals (`'{"scraper": "nbac_schedule"}'`).
+
+A contract is proposed only on evidence: a used set whose names are mostly (MAJORITY) in a
+declared set is a subset of it (the misspelt minority is what the contract will catch); a list
+in a main.py or in a module importing another list's module that mostly equals it (COPY) is
+its copy; a required list beside an expected one of the same owner is within it, and disjoint
+from the optional one; class attributes holding paths that mostly start with a registry's keys
+and `/` are routed by those prefixes (PF109).
+Test files are never sources.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from gcp_preflight.rules.names import auto
+from gcp_preflight.rules.names.namesets import NameSet, class_sets, glob_for, python_sets, shell_sets
+from gcp_preflight.rules.names.resolve import PythonIndex
+from gcp_preflight.validators.shell.literals import ShellLiteral
+from gcp_preflight.validators.yaml.source import YamlDocument
+
+MAJORITY = 0.5  # more than this share of a used set's names must be in the declared set
+COPY = 0.6  # Jaccard similarity above which a list in another module is taken for a copy
+KEYS_COVER = 0.9  # share of a base's classes a map must already cover to propose keys-cover
+MIN_SHARED = 2  # names that must match (fewer only when the used set is that small)
+# Preference among declared sets that explain a used set equally well.
+RANK = {"yaml": 0, "registry": 1, "classes": 2, "attribute": 3}
+
+
+@dataclass
+class Proposal:
+    sets: list[NameSet] = field(default_factory=list)
+    contracts: list[tuple[str, NameSet, NameSet, str]] = field(default_factory=list)  # kind, source, target, why
+
+
+# -- relations --------------------------------------------------------------------------------------
+def _matched(used: set[str], declared: set[str]) -> int:
+    """Names of `used` in `declared`, exactly: lookalikes are what the contract reports, not
+    evidence for it (`a_scraper` and `AScraper` read alike but are different kinds of name)."""
+    return len(used & declared)
+
+
+def _mostly(matched: int, total: int) -> bool:
+    return total > 0 and matched / total > MAJORITY and matched >= min(MIN_SHARED, total)
+
+
+def _best_target(used: NameSet, targets: list[NameSet]) -> tuple[NameSet, int] | None:
+    best = None
+    for t in targets:
+        if t.binding is not None and t.binding == used.binding:
+            continue  # a dict's values are not checked against its own keys
+        if used.kind == "registry" and t.kind == "registry":
+            continue  # registries declare their keys: one is not the subset of another
+        matched = _matched(used.texts, t.texts)
+        if not _mostly(matched, len(used.texts)):
+            continue
+        score = (matched / len(used.texts), -RANK[t.kind], len(t.texts))
+        if best is None or score > best[0]:
+            best = (score, t, matched)
+    return (best[1], best[2]) if best else None
+
+
+def _imports_module_of(index: PythonIndex, path: str, other_paths: tuple[str, ...]) -> bool:
+    modules = {p[:-3] for p in other_paths}
+    for (importer, _), imp in index.imports.items():
+        if importer == path:
+            found = index.find_module(imp.module, imp.exact, importer)
+            if found and found[:-3] in modules:
+                return True
+    return False
+
+
+def _copies(index: PythonIndex, lists: list[NameSet]) -> dict[str, NameSet]:
+    """A list in a main.py, or in a module importing the other list's module, that mostly equals
+    a list of another module: key of the copy -> the original."""
+    out = {}
+    for a in lists:
+        scored = []
+        for b in lists:
+            if b is a or set(a.paths) & set(b.paths):
+                continue
+            shared = len(a.texts & b.texts)
+            jaccard = shared / len(a.texts | b.texts)
+            if jaccard > COPY and shared >= MIN_SHARED and (
+                    posixpath.basename(a.paths[0]) == "main.py" or _imports_module_of(index, a.paths[0], b.paths)) \
+                    and posixpath.basename(b.paths[0]) != "main.py":
+                scored.append((jaccard, b.key, b))
+        if scored:
+            out[a.key] = max(scored)[2]
+    return out
+
+
+def _sibling(a: NameSet, lists: list[NameSet], word: str, into: str) -> NameSet | None:
+    """The list of a's owner named as a is, with `word` replaced by `into`."""
+    last = str(a.spec.get("symbol", "")).rpartition(".")[2].lower()
+    if word not in last:
+        return None
+    return next((b for b in lists if b is not a and b.owner == a.owner and
+                 str(b.spec["symbol"]).rpartition(".")[2].lower() == last.replace(word, into)), None)
+
+
+def _fraction(n: int, total: int) -> str:
+    if n == total:
+        return {1: "the one", 2: "both"}.get(n, f"all {n}")
+    return f"{n} of {total}"
+
+
+def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tuple[ShellLiteral, ...]) -> Proposal:
+    taken: set[str] = set()
+
+    def unique(key: str) -> str:
+        name, n = key, 2
+        while name in taken:
+            name, n = f"{key}_{n}", n + 1
+        taken.add(name)
+        return name
+
+    declared_yaml = auto.declared_instances(documents)
+    sets: list[NameSet] = []
+    if declared_yaml:
+        paths = sorted({d.path for d in declared_yaml if d.path})
+        sets.append(NameSet(unique("declared"), {"yaml": glob_for(paths), "select": auto.DECLARED_SELECTOR},
+                            set().union(*(d.texts for d in declared_yaml)), "yaml",
+                            f"{auto.DECLARING_KEY} values in {', '.join(paths)}", tuple(paths)))
+    sets += python_sets(index, unique) + class_sets(index, unique) + shell_sets(literals, unique)
+    lists = [s for s in sets if s.kind == "list"]
+    targets = [s for s in sets if s.kind in RANK]
+    proposal = Proposal()
+
+    def add(kind: str, source: NameSet, target: NameSet, why: str) -> None:
+        proposal.contracts.append((kind, source, target, why))
+
+    derived: set[str] = set()
+    for a in lists:
+        expected = _sibling(a, lists, "required", "expected")
+        if expected is not None:
+            add("subset", a, expected, f"required names are expected ones ({a.spec['symbol']} within {expected.spec['symbol']})")
+            derived.add(a.key)
+        optional = _sibling(a, lists, "required", "optional")
+        if optional is not None:
+            add("disjoint", a, optional, "a name is required or optional, not both")
+    for key, original in _copies(index, lists).items():
+        copy = next(s for s in lists if s.key == key)
+        shared = len(copy.texts & original.texts)
+        add("equal", copy, original, f"{copy.spec['symbol']} in {copy.paths[0]} is a copy of "
+                                     f"{original.spec['symbol']} ({shared} names in common)")
+        derived.add(key)
+    for used in sets:
+        if used.kind not in ("list", "registry", "values", "shell") or used.key in derived:
+            continue
+        best = _best_target(used, targets)
+        if best is None:
+            continue
+        target, matched = best
+        add("subset", used, target, f"{_fraction(matched, len(used.texts))} {used.about} are {target.about}")
+        if used.kind == "registry" and target.kind == "classes":
+            covered = _matched(target.texts, used.texts)
+            if covered / len(target.texts) >= KEYS_COVER:
+                add("keys-cover", target, used, f"{_fraction(covered, len(target.texts))} {target.about} "
+                                                f"have an entry in {used.spec['symbol']}")
+    for paths in (s for s in sets if s.kind == "attribute"):
+        for routes in (s for s in sets if s.kind == "registry"):
+            prefixed = sum(1 for p in paths.texts if any(p.startswith(r + "/") for r in routes.texts))
+            if _mostly(prefixed, len(paths.texts)):
+                add("prefix", paths, routes, f"{_fraction(prefixed, len(paths.texts))} {paths.about} start with "
+                                             f"a key of {routes.spec['symbol']} and '/'")
+    used_keys = {s.key for _, a, b, _ in proposal.contracts for s in (a, b)}
+    proposal.sets = [s for s in sets if s.key in used_keys]
+    return proposal

@@ -1,0 +1,41 @@
+"""What `preflight init` proposes for `[tool.gcp-preflight.names]`: the contracts the repository's
+contents give evidence for (rules/names/evidence.py), as a commented TOML snippet."""
+
+from __future__ import annotations
+
+from gcp_preflight.rules.names.check import python_index
+from gcp_preflight.rules.names.evidence import NameSet, infer
+from gcp_preflight.validators.shell.literals import ShellLiteral
+from gcp_preflight.validators.yaml.source import YamlDocument
+
+
+def _value(value: object) -> str:
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value) + "'" if "\\" in str(value) or '"' in str(value) else f'"{value}"'
+
+
+def _source(prefix: str, s: NameSet) -> list[str]:
+    names = f"{len(s.texts)} names" if len(s.texts) != 1 else "1 name"
+    copies = f", {len(s.paths)} copies" if len(s.paths) > 1 else ""
+    lines = [f"# {s.about} ({names}{copies})", f"[{prefix}names.sources.{s.key}]"]
+    return lines + [f"{k} = {_value(v)}" for k, v in s.spec.items()] + [""]
+
+
+def propose_names_config(project, prefix: str = "tool.gcp-preflight.") -> str:
+    """A TOML snippet for the names section. `prefix` is "" for a preflight.toml."""
+    proposal = infer(project.memo(python_index), project.facts(YamlDocument), project.facts(ShellLiteral))
+    out = [f"# [{prefix}names]: name consistency contracts, proposed by `preflight init` from what the",
+           "# names in this repository already agree on; each contract says why. With no contracts,",
+           "# Python lists named *processor* are checked against processor_name values in YAML."]
+    if not proposal.contracts:
+        out += ["# No name sets that mostly agree were found: nothing to propose.",
+                "# Describe your own name sources and contracts (see `preflight rule PF101`)."]
+        return "\n".join(out) + "\n"
+    out.append("")
+    for s in proposal.sets:
+        out += _source(prefix, s)
+    for kind, source, target, why in proposal.contracts:
+        out += [f"# {why}", f"[[{prefix}names.contracts]]", f'kind = "{kind}"', f'source = "{source.key}"',
+                f'target = "{target.key}"', ""]
+    return "\n".join(out).rstrip("\n") + "\n"

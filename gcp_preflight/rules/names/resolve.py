@@ -1,0 +1,308 @@
+"""Resolve Python name expressions across the project's modules, statically.
+
+A value is followed through names defined in its module, names imported from other project
+modules (the nearest copy of a module wins, as the deployed folder would import it), class
+attributes, and the operations Python code uses to build name lists. Whatever cannot be
+followed is returned as an Unknown with its reason and place, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from gcp_preflight.model import Location
+from gcp_preflight.rules.python.index import ClassRef, ModuleRef
+from gcp_preflight.rules.python.index import PythonIndex as ProjectIndex
+from gcp_preflight.validators.python.classes import PyClass
+from gcp_preflight.validators.names.python import Expr, PyImportName, PyNameBinding, module_path
+
+MAX_DEPTH = 40
+MAX_ITEMS = 50_000  # names in one value: `P1 = P0 + P0` twenty-four times is 2^24 of them
+
+
+@dataclass(frozen=True)
+class NameItem:
+    """One name in a source. `group` is the literal collection it is written in (for duplicates)."""
+
+    text: str
+    location: Location
+    group: Location | None = None
+
+
+@dataclass(frozen=True)
+class Unknown:
+    reason: str
+    location: Location
+
+
+@dataclass
+class Resolved:
+    items: list[NameItem] = field(default_factory=list)
+    unknowns: list[Unknown] = field(default_factory=list)
+
+    def extend(self, other: "Resolved") -> None:
+        self.items += other.items
+        self.unknowns += other.unknowns
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module reached by an import: `name` is its root-relative path without extension (as
+    written when the module is not in the project: found False); `file` is None for a namespace
+    package."""
+
+    name: str
+    file: str | None
+    found: bool = True
+
+
+@dataclass(frozen=True)
+class ClassTarget:
+    cls: PyClass
+
+
+Target = PyNameBinding | ClassTarget | Module | None
+
+
+class PythonIndex:
+    """Every binding, class and import of the project's Python files, by path."""
+
+    def __init__(self, bindings: Iterable[PyNameBinding], classes: Iterable[PyClass],
+                 imports: Iterable[PyImportName], project: ProjectIndex):
+        self.project = project  # modules, as Python finds them
+        self.bindings: dict[tuple[str, str], PyNameBinding] = {}
+        self.by_symbol: dict[str, list[PyNameBinding]] = defaultdict(list)
+        for b in bindings:
+            key = (b.path, b.symbol)
+            if key not in self.bindings:
+                self.by_symbol[b.symbol].append(b)
+            if key not in self.bindings or (_literal(b) and not _literal(self.bindings[key])):
+                # Bound twice (`try: X = cfg.X` / `except ImportError: X = [...]`): the literal
+                # is the list a name contract is about.
+                self.bindings[key] = b
+                self.by_symbol[b.symbol] = [b if (o.path, o.symbol) == key else o for o in self.by_symbol[b.symbol]]
+        self.classes: dict[tuple[str, str], PyClass] = {}
+        self.classes_by_name: dict[str, list[PyClass]] = defaultdict(list)
+        for c in classes:
+            self.classes.setdefault((c.path, c.name), c)
+            self.classes_by_name[c.name].append(c)
+        self.imports: dict[tuple[str, str], PyImportName] = {}
+        for i in imports:
+            self.imports.setdefault((i.path, i.alias), i)
+
+    # -- modules ----------------------------------------------------------------------------
+    def find_module(self, name: str, exact: bool, importer: str) -> str | None:
+        """The file of module `name` (dotted, or with `exact` a root-relative path) as Python would
+        find it from `importer`; None for a namespace package or a module outside the project."""
+        module = self.module(name, exact, importer)
+        return module.file
+
+    # -- names ------------------------------------------------------------------------------
+    def lookup(self, path: str, name: str, seen: frozenset = frozenset()) -> Target:
+        """What a bare name means in a module: its binding, its class, or what it imports."""
+        if (path, name) in seen or len(seen) > MAX_DEPTH:
+            return None
+        binding = self.bindings.get((path, name))
+        if binding is not None:
+            return binding
+        cls = self.classes.get((path, name))
+        if cls is not None:
+            return ClassTarget(cls)
+        imp = self.imports.get((path, name))
+        if imp is None:
+            return None
+        seen = seen | {(path, name)}
+        module = self.module(imp.module, imp.exact, path)
+        if not imp.name:  # import a.b as c
+            return module
+        return self.member(module, imp.name, path, seen)
+
+    def module(self, name: str, exact: bool, importer: str) -> Module:
+        if exact:
+            target = self.project.module_at(name) if name else None
+        else:
+            target = self.project.resolve_module(name, importer)
+        if isinstance(target, ModuleRef):
+            return Module(target.path, None) if target.namespace else Module(module_path(target.path), target.path)
+        return Module(name, None, found=False)
+
+    def member(self, module: Module, name: str, importer: str, seen: frozenset = frozenset()) -> Target:
+        """`module.name`: a name the module defines or imports, else its submodule."""
+        if not module.found:
+            return None
+        if module.file is not None:
+            target = self.lookup(module.file, name, seen)
+            if target is not None:
+                return target
+        sub = self.module(f"{module.name}/{name}", True, importer)
+        return sub if sub.found else None
+
+    def resolve_dotted(self, path: str, dotted: str) -> Target:
+        parts = dotted.split(".")
+        target = self.lookup(path, parts[0])
+        for part in parts[1:]:
+            if isinstance(target, Module):
+                target = self.member(target, part, path)
+            elif isinstance(target, ClassTarget):
+                cls = target.cls
+                target = self.bindings.get((cls.path, f"{cls.name}.{part}"))
+            else:
+                return None
+        return target
+
+    def subclasses(self, base: str) -> list[PyClass]:
+        """Classes that derive from a class named `base`, directly or not, as python_index
+        resolves their bases."""
+        found: dict[tuple[str, str], PyClass] = {}
+        for root in self.classes_by_name.get(base, []):
+            for cls in self.project.subclasses(root)[0]:
+                found.setdefault((cls.path, cls.name), cls)
+        return sorted(found.values(), key=lambda c: (c.path, c.location.line))
+
+    def class_attribute(self, cls: PyClass, attribute: str, depth: int = 0) -> PyNameBinding | None:
+        """The class attribute as the class sees it: its own, or the nearest base's."""
+        own = self.bindings.get((cls.path, f"{cls.name}.{attribute}"))
+        if own is not None or depth > MAX_DEPTH:
+            return own
+        for base in self.project.bases(cls):
+            if isinstance(base, ClassRef):
+                found = self.class_attribute(base.cls, attribute, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+
+def _literal(binding: PyNameBinding) -> bool:
+    return binding.value.kind in ("str", "seq", "dict")
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a.split("/")[:-1], b.split("/")[:-1]):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+class Evaluator:
+    """Turns an Expr into names. `part` chooses a dict's keys or values; `element` takes one
+    element of tuple items (("scrapers.x", "XScraper") -> element 1)."""
+
+    def __init__(self, index: PythonIndex, part: str = "keys", element: int | None = None):
+        self.index = index
+        self.part = part
+        self.element = element
+        self._memo: dict[tuple[str, str, str], Resolved] = {}  # each binding evaluated once per part
+
+    def value(self, binding: PyNameBinding) -> Resolved:
+        return self._eval(binding.value, binding.path, self.part, frozenset({(binding.path, binding.symbol)}))
+
+    def _eval(self, expr: Expr, path: str, part: str, seen: frozenset) -> Resolved:
+        out = Resolved()
+        if len(seen) > MAX_DEPTH:
+            out.unknowns.append(Unknown("the value is defined too deep to follow", expr.location))
+            return out
+        kind = expr.kind
+        if kind == "str":
+            out.items.append(NameItem(expr.text, expr.location))
+        elif kind == "seq":
+            for item in expr.items:
+                item = self._element(item)
+                if item is None:
+                    continue
+                sub = self._eval(item, path, "keys", seen)
+                out.items += [NameItem(i.text, i.location, i.group or expr.location) if item.kind == "str" else i
+                              for i in sub.items]
+                out.unknowns += sub.unknowns
+        elif kind == "dict":
+            self._dict(expr, path, part, seen, out)
+        elif kind == "ref":
+            self._ref(expr, path, part, seen, out)
+        elif kind == "call":
+            inner_part = {"values": "values", "copy": part}.get(expr.text, "keys")
+            if expr.text == "items":
+                out.unknowns.append(Unknown(".items() pairs are not a list of names", expr.location))
+            else:
+                out.extend(self._eval(expr.items[0], path, inner_part, seen))
+        elif kind == "op":
+            self._op(expr, path, seen, out)
+        elif kind == "unknown":
+            out.unknowns.append(Unknown(expr.text, expr.location))
+        return out  # "other": numbers, None, booleans carry no names
+
+    def _element(self, item: Expr) -> Expr | None:
+        if self.element is None or item.kind != "seq":
+            return item
+        return item.items[self.element] if -len(item.items) <= self.element < len(item.items) else None
+
+    def _dict(self, expr: Expr, path: str, part: str, seen: frozenset, out: Resolved) -> None:
+        for key, value in expr.items:
+            if key.kind == "splat":
+                out.extend(self._eval(value, path, part, seen))
+                continue
+            chosen = key if part == "keys" else self._element(value)
+            if chosen is None:
+                continue
+            sub = self._eval(chosen, path, "keys", seen)
+            if part == "keys":  # a repeated key is a duplicate; repeated values are normal
+                out.items += [NameItem(i.text, i.location, expr.location) if chosen.kind == "str" else i
+                              for i in sub.items]
+            else:
+                out.items += sub.items
+            out.unknowns += sub.unknowns
+
+    def _ref(self, expr: Expr, path: str, part: str, seen: frozenset, out: Resolved) -> None:
+        target = self.index.resolve_dotted(path, expr.text)
+        if isinstance(target, PyNameBinding):
+            key = (target.path, target.symbol)
+            if key in seen:
+                out.unknowns.append(Unknown(f"{expr.text} refers to itself", expr.location))
+                return
+            memo_key = (target.path, target.symbol, part)
+            found = self._memo.get(memo_key)
+            if found is None:
+                found = self._memo[memo_key] = self._eval(target.value, target.path, part, seen | {key})
+            out.extend(found)
+        elif isinstance(target, ClassTarget):
+            out.items.append(NameItem(target.cls.name, expr.location))
+        else:
+            out.unknowns.append(Unknown(f"{expr.text} is not a constant of this module or of a project module",
+                                        expr.location))
+
+    def _op(self, expr: Expr, path: str, seen: frozenset, out: Resolved) -> None:
+        left = self._eval(expr.items[0], path, "keys", seen)
+        right = self._eval(expr.items[1], path, "keys", seen)
+        if expr.text in ("+", "|"):
+            if len(left.items) + len(right.items) > MAX_ITEMS:
+                out.unknowns.append(Unknown(f"the value holds more than {MAX_ITEMS:,} names; not followed", expr.location))
+                return
+            out.extend(left)
+            out.extend(right)
+            return
+        out.unknowns += left.unknowns + right.unknowns
+        if right.unknowns:  # what is removed or kept is not known: keep nothing rather than guess
+            return
+        other = {i.text for i in right.items}
+        keep = (lambda t: t not in other) if expr.text == "-" else (lambda t: t in other)
+        out.items += [i for i in left.items if keep(i.text)]
+
+
+def shape(index: PythonIndex, binding: PyNameBinding) -> str:
+    """"collection", "dict", "str" or "other": what the value is, after names are followed."""
+    expr, path = binding.value, binding.path
+    for _ in range(MAX_DEPTH):
+        if expr.kind == "ref":
+            target = index.resolve_dotted(path, expr.text)
+            if not isinstance(target, PyNameBinding):
+                return "other"
+            expr, path = target.value, target.path
+        elif expr.kind == "call" and expr.text == "copy":
+            expr = expr.items[0]
+        else:
+            break
+    if expr.kind in ("seq", "op") or (expr.kind == "call" and expr.text not in ("items",)):
+        return "collection"
+    return {"dict": "dict", "str": "str"}.get(expr.kind, "other")

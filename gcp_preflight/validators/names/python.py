@@ -1,0 +1,251 @@
+"""Python name sources: the values of module constants, class attributes and dataclass fields,
+kept as small expression trees that the names family resolves across modules (classes, their
+bases and modules through rules/python/index.py).
+
+Nothing is evaluated here: a value is recorded as written (literals, names, `A + B`, `sorted(A)`),
+and anything else becomes an "unknown" node carrying the reason, so a later step can say what it
+could not know instead of guessing.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from dataclasses import dataclass
+from typing import Iterable
+
+from gcp_preflight.facts import fact
+from gcp_preflight.model import Location
+from gcp_preflight.validators.base import SourceText
+
+# Calls that keep the names of their single argument.
+NAME_PRESERVING_CALLS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
+# Binary operators over collections: + and | keep both sides, - and & filter.
+OPERATORS = {ast.Add: "+", ast.BitOr: "|", ast.Sub: "-", ast.BitAnd: "&"}
+EMPTY_FACTORIES = frozenset({"list", "tuple", "set", "frozenset", "dict"})
+MAX_DOTTED = 64
+# How deeply a value is followed: `A + B + C ...` nests one level per operator, and a chain of
+# thousands (no bracket limits it) must neither exhaust the stack nor make a fact that deep.
+MAX_DEPTH = 64
+
+
+@fact
+@dataclass(frozen=True)
+class Expr:
+    """A value as written.
+
+    kind: "str" (text = the string), "seq" (items = elements; text = list/tuple/set),
+    "dict" (items = ((key, value), ...)), "ref" (text = a dotted name: NAME, alias.NAME, Cls.attr),
+    "call" (text = list/set/sorted/..., or "keys"/"values"/"items" for D.keys(); items = (arg,)),
+    "op" (text = + | - &; items = (left, right)), "other" (a literal that is not a string:
+    numbers, None, booleans), "unknown" (text = why it cannot be known statically).
+    """
+
+    kind: str
+    location: Location
+    text: str = ""
+    items: tuple = ()
+
+
+@fact
+@dataclass(frozen=True)
+class PyNameBinding:
+    """`symbol` is NAME for a module-level assignment, Class.attr for a class attribute or a
+    dataclass field (its default, or the body of a default_factory lambda)."""
+
+    path: str
+    symbol: str
+    location: Location
+    value: Expr
+
+
+@fact
+@dataclass(frozen=True)
+class PyImportName:
+    """`from M import name as alias` (name set) or `import M as alias` (name empty).
+
+    module: for an absolute import the dotted name; for a relative one the root-relative path
+    of the module without extension (exact=True).
+    """
+
+    path: str
+    alias: str
+    module: str
+    name: str
+    exact: bool
+    location: Location
+
+
+def _loc(path: str, node: ast.AST) -> Location:
+    end_column = node.end_col_offset + 1 if node.end_col_offset is not None else None
+    return Location(path, node.lineno, node.col_offset + 1, node.end_lineno, end_column)
+
+
+def dotted(node: ast.AST) -> str | None:
+    """`a.b.c` for a name or attribute chain; None for anything else, or for a chain longer
+    than MAX_DOTTED parts (no one writes such a name; reading one must stay cheap)."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        if len(parts) >= MAX_DOTTED:
+            return None
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _unknown(path: str, node: ast.AST, why: str) -> Expr:
+    return Expr("unknown", _loc(path, node), why)
+
+
+_DESCRIBE = {
+    ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
+    ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression",
+    ast.JoinedStr: "an f-string", ast.Subscript: "a subscript", ast.IfExp: "a conditional expression",
+    ast.Lambda: "a lambda", ast.Starred: "a starred expression",
+}
+
+
+def to_expr(path: str, node: ast.AST, depth: int = 0) -> Expr:
+    """The value of an expression node as an Expr tree."""
+    loc = _loc(path, node)
+    if depth >= MAX_DEPTH:
+        return _unknown(path, node, "a value nested this deeply is not followed")
+    depth += 1
+    if isinstance(node, ast.Constant):
+        return Expr("str", loc, node.value) if isinstance(node.value, str) else Expr("other", loc, repr(node.value)[:40])
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        kind = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set"}[type(node)]
+        return Expr("seq", loc, kind, tuple([to_expr(path, e, depth) for e in node.elts]))
+    if isinstance(node, ast.Dict):
+        pairs = []
+        for key, value in zip(node.keys, node.values):
+            if key is None:  # {**OTHER}: the other dict's entries
+                pairs.append((Expr("splat", loc), to_expr(path, value, depth)))
+            else:
+                pairs.append((to_expr(path, key, depth), to_expr(path, value, depth)))
+        return Expr("dict", loc, "dict", tuple(pairs))
+    name = dotted(node)
+    if name is not None:
+        return Expr("ref", loc, name)
+    if isinstance(node, ast.BinOp) and type(node.op) in OPERATORS:
+        return Expr("op", loc, OPERATORS[type(node.op)], (to_expr(path, node.left, depth),
+                                                          to_expr(path, node.right, depth)))
+    if isinstance(node, ast.Call):
+        return _call(path, node, loc, depth)
+    what = _DESCRIBE.get(type(node), f"a {type(node).__name__} expression")
+    return _unknown(path, node, f"{what} is not statically known")
+
+
+def _call(path: str, node: ast.Call, loc: Location, depth: int) -> Expr:
+    func = node.func
+    if isinstance(func, ast.Name) and func.id in NAME_PRESERVING_CALLS and not node.keywords:
+        if not node.args:
+            return Expr("seq", loc, func.id)
+        if len(node.args) == 1:
+            return Expr("call", loc, func.id, (to_expr(path, node.args[0], depth),))
+    if isinstance(func, ast.Attribute) and not node.args and not node.keywords:
+        if func.attr in ("keys", "values", "items", "copy"):
+            return Expr("call", loc, func.attr, (to_expr(path, func.value, depth),))
+    shown = dotted(func) or "a call"
+    return _unknown(path, node, f"the result of {shown}(...) is not statically known")
+
+
+def _field_default(path: str, call: ast.Call) -> Expr | None:
+    """The default of `field(default=...)` / `field(default_factory=...)`, or None if neither."""
+    for kw in call.keywords:
+        if kw.arg == "default":
+            return to_expr(path, kw.value)
+        if kw.arg == "default_factory":
+            factory = kw.value
+            if isinstance(factory, ast.Lambda):
+                return to_expr(path, factory.body)
+            if isinstance(factory, ast.Name) and factory.id in EMPTY_FACTORIES:
+                return Expr("seq", _loc(path, factory), factory.id)
+            if isinstance(factory, ast.Attribute) and factory.attr == "copy":
+                return to_expr(path, factory.value)
+            return _unknown(path, factory, "a default_factory that is not a lambda is not statically known")
+    return None
+
+
+def _is_field_call(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and (dotted(node.func) or "").split(".")[-1] == "field"
+
+
+def _value(path: str, node: ast.AST) -> Expr | None:
+    if _is_field_call(node):
+        return _field_default(path, node)
+    return to_expr(path, node)
+
+
+def _targets(stmt: ast.stmt) -> tuple[list[ast.AST], ast.AST | None]:
+    if isinstance(stmt, ast.Assign):
+        return stmt.targets, stmt.value
+    if isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+        return [stmt.target], stmt.value
+    return [], None
+
+
+def flat(body: list[ast.stmt]) -> Iterable[ast.stmt]:
+    """Statements of a block, including those inside its if/try/with blocks (a fallback list is
+    often assigned in `except ImportError:`), but not inside functions or classes."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.If, ast.Try, ast.With)) or type(stmt).__name__ == "TryStar":
+            for block in ("body", "orelse", "finalbody"):
+                yield from flat(getattr(stmt, block, []))
+            for handler in getattr(stmt, "handlers", []):
+                yield from flat(handler.body)
+
+
+def _bindings(path: str, body: list[ast.stmt], prefix: str) -> Iterable[PyNameBinding]:
+    for stmt in flat(body):
+        targets, value = _targets(stmt)
+        for target in targets:
+            if isinstance(target, ast.Name):
+                expr = _value(path, value)
+                if expr is not None:
+                    yield PyNameBinding(path, prefix + target.id, _loc(path, target), expr)
+
+
+def module_path(path: str) -> str:
+    """The root-relative path of a module without its extension (pkg/__init__.py -> pkg)."""
+    stem = path[:-3] if path.endswith(".py") else path
+    return stem[: -len("/__init__")] if stem.endswith("/__init__") else stem
+
+
+def _relative_base(path: str, level: int) -> str:
+    package = posixpath.dirname(path)  # a module's package is its folder, __init__ included
+    for _ in range(level - 1):
+        package = posixpath.dirname(package)
+    return package
+
+
+def _imports(path: str, tree: ast.Module) -> Iterable[PyImportName]:
+    for node in flat(tree.body):  # module level only: constants are imported at the top
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield PyImportName(path, alias.asname or alias.name.split(".")[0],
+                                   alias.name if alias.asname else alias.name.split(".")[0], "", False,
+                                   _loc(path, node))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = _relative_base(path, node.level)
+                module = "/".join(p for p in (base, (node.module or "").replace(".", "/")) if p)
+                exact = True
+            else:
+                module, exact = node.module or "", False
+            for alias in node.names:
+                if alias.name != "*":
+                    yield PyImportName(path, alias.asname or alias.name, module, alias.name, exact, _loc(path, node))
+
+
+def extract_names(tree: ast.Module, source: SourceText) -> Iterable[object]:
+    path = source.path
+    yield from _imports(path, tree)
+    yield from _bindings(path, tree.body, "")
+    for node in flat(tree.body):
+        if isinstance(node, ast.ClassDef):  # the class itself is python_classes' PyClass
+            yield from _bindings(path, node.body, node.name + ".")

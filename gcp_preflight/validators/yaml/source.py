@@ -1,0 +1,148 @@
+"""YAML files: parse each document once into a tree of nodes that keep their line and column.
+
+Consumers (workflows, Cloud Build, GitHub Actions) walk YamlNode trees, or turn them into plain
+data with `plain()`, so every name read from YAML can point at its own line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import yaml
+
+from gcp_preflight.facts import fact
+from gcp_preflight.lines import LineTable, split_lines
+from gcp_preflight.validators.base import SourceText, problem
+
+MAX_NODES = 200_000  # alias expansion ("billion laughs") stops here
+
+
+@fact
+@dataclass(frozen=True)
+class YamlNode:
+    kind: str  # "map", "seq" or "scalar"
+    line: int
+    column: int
+    tag: str = ""
+    value: str | None = None  # scalars only: the text as written (unquoted)
+    items: tuple = ()  # seq: (YamlNode, ...); map: ((key YamlNode, value YamlNode), ...)
+
+    def get(self, key: str) -> "YamlNode | None":
+        if self.kind != "map":
+            return None
+        for k, v in self.items:
+            if k.value == key:
+                return v
+        return None
+
+    def pairs(self) -> Iterator[tuple["YamlNode", "YamlNode"]]:
+        return iter(self.items) if self.kind == "map" else iter(())
+
+    def plain(self) -> Any:
+        """The node as ordinary Python data (scalars typed as YAML 1.1 resolves them)."""
+        if self.kind == "map":
+            return {_hashable(k.plain()): v.plain() for k, v in self.items}
+        if self.kind == "seq":
+            return [v.plain() for v in self.items]
+        return _scalar(self.tag, self.value)
+
+
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+
+
+_LOADER = yaml.SafeLoader("")
+
+
+def _scalar(tag: str, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return _LOADER.construct_object(yaml.ScalarNode(tag, value))
+    except Exception:  # an unknown tag (!Ref) keeps its text
+        return value
+
+
+@fact
+@dataclass(frozen=True)
+class YamlDocument:
+    path: str
+    index: int  # 0 for the first document of the file
+    root: YamlNode
+
+
+class _Budget(Exception):
+    pass
+
+
+# `%{ if x }`, `%{~ for u in users ~}`: Terraform template directives, which no YAML file holds
+_TEMPLATE_DIRECTIVE = re.compile(r"%\{~?\s*(?:if|for|else|endif|endfor)\b")
+
+# YAML also breaks lines at NEL, U+2028 and U+2029; everything else here does not (lines.py).
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _convert(node: yaml.Node, budget: list[int], table: LineTable | None) -> YamlNode:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _Budget
+    if table is None:
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    else:  # place by character offset in the file's own numbering
+        line, column = table.position(node.start_mark.index)
+    if isinstance(node, yaml.MappingNode):
+        items = tuple((_convert(k, budget, table), _convert(v, budget, table)) for k, v in node.value)
+        return YamlNode("map", line, column, node.tag, None, items)
+    if isinstance(node, yaml.SequenceNode):
+        return YamlNode("seq", line, column, node.tag, None, tuple(_convert(v, budget, table) for v in node.value))
+    return YamlNode("scalar", line, column, node.tag, node.value)
+
+
+Extractor = Callable[["YamlDocument", SourceText], Iterable[object]]
+
+
+class YamlValidator:
+    """Parses each YAML file once and hands every document to the families' extractors (wired
+    up in validators/__init__.py), so this reader imports none of them."""
+
+    name = "yaml"
+
+    def __init__(self, extractors: Sequence[Extractor] = ()):
+        self.extractors = tuple(extractors)
+
+    def wants(self, path: str, head: str) -> bool:
+        return path.endswith((".yaml", ".yml"))
+
+    def read(self, source: SourceText) -> Iterable[object]:
+        documents = []
+        try:
+            budget = [MAX_NODES]
+            table = LineTable(source.text) if _YAML_ONLY_BREAKS.search(source.text) else None
+            for index, node in enumerate(yaml.compose_all(source.text, Loader=yaml.SafeLoader)):
+                if node is not None:
+                    documents.append(YamlDocument(source.path, index, _convert(node, budget, table)))
+        except yaml.MarkedYAMLError as exc:
+            if _TEMPLATE_DIRECTIVE.search(source.text):
+                return  # a Terraform template (templatefile()): not YAML until it is rendered
+            mark = exc.problem_mark or exc.context_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            if mark and _YAML_ONLY_BREAKS.search(source.text):
+                line, column = LineTable(source.text).position(mark.index)
+            what = exc.problem or exc.context or "invalid YAML"
+            lines = split_lines(source.text)
+            if lines and line > len(lines):  # "end of stream": point at the last line
+                line, column = len(lines), len(lines[-1]) + 1
+            yield problem("PF003", source.path, line, column, f"YAML syntax error: {what}")
+            return
+        except yaml.YAMLError as exc:
+            yield problem("PF003", source.path, 1, 1, f"YAML syntax error: {exc}")
+            return
+        except _Budget:
+            yield problem("PF003", source.path, 1, 1, f"more than {MAX_NODES} nodes (alias expansion?); not checked")
+            return
+        yield from documents
+        for extract in self.extractors:
+            for document in documents:
+                yield from extract(document, source)

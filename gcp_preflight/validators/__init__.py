@@ -20,7 +20,7 @@ def default_validators() -> list[Validator]:
     from gcp_preflight.validators.packaging.ignore_files import IgnoreFileValidator
     from gcp_preflight.validators.packaging.projects import ProjectFileValidator, setup_py
     from gcp_preflight.validators.packaging.requirements import RequirementsValidator
-    from gcp_preflight.validators.python import classes, scopes, testing
+    from gcp_preflight.validators.python import classes, name_lists, scopes, testing
     from gcp_preflight.validators.python.source import PythonValidator
     from gcp_preflight.validators.shell.literals import ShellLiteralValidator
     from gcp_preflight.validators.shell.source import ShellValidator
@@ -29,7 +29,8 @@ def default_validators() -> list[Validator]:
 
     return [
         PythonValidator(extractors=(extract_names, packaging_python.extract, bigquery_python.extract,
-                                    classes.extract, scopes.extract, setup_py, testing.extract)),
+                                    classes.extract, scopes.extract, setup_py, testing.extract,
+                                    name_lists.extract)),
         YamlValidator(extractors=(ci.extract, cloudrun_yaml.extract)),
         ShellValidator(),
         ShellLiteralValidator(),

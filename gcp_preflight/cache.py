@@ -54,7 +54,7 @@ def _today() -> int:
 
 
 class FactStore:
-    """get_many/put_many of encoded facts; any failure makes the cache quietly absent (a
+    """get_many/put_encoded of encoded facts; any failure makes the cache quietly absent (a
     read-only home still gets checked, just without a cache), and `problem` says why."""
 
     def __init__(self, folder: Path | None = None):
@@ -144,19 +144,15 @@ class FactStore:
         self.misses += len(keys) - len(found)
         return found
 
-    def put_many(self, items: Iterable[tuple[str, Sequence[object]]]) -> None:
+    def put_encoded(self, items: Iterable[tuple[str, str]]) -> None:
+        """Entries already encoded by facts.dumps (where they were read: in a worker)."""
         db = self._connect()
         if db is None:
             return
         import sqlite3
 
         today = _today()
-        rows = []
-        for key, value in items:
-            try:
-                rows.append((key, facts.dumps(tuple(value)), today))
-            except (TypeError, ValueError, RecursionError):
-                continue  # not cacheable: parsed again next time
+        rows = [(key, text, today) for key, text in items]
         try:
             db.execute("BEGIN")
             db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", rows)

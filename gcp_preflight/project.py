@@ -14,9 +14,9 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
-from gcp_preflight import __version__, progress
+from gcp_preflight import __version__, facts, progress
 from gcp_preflight.cache import FactStore
 from gcp_preflight.config import Config
 from gcp_preflight.discovery import Symlink, Tree, walk
@@ -213,12 +213,16 @@ class Project:
                     continue
                 job[3] = text
             misses.append((job[0], job[1], key, job[3], job[4]))
-        parsed = parse_files(validators, misses)
-        for (slot, rel, _, _, _), found in zip(misses, parsed):
+        entries: list[tuple[str, str]] = []  # cache entries, stored as they come (not all held at once)
+        for (slot, rel, key, _, _), (found, text) in zip(misses, parse_files(validators, misses, self.cache is not None)):
             slots[slot] = (rel, found)
+            if text is not None:
+                entries.append((key, text))
+                if len(entries) >= 256:
+                    self.cache.put_encoded(entries)
+                    entries = []
         if self.cache:
-            if misses:
-                self.cache.put_many((job[2], found) for job, found in zip(misses, parsed))
+            self.cache.put_encoded(entries)
             self.cache.put_file_rows(str(self.root), readers, rows)
             self.cache.close()
         for rel, found in slots:
@@ -304,6 +308,20 @@ def _parse_one(job: tuple[int, str, str, str, tuple[int, ...]]) -> tuple:
     return tuple(found)
 
 
+def _parse_bare(job: tuple[int, str, str, str, tuple[int, ...]]) -> tuple[tuple, None]:
+    return _parse_one(job), None
+
+
+def _parse_and_encode(job: tuple[int, str, str, str, tuple[int, ...]]) -> tuple[tuple, str | None]:
+    """One file's facts and their cache entry, encoded where they were read (in a worker, so the
+    main process only stores it); None when they cannot be cached."""
+    found = _parse_one(job)
+    try:
+        return found, facts.dumps(found)
+    except (TypeError, ValueError, RecursionError):
+        return found, None
+
+
 def _readers_signature(validators: Sequence[Validator]) -> str:
     """What decides which files each validator wants: the tool's code and the validators used."""
     return f"{code_fingerprint()}:{','.join(v.name for v in validators)}"
@@ -327,11 +345,14 @@ def _workers(count: int) -> int:
     return min(cpus, 8)
 
 
-def parse_files(validators: Sequence[Validator], jobs: list) -> list[tuple]:
-    """Facts for each job, in order. Forked workers inherit the validators; where fork is not
-    available, or for few files, everything runs here."""
+def parse_files(validators: Sequence[Validator], jobs: list, encode: bool = False) -> Iterator[tuple[tuple, str | None]]:
+    """(facts, cache entry) for each job, in order, as they come; the entry is None unless
+    `encode`. Forked workers inherit the validators; where fork is not available, or for few
+    files, everything runs here."""
     global _WORKER_VALIDATORS
     _WORKER_VALIDATORS = validators
+    one = _parse_and_encode if encode else _parse_bare
+    done = 0
     workers = _workers(len(jobs))
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         from concurrent.futures import ProcessPoolExecutor
@@ -339,18 +360,17 @@ def parse_files(validators: Sequence[Validator], jobs: list) -> list[tuple]:
         context = multiprocessing.get_context("fork")
         try:
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                out = []
-                for found in pool.map(_parse_one, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 4)))):
-                    out.append(found)
-                    progress.step("reading files", len(out), len(jobs))
-                return out
-        except (OSError, RuntimeError):  # no processes allowed here: fall back to one
+                for result in pool.map(one, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 4)))):
+                    done += 1
+                    progress.step("reading files", done, len(jobs))
+                    yield result
+            return
+        except (OSError, RuntimeError):  # no processes allowed here: the rest is read here
             pass
-    out = []
-    for job in jobs:
-        out.append(_parse_one(job))
-        progress.step("reading files", len(out), len(jobs))
-    return out
+    for job in jobs[done:]:
+        done += 1
+        progress.step("reading files", done, len(jobs))
+        yield one(job)
 
 
 def _first_line(path: Path) -> str:

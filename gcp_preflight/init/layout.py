@@ -7,7 +7,6 @@ so init still says something useful before (or without) the deploy family.
 
 from __future__ import annotations
 
-import ast
 import posixpath
 import re
 from collections import defaultdict
@@ -18,10 +17,9 @@ from gcp_preflight.project import Project, read_source
 from gcp_preflight.validators.bigquery.schema import BqSchema
 from gcp_preflight.validators.base import matches_any
 from gcp_preflight.validators.deploy.facts import DeployCommand
+from gcp_preflight.validators.python.name_lists import PyNameLists
 from gcp_preflight.validators.yaml.source import YamlDocument, YamlNode
 
-NAME_WORDS = ("processor", "scraper", "phase", "expected", "required", "optional", "workflow")
-MAP_SUFFIXES = ("_MAP", "_MAPPING", "_REGISTRY", "_ROUTES", "_TABLE")
 CLOUDBUILD = ("cloudbuild*.yaml", "cloudbuild*.yml")
 SHELL_SUFFIXES = (".sh", ".bash")
 REGION = r"[a-z]+-[a-z]+[0-9]"
@@ -108,67 +106,9 @@ def workflows_yaml(project: Project) -> list[Found]:
 
 
 # -- orchestration config modules -----------------------------------------------------------------
-def _strings(node: ast.AST) -> int:
-    """How many string literals a list/tuple/set literal (or frozenset/set/list/tuple call of one) holds."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args and \
-            node.func.id in ("frozenset", "set", "list", "tuple"):
-        node = node.args[0]
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        return sum(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts)
-    return 0
-
-
-def _factory(node: ast.AST) -> ast.AST:
-    """`field(default_factory=lambda: [...])` -> the list."""
-    if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "field":
-        for kw in node.keywords:
-            if kw.arg == "default_factory" and isinstance(kw.value, ast.Lambda):
-                return kw.value.body
-    return node
-
-
-def _assigned(body, prefix: str = ""):
-    for stmt in body:
-        if isinstance(stmt, ast.Assign) and stmt.value is not None:
-            targets = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name):
-            targets = [stmt.target.id]
-        elif isinstance(stmt, ast.ClassDef) and not prefix:
-            yield from _assigned(stmt.body, stmt.name + ".")
-            continue
-        else:
-            continue
-        for name in targets:
-            yield prefix + name, _factory(stmt.value)
-
-
-def name_lists(source: str) -> list[str]:
-    """Names of lists, sets and maps of names a module assigns (module level and class bodies)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return []
-    found = []
-    for name, value in _assigned(tree.body):
-        short = name.rsplit(".", 1)[-1]
-        if _strings(value) and any(w in short.lower() for w in NAME_WORDS):
-            found.append(name)
-        elif isinstance(value, ast.Dict) and short.upper().endswith(MAP_SUFFIXES) and any(
-                isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys):
-            found.append(name)
-    return found
-
-
 def config_modules(project: Project) -> list[Found]:
-    out = []
-    for path in project.paths_read:
-        text = project.text(path) or ""
-        if not path.endswith(".py") or not any(w in text.lower() for w in NAME_WORDS):
-            continue
-        names = name_lists(text)
-        if names:
-            out.append(Found(path, ", ".join(names)))
-    return out
+    """Modules assigning lists or maps of names (read with each module's parse: name_lists.py)."""
+    return [Found(f.path, f.names) for f in sorted(project.facts(PyNameLists), key=lambda f: f.path)]
 
 
 # -- deployment units -----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ def default_validators() -> list[Validator]:
     from gcp_preflight.validators.packaging.ignore_files import IgnoreFileValidator
     from gcp_preflight.validators.packaging.projects import ProjectFileValidator, setup_py
     from gcp_preflight.validators.packaging.requirements import RequirementsValidator
-    from gcp_preflight.validators.python import calls, classes, compiled, free_names, lookups, scopes, testing
+    from gcp_preflight.validators.python import calls, classes, compiled, free_names, lookups, name_lists, scopes, testing
     from gcp_preflight.validators.python.source import PythonValidator
     from gcp_preflight.validators.shell.literals import ShellLiteralValidator
     from gcp_preflight.validators.shell.source import ShellValidator
@@ -31,7 +31,8 @@ def default_validators() -> list[Validator]:
     return [
         PythonValidator(extractors=(extract_names, packaging_python.extract, bigquery_python.extract,
                                     classes.extract, scopes.extract, setup_py, testing.extract,
-                                    compiled.extract, free_names.extract, calls.extract, lookups.extract)),
+                                    compiled.extract, free_names.extract, calls.extract, lookups.extract,
+                                    name_lists.extract)),
         YamlValidator(extractors=(ci.extract, cloudrun_yaml.extract)),
         ShellValidator(),
         ShellLiteralValidator(),

@@ -22,7 +22,7 @@ def _single(counter: Counter, what: str, key: str) -> tuple[str | None, str]:
     if not counter:
         return None, f"# {key}: no schema names a {what}, so none is proposed."
     if len(counter) > 1:
-        named = ", ".join(f"{v} ({n})" for v, n in counter.most_common())
+        named = ", ".join(f"{v} ({n})" for v, n in sorted(counter.items(), key=lambda vn: (-vn[1], vn[0])))  # ties by name: the ids come from a set
         return None, f"# {key}: the schemas name {len(counter)} {what}s ({named}), so none is the default."
     (value, n), = counter.items()
     return value, f"# Every schema that names a {what} names {value} ({n} table{'s' if n > 1 else ''})."

@@ -69,20 +69,28 @@ def _best_target(used: NameSet, targets: list[NameSet]) -> tuple[NameSet, int] |
     return (best[1], best[2]) if best else None
 
 
-def _imports_module_of(index: PythonIndex, path: str, other_paths: tuple[str, ...]) -> bool:
+def _imports_module_of(index: PythonIndex, imports: dict[str, list], path: str, other_paths: tuple[str, ...]) -> bool:
     modules = {p[:-3] for p in other_paths}
-    for (importer, _), imp in index.imports.items():
-        if importer == path:
-            found = index.find_module(imp.module, imp.exact, importer)
-            if found and found[:-3] in modules:
-                return True
+    for imp in imports.get(path, ()):
+        found = index.find_module(imp.module, imp.exact, path)
+        if found and found[:-3] in modules:
+            return True
     return False
+
+
+def _imports_by_module(index: PythonIndex) -> dict[str, list]:
+    """Each importing module's imports, grouped once (not searched among all for every pair)."""
+    out: dict[str, list] = {}
+    for (importer, _), imp in index.imports.items():
+        out.setdefault(importer, []).append(imp)
+    return out
 
 
 def _copies(index: PythonIndex, lists: list[NameSet]) -> dict[str, NameSet]:
     """A list in a main.py, or in a module importing the other list's module, that mostly equals
     a list of another module: key of the copy -> the original."""
     out = {}
+    imports = _imports_by_module(index)
     for a in lists:
         scored = []
         for b in lists:
@@ -91,7 +99,7 @@ def _copies(index: PythonIndex, lists: list[NameSet]) -> dict[str, NameSet]:
             shared = len(a.texts & b.texts)
             jaccard = shared / len(a.texts | b.texts)
             if jaccard > COPY and shared >= MIN_SHARED and (
-                    posixpath.basename(a.paths[0]) == "main.py" or _imports_module_of(index, a.paths[0], b.paths)) \
+                    posixpath.basename(a.paths[0]) == "main.py" or _imports_module_of(index, imports, a.paths[0], b.paths)) \
                     and posixpath.basename(b.paths[0]) != "main.py":
                 scored.append((jaccard, b.key, b))
         if scored:

@@ -104,6 +104,6 @@ def test_clustering_with_a_sort_order_is_not_bigquery_ddl():
     # Corpus (nba schemas/bigquery/predictions/*.sql): `CLUSTER BY a, b DESC`; BigQuery's clustering
     # column list takes column names only, so the statement fails and its columns are unknown.
     assert read("s.sql", "CREATE TABLE IF NOT EXISTS `p.ds.t` (\n  a STRING,\n  b DATE\n)\nCLUSTER BY a, b DESC;\n") == [
-        Problem("PF400", Diagnostic(Location("s.sql", 1, 1), "cannot parse this table DDL: its syntax is not understood "
-                                    "(sqlglot read it only as an opaque command), so its columns are not checked")),
+        Problem("PF400", Diagnostic(Location("s.sql", 5, 1), "CLUSTER BY takes column names only, not a sort order "
+                                    "(DESC): BigQuery rejects this statement, so its columns are not checked")),
     ]

@@ -206,3 +206,30 @@ def test_call_and_shell_function_arguments_are_proposed_when_they_name_a_registr
     assert "# 2 of 3 literals passed to *._enqueue() as argument 0 are keys of WORKERS" in text.splitlines()
     (tmp_path / "preflight.toml").write_text(text, encoding="utf-8")
     assert_marks(tmp_path, ("PF1",))
+
+
+def test_a_partial_subset_whose_outliers_resemble_no_target_name_is_proposed_commented_out(tmp_path):
+    # Corpus false pattern (nba): lists that share most names with a registry but also hold
+    # names of another kind (team codes beside processor names); enforced, each is reported.
+    write_repo(tmp_path, {
+        "config/workflows.yaml": "a: {processor_name: p2_alpha}\nb: {processor_name: p2_beta}\nc: {processor_name: p2_gamma}\n",
+        "app/phases.py": """
+            PHASE2 = ["p2_alpha", "p2_beta", "p2_gamma", "p2_delta"]  # expect: PF101
+            WATCHED = ["p2_alpha", "p2_beta", "p2_gamma", "LAL", "BOS"]
+            """,
+    })
+    text = propose_names_config(_project(tmp_path), prefix="")
+    sources, contracts = _contracts(text)
+    assert contracts == [("subset", "phase2", "declared")]
+    assert sources["watched"] == {"python": "app/phases.py", "symbol": "WATCHED"}
+    assert text.split("\n\n")[-1].splitlines() == [
+        "# 3 of 5 names in WATCHED are processor_name values in config/workflows.yaml; not enforced: 'BOS', 'LAL' "
+        "resemble none of them, so they may be another kind of name.",
+        "# Uncomment to enforce (each such name is then reported):",
+        "# [[names.contracts]]",
+        '# kind = "subset"',
+        '# source = "watched"',
+        '# target = "declared"',
+    ]
+    (tmp_path / "preflight.toml").write_text(text, encoding="utf-8")
+    assert_marks(tmp_path, ("PF1",))

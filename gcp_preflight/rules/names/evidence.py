@@ -23,6 +23,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from gcp_preflight.rules.names import auto
+from gcp_preflight.rules.names.matching import same_kind
 from gcp_preflight.rules.names.namesets import NameSet, call_sets, class_sets, glob_for, python_sets, shell_sets
 from gcp_preflight.rules.names.resolve import PythonIndex
 from gcp_preflight.validators.shell.literals import ShellLiteral
@@ -40,6 +41,9 @@ RANK = {"yaml": 0, "registry": 1, "classes": 2, "attribute": 3}
 class Proposal:
     sets: list[NameSet] = field(default_factory=list)
     contracts: list[tuple[str, NameSet, NameSet, str]] = field(default_factory=list)  # kind, source, target, why
+    # Partial subsets whose outliers resemble no target name: written commented out, with the
+    # names they would report (kind, source, target, why, outliers).
+    tentative: list[tuple[str, NameSet, NameSet, str, tuple[str, ...]]] = field(default_factory=list)
 
 
 # -- relations --------------------------------------------------------------------------------------
@@ -116,6 +120,16 @@ def _sibling(a: NameSet, lists: list[NameSet], word: str, into: str) -> NameSet 
                  str(b.spec["symbol"]).rpartition(".")[2].lower() == last.replace(word, into)), None)
 
 
+def _unlike(missing: set[str], declared: set[str]) -> tuple[str, ...]:
+    """The names outside the target that are not of its kind (matching.same_kind). A partial
+    overlap is evidence for a subset contract only when what it would report reads as a slip or
+    a name of the same family declared nowhere (`p2_standings` beside `p2_*` processors); names
+    unlike every target name are more likely another kind of name (team codes beside field
+    names), and enforcing the contract would report each of them."""
+    ordered = sorted(declared)
+    return tuple(sorted(n for n in missing if not same_kind(n, ordered)))
+
+
 def _fraction(n: int, total: int) -> str:
     if n == total:
         return {1: "the one", 2: "both"}.get(n, f"all {n}")
@@ -171,7 +185,12 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
         if best is None:
             continue
         target, matched = best
-        add("subset", used, target, f"{_fraction(matched, len(used.texts))} {used.about} are {target.about}")
+        why = f"{_fraction(matched, len(used.texts))} {used.about} are {target.about}"
+        outliers = _unlike(used.texts - target.texts, target.texts)
+        if outliers:
+            proposal.tentative.append(("subset", used, target, why, outliers))
+            continue
+        add("subset", used, target, why)
         if used.kind == "registry" and target.kind == "classes":
             covered = _matched(target.texts, used.texts)
             if covered / len(target.texts) >= KEYS_COVER:
@@ -183,6 +202,6 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
             if _mostly(prefixed, len(paths.texts)):
                 add("prefix", paths, routes, f"{_fraction(prefixed, len(paths.texts))} {paths.about} start with "
                                              f"a key of {routes.spec['symbol']} and '/'")
-    used_keys = {s.key for _, a, b, _ in proposal.contracts for s in (a, b)}
+    used_keys = {s.key for _, a, b, *_ in proposal.contracts + proposal.tentative for s in (a, b)}
     proposal.sets = [s for s in sets if s.key in used_keys]
     return proposal

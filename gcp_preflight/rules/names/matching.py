@@ -67,6 +67,19 @@ def _affixes(names: list[str]) -> tuple[str, str]:
     return prefix, suffix
 
 
+def same_kind(name: str, declared: list[str]) -> bool:
+    """Whether `name` reads as one of `declared`'s kind: it carries the affix every declared name
+    shares (`p2_`, `Processor`, at least two characters), starts with the same word as one of
+    them (`bdl_standings` beside `bdl_box_scores`), or resembles one of them."""
+    prefix, suffix = _affixes(declared)
+    if (len(prefix) >= 2 and name.startswith(prefix)) or (len(suffix) >= 2 and name.endswith(suffix)):
+        return True
+    words = _tokens(name)
+    if len(words) > 1 and any(len(other) > 1 and other[0] == words[0] for other in map(_tokens, declared)):
+        return True
+    return bool(suggestions(name, declared))
+
+
 def _core(name: str, prefix: str, suffix: str) -> str:
     if prefix and name.startswith(prefix):
         name = name[len(prefix):]

@@ -43,4 +43,10 @@ def propose_names_config(project, prefix: str = "tool.gcp-preflight.") -> str:
     for kind, source, target, why in proposal.contracts:
         out += [f"# {why}", f"[[{prefix}names.contracts]]", f'kind = "{kind}"', f'source = "{source.key}"',
                 f'target = "{target.key}"', ""]
+    for kind, source, target, why, outliers in proposal.tentative:
+        shown = ", ".join(f"'{n}'" for n in outliers[:5]) + (f" and {len(outliers) - 5} more" if len(outliers) > 5 else "")
+        out += [f"# {why}; not enforced: {shown} resemble none of them, so they may be another kind of name.",
+                "# Uncomment to enforce (each such name is then reported):",
+                f"# [[{prefix}names.contracts]]", f'# kind = "{kind}"', f'# source = "{source.key}"',
+                f'# target = "{target.key}"', ""]
     return "\n".join(out).rstrip("\n") + "\n"

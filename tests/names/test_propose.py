@@ -221,11 +221,14 @@ def test_a_partial_subset_whose_outliers_resemble_no_target_name_is_proposed_com
     text = propose_names_config(_project(tmp_path), prefix="")
     sources, contracts = _contracts(text)
     assert contracts == [("subset", "phase2", "declared")]
-    assert sources["watched"] == {"python": "app/phases.py", "symbol": "WATCHED"}
-    assert text.split("\n\n")[-1].splitlines() == [
+    assert sorted(sources) == ["declared", "phase2"]
+    blocks = text.split("\n\n")
+    assert blocks[3].splitlines() == [
+        "# names in WATCHED (5 names)", "# [names.sources.watched]", '# python = "app/phases.py"', '# symbol = "WATCHED"']
+    assert blocks[-1].splitlines() == [
         "# 3 of 5 names in WATCHED are processor_name values in config/workflows.yaml; not enforced: 'BOS', 'LAL' "
         "resemble none of them, so they may be another kind of name.",
-        "# Uncomment to enforce (each such name is then reported):",
+        "# Uncomment to enforce (and any of its sources commented out above; each such name is then reported):",
         "# [[names.contracts]]",
         '# kind = "subset"',
         '# source = "watched"',
@@ -233,3 +236,43 @@ def test_a_partial_subset_whose_outliers_resemble_no_target_name_is_proposed_com
     ]
     (tmp_path / "preflight.toml").write_text(text, encoding="utf-8")
     assert_marks(tmp_path, ("PF1",))
+
+
+def test_a_partial_subset_of_a_registry_no_import_ties_to_is_proposed_commented_out(tmp_path):
+    # Corpus false pattern (nba): a monitoring script's table list shares most names with a
+    # registry in a module it never imports; its other names are not misspellings of any key.
+    # A list whose only outlier is a misspelling is enforced without an import.
+    write_repo(tmp_path, {
+        "app/registry.py": 'TABLES = {"raw_games": 1, "raw_players": 2, "raw_teams": 3}\n',
+        "tools/canary.py": 'CHECKED = ["raw_games", "raw_players", "raw_teams", "raw_injuries_log"]\n',
+        "tools/backfill.py": 'TODO = ["raw_games", "raw_players", "raw_temas"]  # expect: PF101\n',
+        "app/monitor.py": """
+            from app.registry import TABLES
+
+            WATCHED = ["raw_games", "raw_players", "raw_odds"]  # expect: PF101
+            """,
+    })
+    text = propose_names_config(_project(tmp_path), prefix="")
+    _, contracts = _contracts(text)
+    assert contracts == [("subset", "todo", "tables"), ("subset", "watched", "tables")]
+    assert ("# 3 of 4 names in CHECKED are keys of TABLES; not enforced: 'raw_injuries_log' would be reported, "
+            "and no import ties the two sets.") in text.splitlines()
+    (tmp_path / "preflight.toml").write_text(text, encoding="utf-8")
+    assert_marks(tmp_path, ("PF1",))
+
+
+def test_a_list_that_differs_from_the_list_its_module_imports_is_a_variant_not_enforced(tmp_path):
+    # Corpus false pattern (nba ml/): an experiment's feature list beside the import of the
+    # model's list shares most names by design; a main.py's fallback copy is still a copy.
+    write_repo(tmp_path, {
+        "ml/features.py": 'FEATURES = ["points_avg", "minutes_avg", "usage_rate", "pace"]\n',
+        "ml/experiment.py": """
+            from ml.features import FEATURES
+
+            TRIED = ["points_avg", "minutes_avg", "usage_rate", "pace", "rest_days"]
+            """,
+    })
+    text = propose_names_config(_project(tmp_path), prefix="")
+    assert tomllib.loads(text) == {}  # the sources too are left commented out
+    assert ("# TRIED in ml/experiment.py is a copy of FEATURES (4 names in common); not enforced: 'rest_days' "
+            "would be reported, and a list beside an import may be a variant.") in text.splitlines()

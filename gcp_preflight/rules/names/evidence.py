@@ -23,7 +23,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from gcp_preflight.rules.names import auto
-from gcp_preflight.rules.names.matching import same_kind
+from gcp_preflight.rules.names.matching import is_slip, same_kind
 from gcp_preflight.rules.names.namesets import NameSet, call_sets, class_sets, glob_for, python_sets, shell_sets
 from gcp_preflight.rules.names.resolve import PythonIndex
 from gcp_preflight.validators.shell.literals import ShellLiteral
@@ -41,9 +41,9 @@ RANK = {"yaml": 0, "registry": 1, "classes": 2, "attribute": 3}
 class Proposal:
     sets: list[NameSet] = field(default_factory=list)
     contracts: list[tuple[str, NameSet, NameSet, str]] = field(default_factory=list)  # kind, source, target, why
-    # Partial subsets whose outliers resemble no target name: written commented out, with the
-    # names they would report (kind, source, target, why, outliers).
-    tentative: list[tuple[str, NameSet, NameSet, str, tuple[str, ...]]] = field(default_factory=list)
+    # Partial subsets with too little evidence (outliers of another kind, or no tie between the
+    # two sets): written commented out, with why not (kind, source, target, why, why not).
+    tentative: list[tuple[str, NameSet, NameSet, str, str]] = field(default_factory=list)
 
 
 # -- relations --------------------------------------------------------------------------------------
@@ -130,6 +130,44 @@ def _unlike(missing: set[str], declared: set[str]) -> tuple[str, ...]:
     return tuple(sorted(n for n in missing if not same_kind(n, ordered)))
 
 
+def _target_paths(index: PythonIndex, target: NameSet) -> tuple[str, ...]:
+    if target.kind in ("classes", "attribute"):
+        found = index.classes_by_name.get(target.base, ())
+        return tuple(sorted({c.path for c in found} | {c.path for c in index.subclasses(target.base)}))
+    return target.paths
+
+
+def _linked(index: PythonIndex, imports: dict[str, list], used: NameSet, target: NameSet) -> bool:
+    """Whether the code ties `used` to `target`, so that a name of one missing from the other
+    is likely a mistake rather than two lists that merely share names: the target is the YAML
+    processor declarations (the contract this tool exists for) or a base's subclasses (class
+    names are nobody's coincidence); shell payloads and arguments name a registry's keys; or
+    the used set's module is the target's or imports it. Lists in unrelated tools (a pre-commit
+    hook's table list beside a processor attribute) agree by coincidence: nba gave ~60 false
+    PF101 from such pairs."""
+    if target.kind in ("yaml", "classes"):
+        return True
+    if used.kind == "shell" or "shell" in used.spec:
+        # a scheduler payload or a command's argument names an entry by its key
+        return target.kind == "registry"
+    paths = _target_paths(index, target)
+    if set(used.paths) & set(paths):
+        return True
+    return any(_imports_module_of(index, imports, path, paths) for path in used.paths)
+
+
+def _slips(missing: set[str], declared: set[str]) -> bool:
+    """Every name the contract would report is a misspelling of a target name: evidence enough
+    even where no import ties the two sets."""
+    ordered = sorted(declared)
+    return all(is_slip(n, ordered) for n in missing)
+
+
+def _shown(names) -> str:
+    names = list(names)
+    return ", ".join(f"'{n}'" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
 def _fraction(n: int, total: int) -> str:
     if n == total:
         return {1: "the one", 2: "both"}.get(n, f"all {n}")
@@ -159,6 +197,7 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
     lists = [s for s in sets if s.kind == "list"]
     targets = [s for s in sets if s.kind in RANK]
     proposal = Proposal()
+    imports = _imports_by_module(index)
 
     def add(kind: str, source: NameSet, target: NameSet, why: str) -> None:
         proposal.contracts.append((kind, source, target, why))
@@ -175,9 +214,16 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
     for key, original in _copies(index, lists).items():
         copy = next(s for s in lists if s.key == key)
         shared = len(copy.texts & original.texts)
-        add("equal", copy, original, f"{copy.spec['symbol']} in {copy.paths[0]} is a copy of "
-                                     f"{original.spec['symbol']} ({shared} names in common)")
+        why = f"{copy.spec['symbol']} in {copy.paths[0]} is a copy of {original.spec['symbol']} ({shared} names in common)"
         derived.add(key)
+        if copy.texts != original.texts and posixpath.basename(copy.paths[0]) != "main.py":
+            # a list that differs from the one its module imports is as often a variant (an
+            # experiment's feature list) as a stale copy; a main.py's fallback copy is a copy
+            differ = sorted(copy.texts ^ original.texts)
+            proposal.tentative.append(("equal", copy, original, why, f"{_shown(differ)} would be reported, and a "
+                                                                     "list beside an import may be a variant"))
+            continue
+        add("equal", copy, original, why)
     for used in sets:
         if used.kind not in ("list", "registry", "values", "shell", "calls") or used.key in derived:
             continue
@@ -186,9 +232,16 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
             continue
         target, matched = best
         why = f"{_fraction(matched, len(used.texts))} {used.about} are {target.about}"
-        outliers = _unlike(used.texts - target.texts, target.texts)
+        missing = used.texts - target.texts
+        outliers = _unlike(missing, target.texts)
         if outliers:
-            proposal.tentative.append(("subset", used, target, why, outliers))
+            shown = _shown(outliers)
+            proposal.tentative.append(("subset", used, target, why, f"{shown} resemble none of them, so they may be "
+                                                                     "another kind of name"))
+            continue
+        if missing and not _linked(index, imports, used, target) and not _slips(missing, target.texts):
+            proposal.tentative.append(("subset", used, target, why, f"{_shown(sorted(missing))} would be reported, "
+                                                                     "and no import ties the two sets"))
             continue
         add("subset", used, target, why)
         if used.kind == "registry" and target.kind == "classes":

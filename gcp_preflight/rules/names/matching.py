@@ -67,6 +67,9 @@ def _affixes(names: list[str]) -> tuple[str, str]:
     return prefix, suffix
 
 
+MIN_SLIP = 5  # characters a name needs before resembling a declared name shows it is a slip
+
+
 def same_kind(name: str, declared: list[str]) -> bool:
     """Whether `name` reads as one of `declared`'s kind: it carries the affix every declared name
     shares (`p2_`, `Processor`, at least two characters), starts with the same word as one of
@@ -77,7 +80,31 @@ def same_kind(name: str, declared: list[str]) -> bool:
     words = _tokens(name)
     if len(words) > 1 and any(len(other) > 1 and other[0] == words[0] for other in map(_tokens, declared)):
         return True
-    return bool(suggestions(name, declared))
+    # a short code (`CHW`, `100`) resembles many others by chance: not evidence of a slip
+    return len(name) >= MIN_SLIP and bool(suggestions(name, declared))
+
+
+def _edits_within(a: str, b: str, limit: int) -> bool:
+    """Whether at most `limit` insertions, deletions or substitutions turn a into b (a banded
+    Levenshtein: O(len * limit))."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [limit + 1] * len(b)
+        for j in range(max(1, i - limit), min(len(b), i + limit) + 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != b[j - 1]))
+        previous = current
+    return previous[len(b)] <= limit
+
+
+def is_slip(name: str, declared: list[str]) -> bool:
+    """Whether `name` is one or two keystrokes from a declared name (`injurys` for `injuries`),
+    ignoring case: a misspelling, not a different name that shares words with one."""
+    if len(name) < MIN_SLIP:
+        return False
+    folded = name.lower()
+    return any(_edits_within(folded, other.lower(), 2) for other in declared if other != name)
 
 
 def _core(name: str, prefix: str, suffix: str) -> str:

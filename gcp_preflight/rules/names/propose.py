@@ -33,20 +33,25 @@ def propose_names_config(project, prefix: str = "tool.gcp-preflight.") -> str:
     out = [f"# [{prefix}names]: name consistency contracts, proposed by `preflight init` from what the",
            "# names in this repository already agree on; each contract says why. With no contracts,",
            "# Python lists named *processor* are checked against processor_name values in YAML."]
-    if not proposal.contracts:
+    if not proposal.contracts and not proposal.tentative:
         out += ["# No name sets that mostly agree were found: nothing to propose.",
                 "# Describe your own name sources and contracts (see `preflight rule PF101`)."]
         return "\n".join(out) + "\n"
     out.append("")
+    active = {s.key for _, a, b, _ in proposal.contracts for s in (a, b)}
     for s in proposal.sets:
-        out += _source(prefix, s)
+        lines = _source(prefix, s)
+        # a source only a contract not enforced uses stays commented out too: sources are
+        # checked on their own (PF104 duplicates), and nothing asked for this one yet
+        out += lines if s.key in active else [f"# {line}" if line and not line.startswith("#") else line
+                                              for line in lines]
     for kind, source, target, why in proposal.contracts:
         out += [f"# {why}", f"[[{prefix}names.contracts]]", f'kind = "{kind}"', f'source = "{source.key}"',
                 f'target = "{target.key}"', ""]
-    for kind, source, target, why, outliers in proposal.tentative:
-        shown = ", ".join(f"'{n}'" for n in outliers[:5]) + (f" and {len(outliers) - 5} more" if len(outliers) > 5 else "")
-        out += [f"# {why}; not enforced: {shown} resemble none of them, so they may be another kind of name.",
-                "# Uncomment to enforce (each such name is then reported):",
+    for kind, source, target, why, why_not in proposal.tentative:
+        out += [f"# {why}; not enforced: {why_not}.",
+                "# Uncomment to enforce (and any of its sources commented out above; each such name is then "
+                "reported):",
                 f"# [[{prefix}names.contracts]]", f'# kind = "{kind}"', f'# source = "{source.key}"',
                 f'# target = "{target.key}"', ""]
     return "\n".join(out).rstrip("\n") + "\n"

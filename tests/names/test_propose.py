@@ -276,3 +276,23 @@ def test_a_list_that_differs_from_the_list_its_module_imports_is_a_variant_not_e
     assert tomllib.loads(text) == {}  # the sources too are left commented out
     assert ("# TRIED in ml/experiment.py is a copy of FEATURES (4 names in common); not enforced: 'rest_days' "
             "would be reported, and a list beside an import may be a variant.") in text.splitlines()
+
+
+def test_a_main_py_list_is_a_copy_only_of_a_list_it_imports_and_blank_strings_are_no_names(tmp_path):
+    # Corpus false patterns (nba): a Cloud Function's main.py list shares most names with a
+    # maintenance script it never imports; a dataclass default `("", "")` matched a base class's
+    # `table_name = ""`, and applied, PF104 reported '' listed twice.
+    write_repo(tmp_path, {
+        "bin/reconcile.py": 'NAMES = ["games", "players", "teams", "nba_analytics"]\n',
+        "functions/phase3/main.py": 'REQUIRED = ["games", "players", "teams"]\n',
+        "app/base.py": 'class Base:\n    table_name = ""\n',
+        "app/a.py": 'from app.base import Base\n\nclass A(Base):\n    table_name = ""\n',
+        "app/b.py": 'from app.base import Base\n\nclass B(Base):\n    table_name = ""\n',
+        "app/model.py": 'from dataclasses import dataclass\n\n@dataclass\nclass M:\n    span: tuple = ("", "")\n',
+    })
+    text = propose_names_config(_project(tmp_path), prefix="")
+    assert tomllib.loads(text) == {}
+    assert [line for line in text.splitlines() if "not enforced" in line] == [
+        "# REQUIRED in functions/phase3/main.py is a copy of NAMES (3 names in common); not enforced: "
+        "'nba_analytics' would be reported, and no import ties the two sets."]
+    assert "M.span" not in text

@@ -408,6 +408,27 @@ def test_case5_call_arguments_in_python_and_shell_functions(tmp_path):
     ]
 
 
+def test_call_arguments_in_test_files_count_only_when_python_names_them(tmp_path):
+    # Corpus false pattern (nba tests/scrapers/unit/test_registry.py): a test passes an unknown
+    # name on purpose (`get_scraper_instance("nonexistent_scraper")` must raise).
+    files = {
+        "known.py": 'KNOWN = ["a", "b"]\n',
+        "app.py": 'from lookup import get\n\nA = get("a")\nX = get("x")\n',
+        "tests/test_lookup.py": 'from lookup import get\n\ndef test_unknown():\n    get("nonexistent")\n',
+    }
+    write_repo(tmp_path, {**files, "preflight.toml": config(
+        {"gets": {"call": "get"}, "known": {"python": "known.py", "symbol": "KNOWN"}},
+        {"kind": "subset", "source": "gets", "target": "known"})})
+    assert pf1(tmp_path) == [("PF101", "app.py:4", "'x' in gets is not in known (KNOWN in known.py)")]
+    write_repo(tmp_path, {"preflight.toml": config(
+        {"gets": {"call": "get", "python": "**.py"}, "known": {"python": "known.py", "symbol": "KNOWN"}},
+        {"kind": "subset", "source": "gets", "target": "known"})})
+    assert pf1(tmp_path) == [
+        ("PF101", "app.py:4", "'x' in gets is not in known (KNOWN in known.py)"),
+        ("PF101", "tests/test_lookup.py:4", "'nonexistent' in gets is not in known (KNOWN in known.py)"),
+    ]
+
+
 def test_case9_routes_misroute_ambiguous_dead_and_normalize(tmp_path):
     write_repo(tmp_path, {
         "preflight.toml": config(

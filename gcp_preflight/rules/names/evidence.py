@@ -90,11 +90,10 @@ def _imports_by_module(index: PythonIndex) -> dict[str, list]:
     return out
 
 
-def _copies(index: PythonIndex, lists: list[NameSet]) -> dict[str, NameSet]:
+def _copies(index: PythonIndex, imports: dict[str, list], lists: list[NameSet]) -> dict[str, NameSet]:
     """A list in a main.py, or in a module importing the other list's module, that mostly equals
     a list of another module: key of the copy -> the original."""
     out = {}
-    imports = _imports_by_module(index)
     for a in lists:
         scored = []
         for b in lists:
@@ -197,7 +196,6 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
     lists = [s for s in sets if s.kind == "list"]
     targets = [s for s in sets if s.kind in RANK]
     proposal = Proposal()
-    imports = _imports_by_module(index)
 
     def add(kind: str, source: NameSet, target: NameSet, why: str) -> None:
         proposal.contracts.append((kind, source, target, why))
@@ -211,11 +209,19 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
         optional = _sibling(a, lists, "required", "optional")
         if optional is not None:
             add("disjoint", a, optional, "a name is required or optional, not both")
-    for key, original in _copies(index, lists).items():
+    imports = _imports_by_module(index)
+    for key, original in _copies(index, imports, lists).items():
         copy = next(s for s in lists if s.key == key)
         shared = len(copy.texts & original.texts)
         why = f"{copy.spec['symbol']} in {copy.paths[0]} is a copy of {original.spec['symbol']} ({shared} names in common)"
         derived.add(key)
+        if copy.texts != original.texts and not _imports_module_of(index, imports, copy.paths[0], original.paths):
+            # a main.py list that differs from a list of a module it never imports agrees by
+            # coincidence (nba: required tables beside a maintenance script's names)
+            differ = sorted(copy.texts ^ original.texts)
+            proposal.tentative.append(("equal", copy, original, why, f"{_shown(differ)} would be reported, and "
+                                                                     "no import ties the two sets"))
+            continue
         if copy.texts != original.texts and posixpath.basename(copy.paths[0]) != "main.py":
             # a list that differs from the one its module imports is as often a variant (an
             # experiment's feature list) as a stale copy; a main.py's fallback copy is a copy
@@ -227,11 +233,15 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
     for used in sets:
         if used.kind not in ("list", "registry", "values", "shell", "calls") or used.key in derived:
             continue
+        if not all(t.strip() for t in used.texts):
+            continue  # a blank string is a default value (`("", "")`), not a name
         best = _best_target(used, targets)
         if best is None:
             continue
         target, matched = best
         why = f"{_fraction(matched, len(used.texts))} {used.about} are {target.about}"
+        if len(used.texts) == 1:
+            why = f"the one {used.about.replace('names', 'name', 1)} is {target.about}"
         missing = used.texts - target.texts
         outliers = _unlike(missing, target.texts)
         if outliers:

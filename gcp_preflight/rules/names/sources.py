@@ -210,6 +210,10 @@ def call_instances(calls: tuple[PyCallArgs, ...], commands: tuple[ShellCallArgs,
                           if at == position]
     else:
         for call in calls:
+            # tests pass names that do not exist on purpose (`get("nonexistent")`): calls in
+            # test files count only when `python` names them
+            if not spec.python and TEST_FILE.search(call.path):
+                continue
             if _glob(call.path, spec.python or "**") and _calls(call.callee, spec.call):
                 items += [NameItem(text, loc) for at, keyword, text, loc in call.args
                           if (keyword and keyword == spec.keyword) or (not keyword and at == position)]

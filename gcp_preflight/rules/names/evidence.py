@@ -246,8 +246,8 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
         outliers = _unlike(missing, target.texts)
         if outliers:
             shown = _shown(outliers)
-            proposal.tentative.append(("subset", used, target, why, f"{shown} resemble none of them, so they may be "
-                                                                     "another kind of name"))
+            proposal.tentative.append(("subset", used, target, why, f"{shown} {'resembles' if len(outliers) == 1 else 'resemble'} "
+                                                                     "none of them, so they may be another kind of name"))
             continue
         if missing and not _linked(index, imports, used, target) and not _slips(missing, target.texts):
             proposal.tentative.append(("subset", used, target, why, f"{_shown(sorted(missing))} would be reported, "
@@ -259,9 +259,12 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
             if covered / len(target.texts) >= KEYS_COVER:
                 add("keys-cover", target, used, f"{_fraction(covered, len(target.texts))} {target.about} "
                                                 f"have an entry in {used.spec['symbol']}")
-    for paths in (s for s in sets if s.kind == "attribute"):
+    attributes = [s for s in sets if s.kind == "attribute"]
+    # each path's prefixes before a '/': looked up in a registry's keys, not matched against each
+    heads = {s.key: [{p[:i] for i, ch in enumerate(p) if ch == "/"} for p in s.texts] for s in attributes}
+    for paths in attributes:
         for routes in (s for s in sets if s.kind == "registry"):
-            prefixed = sum(1 for p in paths.texts if any(p.startswith(r + "/") for r in routes.texts))
+            prefixed = sum(1 for found in heads[paths.key] if not found.isdisjoint(routes.texts))
             if _mostly(prefixed, len(paths.texts)):
                 add("prefix", paths, routes, f"{_fraction(prefixed, len(paths.texts))} {paths.about} start with "
                                              f"a key of {routes.spec['symbol']} and '/'")

@@ -81,7 +81,7 @@ def same_kind(name: str, declared: list[str]) -> bool:
     if len(words) > 1 and any(len(other) > 1 and other[0] == words[0] for other in map(_tokens, declared)):
         return True
     # a short code (`CHW`, `100`) resembles many others by chance: not evidence of a slip
-    return len(name) >= MIN_SLIP and bool(suggestions(name, declared))
+    return len(name) >= MIN_SLIP and _resembles(name, declared)
 
 
 def _edits_within(a: str, b: str, limit: int) -> bool:
@@ -173,6 +173,28 @@ def suggestions(name: str, declared: list[str]) -> list[str]:
     scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
     best = scored[0][0]
     return [c for order, _, c in scored if order == best][:MAX_SUGGESTIONS]
+
+
+def _resembles(name: str, declared: list[str]) -> bool:
+    """Whether `suggestions` would find any candidate, stopping at the first: the characters
+    are compared only where difflib's cheap upper bounds leave room (init asks this of
+    hundreds of names against sets of thousands)."""
+    prefix, suffix = _affixes(declared)
+    core = _core(name, prefix, suffix)
+    words = _tokens(name)
+    as_written, as_skeleton = difflib.SequenceMatcher(None), difflib.SequenceMatcher(None)
+    as_written.set_seq2(core)
+    as_skeleton.set_seq2(skeleton(core))
+    for candidate in declared:
+        other = _core(candidate, prefix, suffix)
+        for matcher, text in ((as_written, other), (as_skeleton, skeleton(other))):
+            matcher.set_seq1(text)
+            if (matcher.real_quick_ratio() > SUGGEST_CUTOFF and matcher.quick_ratio() > SUGGEST_CUTOFF
+                    and matcher.ratio() > SUGGEST_CUTOFF):
+                return True
+        if _token_order(words, _tokens(candidate)) > SUGGEST_CUTOFF:
+            return True
+    return False
 
 
 def suggest(name: str, declared: list[str]) -> str | None:

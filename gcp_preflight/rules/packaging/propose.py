@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 
+from gcp_preflight.rules.packaging.analysis import analyse, options
 from gcp_preflight.rules.packaging.options import ARCHIVED, Options
 from gcp_preflight.rules.packaging.unit import Unit
 from gcp_preflight.rules.packaging.units import _LABEL, archived, gather
@@ -44,7 +45,9 @@ def _dockerfiles(paths: set[str]) -> list[str]:
 
 
 def propose_packaging_config(project, prefix: str = "tool.gcp-preflight.") -> str:
-    units, _ = gather(project, Options())
+    # the units every PF2xx rule reads, when the options are the defaults (as under init): the
+    # deploy proposal has gathered them already, and gathering costs seconds on a large tree
+    units = project.memo(analyse).units if project.memo(options) == Options() else gather(project, Options())[0]
     paths = set(project.tree.files)
     entries = {_entry_file(u) for u in units}
     images = {u.defined_at.path for u in units if u.kind == "image"}

@@ -1,13 +1,16 @@
 """Join a corpus run's findings with the stored verdicts and print the precision.
 
     python benchmarks/precision.py REPORTS [--verdicts DIR] [--codes PF0,PF2,PF3,PF502] [--suffix .check.json]
+                                          [--verdict-suffix .tsv]
 
 REPORTS is the --out folder of benchmarks/corpus.py: one `<dir>.check.json` per repository. The verdicts are
 benchmarks/corpus/verdicts/<dir>.tsv, one judged error or warning a line (tab-separated, `#` starts a comment):
 
     code    path    line    verdict    reason
 
-with verdict `true`, `true-low` (right, but not worth a failing check) or `false`. A finding is matched by code,
+with verdict `true`, `true-low` (right, but not worth a failing check) or `false`. Another run of the same
+repositories (say `--suffix .check-init.json`, checked with the configuration init proposes) keeps its verdicts
+apart: `--verdict-suffix .init.tsv` reads `<dir>.init.tsv` instead. A finding is matched by code,
 path and line, never by message (messages change wording; the judgement does not). A verdict whose line no
 longer holds a finding of its code and path still judges the nearest unmatched finding of that code and path,
 so an edit above a finding does not unjudge it. Only errors and warnings are judged; infos are left out.
@@ -47,7 +50,7 @@ class VerdictError(ValueError):
 def read_verdicts(path: Path) -> list[Verdict]:
     rows = []
     for number, raw in enumerate(path.read_text().splitlines(), 1):
-        if not raw.strip() or raw.startswith("#") or raw.startswith("code\t"):
+        if not raw.strip() or raw.startswith(("#", "code\t")):
             continue
         cells = raw.split("\t")
         if len(cells) != 5 or not cells[2].isdigit() or cells[3] not in VERDICTS:
@@ -114,13 +117,14 @@ def load_report(path: Path) -> list[dict]:
     return json.loads(path.read_text()).get("findings", [])
 
 
-def measure(reports: Path, verdicts_dir: Path, prefixes: tuple[str, ...], suffix: str) -> dict:
+def measure(reports: Path, verdicts_dir: Path, prefixes: tuple[str, ...], suffix: str,
+            verdict_suffix: str = ".tsv") -> dict:
     """Per repository: its joined findings and its stale verdicts."""
     result = {}
     for report in sorted(reports.glob(f"*{suffix}")):
         repo = report.name[: -len(suffix)]
         findings = [f for f in load_report(report) if selected(f, prefixes)]
-        tsv = verdicts_dir / f"{repo}.tsv"
+        tsv = verdicts_dir / f"{repo}{verdict_suffix}"
         verdicts = [v for v in read_verdicts(tsv) if not prefixes or v.code.startswith(prefixes)] \
             if tsv.is_file() else []
         result[repo] = join(findings, verdicts)
@@ -154,12 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("reports", type=Path, help="the --out folder of benchmarks/corpus.py")
     parser.add_argument("--verdicts", type=Path, default=HERE / "corpus" / "verdicts", help="folder of <dir>.tsv")
+    parser.add_argument("--verdict-suffix", default=".tsv",
+                        help="verdict file suffix (default .tsv; e.g. .init.tsv for the --suffix .check-init.json run)")
     parser.add_argument("--codes", default="", help="comma-separated code prefixes to judge (default: all)")
     parser.add_argument("--suffix", default=".check.json", help="report file suffix (default .check.json)")
     args = parser.parse_args(argv)
     prefixes = tuple(p.strip() for p in args.codes.split(",") if p.strip())
     try:
-        measured = measure(args.reports, args.verdicts, prefixes, args.suffix)
+        measured = measure(args.reports, args.verdicts, prefixes, args.suffix, args.verdict_suffix)
     except VerdictError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

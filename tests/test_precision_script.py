@@ -97,3 +97,22 @@ def test_precision_rejects_a_malformed_verdict_line(tmp_path):
     assert proc.stdout == ""
     assert proc.stderr == (f"error: {tmp_path / 'verdicts' / 'a+one.tsv'}:1: expected code<TAB>path<TAB>line"
                            "<TAB>true|true-low|false<TAB>reason, got 'PF202\\tfn/main.py\\tthree\\ttrue\\twhy'\n")
+
+
+def test_precision_reads_the_verdicts_of_another_run_by_their_own_suffix(tmp_path):
+    write_run(tmp_path, {"a+one": [finding("PF101", "cfg.py", 3)]},
+              {"a+one": "PF101\tcfg.py\t3\ttrue\tzero-config verdict\n"})
+    (tmp_path / "out" / "a+one.check-init.json").write_text(json.dumps({"findings": [
+        finding("PF101", "cfg.py", 3), finding("PF104", "paths.py", 7, "warning")]}))
+    (tmp_path / "verdicts" / "a+one.init.tsv").write_text(
+        "# judged with init's configuration\nPF101\tcfg.py\t3\tfalse\tnot a contract\n")
+
+    init = run(tmp_path, "--suffix", ".check-init.json", "--verdict-suffix", ".init.tsv").stdout.splitlines()
+    zero = run(tmp_path).stdout.splitlines()
+
+    assert init[2:4] == ["| a+one | 2 | 1 | 0 | 0 | 1 | 0.0% | 1 |",
+                         "| **all** | 2 | 1 | 0 | 0 | 1 | 0.0% | 1 |"]
+    assert init[-4:] == ["## Unjudged (1)", "a+one\tPF104\tpaths.py\t7\t?\twarning: m", "",
+                         "## Stale verdicts (0)"]
+    assert zero[2:4] == ["| a+one | 1 | 1 | 1 | 0 | 0 | 100.0% | 0 |",
+                         "| **all** | 1 | 1 | 1 | 0 | 0 | 100.0% | 0 |"]

@@ -140,6 +140,7 @@ class FactStore:
                 db.execute(f"UPDATE facts SET used = ? WHERE key IN ({','.join('?' * len(chunk))})", (today, *chunk))
         except sqlite3.Error as exc:
             self.problem = str(exc)
+        facts.forget_strings()
         self.hits += len(found)
         self.misses += len(keys) - len(found)
         return found

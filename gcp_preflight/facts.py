@@ -25,6 +25,7 @@ from gcp_preflight.model import Diagnostic, Finding, Fix, Location, Related, Sev
 T = TypeVar("T")
 
 _TYPES: dict[str, type] = {}
+_DECODERS: dict[str, Callable[[Any], Any]] = {}  # registered type name -> its decoder, once used
 _ENUMS: dict[str, type[enum.Enum]] = {"Severity": Severity}
 
 
@@ -37,6 +38,7 @@ def fact(cls: type[T]) -> type[T]:
     if not dataclasses.is_dataclass(cls):
         raise TypeError(f"{cls.__name__} must be a dataclass")
     _TYPES[cls.__name__] = cls
+    _DECODERS.pop(cls.__name__, None)  # a name registered again decodes as its new class
     return cls
 
 
@@ -123,6 +125,8 @@ _STRINGS: dict[str, str] = {}
 
 def forget_strings() -> None:
     _STRINGS.clear()
+
+
 _COMPILING: set[type] = set()
 
 
@@ -328,8 +332,12 @@ def loads(text: str) -> tuple:
     for item in data:
         if type(item) is not list or len(item) != 2 or type(item[0]) is not str:
             raise CacheShapeError("bad fact")
-        cls = _TYPES.get(item[0])
-        if cls is None:
-            raise CacheShapeError(f"unknown fact type {item[0]!r}")
-        out.append(_codec(cls).decode(item[1]))
+        decoder = _DECODERS.get(item[0])
+        if decoder is None:
+            cls = _TYPES.get(item[0])
+            if cls is None:
+                raise CacheShapeError(f"unknown fact type {item[0]!r}")
+            decoder = _DECODERS[item[0]] = _codec(cls).decode
+        out.append(decoder(item[1]))
     return tuple(out)
+

@@ -225,9 +225,12 @@ class Project:
             self.cache.put_encoded(entries)
             self.cache.put_file_rows(str(self.root), readers, rows)
             self.cache.close()
-        for rel, found in slots:
+        by_type, by_path = self._by_type, self._by_path
+        for rel, found in slots:  # _add, inlined: hundreds of thousands of facts on a large tree
             for item in found:
-                self._add(item, rel)
+                kind = type(item)
+                by_type[kind].append(item)
+                by_path[(kind, rel)].append(item)
 
     def _add(self, item: object, rel: str) -> None:
         self._by_type[type(item)].append(item)

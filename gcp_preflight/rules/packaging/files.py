@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gcp_preflight.discovery import Symlink
 from gcp_preflight.model import Location
@@ -46,6 +46,7 @@ class RepoIndex:
         self.links = links
         self.children: dict[str, list[str]] = defaultdict(list)
         self.dirs: set[str] = {""}
+        self._folders: dict[tuple[str, int], tuple[list[tuple[str, Node]], list[Dangling]]] = {}
         for path in list(files) + list(links):
             parent = posixpath.dirname(path)
             self.children[parent].append(path)
@@ -73,10 +74,24 @@ class RepoIndex:
         if kind == "file":
             out.add(into, Node(path))
         elif kind == "dir":
-            for child in sorted(set(self.children.get(path, ()))):
-                self.expand(child, _join(into, posixpath.basename(child)), out, depth)
+            files, dangling = self._folder(path, depth)
+            base = _norm(into)
+            for rel, node in files:
+                out.files[f"{base}/{rel}" if base else rel] = node
+            out.dangling.extend(replace(d, path=f"{base}/{d.path}" if base else d.path) for d in dangling)
         elif kind == "link":
             self._follow(self.links[path], into, out, depth)
+
+    def _folder(self, path: str, depth: int) -> tuple[list[tuple[str, Node]], list[Dangling]]:
+        """A folder's files and dangling links, relative to it: expanded once per run, however
+        many units copy it (`COPY . .` in every image of a repository copies the whole tree)."""
+        found = self._folders.get((path, depth))
+        if found is None:
+            inside = UnitFiles()
+            for child in sorted(set(self.children.get(path, ()))):
+                self.expand(child, posixpath.basename(child), inside, depth)
+            found = self._folders[(path, depth)] = (list(inside.files.items()), inside.dangling)
+        return found
 
     def _follow(self, link: Symlink, into: str, out: "UnitFiles", depth: int) -> None:
         if not link.exists or depth >= MAX_LINK_DEPTH:

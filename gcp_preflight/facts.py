@@ -83,10 +83,14 @@ def decode(value: Any) -> Any:
         return tuple([decode(v) for v in value])
     if kind is dict:
         if "$t" in value:
-            cls = _TYPES.get(value["$t"])
-            if cls is None or len(value) != 2:
-                raise CacheShapeError(f"unknown fact type {value.get('$t')!r}")
-            return _codec(cls).decode(value.get("v"))
+            name = value["$t"]
+            decoder = _DECODERS.get(name) if type(name) is str and len(value) == 2 else None
+            if decoder is None:
+                cls = _TYPES.get(name) if type(name) is str else None
+                if cls is None or len(value) != 2:
+                    raise CacheShapeError(f"unknown fact type {name!r}")
+                decoder = _DECODERS[name] = _codec(cls).decode
+            return decoder(value.get("v"))
         if "$e" in value:
             cls = _ENUMS.get(value["$e"])
             if cls is None:

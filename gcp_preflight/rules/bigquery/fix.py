@@ -1,7 +1,8 @@
 """Fixes for PF401: wrap a value in `json.dumps(...)` (adding `import json`), or unwrap one.
 
 The edits are built with libcst, which is imported only when the edits are asked for (by
-`--fix`, or a report that prints them), so a plain check never loads it. libcst finds the exact
+`--fix`, a report that prints them, or the run cache storing a run that found a PF401), so a
+check that finds no PF401 never loads it. libcst finds the exact
 expression at the finding's span and the place for the import; only that text changes, so the
 rest of the file keeps its formatting.
 """

@@ -22,7 +22,7 @@ from gcp_preflight.config import Config
 from gcp_preflight.discovery import Tree, only_tracked, walk
 from gcp_preflight.facts import fact
 from gcp_preflight.lines import split_lines
-from gcp_preflight.model import Diagnostic, Finding, Location, Severity
+from gcp_preflight.model import DeferredFix, Diagnostic, Finding, Fix, Location, Severity
 from gcp_preflight.project import Project
 from gcp_preflight.suppressions import BadSuppression, Suppression
 from gcp_preflight.testpaths import is_test_file
@@ -248,6 +248,31 @@ class RunRecord:
 
     files: int
     suppressed: int
+    # Findings (by index) whose fix is kept as how to build it, not as edits (bigquery/fix.py)
+    deferred: tuple[tuple[int, DeferredFix], ...] = ()
+
+
+def _for_run_cache(stamped: list[Finding]) -> tuple[list[Finding], tuple[tuple[int, DeferredFix], ...]]:
+    """The findings as the run cache keeps them: a fix not yet built is kept as its recipe
+    (building it to store it would load libcst on every check that finds a PF401)."""
+    kept, deferred = [], []
+    for index, finding in enumerate(stamped):
+        recipe = getattr(finding.fix, "deferred", None)
+        if recipe is not None and not finding.fix.built:
+            deferred.append((index, recipe))
+            finding = replace(finding, fix=Fix(finding.fix.description, (), finding.fix.safe))
+        kept.append(finding)
+    return kept, tuple(deferred)
+
+
+def _from_run_cache(stamped: list[Finding], record: RunRecord, lines: "SourceLines") -> list[Finding]:
+    out = list(stamped)
+    if record.deferred:
+        from gcp_preflight.rules.bigquery.fix import rebuild as rebuild_fix
+    for index, recipe in record.deferred:
+        if 0 <= index < len(out) and out[index].fix is not None:
+            out[index] = replace(out[index], fix=rebuild_fix(recipe, lines.text))
+    return out
 
 
 class SourceLines:
@@ -258,11 +283,14 @@ class SourceLines:
         self.root = root.resolve()
         self._lines: dict[str, list[str]] = {}
 
+    def text(self, path: str) -> str | None:
+        from gcp_preflight.project import read_source
+
+        return read_source(self.root, path).text if path else None
+
     def line(self, path: str, line: int) -> str:
         if path not in self._lines:
-            from gcp_preflight.project import read_source
-
-            text = read_source(self.root, path).text if path else None
+            text = self.text(path)
             self._lines[path] = split_lines(text) if text else []
         lines = self._lines[path]
         return lines[line - 1] if 0 < line <= len(lines) else ""
@@ -312,8 +340,9 @@ def check(root: Path, config: Config, *, selection: Selection | None = None, val
     key = _run_key(tree, config, selection, validators, resolve) if store is not None else None
     cached = store.get_run(key) if store is not None else None
     if cached and isinstance(cached[0], RunRecord):
-        record, stamped = cached[0], list(cached[1:])
-        files, suppressed, project = record.files, record.suppressed, SourceLines(root)
+        record, project = cached[0], SourceLines(root)
+        stamped = _from_run_cache(list(cached[1:]), record, project)
+        files, suppressed = record.files, record.suppressed
     else:
         if rules is None:
             from gcp_preflight.rules import ALL_RULES as rules
@@ -326,7 +355,8 @@ def check(root: Path, config: Config, *, selection: Selection | None = None, val
         stamped, suppressed = _settle(project, raw, config, selection)
         files = project.files_read
         if store is not None:
-            store.put_run(key, (RunRecord(files, suppressed), *stamped))
+            kept, deferred = _for_run_cache(stamped)
+            store.put_run(key, (RunRecord(files, suppressed, deferred), *kept))
     if store is not None:
         store.close()
     stamped, baselined = _against_baseline(stamped, baseline)

@@ -20,7 +20,7 @@ import types
 import typing
 from typing import Any, Callable, TypeVar
 
-from gcp_preflight.model import Diagnostic, Finding, Fix, Location, Related, Severity, TextEdit
+from gcp_preflight.model import DeferredFix, Diagnostic, Finding, Fix, Location, Related, Severity, TextEdit
 
 T = TypeVar("T")
 
@@ -47,7 +47,7 @@ def register_enum(cls: type[enum.Enum]) -> type[enum.Enum]:
     return cls
 
 
-for _cls in (Location, Related, TextEdit, Fix, Diagnostic, Finding):
+for _cls in (Location, Related, TextEdit, Fix, DeferredFix, Diagnostic, Finding):
     fact(_cls)
 
 

@@ -64,6 +64,16 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class DeferredFix:
+    """How to build a fix again from its file (rules/bigquery/fix.py): what the run cache keeps
+    instead of edits that only libcst can compute."""
+
+    kind: str  # "wrap" or "unwrap" (a value in json.dumps)
+    where: Location
+    needs_import: bool = False
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """What a rule or validator reports; the engine stamps the code and severity on it."""
 

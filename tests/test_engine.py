@@ -275,3 +275,25 @@ def test_errors_in_tests_are_warnings_and_skipped_test_modules_say_nothing(tmp_p
         ("PF502", "warning", "tests/test_report.py:8"),
         ("PF002", "error", "tests/test_syntax.py:1"),  # the configured severity wins
     ]
+
+
+def test_a_cached_run_keeps_a_pf401_fix_as_its_recipe_and_builds_it_again_when_asked(tmp_path, monkeypatch):
+    # Storing the run must not build the fix (that loads libcst on every check finding a PF401);
+    # the run cache's answer still carries the same fix, built from the file when asked.
+    from gcp_preflight.rules.bigquery.fix import LazyFix
+    from tests.rules.test_bigquery import SEED
+
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = write_repo(tmp_path / "repo", SEED)
+    first, _ = engine.check(repo, Config())
+    fixed = [f for f in first.findings if f.code == "PF401"]
+    assert [(f.location.path, f.location.line) for f in fixed] == [("orchestration/main.py", 12)]
+    assert isinstance(fixed[0].fix, LazyFix) and not fixed[0].fix.built
+    second, answered = engine.check(repo, Config())
+    assert isinstance(answered, engine.SourceLines)  # from the run cache
+    again = [f for f in second.findings if f.code == "PF401"][0]
+    assert isinstance(again.fix, LazyFix) and not again.fix.built
+    assert again.fix.description == fixed[0].fix.description == "wrap the value in json.dumps(...)"
+    assert again.fix.edits == fixed[0].fix.edits == (
+        TextEdit("orchestration/main.py", 12, 21, 12, 29, "json.dumps(metadata)"),
+        TextEdit("orchestration/main.py", 2, 1, 2, 1, "import json\n"))

@@ -1,8 +1,8 @@
 """Fixes for PF401: wrap a value in `json.dumps(...)` (adding `import json`), or unwrap one.
 
 The edits are built with libcst, which is imported only when the edits are asked for (by
-`--fix`, a report that prints them, or the run cache storing a run that found a PF401), so a
-check that finds no PF401 never loads it. libcst finds the exact
+`--fix`, or a report that prints them), so a plain check never loads it: the run cache keeps a
+fix not yet built as its recipe (DeferredFix), and builds it again only when asked. libcst finds the exact
 expression at the finding's span and the place for the import; only that text changes, so the
 rest of the file keeps its formatting.
 """
@@ -11,16 +11,22 @@ from __future__ import annotations
 
 from typing import Callable
 
-from gcp_preflight.model import Fix, Location, TextEdit
+from gcp_preflight.model import DeferredFix, Fix, Location, TextEdit
 
 
 class LazyFix(Fix):
     """A Fix whose edits are computed on first use."""
 
-    def __init__(self, description: str, build: Callable[[], tuple[TextEdit, ...]]):
+    def __init__(self, description: str, build: Callable[[], tuple[TextEdit, ...]],
+                 deferred: DeferredFix | None = None):
         object.__setattr__(self, "description", description)
         object.__setattr__(self, "_build", build)
         object.__setattr__(self, "_edits", None)
+        object.__setattr__(self, "deferred", deferred)
+
+    @property
+    def built(self) -> bool:
+        return self._edits is not None
 
     @property
     def edits(self) -> tuple[TextEdit, ...]:  # type: ignore[override]
@@ -71,28 +77,50 @@ def _import_edit(text: str, path: str, module) -> TextEdit:
 
 
 def wrap_in_dumps(text: str, where: Location, needs_import: bool) -> LazyFix:
+    return _wrap(lambda: text, DeferredFix("wrap", where, needs_import))
+
+
+def unwrap_dumps(text: str, where: Location) -> LazyFix:
+    return _unwrap(lambda: text, DeferredFix("unwrap", where))
+
+
+def rebuild(deferred: DeferredFix, read: Callable[[str], str | None]) -> LazyFix:
+    """The LazyFix a DeferredFix describes; `read(path)` gives the file's text when the edits
+    are first asked for (the run cache answers only for a tree in which nothing changed)."""
+    def text() -> str:
+        return read(deferred.where.path) or ""
+
+    return (_wrap if deferred.kind == "wrap" else _unwrap)(text, deferred)
+
+
+def _wrap(text: Callable[[], str], deferred: DeferredFix) -> LazyFix:
+    where = deferred.where
+
     def build():
-        module, node = _expression_at(text, where)
+        source = text()
+        module, node = _expression_at(source, where)
         if node is None:
             return ()
         edits = [TextEdit(where.path, where.line, where.column, where.end_line, where.end_column,
                           f"json.dumps({module.code_for_node(node)})")]
-        if needs_import:
-            edits.append(_import_edit(text, where.path, module))
+        if deferred.needs_import:
+            edits.append(_import_edit(source, where.path, module))
         return tuple(edits)
 
-    return LazyFix("wrap the value in json.dumps(...)", build)
+    return LazyFix("wrap the value in json.dumps(...)", build, deferred)
 
 
-def unwrap_dumps(text: str, where: Location) -> LazyFix:
+def _unwrap(text: Callable[[], str], deferred: DeferredFix) -> LazyFix:
+    where = deferred.where
+
     def build():
         import libcst as cst
 
-        module, node = _expression_at(text, where)
+        module, node = _expression_at(text(), where)
         if not (isinstance(node, cst.Call) and len(node.args) == 1 and node.args[0].keyword is None
                 and not node.args[0].star):
             return ()
         inner = module.code_for_node(node.args[0].value)
         return (TextEdit(where.path, where.line, where.column, where.end_line, where.end_column, inner),)
 
-    return LazyFix("pass the value itself, not json.dumps(value)", build)
+    return LazyFix("pass the value itself, not json.dumps(value)", build, deferred)

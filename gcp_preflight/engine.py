@@ -268,10 +268,10 @@ def _for_run_cache(stamped: list[Finding]) -> tuple[list[Finding], tuple[tuple[i
 def _from_run_cache(stamped: list[Finding], record: RunRecord, lines: "SourceLines") -> list[Finding]:
     out = list(stamped)
     if record.deferred:
-        from gcp_preflight.rules.bigquery.fix import rebuild as rebuild_fix
+        from gcp_preflight.lazyfix import rebuild as rebuild_fix
     for index, recipe in record.deferred:
         if 0 <= index < len(out) and out[index].fix is not None:
-            out[index] = replace(out[index], fix=rebuild_fix(recipe, lines.text))
+            out[index] = replace(out[index], fix=rebuild_fix(recipe, lines.text, out[index].fix.description))
     return out
 
 

@@ -11,32 +11,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from gcp_preflight.model import DeferredFix, Fix, Location, TextEdit
-
-
-class LazyFix(Fix):
-    """A Fix whose edits are computed on first use."""
-
-    def __init__(self, description: str, build: Callable[[], tuple[TextEdit, ...]],
-                 deferred: DeferredFix | None = None):
-        object.__setattr__(self, "description", description)
-        object.__setattr__(self, "_build", build)
-        object.__setattr__(self, "_edits", None)
-        object.__setattr__(self, "deferred", deferred)
-
-    @property
-    def built(self) -> bool:
-        return self._edits is not None
-
-    @property
-    def edits(self) -> tuple[TextEdit, ...]:  # type: ignore[override]
-        if self._edits is None:
-            try:
-                edits = tuple(self._build())
-            except Exception:  # noqa: BLE001 - libcst missing or the file changed: no fix, still a finding
-                edits = ()
-            object.__setattr__(self, "_edits", edits)
-        return self._edits
+from gcp_preflight.lazyfix import LazyFix
+from gcp_preflight.model import DeferredFix, Location, TextEdit
 
 
 def _expression_at(text: str, where: Location):

@@ -1,0 +1,47 @@
+"""A Fix whose edits are computed on first use, and how one is made again from its recipe.
+
+Light on purpose: the run cache (engine.py) rebuilds fixes from here without importing the
+rules, and nothing heavy (libcst) loads until a fix's edits are asked for.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from gcp_preflight.model import DeferredFix, Fix, TextEdit
+
+
+class LazyFix(Fix):
+    """A Fix whose edits are computed on first use."""
+
+    def __init__(self, description: str, build: Callable[[], tuple[TextEdit, ...]],
+                 deferred: DeferredFix | None = None):
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "_build", build)
+        object.__setattr__(self, "_edits", None)
+        object.__setattr__(self, "deferred", deferred)
+
+    @property
+    def built(self) -> bool:
+        return self._edits is not None
+
+    @property
+    def edits(self) -> tuple[TextEdit, ...]:  # type: ignore[override]
+        if self._edits is None:
+            try:
+                edits = tuple(self._build())
+            except Exception:  # noqa: BLE001 - libcst missing or the file changed: no fix, still a finding
+                edits = ()
+            object.__setattr__(self, "_edits", edits)
+        return self._edits
+
+
+def rebuild(deferred: DeferredFix, read: Callable[[str], str | None], description: str) -> LazyFix:
+    """The LazyFix a DeferredFix describes, built when its edits are first asked for: `read(path)`
+    gives the file's text then (the run cache answers only for a tree in which nothing changed)."""
+    def build() -> tuple[TextEdit, ...]:
+        from gcp_preflight.rules.bigquery.fix import rebuild as made_again
+
+        return made_again(deferred, read).edits
+
+    return LazyFix(description, build, deferred)

@@ -365,7 +365,8 @@ def cmd_check(args) -> int:
     selection = _selection(args, config)
     baseline = None if args.write_baseline else _baseline(args, config, root)
     kwargs = dict(selection=_static_only(selection), use_cache=not args.no_cache, baseline=baseline, only_paths=only,
-                  tracked=_tracked(args, root), resolve=getattr(args, "resolve", None))
+                  tracked=_tracked(args, root), resolve=getattr(args, "resolve", None),
+                  keep_edits=args.format == "json" or bool(args.diff or args.fix))
     result, project = engine.check(root, config, **kwargs)
     if args.diff:
         return _show_diff(args, root, result)

@@ -252,9 +252,13 @@ class RunRecord:
     deferred: tuple[tuple[int, DeferredFix], ...] = ()
 
 
-def _for_run_cache(stamped: list[Finding]) -> tuple[list[Finding], tuple[tuple[int, DeferredFix], ...]]:
+def _for_run_cache(stamped: list[Finding], keep_edits: bool) -> tuple[list[Finding], tuple[tuple[int, DeferredFix], ...]]:
     """The findings as the run cache keeps them: a fix not yet built is kept as its recipe
-    (building it to store it would load libcst on every check that finds a PF401)."""
+    (building it to store it would load libcst on every check that finds a PF401), unless the
+    caller's report prints edits anyway (`keep_edits`: JSON, --diff, --fix), whose next run
+    from the cache then needs no libcst."""
+    if keep_edits:
+        return stamped, ()
     kept, deferred = [], []
     for index, finding in enumerate(stamped):
         recipe = getattr(finding.fix, "deferred", None)
@@ -320,12 +324,13 @@ def _run_key(tree: Tree, config: Config, selection: Selection, validators, resol
 def check(root: Path, config: Config, *, selection: Selection | None = None, validators=None,
           rules: Sequence[Rule] | None = None, use_cache: bool = True, baseline: Counter | None = None,
           only_paths: Sequence[str] = (), extra_facts=(), resolve: bool | None = None,
-          tracked: frozenset[str] | None = None) -> tuple[Result, Project | SourceLines]:
+          tracked: frozenset[str] | None = None, keep_edits: bool = False) -> tuple[Result, Project | SourceLines]:
     """extra_facts: facts from outside the repository (a live audit), or a callable that makes
     them from the Project once its files are read. resolve: the packaging checks' exact mode
     (None: `[packaging] resolve` of the config, never under pre-commit). tracked: the only files
     that exist (what git tracks), when given. A static run over a tree in which nothing changed
-    since the same run is answered from the run cache, without reading a file."""
+    since the same run is answered from the run cache, without reading a file. keep_edits: the
+    caller prints fixes' edits, so the run cache keeps them built (see _for_run_cache)."""
     from gcp_preflight.validators import default_validators
 
     started = time.perf_counter()
@@ -355,7 +360,7 @@ def check(root: Path, config: Config, *, selection: Selection | None = None, val
         stamped, suppressed = _settle(project, raw, config, selection)
         files = project.files_read
         if store is not None:
-            kept, deferred = _for_run_cache(stamped)
+            kept, deferred = _for_run_cache(stamped, keep_edits)
             store.put_run(key, (RunRecord(files, suppressed, deferred), *kept))
     if store is not None:
         store.close()

@@ -297,3 +297,11 @@ def test_a_cached_run_keeps_a_pf401_fix_as_its_recipe_and_builds_it_again_when_a
     assert again.fix.edits == fixed[0].fix.edits == (
         TextEdit("orchestration/main.py", 12, 21, 12, 29, "json.dumps(metadata)"),
         TextEdit("orchestration/main.py", 2, 1, 2, 1, "import json\n"))
+    # A caller whose report prints edits (JSON, --diff, --fix) has them built anyway: the run
+    # cache keeps them, so its next answer needs no libcst.
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache-json"))
+    engine.check(repo, Config(), keep_edits=True)
+    third, answered = engine.check(repo, Config(), keep_edits=True)
+    kept = [f for f in third.findings if f.code == "PF401"][0]
+    assert isinstance(answered, engine.SourceLines) and not isinstance(kept.fix, LazyFix)
+    assert kept.fix.edits == again.fix.edits

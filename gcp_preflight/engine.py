@@ -270,9 +270,11 @@ def _for_run_cache(stamped: list[Finding], keep_edits: bool) -> tuple[list[Findi
 
 
 def _from_run_cache(stamped: list[Finding], record: RunRecord, lines: "SourceLines") -> list[Finding]:
+    if not record.deferred:
+        return stamped
+    from gcp_preflight.lazyfix import rebuild as rebuild_fix
+
     out = list(stamped)
-    if record.deferred:
-        from gcp_preflight.lazyfix import rebuild as rebuild_fix
     for index, recipe in record.deferred:
         if 0 <= index < len(out) and out[index].fix is not None:
             out[index] = replace(out[index], fix=rebuild_fix(recipe, lines.text, out[index].fix.description))

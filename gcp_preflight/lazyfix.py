@@ -36,12 +36,12 @@ class LazyFix(Fix):
         return self._edits
 
 
-def rebuild(deferred: DeferredFix, read: Callable[[str], str | None], description: str) -> LazyFix:
-    """The LazyFix a DeferredFix describes, built when its edits are first asked for: `read(path)`
-    gives the file's text then (the run cache answers only for a tree in which nothing changed)."""
+def rebuild(recipe: DeferredFix, read: Callable[[str], str | None], description: str) -> LazyFix:
+    """The LazyFix a recipe describes; `read(path)` gives the file's text when the edits are first
+    asked for (the run cache answers only for a tree in which nothing changed)."""
     def build() -> tuple[TextEdit, ...]:
-        from gcp_preflight.rules.bigquery.fix import rebuild as made_again
+        from gcp_preflight.rules.bigquery.fix import build_edits
 
-        return made_again(deferred, read).edits
+        return build_edits(recipe, read(recipe.where.path) or "")
 
-    return LazyFix(description, build, deferred)
+    return LazyFix(description, build, recipe)

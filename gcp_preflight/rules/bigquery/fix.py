@@ -9,8 +9,6 @@ rest of the file keeps its formatting.
 
 from __future__ import annotations
 
-from typing import Callable
-
 from gcp_preflight.lazyfix import LazyFix
 from gcp_preflight.model import DeferredFix, Location, TextEdit
 
@@ -52,51 +50,35 @@ def _import_edit(text: str, path: str, module) -> TextEdit:
     return TextEdit(path, line, 1, line, 1, "import json\n")
 
 
+DESCRIPTIONS = {"wrap": "wrap the value in json.dumps(...)", "unwrap": "pass the value itself, not json.dumps(value)"}
+
+
 def wrap_in_dumps(text: str, where: Location, needs_import: bool) -> LazyFix:
-    return _wrap(lambda: text, DeferredFix("wrap", where, needs_import))
+    recipe = DeferredFix("wrap", where, needs_import)
+    return LazyFix(DESCRIPTIONS["wrap"], lambda: build_edits(recipe, text), recipe)
 
 
 def unwrap_dumps(text: str, where: Location) -> LazyFix:
-    return _unwrap(lambda: text, DeferredFix("unwrap", where))
+    recipe = DeferredFix("unwrap", where)
+    return LazyFix(DESCRIPTIONS["unwrap"], lambda: build_edits(recipe, text), recipe)
 
 
-def rebuild(deferred: DeferredFix, read: Callable[[str], str | None]) -> LazyFix:
-    """The LazyFix a DeferredFix describes; `read(path)` gives the file's text when the edits
-    are first asked for (the run cache answers only for a tree in which nothing changed)."""
-    def text() -> str:
-        return read(deferred.where.path) or ""
+def build_edits(recipe: DeferredFix, text: str) -> tuple[TextEdit, ...]:
+    """The edits a recipe makes in the file's text (none when the expression is not found)."""
+    import libcst as cst
 
-    return (_wrap if deferred.kind == "wrap" else _unwrap)(text, deferred)
-
-
-def _wrap(text: Callable[[], str], deferred: DeferredFix) -> LazyFix:
-    where = deferred.where
-
-    def build():
-        source = text()
-        module, node = _expression_at(source, where)
+    where = recipe.where
+    module, node = _expression_at(text, where)
+    if recipe.kind == "wrap":
         if node is None:
             return ()
         edits = [TextEdit(where.path, where.line, where.column, where.end_line, where.end_column,
                           f"json.dumps({module.code_for_node(node)})")]
-        if deferred.needs_import:
-            edits.append(_import_edit(source, where.path, module))
+        if recipe.needs_import:
+            edits.append(_import_edit(text, where.path, module))
         return tuple(edits)
-
-    return LazyFix("wrap the value in json.dumps(...)", build, deferred)
-
-
-def _unwrap(text: Callable[[], str], deferred: DeferredFix) -> LazyFix:
-    where = deferred.where
-
-    def build():
-        import libcst as cst
-
-        module, node = _expression_at(text(), where)
-        if not (isinstance(node, cst.Call) and len(node.args) == 1 and node.args[0].keyword is None
-                and not node.args[0].star):
-            return ()
-        inner = module.code_for_node(node.args[0].value)
-        return (TextEdit(where.path, where.line, where.column, where.end_line, where.end_column, inner),)
-
-    return LazyFix("pass the value itself, not json.dumps(value)", build, deferred)
+    if not (isinstance(node, cst.Call) and len(node.args) == 1 and node.args[0].keyword is None
+            and not node.args[0].star):
+        return ()
+    inner = module.code_for_node(node.args[0].value)
+    return (TextEdit(where.path, where.line, where.column, where.end_line, where.end_column, inner),)

@@ -23,7 +23,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from gcp_preflight.rules.names import auto
-from gcp_preflight.rules.names.matching import is_slip, same_kind
+from gcp_preflight.rules.names.matching import Kind, is_slip
 from gcp_preflight.rules.names.namesets import NameSet, call_sets, class_sets, glob_for, python_sets, shell_sets
 from gcp_preflight.rules.names.resolve import PythonIndex
 from gcp_preflight.validators.shell.literals import ShellLiteral
@@ -120,13 +120,13 @@ def _sibling(a: NameSet, lists: list[NameSet], word: str, into: str) -> NameSet 
 
 
 def _unlike(missing: set[str], declared: set[str]) -> tuple[str, ...]:
-    """The names outside the target that are not of its kind (matching.same_kind). A partial
+    """The names outside the target that are not of its kind (matching.Kind). A partial
     overlap is evidence for a subset contract only when what it would report reads as a slip or
     a name of the same family declared nowhere (`p2_standings` beside `p2_*` processors); names
     unlike every target name are more likely another kind of name (team codes beside field
     names), and enforcing the contract would report each of them."""
-    ordered = sorted(declared)
-    return tuple(sorted(n for n in missing if not same_kind(n, ordered)))
+    kind = Kind(sorted(declared))
+    return tuple(sorted(n for n in missing if not kind.holds(n)))
 
 
 def _target_paths(index: PythonIndex, target: NameSet) -> tuple[str, ...]:
@@ -215,20 +215,17 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
         shared = len(copy.texts & original.texts)
         why = f"{copy.spec['symbol']} in {copy.paths[0]} is a copy of {original.spec['symbol']} ({shared} names in common)"
         derived.add(key)
-        if copy.texts != original.texts and not _imports_module_of(index, imports, copy.paths[0], original.paths):
-            # a main.py list that differs from a list of a module it never imports agrees by
-            # coincidence (nba: required tables beside a maintenance script's names)
-            differ = sorted(copy.texts ^ original.texts)
-            proposal.tentative.append(("equal", copy, original, why, f"{_shown(differ)} would be reported, and "
-                                                                     "no import ties the two sets"))
-            continue
-        if copy.texts != original.texts and posixpath.basename(copy.paths[0]) != "main.py":
-            # a list that differs from the one its module imports is as often a variant (an
-            # experiment's feature list) as a stale copy; a main.py's fallback copy is a copy
-            differ = sorted(copy.texts ^ original.texts)
-            proposal.tentative.append(("equal", copy, original, why, f"{_shown(differ)} would be reported, and a "
-                                                                     "list beside an import may be a variant"))
-            continue
+        if copy.texts != original.texts:
+            # Only a main.py's fallback copy of a list it imports is a copy whose differences are
+            # mistakes: a main.py list agrees by coincidence with a module it never imports (nba:
+            # required tables beside a maintenance script's names), and a list elsewhere beside the
+            # import of another is as often a variant (an experiment's feature list).
+            tied = _imports_module_of(index, imports, copy.paths[0], original.paths)
+            if not tied or posixpath.basename(copy.paths[0]) != "main.py":
+                reason = "a list beside an import may be a variant" if tied else "no import ties the two sets"
+                differ = _shown(sorted(copy.texts ^ original.texts))
+                proposal.tentative.append(("equal", copy, original, why, f"{differ} would be reported, and {reason}"))
+                continue
         add("equal", copy, original, why)
     for used in sets:
         if used.kind not in ("list", "registry", "values", "shell", "calls") or used.key in derived:

@@ -70,18 +70,26 @@ def _affixes(names: list[str]) -> tuple[str, str]:
 MIN_SLIP = 5  # characters a name needs before resembling a declared name shows it is a slip
 
 
-def same_kind(name: str, declared: list[str]) -> bool:
-    """Whether `name` reads as one of `declared`'s kind: it carries the affix every declared name
-    shares (`p2_`, `Processor`, at least two characters), starts with the same word as one of
-    them (`bdl_standings` beside `bdl_box_scores`), or resembles one of them."""
-    prefix, suffix = _affixes(declared)
-    if (len(prefix) >= 2 and name.startswith(prefix)) or (len(suffix) >= 2 and name.endswith(suffix)):
-        return True
-    words = _tokens(name)
-    if len(words) > 1 and any(len(other) > 1 and other[0] == words[0] for other in map(_tokens, declared)):
-        return True
-    # a short code (`CHW`, `100`) resembles many others by chance: not evidence of a slip
-    return len(name) >= MIN_SLIP and _resembles(name, declared)
+class Kind:
+    """What the names of one declared set share, worked out once for the set: `holds(name)`
+    says whether a name reads as one of them. It carries the affix every declared name shares
+    (`p2_`, `Processor`, at least two characters), starts with the same word as one of them
+    (`bdl_standings` beside `bdl_box_scores`), or resembles one of them."""
+
+    def __init__(self, declared: list[str]):
+        self.declared = declared
+        self.affixes = _affixes(declared)
+        self.first_words = {words[0] for words in map(_tokens, declared) if len(words) > 1}
+
+    def holds(self, name: str) -> bool:
+        prefix, suffix = self.affixes
+        if (len(prefix) >= 2 and name.startswith(prefix)) or (len(suffix) >= 2 and name.endswith(suffix)):
+            return True
+        words = _tokens(name)
+        if len(words) > 1 and words[0] in self.first_words:
+            return True
+        # a short code (`CHW`, `100`) resembles many others by chance: not evidence of a slip
+        return len(name) >= MIN_SLIP and _resembles(name, self.declared, self.affixes)
 
 
 def _edits_within(a: str, b: str, limit: int) -> bool:
@@ -175,11 +183,11 @@ def suggestions(name: str, declared: list[str]) -> list[str]:
     return [c for order, _, c in scored if order == best][:MAX_SUGGESTIONS]
 
 
-def _resembles(name: str, declared: list[str]) -> bool:
-    """Whether `suggestions` would find any candidate, stopping at the first: the characters
-    are compared only where difflib's cheap upper bounds leave room (init asks this of
-    hundreds of names against sets of thousands)."""
-    prefix, suffix = _affixes(declared)
+def _resembles(name: str, declared: list[str], affixes: tuple[str, str]) -> bool:
+    """Whether `suggestions` would find a candidate (near enough: difflib compares from the
+    other side here), stopping at the first; the characters are compared only where difflib's
+    cheap upper bounds leave room (init asks this of hundreds of names against sets of thousands)."""
+    prefix, suffix = affixes
     core = _core(name, prefix, suffix)
     words = _tokens(name)
     as_written, as_skeleton = difflib.SequenceMatcher(None), difflib.SequenceMatcher(None)

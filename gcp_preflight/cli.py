@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from gcp_preflight import __version__, progress
+from gcp_preflight import __version__, gc_pause, progress
 from gcp_preflight.config import Config, ConfigError, find_config_file, load
 from gcp_preflight.report import FORMATS, render
 
@@ -534,7 +534,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     show_progress = (args.command in ("check", "validate-all", "init") and getattr(args, "format", "text") == "text"
                      and not getattr(args, "quiet", False) and progress.wanted())
     try:
-        with progress.shown(show_progress):
+        with progress.shown(show_progress), gc_pause.paused():
             return COMMANDS[args.command](args)
     except (ConfigError, UsageError) as exc:
         print(f"preflight: {exc}", file=sys.stderr)

@@ -7,6 +7,7 @@ never inside the repository).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -362,7 +363,8 @@ def parse_files(validators: Sequence[Validator], jobs: list, encode: bool = Fals
 
         context = multiprocessing.get_context("fork")
         try:
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            # Each worker collects its own cycles (what a reader leaves behind); see gc_pause.py.
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=gc.enable) as pool:
                 for result in pool.map(one, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 4)))):
                     done += 1
                     progress.step("reading files", done, len(jobs))

@@ -3,7 +3,8 @@
 A checkout must not decide its own findings, and must not make the tool write anywhere: so
 the cache is never inside the repository (a `.preflight_cache/` that comes with a checkout is
 ignored), its folder must be a real folder owned by the user and writable by nobody else, and
-every entry is decoded by the shape-checking codec in facts.py (a bad entry is a miss).
+every entry is read by the restricted loader of facts.py, which builds facts and nothing else
+(an entry it refuses is a miss).
 
 Where: `$PREFLIGHT_CACHE_DIR`, else `$XDG_CACHE_HOME/gcp-preflight`, else
 `~/.cache/gcp-preflight`. Entries are keyed by the content hash of the file, its path, the
@@ -20,7 +21,7 @@ from typing import Iterable, Mapping, Sequence
 
 from gcp_preflight import facts
 
-STORE_NAME = "facts-v2.sqlite3"
+STORE_NAME = "facts-v3.sqlite3"  # v3: entries are restricted pickles (facts.py), not JSON
 KEEP_DAYS = 30  # an entry no run has used for this long is dropped
 _BATCH = 500  # SQLite's limit on host parameters is 999 in old builds
 
@@ -80,7 +81,7 @@ class FactStore:
                 db = sqlite3.connect(str(path), timeout=10, isolation_level=None, check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
-                db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value TEXT NOT NULL,"
+                db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value BLOB NOT NULL,"
                            " used INTEGER NOT NULL) WITHOUT ROWID")
                 db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
                 # What was learnt of each file the last time it was listed with this size, mtime and
@@ -90,7 +91,7 @@ class FactStore:
                            " ino INTEGER NOT NULL, digest TEXT NOT NULL, wanting TEXT NOT NULL,"
                            " used INTEGER NOT NULL, PRIMARY KEY (root, rel, readers)) WITHOUT ROWID")
                 # Whole results, for a tree in which nothing changed (engine.py).
-                db.execute("CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, value TEXT NOT NULL,"
+                db.execute("CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, value BLOB NOT NULL,"
                            " used INTEGER NOT NULL) WITHOUT ROWID")
                 self._db = db
                 self._prune()
@@ -131,7 +132,7 @@ class FactStore:
                 for key, value, used in db.execute(f"SELECT key, value, used FROM facts WHERE key IN ({marks})", chunk):
                     try:
                         found[key] = facts.loads(value)
-                    except (ValueError, TypeError, RecursionError, LookupError, AttributeError):
+                    except ValueError:  # facts.CacheShapeError
                         continue  # wrong shape: a miss, parsed again and overwritten
                     if used < today:
                         stale.append(key)
@@ -140,12 +141,11 @@ class FactStore:
                 db.execute(f"UPDATE facts SET used = ? WHERE key IN ({','.join('?' * len(chunk))})", (today, *chunk))
         except sqlite3.Error as exc:
             self.problem = str(exc)
-        facts.forget_strings()
         self.hits += len(found)
         self.misses += len(keys) - len(found)
         return found
 
-    def put_encoded(self, items: Iterable[tuple[str, str]]) -> None:
+    def put_encoded(self, items: Iterable[tuple[str, bytes]]) -> None:
         """Entries already encoded by facts.dumps (where they were read: in a worker)."""
         db = self._connect()
         if db is None:
@@ -209,7 +209,7 @@ class FactStore:
             if row[1] < _today():
                 db.execute("UPDATE runs SET used = ? WHERE key = ?", (_today(), key))
             return facts.loads(row[0])
-        except (sqlite3.Error, ValueError, TypeError, RecursionError):
+        except (sqlite3.Error, ValueError):
             return None
 
     def put_run(self, key: str, value: Sequence[object]) -> None:

@@ -257,14 +257,16 @@ def _for_run_cache(stamped: list[Finding], keep_edits: bool) -> tuple[list[Findi
     (building it to store it would load libcst on every check that finds a PF401), unless the
     caller's report prints edits anyway (`keep_edits`: JSON, --diff, --fix), whose next run
     from the cache then needs no libcst."""
-    if keep_edits:
-        return stamped, ()
     kept, deferred = [], []
     for index, finding in enumerate(stamped):
-        recipe = getattr(finding.fix, "deferred", None)
-        if recipe is not None and not finding.fix.built:
-            deferred.append((index, recipe))
-            finding = replace(finding, fix=Fix(finding.fix.description, (), finding.fix.safe))
+        fix = finding.fix
+        if fix is not None and type(fix) is not Fix:  # a LazyFix: the cache holds plain facts
+            recipe = getattr(fix, "deferred", None)
+            if recipe is not None and not fix.built and not keep_edits:
+                deferred.append((index, recipe))
+                finding = replace(finding, fix=Fix(fix.description, (), fix.safe))
+            else:
+                finding = replace(finding, fix=Fix(fix.description, tuple(fix.edits), fix.safe))
         kept.append(finding)
     return kept, tuple(deferred)
 

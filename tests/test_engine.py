@@ -46,13 +46,15 @@ def test_corrupt_cache_entries_are_misses(tmp_path, capsys, monkeypatch):
     repo = write_repo(tmp_path / "repo", BAD)
     main(["check", "--root", str(repo)])
     first = capsys.readouterr().out
-    db = sqlite3.connect(tmp_path / "cache" / "facts-v2.sqlite3")
+    db = sqlite3.connect(tmp_path / "cache" / "facts-v3.sqlite3")
+    forged = b"cos\nsystem\n(S'touch " + str(tmp_path / "ran").encode() + b"'\ntR."  # os.system("touch ...")
     with db:
-        assert db.execute("UPDATE facts SET value = ?", ('[["os.system", ["x"]]]',)).rowcount == 3
-        assert db.execute("UPDATE runs SET value = ?", ('[["RunRecord", ["x", 0]]]',)).rowcount == 1
+        assert db.execute("UPDATE facts SET value = ?", (forged,)).rowcount == 3
+        assert db.execute("UPDATE runs SET value = ?", (forged,)).rowcount == 1
     db.close()
     main(["check", "--root", str(repo)])
     assert capsys.readouterr().out == first
+    assert not (tmp_path / "ran").exists()
 
 
 def test_an_unchanged_tree_is_answered_from_the_run_cache(tmp_path, capsys, monkeypatch):

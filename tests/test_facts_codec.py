@@ -1,19 +1,76 @@
-"""The cache codec (facts.py): what it decodes equals what was encoded, and equal strings share
-one object, so facts read back from the cache cost no more memory than fresh ones."""
+"""The cache codec (facts.py): what it loads equals what was written, and its loader builds
+fact types and plain values only: an entry that names anything else, or is not a tuple of facts,
+is refused (a cache miss), and nothing it names is ever called."""
 
+import ast
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+import gcp_preflight
 from gcp_preflight import facts
-from gcp_preflight.model import Location
+from gcp_preflight.model import Location, Severity
 from gcp_preflight.validators.shell.literals import ShellLiteral
 
 
-def test_decoded_facts_equal_the_encoded_ones_and_share_equal_strings():
+def test_loaded_facts_equal_the_written_ones_and_share_equal_strings_within_an_entry():
     path = "".join(["bin/", "deploy.sh"])  # built at run time: not the literal's object
     written = (ShellLiteral(path, Location(path, 3, 5), "phase2", '"'),
                ShellLiteral("bin/deploy.sh", Location("bin/deploy.sh", 4, 1), "phase2", "'"))
-    first, second = facts.loads(facts.dumps(written[:1])) + facts.loads(facts.dumps(written[1:]))
-    assert (first, second) == written
-    assert first.path is first.location.path is second.path is second.location.path
-    assert first.text is second.text
-    facts.forget_strings()
-    third, = facts.loads(facts.dumps(written[:1]))
-    assert third == written[0] and third.path is not first.path  # a new run shares anew
+    loaded = facts.loads(facts.dumps(written))
+    assert loaded == written
+    assert loaded[0].path is loaded[0].location.path
+
+
+def test_enums_of_fact_modules_load():
+    from gcp_preflight.model import Diagnostic
+
+    diagnostic = Diagnostic("PF301", Severity.ERROR, "memory", Location("deploy.sh", 3, 1))
+    assert facts.loads(facts.dumps([diagnostic])) == (diagnostic,)
+
+
+MARKER = Path("/tmp/gcp-preflight-codec-test-ran")
+
+
+class _Runs:
+    def __reduce__(self):
+        return (os.system, (f"touch {MARKER}",))
+
+
+@pytest.mark.parametrize("entry, why", [
+    (pickle.dumps((_Runs(),)), f"{os.system.__module__}.system is not a fact type"),
+    (pickle.dumps(print), "builtins.print is not a fact type"),
+    (pickle.dumps([Location("a.py", 1, 1)]), "a cache entry is a tuple"),
+    (pickle.dumps(("a.py",)), "str is not a fact type"),
+    (pickle.dumps((Location("a.py", 1, 1),))[:-3], "not a cache entry: UnpicklingError"),
+    (b"", "not a cache entry: EOFError"),
+    ('[["Location", ["a.py", 1, 1]]]', "a cache entry is bytes"),
+], ids=["calls a function", "names a builtin", "a list", "a string", "truncated", "empty", "old json entry"])
+def test_entries_that_are_not_tuples_of_facts_are_refused(entry, why):
+    with pytest.raises(facts.CacheShapeError) as refused:
+        facts.loads(entry)
+    assert str(refused.value) == why
+    assert not MARKER.exists()
+
+
+def test_a_fact_type_of_a_module_not_yet_imported_loads():
+    # What an entry names is imported from FACT_MODULES only: a class of another module of
+    # the package (here the CLI's, which would run the tool on import) is refused.
+    entry = pickle.dumps((Location("a.py", 1, 1),)).replace(b"gcp_preflight.model", b"gcp_preflight.__main__")
+    with pytest.raises(facts.CacheShapeError):
+        facts.loads(entry)
+
+
+def test_fact_modules_lists_every_module_that_registers_a_fact_type():
+    package = Path(gcp_preflight.__file__).parent
+    registering = set()
+    for path in package.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and any(isinstance(d, ast.Name) and d.id == "fact"
+                                                      for d in node.decorator_list):
+                module = ".".join(path.relative_to(package.parent).with_suffix("").parts)
+                registering.add(module)
+    assert registering | {"gcp_preflight.model"} == set(facts.FACT_MODULES)

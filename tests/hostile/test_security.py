@@ -5,6 +5,7 @@ asserts it is still reported."""
 
 import json
 import os
+import pickle
 import sqlite3
 from pathlib import Path
 
@@ -130,29 +131,31 @@ def test_a_cache_shipped_in_the_checkout_is_ignored(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("forged", [
-    '[["Problem", [1, 2]]]',
-    '[["Location", ["a.py", "x", 1, null, null]]]',
-    '[["NoSuchFact", []]]',
-    '{"$t": "os.system"}',
-    '[]',
-    'not json',
-])
+    b"cos\nsystem\n(S'touch ran-by-the-cache'\ntR.",  # os.system(...)
+    pickle.dumps([Location("a.py", 1, 1)]),  # a list, not a tuple of facts
+    pickle.dumps(("a.py",)),  # a tuple of something else
+    pickle.dumps(()),  # no facts: a shape the tool itself writes
+    '[["Location", ["a.py", 1, 1]]]',  # an entry of the old JSON store
+    b"not a pickle",
+], ids=["calls os.system", "a list", "not facts", "no facts", "json", "garbage"])
 def test_cache_entries_of_the_wrong_shape_are_misses(tmp_path, capsys, monkeypatch, forged):
     store = tmp_path / "cache"
     monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(store))
+    monkeypatch.chdir(tmp_path)
     repo = write_repo(tmp_path / "repo", PLANTED)
     first = check(capsys, repo)
-    db = sqlite3.connect(store / "facts-v2.sqlite3")
+    db = sqlite3.connect(store / "facts-v3.sqlite3")
     with db:
         count = db.execute("UPDATE facts SET value = ?", (forged,)).rowcount
         runs = db.execute("UPDATE runs SET value = ?", (forged,)).rowcount  # the whole-run result too
     db.close()
     assert (count, runs) == (3, 1)  # one entry per file read (deploy.sh, fn/main.py, fn/requirements.txt), one per run
     second = check(capsys, repo)
-    if forged == "[]":  # a valid entry: "no facts" is a shape the tool itself writes
+    if forged == pickle.dumps(()):  # a valid entry: "no facts" for every file
         assert second[0] == 0
     else:
         assert second == first
+    assert not (tmp_path / "ran-by-the-cache").exists()
 
 
 def test_a_cache_folder_that_is_a_link_or_shared_is_not_used(tmp_path, capsys, monkeypatch, outside):

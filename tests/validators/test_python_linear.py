@@ -8,7 +8,7 @@ import ast
 
 import pytest
 
-from gcp_preflight.facts import dumps
+from gcp_preflight.facts import dumps, loads
 from gcp_preflight.lines import split_lines
 from gcp_preflight.project import _safe_read
 from gcp_preflight.validators import validator
@@ -103,7 +103,7 @@ def test_an_expression_deeper_than_ast_object_conversion_allows_keeps_the_file(m
     binding = of_type(found, PyNameBinding)[0]
     depth, deepest = _depth(binding.value)
     assert depth == 64 and deepest.kind == "unknown" and "deeply" in deepest.text
-    dumps(found)  # a fact that deep would not encode
+    assert loads(dumps(found)) == tuple(found)  # a fact that deep would not encode
 
 
 @pytest.mark.parametrize("chain", ["x" + ".a" * 5000, "x" + ".f()" * 3000, "x" + "[0]" * 5000,
@@ -113,7 +113,7 @@ def test_long_chains_without_brackets(chain):
     text = f"import json\nv = {chain}\n\ndef f(p):\n    w = json.dumps({chain})\n    return w\n"
     found = read(text)
     assert not of_type(found, Problem)
-    dumps(found)
+    assert loads(dumps(found)) == tuple(found)
 
 
 def test_a_large_list_of_dicts():

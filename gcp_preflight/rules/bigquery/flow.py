@@ -106,6 +106,7 @@ class Resolver:
         self.by_path = {m.path: m for m in project.facts(BqModule)}
         self.index = project.memo(python_index)
         self.functions: dict[tuple[str, str], BqFunction] = {(f.path, f.qualname): f for f in project.facts(BqFunction)}
+        self._targets: dict[int, tuple[str, object] | None] = {}  # id of a call (facts live as long as the run)
         self.classes = ClassIndex(project, self)
 
     # modules and names --------------------------------------------------------------------
@@ -207,7 +208,14 @@ class Resolver:
     # calls --------------------------------------------------------------------------------
     def target(self, call: BqCall) -> tuple[str, object] | None:
         """("function", BqFunction) for a project function, ("api", name) for a client method,
-        ("config", spec tuple) for a sink named in config."""
+        ("config", spec tuple) for a sink named in config. Worked out once per call: the
+        search for wrappers asks again in every round."""
+        key = id(call)
+        if key not in self._targets:
+            self._targets[key] = self._target(call)
+        return self._targets[key]
+
+    def _target(self, call: BqCall) -> tuple[str, object] | None:
         module = self.by_path.get(call.path)
         parts = call.callee.split(".")
         found = self._function(module, parts, call.function) if module else None
@@ -397,7 +405,9 @@ def _ignore_unknown(call: BqCall, spec: Spec) -> bool:
 def find_wrappers(resolver: Resolver, calls: list[BqCall]) -> dict:
     """Functions that pass one of their own parameters on as the rows of a sink, at any depth."""
     wrappers: dict[tuple[str, str], Spec] = {}
-    inside = [c for c in calls if c.function]
+    # Only a call to a sink or to a project function can make its function a wrapper.
+    inside = [c for c in calls if c.function and (c.path, c.function) in resolver.functions
+              and resolver.target(c) is not None]
     for _ in range(len(inside) + 1):
         changed = False
         for call in inside:

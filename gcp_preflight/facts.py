@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import io
+import operator
 import pickle
 import sys
 from typing import Any, TypeVar
@@ -33,7 +34,23 @@ def fact(cls: type[T]) -> type[T]:
     if not dataclasses.is_dataclass(cls):
         raise TypeError(f"{cls.__name__} must be a dataclass")
     _TYPES[cls.__name__] = cls
+    cls.__reduce__ = _reducer(cls)  # type: ignore[method-assign]
     return cls
+
+
+def _reducer(cls: type) -> Any:
+    """Pickled as the class and its field values: loading calls the class (a compact object
+    with slots), not object.__new__ plus a __dict__ to fill (pickle's default, 40% larger)."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    if len(names) > 1:
+        values = operator.attrgetter(*names)  # a tuple of the values
+    else:
+        values = lambda self: tuple(getattr(self, name) for name in names)  # noqa: E731
+
+    def __reduce__(self: Any) -> tuple:
+        return cls, values(self)
+
+    return __reduce__
 
 
 for _cls in (Location, Related, TextEdit, Fix, DeferredFix, Diagnostic, Finding):

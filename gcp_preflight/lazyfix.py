@@ -17,6 +17,7 @@ class LazyFix(Fix):
     def __init__(self, description: str, build: Callable[[], tuple[TextEdit, ...]],
                  deferred: DeferredFix | None = None):
         object.__setattr__(self, "description", description)
+        object.__setattr__(self, "safe", True)  # a slot: a field's default is not a class attribute
         object.__setattr__(self, "_build", build)
         object.__setattr__(self, "_edits", None)
         object.__setattr__(self, "deferred", deferred)

@@ -19,7 +19,7 @@ class Severity(str, enum.Enum):
         return {"error": 3, "warning": 2, "info": 1}[self.value]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     """A place in a file. Paths are relative to the project root with forward slashes; lines and
     columns start at 1. A path of "" means "no file" (a live resource declared nowhere)."""
@@ -34,7 +34,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Related:
     """A second location that explains a finding (the YAML line that declares a name, say)."""
 
@@ -42,7 +42,7 @@ class Related:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextEdit:
     """Replace the text between two positions (1-based line, 1-based column, end exclusive)."""
 
@@ -54,7 +54,7 @@ class TextEdit:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fix:
     description: str
     edits: tuple[TextEdit, ...]
@@ -63,7 +63,7 @@ class Fix:
     safe: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeferredFix:
     """How to build a fix again from its file (rules/bigquery/fix.py): what the run cache keeps
     instead of edits that only libcst can compute."""
@@ -73,7 +73,7 @@ class DeferredFix:
     needs_import: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """What a rule or validator reports; the engine stamps the code and severity on it."""
 
@@ -94,7 +94,7 @@ class Diagnostic:
     severity: Severity | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     code: str
     severity: Severity

@@ -13,7 +13,7 @@ from gcp_preflight.model import Diagnostic, Location
 
 
 @fact
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Malformed input found by a validator (PF0xx); rules/structure/rules.py reports it."""
 

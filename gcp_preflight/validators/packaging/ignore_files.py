@@ -15,7 +15,7 @@ NAMES = (".gcloudignore", ".dockerignore")
 
 
 @fact
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IgnoreFile:
     """Pattern lines in order with their line numbers; `#!include:FILE` directives are kept."""
 

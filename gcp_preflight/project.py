@@ -188,8 +188,9 @@ class Project:
                     self._readers[rel] = names
                     slots.append((rel, (result.problem,)))
                     continue
+                # The text goes to the readers and is then dropped (a rule that asks reads
+                # it again): kept for every file, it would be held to the end of the run.
                 digest, text = result.digest, result.text
-                self._texts[rel] = text
                 if stat is not None:
                     rows.append((rel, *stat, digest, names))
             if not wanting:
@@ -207,17 +208,18 @@ class Project:
                 slots[job[0]] = (job[1], found)
                 continue
             if job[3] is None:  # recorded by stat, but its facts are no longer cached
-                text = self.text(job[1])
-                if text is None:
-                    result = read_source(self.root, job[1])
+                result = read_source(self.root, job[1])
+                if result.text is None:
                     slots[job[0]] = (job[1], (result.problem,) if result.problem else ())
                     continue
-                job[3] = text
-            misses.append((job[0], job[1], key, job[3], job[4]))
+                job[3] = result.text
+            job[2] = key
+            misses.append(job)
         entries: list[tuple[str, bytes]] = []  # cache entries, stored as they come (not all held at once)
         for job, (found, entry) in zip(misses, parse_files(validators, misses, self.cache is not None)):
             if found is None:
                 found = _facts_of(job, entry)
+            job[3] = None  # its text: read, no longer held
             slots[job[0]] = (job[1], found)
             if entry is not None:
                 entries.append((job[2], entry))

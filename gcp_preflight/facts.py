@@ -23,6 +23,7 @@ from gcp_preflight.model import DeferredFix, Diagnostic, Finding, Fix, Location,
 T = TypeVar("T")
 
 _TYPES: dict[str, type] = {}
+_FOUND: dict[tuple[str, str], type] = {}  # what the loader allowed, by (module, name): every entry asks again
 
 
 class CacheShapeError(ValueError):
@@ -34,6 +35,7 @@ def fact(cls: type[T]) -> type[T]:
     if not dataclasses.is_dataclass(cls):
         raise TypeError(f"{cls.__name__} must be a dataclass")
     _TYPES[cls.__name__] = cls
+    _FOUND.clear()  # a name registered again loads as its new class
     cls.__reduce__ = _reducer(cls)  # type: ignore[method-assign]
     return cls
 
@@ -100,10 +102,14 @@ class _Loader(pickle.Unpickler):
     an entry can build facts and plain values, never call anything else."""
 
     def find_class(self, module: str, name: str) -> Any:
-        value = _allowed(module, name)
+        value = _FOUND.get((module, name))
         if value is None:
-            raise CacheShapeError(f"{module}.{name} is not a fact type")
+            value = _allowed(module, name)
+            if value is None:
+                raise CacheShapeError(f"{module}.{name} is not a fact type")
+            _FOUND[(module, name)] = value
         return value
+
 
 
 def dumps(values: Any) -> bytes:

@@ -7,6 +7,7 @@ patterns inside them, such as a scheduler job's JSON body `'{"scraper": "nbac_sc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -29,6 +30,9 @@ class ShellLiteral:
     quote: str  # "'" or '"'
 
 
+_NEWLINE = re.compile("\n")
+
+
 def _position(text: str, offset: int, line_starts: list[int]) -> tuple[int, int]:
     lo, hi = 0, len(line_starts) - 1
     while lo < hi:  # the last line start at or before offset
@@ -40,26 +44,53 @@ def _position(text: str, offset: int, line_starts: list[int]) -> tuple[int, int]
     return lo + 1, offset - line_starts[lo] + 1
 
 
+_NEXT = re.compile(r"[\\#'\"]")  # what the scan stops at; everything else is skipped in one search
+_IN_DOUBLE = re.compile(r'[\\"]')
+
+
 def literals(path: str, text: str) -> Iterable[ShellLiteral]:
-    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    line_starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
     i, n = 0, len(text)
-    while i < n:
+    search = _NEXT.search
+    while True:
+        match = search(text, i)
+        if match is None:
+            return
+        i = match.start()
         ch = text[i]
         if ch == "\\":
             i += 2
-        elif ch == "#" and (i == 0 or text[i - 1] in " \t\n;|&("):
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif ch in "'\"":
+        elif ch == "#":
+            if i == 0 or text[i - 1] in " \t\n;|&(":
+                end = text.find("\n", i)
+                if end < 0:
+                    return
+                i = end
+            else:
+                i += 1
+        else:
             start = i + 1
-            j = start
-            while j < n and text[j] != ch:
-                j += 2 if ch == '"' and text[j] == "\\" else 1
+            j = _closing(text, start, ch, n)
             line, column = _position(text, start, line_starts)
             yield ShellLiteral(path, Location(path, line, column), text[start:j], ch)
             i = j + 1
-        else:
-            i += 1
+
+
+def _closing(text: str, start: int, quote: str, n: int) -> int:
+    """Where a string opened before `start` ends: the next quote (in "...", one a backslash does
+    not escape); past the end when it is not closed."""
+    if quote == "'":
+        end = text.find("'", start)
+        return n if end < 0 else end
+    j = start
+    while True:
+        match = _IN_DOUBLE.search(text, j)
+        if match is None:
+            return max(j, n)
+        j = match.start()
+        if text[j] == '"':
+            return j
+        j += 2
 
 
 class ShellLiteralValidator:

@@ -1,3 +1,3 @@
-from gcp_preflight.cli import main
+from gcp_preflight.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

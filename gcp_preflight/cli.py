@@ -525,7 +525,12 @@ COMMANDS = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run() -> int:
+    """The console script and `python -m gcp_preflight`: main() in a process that ends with it."""
+    return main(process_ends=True)
+
+
+def main(argv: Sequence[str] | None = None, process_ends: bool = False) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
@@ -534,7 +539,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     show_progress = (args.command in ("check", "validate-all", "init") and getattr(args, "format", "text") == "text"
                      and not getattr(args, "quiet", False) and progress.wanted())
     try:
-        with progress.shown(show_progress), gc_pause.paused():
+        with progress.shown(show_progress), gc_pause.paused(process_ends):
             return COMMANDS[args.command](args)
     except (ConfigError, UsageError) as exc:
         print(f"preflight: {exc}", file=sys.stderr)

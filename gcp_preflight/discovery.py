@@ -25,7 +25,7 @@ DEFAULT_EXCLUDES = (
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Symlink:
     """A link inside the repository. `target` is the root-relative path the link resolves to
     (None when it leaves the repository); `exists` is False for a dangling link."""

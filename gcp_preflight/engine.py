@@ -242,7 +242,7 @@ def _within(findings: list[Finding], only_paths: Sequence[str]) -> list[Finding]
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class RunRecord:
     """What a run cache entry keeps besides the findings."""
 

@@ -1,7 +1,8 @@
 """Facts: what validators read out of files, in a form that can be cached on disk.
 
-Every fact type is a frozen dataclass registered with `@fact`. Collections inside facts are
-tuples; mappings are tuples of pairs. A file's facts are cached as one pickle, read back by a
+Every fact type is a dataclass with slots registered with `@fact`, a value never changed once
+made (model.py says why it is not declared frozen; the test suite freezes it). Collections
+inside facts are tuples; mappings are tuples of pairs. A file's facts are cached as one pickle, read back by a
 loader that can build registered fact types (and the enums of their modules) and plain values,
 nothing else: pickle's C loader builds objects several times faster than any decoder written
 in Python (a warm check of a 2,500-file repository decodes about 200,000 facts), and the
@@ -36,8 +37,32 @@ def fact(cls: type[T]) -> type[T]:
         raise TypeError(f"{cls.__name__} must be a dataclass")
     _TYPES[cls.__name__] = cls
     _FOUND.clear()  # a name registered again loads as its new class
+    if _FROZEN:
+        cls.__setattr__ = _set_once  # type: ignore[method-assign]
     cls.__reduce__ = _reducer(cls)  # type: ignore[method-assign]
     return cls
+
+
+def freeze_for_tests() -> None:
+    """Make every registered fact type (and those registered later) refuse a change to a field
+    already set, as a frozen dataclass would: the test suite runs with this, so no rule can
+    change a fact another rule reads. Not for production: it costs a Python call per field."""
+    global _FROZEN
+    _FROZEN = True
+    for cls in _TYPES.values():
+        cls.__setattr__ = _set_once  # type: ignore[method-assign]
+
+
+_FROZEN = False
+
+
+def _set_once(self: Any, name: str, value: Any) -> None:
+    try:
+        getattr(self, name)
+    except AttributeError:  # an empty slot: the constructor filling it
+        object.__setattr__(self, name, value)
+        return
+    raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r} of a {type(self).__name__}: facts are values")
 
 
 def _reducer(cls: type) -> Any:

@@ -1,6 +1,10 @@
 """The vocabulary every part shares: where, how bad, what was found, how to fix it.
 
-Small frozen dataclasses with no I/O, so facts and findings can be cached, compared and sorted.
+Small dataclasses with no I/O, so facts and findings can be cached, compared and sorted. They
+are values: never changed once made (`dataclasses.replace` makes a changed copy). They are not
+declared frozen only because a frozen dataclass sets every field through object.__setattr__,
+which made loading the fact cache 2.7 times slower; the test suite freezes them
+(facts.freeze_for_tests), so a change to one fails there.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ class Severity(str, enum.Enum):
         return {"error": 3, "warning": 2, "info": 1}[self.value]
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(order=True, slots=True, unsafe_hash=True)
 class Location:
     """A place in a file. Paths are relative to the project root with forward slashes; lines and
     columns start at 1. A path of "" means "no file" (a live resource declared nowhere)."""
@@ -34,7 +38,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Related:
     """A second location that explains a finding (the YAML line that declares a name, say)."""
 
@@ -42,7 +46,7 @@ class Related:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class TextEdit:
     """Replace the text between two positions (1-based line, 1-based column, end exclusive)."""
 
@@ -54,7 +58,7 @@ class TextEdit:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Fix:
     description: str
     edits: tuple[TextEdit, ...]
@@ -63,7 +67,7 @@ class Fix:
     safe: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class DeferredFix:
     """How to build a fix again from its file (rules/bigquery/fix.py): what the run cache keeps
     instead of edits that only libcst can compute."""
@@ -73,7 +77,7 @@ class DeferredFix:
     needs_import: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Diagnostic:
     """What a rule or validator reports; the engine stamps the code and severity on it."""
 
@@ -94,7 +98,7 @@ class Diagnostic:
     severity: Severity | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Finding:
     code: str
     severity: Severity

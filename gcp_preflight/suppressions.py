@@ -35,7 +35,7 @@ OUR_PREFIX = "PF"
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Suppression:
     path: str
     line: int
@@ -49,7 +49,7 @@ class Suppression:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BadSuppression:
     """A suppression comment that suppresses nothing because of how it is written (PF010)."""
 

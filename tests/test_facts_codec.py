@@ -3,6 +3,7 @@ fact types and plain values only: an entry that names anything else, or is not a
 is refused (a cache miss), and nothing it names is ever called."""
 
 import ast
+import dataclasses
 import os
 import pickle
 from pathlib import Path
@@ -74,3 +75,11 @@ def test_fact_modules_lists_every_module_that_registers_a_fact_type():
                 module = ".".join(path.relative_to(package.parent).with_suffix("").parts)
                 registering.add(module)
     assert registering | {"gcp_preflight.model"} == set(facts.FACT_MODULES)
+
+
+def test_the_suite_runs_with_facts_that_refuse_a_change():
+    location = Location("a.py", 3, 1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        location.line = 4
+    assert location == Location("a.py", 3, 1) and hash(location) == hash(Location("a.py", 3, 1))
+    assert dataclasses.replace(location, line=4) == Location("a.py", 4, 1)

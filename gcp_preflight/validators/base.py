@@ -13,7 +13,7 @@ from gcp_preflight.model import Diagnostic, Location
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Problem:
     """Malformed input found by a validator (PF0xx); rules/structure/rules.py reports it."""
 

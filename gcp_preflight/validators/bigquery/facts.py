@@ -17,7 +17,7 @@ from gcp_preflight.validators.bigquery.schema import BqColumn
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Piece:
     """Part of a string built statically: "lit" (text), "name" (a module constant or an imported
     name, maybe dotted: `config.DATASET`), "param" (a parameter of the enclosing function),
@@ -30,7 +30,7 @@ class Piece:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class QuerySource:
     """Where a query-field value is read from: field `field` of the rows of a query whose text
     (`sql`) or table (`table`, for `list_rows`) is built statically."""
@@ -41,7 +41,7 @@ class QuerySource:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Value:
     """What a value in a row is known to be. `where` is the expression as written in the row;
     `origin` is where a name used there was bound."""
@@ -59,14 +59,14 @@ class Value:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Entry:
     key: str
     value: Value
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Row:
     where: Location
     entries: tuple[Entry, ...]
@@ -74,14 +74,14 @@ class Row:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Rows:
     rows: tuple[Row, ...] = ()
     param: str = ""  # the rows are this parameter of the enclosing function
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class JobConfig:
     mode: str  # "absent" (no job_config: autodetect), "schema", "autodetect", "unknown", "param"
     columns: tuple[BqColumn, ...] | None = None  # an explicit schema written inline
@@ -91,7 +91,7 @@ class JobConfig:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Arg:
     position: int  # -1 for a keyword argument
     keyword: str
@@ -105,7 +105,7 @@ class Arg:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BqCall:
     path: str
     function: str  # qualified name of the enclosing function ("" at module level)
@@ -115,7 +115,7 @@ class BqCall:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BqFunction:
     path: str
     qualname: str  # "write_rows" or "Writer.write"
@@ -126,7 +126,7 @@ class BqFunction:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BqModule:
     path: str
     module: str  # dotted name from the path
@@ -139,7 +139,7 @@ class BqModule:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BqTableDecl:
     """`bigquery.Table(table_id, schema=...)`: a Python schema attached to a table id."""
 
@@ -151,7 +151,7 @@ class BqTableDecl:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class JsonDumps:
     """`json.dumps(x)` without `default=`/`cls=` where x may hold values json cannot encode."""
 
@@ -162,7 +162,7 @@ class JsonDumps:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BqAttr:
     """A name a class defines, as `self.X` would find it."""
 
@@ -176,7 +176,7 @@ class BqAttr:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class AttrRows:
     """Rows a method of a class leaves in `self.X` (`self.rows = [...]`, `self.rows.append({...})`)
     or returns (attr "X()"); `single`: a dict, one row (`self.row = {...}`, `return {...}`)."""
@@ -188,7 +188,7 @@ class AttrRows:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BqClass:
     path: str
     qualname: str

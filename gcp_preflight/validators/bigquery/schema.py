@@ -18,7 +18,7 @@ from gcp_preflight.validators.base import SourceText, problem
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BqColumn:
     name: str
     type: str  # STRING, INTEGER, FLOAT, NUMERIC, BIGNUMERIC, BOOLEAN, TIMESTAMP, DATE, TIME, DATETIME, BYTES, JSON, RECORD, ...
@@ -28,7 +28,7 @@ class BqColumn:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BqSchema:
     """The columns of one table, from one place. `origin` is "ddl", "alter" (ADD COLUMN: columns
     added to a table declared elsewhere), "json" (a schema file, table named after the file) or

@@ -14,7 +14,7 @@ from gcp_preflight.model import Location
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Word:
     """One argument as resolved statically. `text` is None when it cannot be known (a command
     substitution, an unset variable); `raw` is the text as written."""
@@ -36,7 +36,7 @@ class Word:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Flag:
     name: str  # "--memory", always the long form with its dashes
     value: Word | None  # None for a boolean flag (--gen2)
@@ -47,7 +47,7 @@ class Flag:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ShellCommand:
     """A simple command in a script, in execution order within its file (loops and functions
     flattened in text order). `cwd` is the working directory relative to the script's run
@@ -69,7 +69,7 @@ DECLARATIVE_ORIGINS = ("terraform", "cloud-run-yaml")
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class DeployCommand:
     """A `gcloud ... deploy`-like command.
 
@@ -141,7 +141,7 @@ class DeployCommand:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ShellSource:
     """A `source FILE` / `. FILE` in a script. `candidates` are the repository paths it may name,
     most likely first; `read` says whether the file's text was followed when the facts of

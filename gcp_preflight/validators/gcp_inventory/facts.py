@@ -16,7 +16,7 @@ ALL_REGIONS = "-"
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class LiveResource:
     """One deployed function, Cloud Run service or Cloud Run job, normalised across API shapes.
 
@@ -51,7 +51,7 @@ class LiveResource:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Listed:
     """One listing that succeeded: every resource of `kind` in `region` ("-": all regions) is
     among the LiveResource facts. "Declared but not deployed" is only said inside these."""
@@ -64,7 +64,7 @@ class Listed:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class AccessProblem:
     """A listing (or an inventory file) that failed; the rest of the audit still ran."""
 

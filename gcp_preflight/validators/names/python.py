@@ -31,7 +31,7 @@ MAX_DEPTH = 64
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Expr:
     """A value as written.
 
@@ -49,7 +49,7 @@ class Expr:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyNameBinding:
     """`symbol` is NAME for a module-level assignment, Class.attr for a class attribute or a
     dataclass field (its default, or the body of a default_factory lambda) or an attribute
@@ -66,7 +66,7 @@ class PyNameBinding:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyImportName:
     """`from M import name as alias` (name set) or `import M as alias` (name empty).
 
@@ -250,7 +250,7 @@ def _imports(path: str, tree: ast.Module) -> Iterable[PyImportName]:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyCallArgs:
     """A call with string literals among its arguments: `get_path("key")`,
     `registry.register(Cls, "tag")`. args: (position, keyword, text, location) per string

@@ -21,7 +21,7 @@ _DIRECTIVE = re.compile(r"^#\s*escape\s*=\s*(\S)\s*$", re.I)
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class DockerInstruction:
     """`keyword` upper-cased; `flags` the leading `--x=y` options; `words` the arguments split
     as the shell form would be (the JSON array for the exec form); `exec_form` when written as

@@ -15,7 +15,7 @@ NAMES = (".gcloudignore", ".dockerignore")
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class IgnoreFile:
     """Pattern lines in order with their line numbers; `#!include:FILE` directives are kept."""
 

@@ -32,7 +32,7 @@ LOCK_NAMES = ("poetry.lock", "uv.lock", "Pipfile.lock")
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PublishedProject:
     """A folder of the repository that builds a distribution (`path` is its metadata file)."""
 
@@ -43,7 +43,7 @@ class PublishedProject:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Process:
     kind: str  # "web", "worker", ...
     command: str
@@ -51,7 +51,7 @@ class Process:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Procfile:
     """A buildpacks Procfile: one Process per entry."""
 
@@ -60,7 +60,7 @@ class Procfile:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class LockFile:
     path: str
     names: tuple[str, ...]  # canonical names of every locked distribution (main group)

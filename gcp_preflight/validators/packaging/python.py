@@ -25,7 +25,7 @@ _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseExcept
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Import:
     """`import a.b` (names empty) or `from .a import x, y` (level 1, names ("x", "y"))."""
 
@@ -44,7 +44,7 @@ class Import:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Scope:
     """The names one scope mentions: `name` is "" for module-level code (class bodies and the
     `__main__` block included) or a function's dotted path ("Class.method"); `guarded` holds the
@@ -56,7 +56,7 @@ class Scope:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ModuleImports:
     path: str
     imports: tuple[Import, ...]

@@ -33,7 +33,7 @@ _IGNORED_OPTIONS = ("-c", "--constraint", "-i", "--index-url", "--extra-index-ur
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Requirement:
     name: str  # canonical distribution name ("pyyaml")
     line: int
@@ -44,7 +44,7 @@ class Requirement:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class RequirementsFile:
     path: str
     requirements: tuple[Requirement, ...]

@@ -35,7 +35,7 @@ DATACLASS_OPTIONS = frozenset({"init", "kw_only", "frozen", "eq", "order", "repr
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PySignature:
     """A module-level function (owner "") or a method of the module-level class `owner`.
     params: the positional parameters in order (positional-only first, `posonly` of them);
@@ -63,7 +63,7 @@ class PySignature:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyDataclass:
     """A module-level class decorated with @dataclass: its own fields (name, has a default,
     in __init__, keyword-only), whether it writes __init__, and whether every option is known."""
@@ -76,7 +76,7 @@ class PyDataclass:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyCallSite:
     """A call whose callee may be known.
 
@@ -105,7 +105,7 @@ class PyCallSite:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyClassMention:
     """A name written as an element of a module-level literal dict, list, tuple or set (a registry)."""
 

@@ -37,7 +37,7 @@ ARGPARSE_CALLS = frozenset({"parse_args", "parse_known_args", "parse_intermixed_
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyModuleScope:
     """Top-level bindings of one module, and what the module does to attributes of others.
 
@@ -63,7 +63,7 @@ class PyModuleScope:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyClass:
     """A module-level class. bases and keywords hold dotted names as written ("?" for any other
     expression, "Name[]" for a subscripted base); decorators likewise ("name()" for a call).
@@ -87,7 +87,7 @@ class PyClass:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyAttrUse:
     """An attribute read whose object's class may be known.
 

@@ -56,7 +56,7 @@ _TYPE_PARAMS = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+\w+[ \t]*\
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyUndefinedName:
     """A name read where nothing binds it. `when` is "import" (runs when the module is imported)
     or "call" (runs when `function` is called). `later` is the module's binding after an
@@ -79,7 +79,7 @@ class PyUndefinedName:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyBuiltinsWrite:
     """A module that adds names to `builtins` (`names`; `every` when the name is computed)."""
 

@@ -30,7 +30,7 @@ KEY_ERROR_CATCHERS = frozenset({"KeyError", "LookupError", "Exception", "BaseExc
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyLiteralDict:
     """`name = {"key": ...}` bound once at module level (owner "") or in a class body, with
     string literal keys only."""
@@ -43,7 +43,7 @@ class PyLiteralDict:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyKeyLookup:
     """`ref[key]` read. kind "import": at import time with a literal key; "literal": with a
     literal key in the function `function` (owner: its class); "param": the key is parameter
@@ -62,7 +62,7 @@ class PyKeyLookup:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyDictMutations:
     """Names (the last part: `D`, `self.D` -> `D`) whose subscripts are assigned or deleted, or
     that a mutating method (update, setdefault, pop...) is called on, in this module."""

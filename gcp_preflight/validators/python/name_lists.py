@@ -17,7 +17,7 @@ MAP_SUFFIXES = ("_MAP", "_MAPPING", "_REGISTRY", "_ROUTES", "_TABLE")
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyNameLists:
     path: str
     names: str  # "REQUIRED_SCRAPERS, OPTIONAL_SCRAPERS": in the order assigned

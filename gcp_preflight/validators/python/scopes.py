@@ -29,7 +29,7 @@ NAME_ERROR_CATCHERS = frozenset({"NameError", "UnboundLocalError", "Exception", 
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PyUnboundUse:
     """A use of `name` in `function` before any statement of the function binds it; `binding` is
     the first binding (what makes the name local), `outer` the module's own binding if any."""

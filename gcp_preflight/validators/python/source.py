@@ -21,7 +21,7 @@ from gcp_preflight.validators.python import syntax_level, tree_index
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PythonModule:
     """A Python file that parsed."""
 

@@ -18,7 +18,7 @@ from gcp_preflight.facts import fact
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class SyntaxFeature:
     """A construct that needs at least Python `version` ((3, 12) for PEP 701 f-strings)."""
 

@@ -16,7 +16,7 @@ from gcp_preflight.validators.base import SourceText
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class SkippedModule:
     path: str
     line: int  # where the skip is declared

@@ -25,7 +25,7 @@ MAX_LINE = 2_000  # a longer line is data (an inlined JSON body), not a command 
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ShellCallArgs:
     """`name arg1 arg2`: args are (text, location) of the literal arguments, with their
     positions (0 = the first argument) in `positions`."""

@@ -11,7 +11,7 @@ from gcp_preflight.facts import fact
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class HclExpr:
     """One expression. `kind` says how to read `value` and `items`:
 
@@ -46,7 +46,7 @@ class HclExpr:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class HclAttribute:
     name: str
     line: int
@@ -56,7 +56,7 @@ class HclAttribute:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class HclBlock:
     type: str
     labels: tuple[str, ...]
@@ -77,7 +77,7 @@ class HclBlock:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class HclFile:
     """A `.tf` file's top-level blocks, or a `.tfvars` file's attributes."""
 
@@ -87,7 +87,7 @@ class HclFile:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ArchivedSource:
     """The folder a Terraform function uploads, through `data "archive_file"` (`source_dir`,
     `excludes`), the `google_storage_bucket_object` that uploads the zip, and the function that

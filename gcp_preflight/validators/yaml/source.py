@@ -20,7 +20,7 @@ MAX_NODES = 200_000  # alias expansion ("billion laughs") stops here
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class YamlNode:
     kind: str  # "map", "seq" or "scalar"
     line: int
@@ -66,7 +66,7 @@ def _scalar(tag: str, value: str | None) -> Any:
 
 
 @fact
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class YamlDocument:
     path: str
     index: int  # 0 for the first document of the file

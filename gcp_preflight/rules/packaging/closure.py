@@ -55,8 +55,15 @@ class Modules:
         self.files = files
         self.sys_path = sys_path
         self.dirs = dirs
+        self._found: dict[str, Found | None] = {}  # every module importing `shared.utils` asks again
 
     def find(self, dotted: str) -> Found | None:
+        if dotted in self._found:
+            return self._found[dotted]
+        found = self._found[dotted] = self._find(dotted)
+        return found
+
+    def _find(self, dotted: str) -> Found | None:
         rel = dotted.replace(".", "/")
         for root in self.sys_path:
             base = posixpath.join(root, rel) if root else rel

@@ -47,6 +47,8 @@ class RepoIndex:
         self.children: dict[str, list[str]] = defaultdict(list)
         self.dirs: set[str] = {""}
         self._folders: dict[tuple[str, int], tuple[list[tuple[str, Node]], list[Dangling]]] = {}
+        # path -> (relative path, entry) under it, as packaging/shell.py lists it (entries are read, never changed)
+        self.items_cache: dict[str, list] = {}
         for path in list(files) + list(links):
             parent = posixpath.dirname(path)
             self.children[parent].append(path)

@@ -84,7 +84,10 @@ class Package:
                 return [("", self.entries[path])]
             prefix = path.rstrip("/") + "/"
             return [(p[len(prefix):], e) for p, e in sorted(self.entries.items()) if p.startswith(prefix)]
-        return [(rel, entry) for rel, entry in _repo_items(self.repo, path)]
+        found = self.repo.items_cache.get(path)
+        if found is None:  # a folder copied into many units (`rsync shared/ ...` per function) is listed once
+            found = self.repo.items_cache[path] = list(_repo_items(self.repo, path))
+        return list(found)
 
     # -- operations -------------------------------------------------------------------------
     def copy(self, src: str, dest: str, deref: bool, where: Location,

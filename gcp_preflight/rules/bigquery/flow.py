@@ -107,6 +107,7 @@ class Resolver:
         self.index = project.memo(python_index)
         self.functions: dict[tuple[str, str], BqFunction] = {(f.path, f.qualname): f for f in project.facts(BqFunction)}
         self._targets: dict[int, tuple[str, object] | None] = {}  # id of a call (facts live as long as the run)
+        self._imports: dict[str, dict[str, tuple[str, str]]] = {}  # module path -> local -> (source, item)
         self.classes = ClassIndex(project, self)
 
     # modules and names --------------------------------------------------------------------
@@ -117,9 +118,13 @@ class Resolver:
 
     def imported(self, module: BqModule, local: str) -> tuple[BqModule | None, str]:
         """(module, name) a local name was imported as; name "" when the local is a module."""
-        for name, source, item in module.imports:
-            if name != local:
-                continue
+        imports = self._imports.get(module.path)
+        if imports is None:  # the first import of each local name, as a scan in order finds it
+            imports = self._imports[module.path] = {}
+            for name, source, item in module.imports:
+                imports.setdefault(name, (source, item))
+        if local in imports:
+            source, item = imports[local]
             if not item:
                 return self.module(source, module.path), ""
             target = self.module(f"{source}.{item}", module.path)

@@ -61,12 +61,15 @@ class SchemaIndex:
             self.entries.append(Declaration(parts, schema.origin, Location(schema.path, schema.line), schema.columns))
         for table, where, columns in in_code:
             self.entries.append(Declaration(split_id(table, opts), "python", where, columns))
+        self._by_name: dict[object, list[Declaration]] = {}  # by table name: a lookup reads only its own
+        for entry in self.entries:
+            self._by_name.setdefault(entry.parts[2], []).append(entry)
 
     def lookup(self, want: tuple, table: str, near: str = "", note: bool = True) -> tuple[dict | None, str, str]:
         """(lower-cased name -> column, "path:line" of the declaration, why none). When declarations
         of the table disagree, one in the writing file `near` wins and the disagreement is kept
         for one notice (PF408); with none there, the write is not checked against either."""
-        matches = [e for e in self.entries if _compatible(want, e.parts)]
+        matches = [e for e in self._by_name.get(want[2], ()) if _compatible(want, e.parts)]
         bases = [e for e in matches if e.origin != "alter"]
         if not bases:
             return None, "", f"no schema in the repository declares `{table}`"

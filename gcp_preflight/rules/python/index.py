@@ -133,13 +133,19 @@ class PythonIndex:
         return found
 
     def _follow_links(self, path: str) -> str:
+        """The longest prefix of the path (whole folder names) that is a link is replaced by its
+        target, again until none is: prefixes are cut at each `/`, longest first."""
+        links = self.links
+        if not links:
+            return path
         for _ in range(MAX_DEPTH):
-            parts = path.split("/")
-            for i in range(len(parts), 0, -1):
-                prefix = "/".join(parts[:i])
-                if prefix in self.links:
-                    path = "/".join([self.links[prefix], *parts[i:]]).strip("/")
+            end = len(path)
+            while end >= 0:
+                if path[:end] in links:
+                    rest = path[end + 1:] if end < len(path) else None
+                    path = (links[path[:end]] if rest is None else f"{links[path[:end]]}/{rest}").strip("/")
                     break
+                end = path.rfind("/", 0, end)
             else:
                 return path
         return path

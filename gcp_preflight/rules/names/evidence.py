@@ -57,9 +57,20 @@ def _mostly(matched: int, total: int) -> bool:
     return total > 0 and matched / total > MAJORITY and matched >= min(MIN_SHARED, total)
 
 
-def _best_target(used: NameSet, targets: list[NameSet]) -> tuple[NameSet, int] | None:
+def _holding(targets: list[NameSet]) -> dict[str, list[int]]:
+    """text -> indexes of the targets that hold it: a target sharing no name with a set is never
+    its best (`_mostly` wants at least one), so only those sharing one are scored."""
+    out: dict[str, list[int]] = {}
+    for i, t in enumerate(targets):
+        for text in t.texts:
+            out.setdefault(text, []).append(i)
+    return out
+
+
+def _best_target(used: NameSet, targets: list[NameSet], holding: dict[str, list[int]]) -> tuple[NameSet, int] | None:
     best = None
-    for t in targets:
+    candidates = sorted({i for text in used.texts for i in holding.get(text, ())})  # in target order: ties go to the first
+    for t in (targets[i] for i in candidates):
         if t.binding is not None and t.binding == used.binding:
             continue  # a dict's values are not checked against its own keys
         if used.kind == "registry" and t.kind == "registry":
@@ -227,12 +238,13 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
                 proposal.tentative.append(("equal", copy, original, why, f"{differ} would be reported, and {reason}"))
                 continue
         add("equal", copy, original, why)
+    holding = _holding(targets)
     for used in sets:
         if used.kind not in ("list", "registry", "values", "shell", "calls") or used.key in derived:
             continue
         if not all(t.strip() for t in used.texts):
             continue  # a blank string is a default value (`("", "")`), not a name
-        best = _best_target(used, targets)
+        best = _best_target(used, targets, holding)
         if best is None:
             continue
         target, matched = best

@@ -11,6 +11,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -50,7 +51,9 @@ def parser_versions() -> str:
 def _code_fingerprint() -> str:
     """A hash of this package's own source and of the parsing libraries' versions: any change to
     a validator, or to what it parses with, invalidates the cache."""
-    digest = hashlib.sha256(f"{__version__}\0{parser_versions()}".encode())
+    # The interpreter too: `ast` reads newer syntax in newer Pythons, and the cache is pickled.
+    python = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}"
+    digest = hashlib.sha256(f"{__version__}\0{parser_versions()}\0{python}".encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
         try:

@@ -307,3 +307,17 @@ def test_a_cached_run_keeps_a_pf401_fix_as_its_recipe_and_builds_it_again_when_a
     kept = [f for f in third.findings if f.code == "PF401"][0]
     assert isinstance(answered, engine.SourceLines) and not isinstance(kept.fix, LazyFix)
     assert kept.fix.edits == again.fix.edits
+
+
+def test_every_fact_of_the_example_pipeline_comes_back_from_the_cache(tmp_path, monkeypatch):
+    # A fact holding a value the cache's loader refuses (a type not registered) would be read
+    # again on every run, silently: on the example, which has every kind of file, none is.
+    import shutil
+
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = tmp_path / "pipeline"
+    shutil.copytree(Path(__file__).parent.parent / "examples" / "pipeline", repo, symlinks=True)
+    first, _ = engine.check(repo, Config())
+    second, project = engine.check(repo, Config(), selection=engine.Selection(("PF0",), ()))  # not the run cache
+    assert (project.cache.hits, project.cache.misses) == (first.files, 0)
+    assert second.files == first.files > 100

@@ -224,6 +224,8 @@ class FactStore:
             self.problem = str(exc)
 
     def close(self) -> None:
+        """Closed until used again (the shell link step stores its results after the files')."""
         if self._db is not None:
             self._db.close()
             self._db = None
+            self._opened = False

@@ -101,6 +101,7 @@ FACT_MODULES = frozenset({
     "gcp_preflight.validators.python.scopes", "gcp_preflight.validators.python.source",
     "gcp_preflight.validators.python.syntax_level", "gcp_preflight.validators.python.testing",
     "gcp_preflight.validators.shell.commands", "gcp_preflight.validators.shell.literals",
+    "gcp_preflight.validators.shell.source",
     "gcp_preflight.validators.terraform.facts", "gcp_preflight.validators.yaml.source",
 })
 

@@ -135,6 +135,7 @@ class Project:
         self.cache = FactStore() if use_cache else None
         self._texts: dict[str, str] = {}
         self._readers: dict[str, str] = {}  # path -> names of the validators that read it
+        self._digests: dict[str, str] = {}  # path -> content hash, of each file a validator read
         self._lines: dict[str, list[str]] = {}
         self._by_type: dict[type, list] = defaultdict(list)
         self._by_path: dict[tuple[type, str], list] = defaultdict(list)
@@ -200,6 +201,7 @@ class Project:
                 continue
             self.files_read += 1
             self._readers[rel] = names
+            self._digests[rel] = digest
             pending.append([len(slots), rel, digest, text, wanting])
             slots.append((rel, None))
         keys = [_fact_key(rel, validators, wanting, digest) for _, rel, digest, _, wanting in pending]
@@ -272,6 +274,10 @@ class Project:
             if text is not None:
                 self._texts[path] = text
         return text
+
+    def digest(self, path: str) -> str | None:
+        """The content hash of a file a validator read (what its cached facts are keyed by)."""
+        return self._digests.get(path)
 
     def readers(self, path: str) -> tuple[str, ...]:
         """The names of the validators that read a file ("python", "shell", ...)."""

@@ -270,3 +270,26 @@ def test_commands_after_the_last_deploy_are_not_kept():
     kept = [(type(f).__name__, f.sequence) for f in ShellValidator().read(SourceText("d.sh", text))]
     assert kept == [("ShellCommand", 0), ("ShellCommand", 1), ("ShellCommand", 2), ("DeployCommand", 2)]
     assert list(ShellValidator().read(SourceText("e.sh", "echo a\ncd /tmp\nls\n"))) == []
+
+
+def test_a_linked_evaluation_is_cached_until_the_script_or_a_file_it_sources_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = tmp_path / "repo"
+    write_repo(repo, {
+        "bin/common.sh": 'MEMORY="256MB"\n',
+        "bin/deploy.sh": 'source "$(dirname "$0")/common.sh"\nsource "$(dirname "$0")/local.sh"\n'
+                         'gcloud functions deploy fn --gen2 --memory "$MEMORY"\n',
+    })
+
+    def memory():
+        project = Project(repo, load(repo), default_validators())
+        (command,) = project.facts(DeployCommand)
+        (flag,) = [f for f in command.flags if f.name == "--memory"]
+        return flag.value.text, project.cache.hits
+
+    assert memory() == ("256MB", 0)
+    assert memory() == ("256MB", 3)  # the two scripts' facts and the linked evaluation
+    (repo / "bin/common.sh").write_text('MEMORY="512MB"\n')
+    assert memory() == ("512MB", 2)  # deploy.sh's facts, and its link record: found, but what it sources changed
+    (repo / "bin/local.sh").write_text('MEMORY="1GB"\n')  # a file it tried to source appears
+    assert memory()[0] == "1GB"

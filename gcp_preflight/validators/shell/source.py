@@ -6,9 +6,12 @@ file is read (`link`), with the sourced file's text followed in place, as bash w
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass
 from typing import Iterable
 
+from gcp_preflight.facts import dumps, fact
 from gcp_preflight.validators.base import SourceText, problem
 from gcp_preflight.validators.deploy.facts import DeployCommand, ShellCommand, ShellSource
 from gcp_preflight.validators.deploy.reader import facts_from, prune_commands
@@ -71,16 +74,61 @@ class ShellValidator:
                 encoded[candidate] = project.text(candidate).encode("utf-8")
             return encoded[candidate]
 
+        def current(candidate: str) -> str:
+            """What a sourced file is now, as a link record keeps it: its hash, "" if unread."""
+            return (project.digest(candidate) or "") if candidate in readable else ""
+
+        def evaluate_recording(path: str) -> tuple[list[object], dict[str, str]]:
+            asked: dict[str, str] = {}
+
+            def recording(candidate: str) -> bytes | None:
+                asked[candidate] = current(candidate)
+                return load(candidate)
+
+            return evaluate(path, project.text(path), recording, parsed, prune=self.prune)[1], asked
+
+        todo = [path for path in sorted(shell_paths) if path in readable
+                and any(c in readable for s in project.facts_in(path, ShellSource) for c in s.candidates)]
+        store = getattr(project, "cache", None)
+        keys = {path: _link_key(path, project.digest(path), self.prune) for path in todo}
+        cached = store.get_many([k for k in keys.values() if k]) if store is not None else {}
+        fresh: list[tuple[str, bytes]] = []
         updates: dict[type, dict[str, list]] = {ShellCommand: {}, DeployCommand: {}, ShellSource: {}}
-        for path in sorted(shell_paths):
-            if path not in readable:
-                continue
-            sources = project.facts_in(path, ShellSource)
-            if not any(c in readable for s in sources for c in s.candidates):
-                continue
-            _, facts = evaluate(path, project.text(path), load, parsed, prune=self.prune)
+        for path in todo:
+            found = cached.get(keys[path])
+            if found and type(found[0]) is LinkRecord and all(current(c) == d for c, d in found[0].asked):
+                facts = list(found[1:])  # the script and every file it sourced are as they were
+            else:
+                facts, asked = evaluate_recording(path)
+                if keys[path]:
+                    try:
+                        fresh.append((keys[path], dumps((LinkRecord(tuple(sorted(asked.items()))), *facts))))
+                    except TypeError:
+                        pass  # not cacheable: evaluated again next time
             for kind, by_path in updates.items():
                 by_path[path] = [f for f in facts if type(f) is kind]
+        if store is not None and fresh:
+            store.put_encoded(fresh)
+        if store is not None:
+            store.close()
         for kind, by_path in updates.items():
             if by_path:
                 project.replace(kind, by_path)
+
+
+@fact
+@dataclass(slots=True, unsafe_hash=True)
+class LinkRecord:
+    """What a script's linked evaluation read besides its own text: each file it tried to source
+    with that file's hash then ("" when it was not there to read). The cached result holds
+    while every one is as it was."""
+
+    asked: tuple[tuple[str, str], ...]
+
+
+def _link_key(path: str, digest: str | None, prune: bool) -> str | None:
+    if not digest:
+        return None
+    from gcp_preflight.project import code_fingerprint
+
+    return hashlib.sha256(f"link\0{code_fingerprint()}\0{path}\0{digest}\0{prune}".encode()).hexdigest()

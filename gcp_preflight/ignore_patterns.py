@@ -95,6 +95,22 @@ def compile_patterns(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
     return spec
 
 
+@lru_cache(maxsize=256)
+def matcher(patterns: tuple[str, ...]):
+    """`compile_patterns(patterns).match_file`, answering each path once: the same exclude list
+    (`rsync --exclude`, a .dockerignore) is matched against the same copied files in many units."""
+    spec = compile_patterns(patterns)
+    answers: dict[str, bool] = {}
+
+    def match(path: str) -> bool:
+        found = answers.get(path)
+        if found is None:
+            found = answers[path] = bool(spec.match_file(path))
+        return found
+
+    return match
+
+
 @lru_cache(maxsize=4096)
 def _one(pattern: str) -> pathspec.GitIgnoreSpec | None:
     normal = normalize(pattern)

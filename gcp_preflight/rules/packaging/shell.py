@@ -22,8 +22,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 from dataclasses import dataclass, field
-
-import pathspec
+from typing import Callable
 
 from gcp_preflight import ignore_patterns
 from gcp_preflight.model import Location
@@ -91,9 +90,9 @@ class Package:
 
     # -- operations -------------------------------------------------------------------------
     def copy(self, src: str, dest: str, deref: bool, where: Location,
-             exclude: pathspec.PathSpec | None = None, depth: int = 0) -> None:
+             exclude: Callable[[str], bool] | None = None, depth: int = 0) -> None:
         for rel, entry in self.items(src):
-            if exclude is not None and rel and exclude.match_file(rel):
+            if exclude is not None and rel and exclude(rel):
                 continue
             target = _join(dest, rel)
             if entry.link is not None and deref and depth < 8:
@@ -314,7 +313,7 @@ def _rsync(package: Package, command: ShellCommand, words: list[str]) -> None:
         return
     recursive = bool(flags & {"a", "r", "--archive", "--recursive"})
     deref = bool(flags & {"L", "--copy-links"})
-    exclude = ignore_patterns.compile_patterns(values.get("--exclude", [])) if values.get("--exclude") else None
+    exclude = ignore_patterns.matcher(tuple(values["--exclude"])) if values.get("--exclude") else None
     *sources, dest = args
     dest_path = resolve_path(command.cwd, dest)
     if not package.virtual(dest_path):

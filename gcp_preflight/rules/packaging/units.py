@@ -79,8 +79,7 @@ def _dockerignore(project, dockerfile: str, context: str | None):
     for candidate in candidates:
         facts = project.facts_in(candidate, IgnoreFile)
         if facts:
-            lines = [text for _, text in facts[0].patterns]
-            return ignore_patterns.compile_patterns(lines).match_file
+            return ignore_patterns.matcher(tuple(text for _, text in facts[0].patterns))
     return None
 
 

@@ -174,15 +174,18 @@ def test_symlink_loop_and_unreadable_dir_do_not_crash(tmp_path):
 
 def test_parallel_parsing_gives_the_same_report_as_serial(tmp_path, capsys, monkeypatch):
     files = {f"pkg/m{i:03}.py": ("x = (\n" if i % 40 == 0 else f"VALUE_{i} = {i}\n") for i in range(170)}
-    write_repo(tmp_path, dict(files, **{"cfg/bad.yaml": "a: [\n"}))
+    repo = write_repo(tmp_path / "repo", dict(files, **{"cfg/bad.yaml": "a: [\n"}))
     reports = []
-    for jobs in ("1", "2"):
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    # serial, parallel, parallel filling the cache (facts sent from the workers as cache
+    # entries), and facts from that cache (another selection: not the run cache)
+    for jobs, options in (("1", ["--no-cache"]), ("2", ["--no-cache"]), ("2", []), ("2", ["--select", "PF"])):
         monkeypatch.setenv("PREFLIGHT_JOBS", jobs)
-        assert main(["check", "--root", str(tmp_path), "--no-cache", "--format", "json"]) == 1
+        assert main(["check", "--root", str(repo), "--format", "json", *options]) == 1
         report = json.loads(capsys.readouterr().out)
         report["summary"].pop("duration_s")
         reports.append(report)
-    assert reports[0] == reports[1]
+    assert reports[0] == reports[1] == reports[2] == reports[3]
     assert [(f["code"], f["path"]) for f in reports[0]["findings"]] == [
         ("PF003", "cfg/bad.yaml"), ("PF002", "pkg/m000.py"), ("PF002", "pkg/m040.py"),
         ("PF002", "pkg/m080.py"), ("PF002", "pkg/m120.py"), ("PF002", "pkg/m160.py")]

@@ -63,9 +63,11 @@ class Result:
 
 def run_rules(project: Project, rules: Sequence[Rule], selection: Selection) -> list[Finding]:
     findings = []
-    for item in rules:
-        if not selection.enabled(item.code):
-            continue
+    enabled = [item for item in rules if selection.enabled(item.code)]
+    for index, item in enumerate(enabled):
+        family = item.code[:3]
+        if index and enabled[index - 1].code[:3] != family:  # the peak memory holds one family's analyses, not all
+            project.release_analyses({later.code[:3] for later in enabled[index:]})
         progress.step(f"checking {item.code}")
         for diag in item.check(project) or ():
             findings.append(_stamp(item, diag))

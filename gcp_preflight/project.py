@@ -304,11 +304,30 @@ class Project:
     def paths(self) -> tuple[str, ...]:
         return self.tree.files
 
+    def release_analyses(self, families_left: set[str]) -> None:
+        """Drop the analyses no rule family still to run reads (engine.run_rules calls this when
+        one family's rules are done): they are most of what the rules add to the peak memory.
+        An analysis marked `shared_analysis(...)` stays while a family it names is left; one
+        dropped and asked for again is computed again, so this changes the cost, never a result."""
+        for compute in [c for c in self._memo if not families_left & getattr(c, "families", frozenset())]:
+            del self._memo[compute]
+
     def memo(self, compute: Callable[["Project"], T]) -> T:
         """A derived analysis computed once per run and shared by the rules that need it."""
         if compute not in self._memo:
             self._memo[compute] = compute(self)
         return self._memo[compute]
+
+
+def shared_analysis(*families: str):
+    """Mark an analysis that rules of several families read (through project.memo), by their
+    code prefixes ("PF2", "PF3"): it is kept until the last of them has run."""
+
+    def mark(compute: Callable[["Project"], T]) -> Callable[["Project"], T]:
+        compute.families = frozenset(families)  # type: ignore[attr-defined]
+        return compute
+
+    return mark
 
 
 PARALLEL_MIN_FILES = 150  # below this, starting worker processes costs more than it saves

@@ -325,3 +325,30 @@ def test_every_fact_of_the_example_pipeline_comes_back_from_the_cache(tmp_path, 
     # every file read, and the linked evaluation of the one script that sources another
     assert (project.cache.hits, project.cache.misses) == (first.files + 1, 0)
     assert second.files == first.files > 100
+
+
+def test_an_analysis_is_released_once_no_family_left_reads_it(tmp_path):
+    from types import SimpleNamespace
+
+    from gcp_preflight.project import Project, shared_analysis
+
+    calls = []
+
+    def local(project):
+        calls.append("local")
+        return object()
+
+    @shared_analysis("PF4")
+    def shared(project):
+        calls.append("shared")
+        return object()
+
+    def rule(code, *analyses):
+        return SimpleNamespace(code=code, check=lambda project: [project.memo(a) for a in analyses] and [])
+
+    project = Project(tmp_path, Config(), [], use_cache=False)
+    engine.run_rules(project, [rule("PF101", local, shared), rule("PF102", local), rule("PF401", local, shared),
+                               rule("PF501", shared)], engine.Selection((), ()))
+    # PF102 reads PF101's; PF401 computes `local` again but keeps `shared`, which no family
+    # after PF4 names, so PF501 computes it again
+    assert calls == ["local", "shared", "local", "shared"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gcp_preflight.model import Location
+from gcp_preflight.project import shared_analysis
 from gcp_preflight.rules.packaging.closure import Closure, Modules
 from gcp_preflight.rules.packaging.installed import installed_set
 from gcp_preflight.rules.packaging.options import Options
@@ -23,6 +24,7 @@ def options(project) -> Options:
     return Options.from_config(project.config.section("packaging"))
 
 
+@shared_analysis("PF2", "PF3")  # the deploy family reads the units too
 def analyse(project) -> Analysis:
     opts = project.memo(options)
     units, notes = gather(project, opts)

@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
+from gcp_preflight.project import shared_analysis
 from gcp_preflight.validators.python.classes import PyClass, PyModuleScope
 
 MAX_DEPTH = 30
@@ -417,6 +418,7 @@ def c3_merge(sequences: list, lenient: bool = False) -> list | None:
     return out
 
 
+@shared_analysis("PF1", "PF4", "PF5")  # the names, BigQuery and Python families read it
 def python_index(project) -> PythonIndex:
     """The index for a project (use through project.memo(python_index))."""
     return PythonIndex(project.facts(PyModuleScope), project.facts(PyClass), project.tree.files,

@@ -324,3 +324,9 @@ def test_a_package_built_in_a_temporary_folder_is_not_a_repository_unit(tmp_path
     })
     assert [(f.path, f.note) for f in run(tmp_path, dry_run=True).layout.functions] == [
         ("functions/sync", "main.py, requirements.txt")]
+
+
+def test_every_proposed_section_names_the_rule_family_it_reads():
+    from gcp_preflight.init.proposals import FAMILIES, SECTIONS
+
+    assert set(FAMILIES) == set(SECTIONS)

@@ -15,7 +15,7 @@ import tomlkit
 from gcp_preflight import safe_io
 from gcp_preflight.config import TOOL_KEY, Config, ConfigError, find_config_file, load, validate
 from gcp_preflight.init.layout import Found, Layout, Value, detect
-from gcp_preflight.init.proposals import SECTIONS, Proposal, propose
+from gcp_preflight.init.proposals import FAMILIES, SECTIONS, Proposal, propose
 from gcp_preflight.project import Project
 
 
@@ -129,7 +129,11 @@ def run(root: Path, force: bool = False, dry_run: bool = False) -> InitResult:
         raise InitError(str(exc)) from None
     project = _project(root)
     layout = detect(project)
-    proposals = [propose(section, project, layout) for section in SECTIONS]
+    proposals = []
+    for index, section in enumerate(SECTIONS):
+        if index:  # as a check does between rule families: the peak holds one proposer's analyses
+            project.release_analyses({FAMILIES[later] for later in SECTIONS[index:]})
+        proposals.append(propose(section, project, layout))
     table = _assemble(proposals, layout)
     validate(table.unwrap(), "the proposed configuration", "")  # a bug here must not write a broken file
     text = _render_preflight_toml(table) if target == preflight_toml else _render_pyproject(pyproject, table)

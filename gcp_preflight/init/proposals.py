@@ -32,6 +32,9 @@ PROPOSERS: dict[str, str] = {
     "audit": "gcp_preflight.rules.live.propose:propose_audit_config",
 }
 SECTIONS = tuple(PROPOSERS)
+# section -> the rule family whose analyses its proposer reads (Project.release_analyses)
+FAMILIES: dict[str, str] = {"names": "PF1", "packaging": "PF2", "memory": "PF3", "deploy": "PF3",
+                            "bigquery": "PF4", "audit": "PF9"}
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,7 @@ class PythonIndex:
             self.classes.setdefault((c.path, c.name), c)
             self.classes_by_name[c.name].append(c)
         self._kids: dict[tuple[str, str], list[PyClass]] | None = None
+        self._attributes: dict[tuple, PyNameBinding | None] = {}
         self.imports: dict[tuple[str, str], PyImportName] = {}
         for i in imports:
             self.imports.setdefault((i.path, i.alias), i)
@@ -206,7 +207,16 @@ class PythonIndex:
         return out
 
     def class_attribute(self, cls: PyClass, attribute: str, depth: int = 0) -> PyNameBinding | None:
-        """The class attribute as the class sees it: its own, or the nearest base's."""
+        """The class attribute as the class sees it: its own, or the nearest base's (answered
+        once per class and attribute: every registry of a large tree asks of the same classes)."""
+        if depth:
+            return self._class_attribute(cls, attribute, depth)
+        key = (cls.path, cls.name, cls.bases, attribute)
+        if key not in self._attributes:
+            self._attributes[key] = self._class_attribute(cls, attribute, 0)
+        return self._attributes[key]
+
+    def _class_attribute(self, cls: PyClass, attribute: str, depth: int) -> PyNameBinding | None:
         own = self.bindings.get((cls.path, f"{cls.name}.{attribute}"))
         if own is not None or depth > MAX_DEPTH:
             return own

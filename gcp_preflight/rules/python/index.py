@@ -124,6 +124,7 @@ class PythonIndex:
         self._maybe_children: set[str] = set()
         self._real: dict[str, str] = {}  # every rule asks the same questions: answer each once
         self._modules: dict[tuple[str, str, int], Target] = {}
+        self._bases: dict[tuple[str, str, tuple[str, ...]], list[Target]] = {}
 
     # -- files and modules ------------------------------------------------------------------
     def real(self, path: str) -> str:
@@ -297,6 +298,16 @@ class PythonIndex:
 
     # -- classes ----------------------------------------------------------------------------
     def bases(self, cls: PyClass) -> list[Target]:
+        """What each base of a class names (a list not to be changed: it is kept for the next
+        asker; init's names evidence asks for the same classes' bases hundreds of thousands of
+        times)."""
+        key = (cls.path, cls.name, cls.bases)
+        found = self._bases.get(key)
+        if found is None:
+            found = self._bases[key] = self._resolve_bases(cls)
+        return found
+
+    def _resolve_bases(self, cls: PyClass) -> list[Target]:
         out = []
         for base in cls.bases:
             if base == "?" or base.endswith("()"):

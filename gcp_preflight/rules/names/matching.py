@@ -97,6 +97,8 @@ def _edits_within(a: str, b: str, limit: int) -> bool:
     Levenshtein: O(len * limit))."""
     if abs(len(a) - len(b)) > limit:
         return False
+    if len(set(a).symmetric_difference(b)) > 2 * limit:
+        return False  # an edit changes the set of characters used by at most two: too far apart
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i] + [limit + 1] * len(b)

@@ -138,7 +138,6 @@ class _Loader(pickle.Unpickler):
         return value
 
 
-
 def dumps(values: Any) -> bytes:
     """A sequence of facts (of any registered types) as one cache entry."""
     values = tuple(values)

@@ -1,7 +1,7 @@
 """The cyclic garbage collector, paused for one command.
 
 A run builds hundreds of thousands of long-lived facts and index entries at once and frees them
-all at exit; none of them form cycles. With the collector on, every few hundred allocations it
+all at exit; the facts form no cycles (the analyses that hold the Project do). With the collector on, every few hundred allocations it
 walks the young objects and, as the heap grows, all of them again: on a 2,500-file repository
 that was half of a warm run (facts decoded from the cache) and a quarter of a cold one. Plain
 reference counting still frees everything that is not in a cycle; the collector is turned back

@@ -46,7 +46,7 @@ def _dockerfiles(paths: set[str]) -> list[str]:
 
 def propose_packaging_config(project, prefix: str = "tool.gcp-preflight.") -> str:
     # the units every PF2xx rule reads, when the options are the defaults (as under init): the
-    # deploy proposal has gathered them already, and gathering costs seconds on a large tree
+    # memory proposal reads the same analysis, and gathering costs seconds on a large tree
     units = project.memo(analyse).units if project.memo(options) == Options() else gather(project, Options())[0]
     paths = set(project.tree.files)
     entries = {_entry_file(u) for u in units}

@@ -51,7 +51,7 @@ class Value:
     where: Location
     text: str
     origin: Location | None = None
-    entries: tuple[Entry, ...] = ()  # for a dict (typed, so the cache decodes it by its class)
+    entries: tuple[Entry, ...] = ()  # for a dict
     inner: str = ""  # dumps: the kind of the dumped value; self-attr: the attribute ("X" or "X()")
     has_default: bool = False  # dumps: default= or cls= given
     source: str = ""  # how the kind is known, for messages ("datetime.now()", "query result row")

@@ -23,7 +23,7 @@ class BqColumn:
     name: str
     type: str  # STRING, INTEGER, FLOAT, NUMERIC, BIGNUMERIC, BOOLEAN, TIMESTAMP, DATE, TIME, DATETIME, BYTES, JSON, RECORD, ...
     mode: str = "NULLABLE"  # NULLABLE, REQUIRED or REPEATED
-    fields: tuple[BqColumn, ...] = ()  # for RECORD (typed, so the cache decodes it by its class)
+    fields: tuple[BqColumn, ...] = ()  # for RECORD
     line: int = 1
 
 

@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence, TypeVar
 
 from gcp_preflight import __version__, facts, progress
 from gcp_preflight.cache import FactStore
@@ -170,14 +170,13 @@ class Project:
         stats = self.tree.stats or {}
         rows: list[tuple[str, int, int, int, str, str]] = []
         slots: list[tuple[str, tuple | None]] = []
-        pending: list[list] = []  # [slot, rel, digest, text or None, wanting]
+        pending: list[tuple[int, str, str, tuple[int, ...]]] = []  # (slot, rel, digest, wanting)
         for rel in self.tree.files:
             stat = stats.get(rel)
             row = known.get(rel)
             if row is not None and stat is not None and row[:3] == stat:
                 digest, names = row[3], row[4]
                 wanting = tuple(index[n] for n in names.split(",") if n in index)
-                text = None  # read only if some rule asks for it, or its facts are not cached
             else:
                 head = _first_line(self.root / rel)
                 wanting = tuple(i for i, v in enumerate(validators) if v.wants(rel, head))
@@ -192,9 +191,10 @@ class Project:
                     self._readers[rel] = names
                     slots.append((rel, (result.problem,)))
                     continue
-                # The text goes to the readers and is then dropped (a rule that asks reads
-                # it again): kept for every file, it would be held to the end of the run.
-                digest, text = result.digest, result.text
+                # Only the hash is kept: the reader reads the file again (from the page
+                # cache). Held for every file until its reader ran, the texts stayed in the
+                # main process's heap as fragments (about 30 MB of peak RSS at scale 1).
+                digest = result.digest
                 if stat is not None:
                     rows.append((rel, *stat, digest, names))
             if not wanting:
@@ -202,32 +202,24 @@ class Project:
             self.files_read += 1
             self._readers[rel] = names
             self._digests[rel] = digest
-            pending.append([len(slots), rel, digest, text, wanting])
+            pending.append((len(slots), rel, digest, wanting))
             slots.append((rel, None))
-        keys = [_fact_key(rel, validators, wanting, digest) for _, rel, digest, _, wanting in pending]
+        keys = [_fact_key(rel, validators, wanting, digest) for _, rel, digest, wanting in pending]
         cached = self.cache.get_many(keys) if self.cache else {}
-        misses = []
-        for job, key in zip(pending, keys):
+        misses: list[ParseJob] = []
+        for (slot, rel, digest, wanting), key in zip(pending, keys):
             found = cached.get(key)
             if found is not None:
-                slots[job[0]] = (job[1], found)
-                continue
-            if job[3] is None:  # recorded by stat, but its facts are no longer cached
-                result = read_source(self.root, job[1])
-                if result.text is None:
-                    slots[job[0]] = (job[1], (result.problem,) if result.problem else ())
-                    continue
-                job[3] = result.text
-            job[2] = key
-            misses.append(job)
+                slots[slot] = (rel, found)
+            else:
+                misses.append(ParseJob(slot, rel, digest, wanting, key))
         entries: list[tuple[str, bytes]] = []  # cache entries, stored as they come (not all held at once)
-        for job, (found, entry) in zip(misses, parse_files(validators, misses, self.cache is not None)):
+        for job, (found, entry) in zip(misses, parse_files(validators, misses, self.cache is not None, self.root)):
             if found is None:
                 found = _facts_of(job, entry)
-            job[3] = None  # its text: read, no longer held
-            slots[job[0]] = (job[1], found)
+            slots[job.slot] = (job.rel, found)
             if entry is not None:
-                entries.append((job[2], entry))
+                entries.append((job.key, entry))
                 if len(entries) >= 256:
                     self.cache.put_encoded(entries)
                     entries = []
@@ -332,46 +324,63 @@ def shared_analysis(*families: str):
 
 PARALLEL_MIN_FILES = 150  # below this, starting worker processes costs more than it saves
 _WORKER_VALIDATORS: Sequence[Validator] = ()
+_WORKER_ROOT = Path(".")
 
 
-def _parse_one(job: tuple[int, str, str, str, tuple[int, ...]]) -> tuple:
+class ParseJob(NamedTuple):
+    """A file whose facts are not cached: `slot` is its place in file order, `digest` the hash
+    of the content the main process saw, `key` its fact cache key."""
+
+    slot: int
+    rel: str
+    digest: str
+    wanting: tuple[int, ...]
+    key: str
+
+
+def _parse_one(job: ParseJob) -> tuple[tuple, bool]:
     """One file's facts: every reader's, and its inline suppressions (cached with them, so an
-    unchanged file is never scanned again)."""
-    _, rel, _, text, wanting = job
-    source = SourceText(rel, text)
-    found = [item for i in wanting for item in _safe_read(_WORKER_VALIDATORS[i], source)]
-    found.extend(scan_suppressions(rel, text))
-    return tuple(found)
+    unchanged file is never scanned again); and whether they are of the content `job.digest`
+    names (the file may have changed since it was hashed: then they are not cached)."""
+    result = read_source(_WORKER_ROOT, job.rel)
+    if result.text is None:  # unreadable or not UTF-8 now
+        return ((result.problem,) if result.problem else ()), False
+    source = SourceText(job.rel, result.text)
+    found = [item for i in job.wanting for item in _safe_read(_WORKER_VALIDATORS[i], source)]
+    found.extend(scan_suppressions(job.rel, result.text))
+    return tuple(found), result.digest == job.digest
 
 
-def _parse_bare(job: tuple[int, str, str, str, tuple[int, ...]]) -> tuple[tuple, None]:
-    return _parse_one(job), None
+def _parse_bare(job: ParseJob) -> tuple[tuple, None]:
+    return _parse_one(job)[0], None
 
 
-def _parse_and_encode(job: tuple[int, str, str, str, tuple[int, ...]]) -> tuple[tuple, bytes | None]:
+def _parse_and_encode(job: ParseJob) -> tuple[tuple, bytes | None]:
     """One file's facts and their cache entry, encoded where they were read (in a worker, so the
     main process only stores it); None when they cannot be cached."""
-    found = _parse_one(job)
+    found, as_hashed = _parse_one(job)
+    if not as_hashed:
+        return found, None
     try:
         return found, facts.dumps(found)
     except (TypeError, RecursionError):
         return found, None
 
 
-def _parse_in_worker(job: tuple[int, str, str, str, tuple[int, ...]]) -> tuple[tuple | None, bytes | None]:
+def _parse_in_worker(job: ParseJob) -> tuple[tuple | None, bytes | None]:
     """As _parse_and_encode, but the facts travel to the main process as their cache entry
     alone (None in their place): it is loaded there once, not sent twice."""
     found, entry = _parse_and_encode(job)
     return (None, entry) if entry is not None else (found, None)
 
 
-def _facts_of(job: tuple, entry: bytes) -> tuple:
+def _facts_of(job: ParseJob, entry: bytes) -> tuple:
     """The facts a worker sent as their cache entry; read again here should the entry not load
     (a fact type missing from facts.FACT_MODULES: a bug, which the codec's tests catch)."""
     try:
         return facts.loads(entry)
     except ValueError:
-        return _parse_one(job)
+        return _parse_one(job)[0]
 
 
 def _readers_signature(validators: Sequence[Validator]) -> str:
@@ -397,12 +406,14 @@ def _workers(count: int) -> int:
     return min(cpus, 8)
 
 
-def parse_files(validators: Sequence[Validator], jobs: list, encode: bool = False) -> Iterator[tuple[tuple | None, bytes | None]]:
+def parse_files(validators: Sequence[Validator], jobs: list[ParseJob], encode: bool,
+                root: Path) -> Iterator[tuple[tuple | None, bytes | None]]:
     """(facts, cache entry) for each job, in order, as they come; the entry is None unless
     `encode`, and from a worker the facts are None when the entry holds them. Forked workers
-    inherit the validators; where fork is not available, or for few files, everything runs here."""
-    global _WORKER_VALIDATORS
-    _WORKER_VALIDATORS = validators
+    inherit the validators and the root; where fork is not available, or for few files,
+    everything runs here."""
+    global _WORKER_VALIDATORS, _WORKER_ROOT
+    _WORKER_VALIDATORS, _WORKER_ROOT = validators, root
     one = _parse_and_encode if encode else _parse_bare
     done = 0
     workers = _workers(len(jobs))

@@ -352,3 +352,23 @@ def test_an_analysis_is_released_once_no_family_left_reads_it(tmp_path):
     # PF102 reads PF101's; PF401 computes `local` again but keeps `shared`, which no family
     # after PF4 names, so PF501 computes it again
     assert calls == ["local", "shared", "local", "shared"]
+
+
+def test_a_file_changed_after_it_was_hashed_is_read_as_it_is_now_and_not_cached(tmp_path):
+    # The main process keeps only a file's hash; its reader reads it again. Facts of content
+    # other than what was hashed must not be stored under that hash's key.
+    from gcp_preflight.project import ParseJob, parse_files
+    from gcp_preflight.validators import default_validators
+    from gcp_preflight.validators.python.source import PythonModule
+
+    validators = default_validators()
+    wanting = tuple(i for i, v in enumerate(validators) if v.name == "python")
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "b.py").write_text("y = 2\n", encoding="utf-8")
+    import hashlib
+
+    hashed = hashlib.sha256(b"x = 1\n").hexdigest()
+    jobs = [ParseJob(0, "a.py", hashed, wanting, "key-a"), ParseJob(1, "b.py", hashed, wanting, "key-b")]
+    (found_a, entry_a), (found_b, entry_b) = parse_files(validators, jobs, True, tmp_path)
+    assert [m.path for m in found_a if isinstance(m, PythonModule)] == ["a.py"] and entry_a is not None
+    assert [m.path for m in found_b if isinstance(m, PythonModule)] == ["b.py"] and entry_b is None

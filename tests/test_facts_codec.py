@@ -25,6 +25,29 @@ def test_loaded_facts_equal_the_written_ones_and_share_equal_strings_within_an_e
     assert loaded[0].path is loaded[0].location.path
 
 
+def test_a_shared_field_holds_one_copy_of_a_value_across_entries():
+    # ShellLiteral shares `text` (facts.fact(shared=...)); its `path` is not shared.
+    def made(text: str) -> str:
+        return "".join(text)  # a new object each time, as each entry's loader makes
+
+    first = facts.loads(facts.dumps([ShellLiteral(made("a.sh"), Location("a.sh", 1, 1), made("phase2"), '"')]))
+    second = facts.loads(facts.dumps([ShellLiteral(made("a.sh"), Location("a.sh", 2, 1), made("phase2"), '"')]))
+    assert first[0].text is second[0].text == "phase2"
+    assert first[0].path is not second[0].path
+    assert second == (ShellLiteral("a.sh", Location("a.sh", 2, 1), "phase2", '"'),)
+    with pytest.raises(dataclasses.FrozenInstanceError):  # a loaded fact is a value too
+        second[0].text = "phase3"
+
+
+def test_a_shared_field_must_be_a_str_field():
+    with pytest.raises(TypeError) as refused:
+        @facts.fact(shared=("line", "nothing"))
+        @dataclasses.dataclass(slots=True, unsafe_hash=True)
+        class Odd:
+            line: int
+    assert str(refused.value) == "Odd: shared fields must be str fields: line, nothing"
+
+
 def test_enums_of_fact_modules_load():
     from gcp_preflight.model import Diagnostic
 
@@ -64,14 +87,18 @@ def test_a_fact_type_of_a_module_not_yet_imported_loads():
         facts.loads(entry)
 
 
+def _names_fact(decorator: ast.expr) -> bool:  # @fact or @fact(shared=...)
+    called = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return isinstance(called, ast.Name) and called.id == "fact"
+
+
 def test_fact_modules_lists_every_module_that_registers_a_fact_type():
     package = Path(gcp_preflight.__file__).parent
     registering = set()
     for path in package.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef) and any(isinstance(d, ast.Name) and d.id == "fact"
-                                                      for d in node.decorator_list):
+            if isinstance(node, ast.ClassDef) and any(_names_fact(d) for d in node.decorator_list):
                 module = ".".join(path.relative_to(package.parent).with_suffix("").parts)
                 registering.add(module)
     assert registering | {"gcp_preflight.model"} == set(facts.FACT_MODULES)

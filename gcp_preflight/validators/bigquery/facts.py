@@ -40,7 +40,7 @@ class QuerySource:
     table: tuple[Piece, ...] = ()
 
 
-@fact
+@fact(shared=("text",))
 @dataclass(slots=True, unsafe_hash=True)
 class Value:
     """What a value in a row is known to be. `where` is the expression as written in the row;
@@ -104,7 +104,7 @@ class Arg:
     attr_wrapped: bool = False  # `[self.X]`: the attribute is one row
 
 
-@fact
+@fact(shared=("callee",))
 @dataclass(slots=True, unsafe_hash=True)
 class BqCall:
     path: str
@@ -161,7 +161,7 @@ class JsonDumps:
     why: str
 
 
-@fact
+@fact(shared=("name",))
 @dataclass(slots=True, unsafe_hash=True)
 class BqAttr:
     """A name a class defines, as `self.X` would find it."""

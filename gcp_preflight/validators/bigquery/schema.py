@@ -17,7 +17,7 @@ from gcp_preflight.facts import fact
 from gcp_preflight.validators.base import SourceText, problem
 
 
-@fact
+@fact(shared=("name", "type"))
 @dataclass(slots=True, unsafe_hash=True)
 class BqColumn:
     name: str

@@ -13,7 +13,7 @@ from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
 
 
-@fact
+@fact(shared=("raw",))
 @dataclass(slots=True, unsafe_hash=True)
 class Word:
     """One argument as resolved statically. `text` is None when it cannot be known (a command

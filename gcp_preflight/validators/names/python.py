@@ -30,7 +30,7 @@ MAX_DOTTED = 64
 MAX_DEPTH = 64
 
 
-@fact
+@fact(shared=("text",))
 @dataclass(slots=True, unsafe_hash=True)
 class Expr:
     """A value as written.
@@ -65,7 +65,7 @@ class PyNameBinding:
     scope: str = ""
 
 
-@fact
+@fact(shared=("alias", "module", "name"))
 @dataclass(slots=True, unsafe_hash=True)
 class PyImportName:
     """`from M import name as alias` (name set) or `import M as alias` (name empty).
@@ -249,7 +249,7 @@ def _imports(path: str, tree: ast.Module) -> Iterable[PyImportName]:
                     yield PyImportName(path, alias.asname or alias.name, module, alias.name, exact, _loc(path, node))
 
 
-@fact
+@fact(shared=("callee",))
 @dataclass(slots=True, unsafe_hash=True)
 class PyCallArgs:
     """A call with string literals among its arguments: `get_path("key")`,

@@ -24,7 +24,7 @@ _NOT_CALLEES = frozenset(dir(__import__("builtins"))) | {"self", "cls", "__name_
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 
 
-@fact
+@fact(shared=("module",))
 @dataclass(slots=True, unsafe_hash=True)
 class Import:
     """`import a.b` (names empty) or `from .a import x, y` (level 1, names ("x", "y"))."""

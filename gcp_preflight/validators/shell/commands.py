@@ -24,7 +24,7 @@ done while until case esac return exit shift source test eval exec trap read fun
 MAX_LINE = 2_000  # a longer line is data (an inlined JSON body), not a command to read
 
 
-@fact
+@fact(shared=("name",))
 @dataclass(slots=True, unsafe_hash=True)
 class ShellCallArgs:
     """`name arg1 arg2`: args are (text, location) of the literal arguments, with their

@@ -19,7 +19,7 @@ from gcp_preflight.validators.shell.source import is_shell_script
 
 
 
-@fact
+@fact(shared=("text",))
 @dataclass(slots=True, unsafe_hash=True)
 class ShellLiteral:
     """The content of one quoted string; `location` is the first character inside the quotes."""

@@ -120,10 +120,11 @@ def class_sets(index: PythonIndex, unique) -> list[NameSet]:
     """Per root base class with two or more subclasses: their names, and each string attribute
     two or more of them set."""
     attrs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for (path, symbol), b in index.bindings.items():
-        cls, _, attr = symbol.partition(".")
-        if attr and "." not in attr and shape(index, b) == "str":
-            attrs[(path, cls)].add(attr)
+    for path, own in index.bindings.items():
+        for symbol, b in own.items():
+            cls, _, attr = symbol.partition(".")
+            if attr and "." not in attr and shape(index, b) == "str":
+                attrs[(path, cls)].add(attr)
     out = []
     roots = sorted({c.name for c in index.classes.values()
                     if not any(b.split(".")[-1] in index.classes_by_name for b in c.bases)})

@@ -8,8 +8,10 @@ followed is returned as an Unknown with its reason and place, never guessed.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Iterable
 
 from gcp_preflight.model import Location
@@ -66,27 +68,44 @@ class ClassTarget:
 Target = PyNameBinding | ClassTarget | Module | None
 
 
+_symbol = attrgetter("symbol")
+
+
 class PythonIndex:
     """Every binding, class and import of the project's Python files, by path."""
 
     def __init__(self, bindings: Iterable[PyNameBinding], classes: Iterable[PyClass],
                  imports: Iterable[PyImportName], project: ProjectIndex):
         self.project = project  # modules, as Python finds them
-        self.bindings: dict[tuple[str, str], PyNameBinding] = {}
+        # path -> symbol -> binding (not keyed by (path, symbol) pairs: a tuple per binding)
+        self.bindings: dict[str, dict[str, PyNameBinding]] = {}
         self.by_symbol: dict[str, list[PyNameBinding]] = defaultdict(list)  # one per file: what others import
-        self.every: dict[str, list[PyNameBinding]] = defaultdict(list)  # each binding: its own instance
-        written: dict[tuple[str, str], PyNameBinding] = {}  # module and class bodies only
+        written: dict[str, dict[str, PyNameBinding]] = {}  # module and class bodies only
+        bindings = list(bindings)
+        # Each binding, as its own instance (what a contract's source names), by symbol: sorted
+        # and bisected, since a list per symbol (most symbols are one function's local) held
+        # 13 MB at the scale-1 benchmark. The sort is stable: a symbol's bindings stay in file order.
+        self._every = sorted(bindings, key=_symbol)
+        self._every_symbols = [b.symbol for b in self._every]
         for b in bindings:
-            key = (b.path, b.symbol)
-            self.every[b.symbol].append(b)
-            if key not in self.bindings or _preferred(b, self.bindings[key]):
+            own = self.bindings.get(b.path)
+            if own is None:
+                own = self.bindings[b.path] = {}
+            old = own.get(b.symbol)
+            if old is None or _preferred(b, old):
                 # Bound twice (`try: X = cfg.X` / `except ImportError: X = [...]`): the literal
                 # is the list a name contract is about.
-                self.bindings[key] = b
-            if not b.scope and (key not in written or _preferred(b, written[key])):
-                written[key] = b
-        for b in written.values():  # automatic checks and proposals look at declared constants only
-            self.by_symbol[b.symbol].append(b)
+                own[b.symbol] = b
+            if not b.scope:
+                declared = written.get(b.path)
+                if declared is None:
+                    declared = written[b.path] = {}
+                old = declared.get(b.symbol)
+                if old is None or _preferred(b, old):
+                    declared[b.symbol] = b
+        for declared in written.values():  # automatic checks and proposals look at declared constants only
+            for b in declared.values():
+                self.by_symbol[b.symbol].append(b)
         self.classes: dict[tuple[str, str], PyClass] = {}
         self.classes_by_name: dict[str, list[PyClass]] = defaultdict(list)
         for c in classes:
@@ -97,6 +116,15 @@ class PythonIndex:
         self.imports: dict[tuple[str, str], PyImportName] = {}
         for i in imports:
             self.imports.setdefault((i.path, i.alias), i)
+
+    def binding(self, path: str, symbol: str) -> PyNameBinding | None:
+        """The binding of a symbol in a file (the one others see, when bound twice)."""
+        own = self.bindings.get(path)
+        return own.get(symbol) if own is not None else None
+
+    def every(self, symbol: str) -> list[PyNameBinding]:
+        """Every binding of a symbol (each `try:` / `except` branch's too), in file order."""
+        return self._every[bisect_left(self._every_symbols, symbol):bisect_right(self._every_symbols, symbol)]
 
     # -- modules ----------------------------------------------------------------------------
     def find_module(self, name: str, exact: bool, importer: str) -> str | None:
@@ -110,7 +138,7 @@ class PythonIndex:
         """What a bare name means in a module: its binding, its class, or what it imports."""
         if (path, name) in seen or len(seen) > MAX_DEPTH:
             return None
-        binding = self.bindings.get((path, name))
+        binding = self.binding(path, name)
         if binding is not None:
             return binding
         cls = self.classes.get((path, name))
@@ -149,7 +177,7 @@ class PythonIndex:
         """A name as a function's code sees it: the function's own local first (`local` is
         (path, "func.") from local_scope), then the module's names."""
         if local is not None and local[0] == path and "." not in dotted:
-            found = self.bindings.get((path, local[1] + dotted))
+            found = self.binding(path, local[1] + dotted)
             if found is not None:
                 return found
         return self.resolve_dotted(path, dotted)
@@ -162,7 +190,7 @@ class PythonIndex:
                 target = self.member(target, part, path)
             elif isinstance(target, ClassTarget):
                 cls = target.cls
-                target = self.bindings.get((cls.path, f"{cls.name}.{part}"))
+                target = self.binding(cls.path, f"{cls.name}.{part}")
             else:
                 return None
         return target
@@ -217,7 +245,7 @@ class PythonIndex:
         return self._attributes[key]
 
     def _class_attribute(self, cls: PyClass, attribute: str, depth: int) -> PyNameBinding | None:
-        own = self.bindings.get((cls.path, f"{cls.name}.{attribute}"))
+        own = self.binding(cls.path, f"{cls.name}.{attribute}")
         if own is not None or depth > MAX_DEPTH:
             return own
         for base in self.project.bases(cls):

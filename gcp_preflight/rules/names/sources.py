@@ -86,7 +86,7 @@ def _glob(path: str, pattern: str) -> bool:
 
 def python_instances(index: PythonIndex, spec: SourceSpec, label: str, keys: set[str] | None = None) -> list[Instance]:
     out = []
-    matching = [b for b in index.every.get(spec.symbol, []) if _glob(b.path, spec.python)]
+    matching = [b for b in index.every(spec.symbol) if _glob(b.path, spec.python)]
     per_file: dict[str, int] = {}
     for binding in matching:
         per_file[binding.path] = per_file.get(binding.path, 0) + 1

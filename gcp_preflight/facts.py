@@ -25,8 +25,7 @@ from gcp_preflight.model import DeferredFix, Diagnostic, Finding, Fix, Location,
 T = TypeVar("T")
 
 _TYPES: dict[str, type] = {}
-_BUILDERS: dict[str, Callable[..., Any]] = {}  # what the loader calls for each type: the class, or _builder's
-_FOUND: dict[tuple[str, str], Callable[..., Any]] = {}  # what the loader allowed, by (module, name): every entry asks again
+_FOUND: dict[tuple[str, str], type] = {}  # what the loader allowed, by (module, name): every entry asks again
 _SHARED: dict[str, str] = {}  # the one copy of each value of a shared field (see `fact`)
 
 
@@ -38,16 +37,17 @@ def fact(cls: type[T] | None = None, *, shared: tuple[str, ...] = ()) -> Any:
     """Register a dataclass (with slots, see the module's docstring) as a cacheable fact type.
 
     shared: `str` fields whose values repeat across files (an unknown value's reason, a callee,
-    a module name): loaded from the cache, each distinct value is held once, not once per file
-    (pickle shares equal objects only within one entry). About 30 MB of the 300 MB of facts of
-    the scale-1 benchmark; each shared field costs a little time to load, so only the fields
-    that save the most are named."""
+    a module name). Each distinct value of such a field is held once, however many files' cache
+    entries hold it (pickle shares equal objects only within one entry): about 25 MB of the
+    290 MB of facts of the scale-1 benchmark. Sharing costs a call per field when a fact is
+    made, so only the fields that save the most are named."""
 
     def register(cls: type[T]) -> type[T]:
         if not dataclasses.is_dataclass(cls):
             raise TypeError(f"{cls.__name__} must be a dataclass")
-        build = _builder(cls, shared) if shared else cls
-        _TYPES[cls.__name__], _BUILDERS[cls.__name__] = cls, build
+        if shared:
+            cls.__init__ = _sharing_init(cls, shared)  # type: ignore[misc]
+        _TYPES[cls.__name__] = cls
         _FOUND.clear()  # a name registered again loads as its new class
         if _FROZEN:
             cls.__setattr__ = _set_once  # type: ignore[method-assign]
@@ -57,21 +57,35 @@ def fact(cls: type[T] | None = None, *, shared: tuple[str, ...] = ()) -> Any:
     return register(cls) if cls is not None else register
 
 
-def _builder(cls: type, shared: tuple[str, ...]) -> Callable[..., Any]:
-    """What the loader calls for a fact type with shared fields, with every field's value in
-    order (what __reduce__ gives): fills the slots as __init__ does, each shared field with
-    the one copy of its value."""
-    fields = [f.name for f in dataclasses.fields(cls)]
-    wrong = [name for name in shared if name not in fields or _field_type(cls, name) != "str"]
+_FACTORY = object()  # marks a parameter whose default is made by a default_factory
+
+
+def _sharing_init(cls: type, shared: tuple[str, ...]) -> Callable[..., None]:
+    """The dataclass's __init__ (same parameters and defaults), with each shared field set to
+    the one copy of its value. Generated as dataclasses generates __init__: the loader calls
+    the class, so this adds no call but the sharing itself."""
+    fields = dataclasses.fields(cls)
+    names = [f.name for f in fields]
+    wrong = [name for name in shared if name not in names or _field_type(cls, name) != "str"]
     if wrong:
         raise TypeError(f"{cls.__name__}: shared fields must be str fields: {', '.join(wrong)}")
-    lines = [f"def build({', '.join(fields)}):", "    self = new(cls)"]
-    lines += [f"    self.{name} = one({name}, {name})" if name in shared else f"    self.{name} = {name}"
-              for name in fields]
-    lines.append("    return self")
-    space = {"new": object.__new__, "cls": cls, "one": _SHARED.setdefault}
-    exec("\n".join(lines), space)  # noqa: S102 - our own field names, as dataclasses builds __init__
-    return space["build"]
+    space: dict[str, Any] = {"one": _SHARED.setdefault, "FACTORY": _FACTORY}
+    params, body = ["self"], []
+    for f in fields:
+        if f.default is not dataclasses.MISSING:
+            space[f"default_{f.name}"] = f.default
+            params.append(f"{f.name}=default_{f.name}")
+        elif f.default_factory is not dataclasses.MISSING:
+            space[f"factory_{f.name}"] = f.default_factory
+            params.append(f"{f.name}=FACTORY")
+            body.append(f"    if {f.name} is FACTORY: {f.name} = factory_{f.name}()")
+        else:
+            params.append(f.name)
+        body.append(f"    self.{f.name} = one({f.name}, {f.name})" if f.name in shared else f"    self.{f.name} = {f.name}")
+    exec(f"def __init__({', '.join(params)}):\n" + "\n".join(body), space)  # noqa: S102 - our own field names
+    init = space["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
 
 
 def _field_type(cls: type, name: str) -> str:
@@ -153,9 +167,8 @@ def _allowed(module: str, name: str) -> Any:
 
         loaded = importlib.import_module(module)  # one of our own modules, from the list above
     value = getattr(loaded, name, None)
-    if isinstance(value, type) and _TYPES.get(name) is value:
-        return _BUILDERS[name]
-    if isinstance(value, type) and issubclass(value, enum.Enum) and value.__module__ == module:
+    if isinstance(value, type) and (_TYPES.get(name) is value or (issubclass(value, enum.Enum)
+                                                                   and value.__module__ == module)):
         return value
     return None
 

@@ -39,6 +39,22 @@ def test_a_shared_field_holds_one_copy_of_a_value_across_entries():
         second[0].text = "phase3"
 
 
+def test_a_fact_with_shared_fields_keeps_its_dataclass_parameters_and_defaults():
+    @facts.fact(shared=("name",))
+    @dataclasses.dataclass(slots=True, unsafe_hash=True)
+    class SharingSample:
+        path: str
+        name: str = "unnamed"
+        tags: tuple = dataclasses.field(default_factory=tuple)
+
+    assert SharingSample("a.py") == SharingSample(path="a.py", name="unnamed", tags=())
+    assert SharingSample("a.py", tags=("x",)).tags == ("x",)
+    made = SharingSample("a.py", "".join(["ph", "ase2"]))
+    assert made.name is SharingSample("b.py", "".join(["pha", "se2"])).name == "phase2"
+    with pytest.raises(TypeError):
+        SharingSample()  # path has no default, as in the dataclass
+
+
 def test_a_shared_field_must_be_a_str_field():
     with pytest.raises(TypeError) as refused:
         @facts.fact(shared=("line", "nothing"))

@@ -191,24 +191,23 @@ def json_column_wrong_form(project):
             if column is None or column.type != "JSON" or column.mode == "REPEATED":
                 continue
             value = entry.value
-            text = project.text(value.where.path) or ""
             related = _column_note(site, column) + _bound(value)
             if site.api == "insert_rows_json" and value.kind in ("dict", "list", "tuple"):
                 module = modules.get(value.where.path)
-                fix = wrap_in_dumps(text, value.where, not (module and module.has_json_import))
+                fix = wrap_in_dumps(project.text(value.where.path) or "", value.where, not (module and module.has_json_import))
                 yield Diagnostic(value.where, f"`{key}` is a JSON column of {_table(site)}: insert_rows_json{_via(site)} "
                                  f"needs a JSON string there, but gets a {value.kind} (`{value.text}`); wrap it in "
                                  f"json.dumps(...)", related, fix, inputs=_schema_file(site))
             elif value.kind == "dumps" and site.api == "insert_rows":
                 yield Diagnostic(value.where, f"`{key}` is a JSON column of {_table(site)}: insert_rows{_via(site)} "
                                  f"encodes JSON values itself, so `{value.text}` is encoded twice and stored as a "
-                                 f"JSON string; pass the value itself", related, unwrap_dumps(text, value.where),
+                                 f"JSON string; pass the value itself", related, unwrap_dumps(project.text(value.where.path) or "", value.where),
                                  inputs=_schema_file(site))
             elif value.kind == "dumps" and site.api == "load_table_from_json" and site.job is not None:
                 if site.job.mode == "schema":
                     yield Diagnostic(value.where, f"`{key}` is a JSON column of {_table(site)}: a load job with a "
                                      f"schema{_via(site)} stores `{value.text}` as a JSON string, not an object; pass "
-                                     f"the value itself", related, unwrap_dumps(text, value.where),
+                                     f"the value itself", related, unwrap_dumps(project.text(value.where.path) or "", value.where),
                                      inputs=_schema_file(site))
                 elif site.job.mode in ("absent", "autodetect"):
                     yield Diagnostic(value.where, f"`{key}` is a JSON column of {_table(site)}: this load job has no "

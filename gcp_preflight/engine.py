@@ -62,16 +62,28 @@ class Result:
 
 
 def run_rules(project: Project, rules: Sequence[Rule], selection: Selection) -> list[Finding]:
-    findings = []
+    """Every enabled rule's findings, in rule order; on a large tree some families run in a
+    forked child meanwhile (forked.py)."""
+    from gcp_preflight import forked
+    from gcp_preflight.project import workers_for
+
     enabled = [item for item in rules if selection.enabled(item.code)]
-    for index, item in enumerate(enabled):
+    child, here = forked.start(project, enabled, _run_in_order, workers_for(len(project.paths_read)))
+    by_rule = _run_in_order(project, here)
+    if child is not None:
+        by_rule.update(forked.collect(child, project, _run_in_order))
+    return [finding for item in enabled for finding in by_rule.get(item.code, ())]
+
+
+def _run_in_order(project: Project, rules: Sequence[Rule]) -> dict[str, list[Finding]]:
+    by_rule: dict[str, list[Finding]] = {}
+    for index, item in enumerate(rules):
         family = item.code[:3]
-        if index and enabled[index - 1].code[:3] != family:  # the peak memory holds one family's analyses, not all
-            project.release_analyses({later.code[:3] for later in enabled[index:]})
+        if index and rules[index - 1].code[:3] != family:  # the peak memory holds one family's analyses, not all
+            project.release_analyses({later.code[:3] for later in rules[index:]})
         progress.step(f"checking {item.code}")
-        for diag in item.check(project) or ():
-            findings.append(_stamp(item, diag))
-    return findings
+        by_rule[item.code] = [_stamp(item, diag) for diag in item.check(project) or ()]
+    return by_rule
 
 
 def _stamp(item: Rule, diag: Diagnostic) -> Finding:

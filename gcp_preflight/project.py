@@ -393,7 +393,9 @@ def _fact_key(rel: str, validators: Sequence[Validator], wanting: tuple[int, ...
     return hashlib.sha256(f"{code_fingerprint()}\0{rel}\0{names}\0{digest}".encode()).hexdigest()
 
 
-def _workers(count: int) -> int:
+def workers_for(count: int) -> int:
+    """How many processes to use for `count` files: PREFLIGHT_JOBS, else one below
+    PARALLEL_MIN_FILES, else the usable CPUs (at most 8)."""
     configured = os.environ.get("PREFLIGHT_JOBS")
     if configured and configured.isdigit():
         return max(1, int(configured))
@@ -416,7 +418,7 @@ def parse_files(validators: Sequence[Validator], jobs: list[ParseJob], encode: b
     _WORKER_VALIDATORS, _WORKER_ROOT = validators, root
     one = _parse_and_encode if encode else _parse_bare
     done = 0
-    workers = _workers(len(jobs))
+    workers = workers_for(len(jobs))
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         from concurrent.futures import ProcessPoolExecutor
 

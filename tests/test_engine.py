@@ -1,6 +1,7 @@
 """Engine behaviour: cache, selection, suppressions, baseline, path filters, discovery, fixes."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -372,3 +373,45 @@ def test_a_file_changed_after_it_was_hashed_is_read_as_it_is_now_and_not_cached(
     (found_a, entry_a), (found_b, entry_b) = parse_files(validators, jobs, True, tmp_path)
     assert [m.path for m in found_a if isinstance(m, PythonModule)] == ["a.py"] and entry_a is not None
     assert [m.path for m in found_b if isinstance(m, PythonModule)] == ["b.py"] and entry_b is None
+
+
+def _example_json(tmp_path, capsys, monkeypatch, jobs: str) -> dict:
+    monkeypatch.setenv("PREFLIGHT_JOBS", jobs)
+    main(["check", "--root", str(Path(__file__).parent.parent / "examples" / "pipeline"), "--no-cache",
+          "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    report["summary"].pop("duration_s")
+    return report
+
+
+def test_rules_run_in_a_forked_child_give_the_serial_report(tmp_path, capsys, monkeypatch):
+    # With two workers the Python rules (forked.FAMILIES) run in a child: the example's every
+    # finding, in the same order, with its fix's edits (a PF401 fix travels as its recipe).
+    from gcp_preflight import forked as forking
+
+    children = []
+    collect = forking.collect
+    monkeypatch.setattr(forking, "collect", lambda child, *rest: children.append(child) or collect(child, *rest))
+    serial = _example_json(tmp_path, capsys, monkeypatch, "1")
+    assert children == []
+    forked = _example_json(tmp_path, capsys, monkeypatch, "2")
+    assert [c.process.exitcode for c in children] == [0]  # it ran, and sent its findings
+    assert forked == serial
+    codes = {f["code"][:3] for f in serial["findings"]}
+    assert {"PF1", "PF2", "PF3", "PF4", "PF5"} <= codes
+    assert any(f["code"] == "PF401" and f["fix"]["edits"] for f in serial["findings"])
+
+
+def test_a_rule_raising_in_the_forked_child_raises_here_as_in_a_serial_run(tmp_path, monkeypatch, capfd):
+    from gcp_preflight.rules import ALL_RULES
+
+    def broken(project):
+        raise LookupError("no such thing")
+
+    rules = [replace(r, check=broken) if r.code == "PF501" else r for r in ALL_RULES]
+    repo = write_repo(tmp_path / "repo", {"app/main.py": "x = 1\n"})
+    monkeypatch.setenv("PREFLIGHT_JOBS", "2")
+    with pytest.raises(LookupError) as raised:
+        engine.check(repo, Config(), rules=rules, use_cache=False)
+    assert str(raised.value) == "no such thing"
+    assert "Traceback" not in capfd.readouterr().err  # the child said nothing: this process did

@@ -415,3 +415,36 @@ def test_a_rule_raising_in_the_forked_child_raises_here_as_in_a_serial_run(tmp_p
         engine.check(repo, Config(), rules=rules, use_cache=False)
     assert str(raised.value) == "no such thing"
     assert "Traceback" not in capfd.readouterr().err  # the child said nothing: this process did
+
+
+def test_files_read_here_with_the_collector_paused_leave_no_cycles_behind(tmp_path):
+    # A reader may leave objects in cycles; workers collect them, and so must a serial read
+    # while the command has the collector paused (gc_pause.py).
+    import gc
+    import weakref
+
+    from gcp_preflight.project import ParseJob, parse_files
+
+    class Node:
+        pass
+
+    left: list[weakref.ref] = []
+
+    class Cyclic:
+        name = "cyclic"
+
+        def read(self, source):
+            node = Node()
+            node.me = node
+            left.append(weakref.ref(node))
+            return []
+
+    for name in ("a.py", "b.py"):
+        (tmp_path / name).write_text("x = 1\n", encoding="utf-8")
+    jobs = [ParseJob(i, name, "", (0,), "") for i, name in enumerate(("a.py", "b.py"))]
+    gc.disable()
+    try:
+        assert [found for found, _ in parse_files([Cyclic()], jobs, False, tmp_path)] == [(), ()]
+    finally:
+        gc.enable()
+    assert len(left) == 2 and [ref() for ref in left] == [None, None]

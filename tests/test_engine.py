@@ -385,13 +385,13 @@ def _example_json(tmp_path, capsys, monkeypatch, jobs: str) -> dict:
 
 
 def test_rules_run_in_a_forked_child_give_the_serial_report(tmp_path, capsys, monkeypatch):
-    # With two workers the Python rules (forked.FAMILIES) run in a child: the example's every
+    # With two workers the Python rules (engine.FORKED_FAMILIES) run in a child: the example's every
     # finding, in the same order, with its fix's edits (a PF401 fix travels as its recipe).
     from gcp_preflight import forked as forking
 
     children = []
-    collect = forking.collect
-    monkeypatch.setattr(forking, "collect", lambda child, *rest: children.append(child) or collect(child, *rest))
+    result = forking.result
+    monkeypatch.setattr(forking, "result", lambda child: children.append(child) or result(child))
     serial = _example_json(tmp_path, capsys, monkeypatch, "1")
     assert children == []
     forked = _example_json(tmp_path, capsys, monkeypatch, "2")

@@ -330,3 +330,25 @@ def test_every_proposed_section_names_the_rule_family_it_reads():
     from gcp_preflight.init.proposals import FAMILIES, SECTIONS
 
     assert set(FAMILIES) == set(SECTIONS)
+
+
+def test_init_with_the_names_proposal_in_a_forked_child_proposes_what_a_serial_run_does(tmp_path, monkeypatch):
+    monkeypatch.undo()  # the real family proposers
+    import shutil
+
+    from gcp_preflight import forked
+
+    copy = tmp_path / "pipeline"
+    shutil.copytree(EXAMPLE, copy, symlinks=True)
+    (copy / "preflight.toml").unlink()
+    children = []
+    result = forked.result
+    monkeypatch.setattr(forked, "result", lambda child: children.append(child) or result(child))
+    monkeypatch.setenv("PREFLIGHT_JOBS", "1")
+    serial = run(copy, dry_run=True)
+    assert children == []
+    monkeypatch.setenv("PREFLIGHT_JOBS", "2")
+    parallel = run(copy, dry_run=True)
+    assert [c.process.exitcode for c in children] == [0]
+    assert parallel.text == serial.text and parallel.notes == serial.notes
+    assert "[names.sources." in serial.text

@@ -61,88 +61,47 @@ class Result:
     notices: list[str] = field(default_factory=list)
 
 
-# Run in a forked child on a large tree (forked.py) while this process runs the other families,
-# until the repository's last run says how long each family takes (FamilyTimes): the Python
-# rules are about half of the rules' time on the benchmark's scale-1 tree and on nba-stats-scraper.
+# Run in a forked child on a large tree (forked.py) while this process runs the other families:
+# the Python rules are about half of the rules' time on the benchmark's tree and on
+# nba-stats-scraper (the other half: names, packaging, deploy and BigQuery).
 FORKED_FAMILIES = ("PF5",)
 
 
-@fact
-@dataclass(slots=True, unsafe_hash=True)
-class FamilyTimes:
-    """How long each rule family took in a repository's last run (code prefix, seconds): the
-    next run forks the families that even the two halves (forked_families)."""
-
-    times: tuple[tuple[str, float], ...]
-
-
-def forked_families(families: Sequence[str], times: dict[str, float] | None) -> tuple[str, ...]:
-    """The families a forked child runs: with the last run's time of every family, the split
-    whose slower half is fastest (on a tie, the fewest forked families, then the first in
-    order); else FORKED_FAMILIES. The cost of each split depends on the repository: packaging's
-    closures dominate where many units copy a large shared tree, the Python rules elsewhere."""
-    families = list(families)
-    if not times or any(f not in times for f in families) or len(families) < 2:
-        return tuple(f for f in families if f in FORKED_FAMILIES)
-    total = sum(times[f] for f in families)
-    best: tuple[float, int, tuple[str, ...]] | None = None
-    for mask in range(1, 2 ** len(families) - 1):  # every proper, non-empty subset
-        child = tuple(f for i, f in enumerate(families) if mask >> i & 1)
-        theirs = sum(times[f] for f in child)
-        slower = round(max(theirs, total - theirs), 3)  # to the millisecond: sums of floats differ in the last bits
-        candidate = (slower, len(child), child)
-        if best is None or candidate < best:
-            best = candidate
-    return best[2] if best else ()
-
-
-def run_rules(project: Project, rules: Sequence[Rule], selection: Selection,
-              last_times: dict[str, float] | None = None) -> tuple[list[Finding], dict[str, float]]:
-    """Every enabled rule's findings, in rule order (the same whichever process ran a rule), and
-    how long each family took (in the process that ran it)."""
+def run_rules(project: Project, rules: Sequence[Rule], selection: Selection) -> list[Finding]:
+    """Every enabled rule's findings, in rule order (the same whichever process ran a rule)."""
     from gcp_preflight import forked
     from gcp_preflight.project import workers_for
 
     enabled = [item for item in rules if selection.enabled(item.code)]
-    families = list(dict.fromkeys(item.code[:3] for item in enabled))
-    workers = workers_for(len(project.paths_read))
-    chosen = forked_families(families, last_times) if workers > 1 else ()
-    theirs = [item for item in enabled if item.code[:3] in chosen]
+    theirs = [item for item in enabled if item.code.startswith(FORKED_FAMILIES)]
     child = None
     if theirs and len(theirs) < len(enabled):
-        child = forked.start(lambda: _packed(*_run_in_order(project, theirs)), workers)
-    by_rule, times = _run_in_order(project, [item for item in enabled if child is None or item not in theirs])
+        child = forked.start(lambda: _packed(_run_in_order(project, theirs)), workers_for(len(project.paths_read)))
+    by_rule = _run_in_order(project, [item for item in enabled if child is None or item not in theirs])
     if child is not None:
         delivered, packed = forked.result(child)
-        found, took = _unpacked(packed, project) if delivered else _run_in_order(project, theirs)
-        by_rule.update(found)
-        times.update(took)
-    return [finding for item in enabled for finding in by_rule.get(item.code, ())], times
+        by_rule.update(_unpacked(packed, project) if delivered else _run_in_order(project, theirs))
+    return [finding for item in enabled for finding in by_rule.get(item.code, ())]
 
 
-def _packed(by_rule: dict[str, list[Finding]], times: dict[str, float]) -> tuple[dict, dict[str, float]]:
+def _packed(by_rule: dict[str, list[Finding]]) -> dict:
     """Findings as they travel from a child: a LazyFix holds a function, so its recipe travels."""
-    return {code: _for_run_cache(findings, keep_edits=False) for code, findings in by_rule.items()}, times
+    return {code: _for_run_cache(findings, keep_edits=False) for code, findings in by_rule.items()}
 
 
-def _unpacked(packed: tuple[dict, dict[str, float]], project: Project) -> tuple[dict[str, list[Finding]], dict[str, float]]:
-    by_rule, times = packed
-    return {code: _from_run_cache(kept, RunRecord(0, 0, deferred), project)
-            for code, (kept, deferred) in by_rule.items()}, times
+def _unpacked(packed: dict, project: Project) -> dict[str, list[Finding]]:
+    return {code: _from_run_cache(kept, RunRecord(0, 0, deferred), project) for code, (kept, deferred) in packed.items()}
 
 
-def _run_in_order(project: Project, rules: Sequence[Rule]) -> tuple[dict[str, list[Finding]], dict[str, float]]:
+def _run_in_order(project: Project, rules: Sequence[Rule]) -> dict[str, list[Finding]]:
     by_rule: dict[str, list[Finding]] = {}
-    times: dict[str, float] = {}
     for index, item in enumerate(rules):
         family = item.code[:3]
         if index and rules[index - 1].code[:3] != family:  # the peak memory holds one family's analyses, not all
             project.release_analyses({later.code[:3] for later in rules[index:]})
         progress.step(f"checking {item.code}")
-        started = time.perf_counter()
         by_rule[item.code] = [_stamp(item, diag) for diag in item.check(project) or ()]
-        times[family] = times.get(family, 0.0) + time.perf_counter() - started
-    return by_rule, times
+    return by_rule
 
 
 def _stamp(item: Rule, diag: Diagnostic) -> Finding:
@@ -377,10 +336,6 @@ class SourceLines:
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
-def _times_key(root: Path) -> str:
-    return hashlib.sha256(f"family times\0{root.resolve()}".encode()).hexdigest()
-
-
 def _run_key(tree: Tree, config: Config, selection: Selection, validators, resolve: bool) -> str:
     """Everything a static run's findings depend on: the tool, the configuration, the
     selection, the readers, and every file's size, mtime and inode (as git's index and ruff's
@@ -437,18 +392,12 @@ def check(root: Path, config: Config, *, selection: Selection | None = None, val
             from gcp_preflight.resolve import Resolver
 
             project.resolver = Resolver()
-        times_key = _times_key(root) if store is not None else None
-        last = store.get_run(times_key) if store is not None else None
-        if store is not None:
-            store.close()  # not carried open into a forked child; reopened to store the results
-        raw, took = run_rules(project, rules, selection,
-                              dict(last[0].times) if last and isinstance(last[0], FamilyTimes) else None)
+        raw = run_rules(project, rules, selection)
         stamped, suppressed = _settle(project, raw, config, selection)
         files = project.files_read
         if store is not None:
             kept, deferred = _for_run_cache(stamped, keep_edits)
             store.put_run(key, (RunRecord(files, suppressed, deferred), *kept))
-            store.put_run(times_key, (FamilyTimes(tuple(sorted(took.items()))),))
     if store is not None:
         store.close()
     stamped, baselined = _against_baseline(stamped, baseline)

@@ -51,8 +51,7 @@ def test_corrupt_cache_entries_are_misses(tmp_path, capsys, monkeypatch):
     forged = b"cos\nsystem\n(S'touch " + str(tmp_path / "ran").encode() + b"'\ntR."  # os.system("touch ...")
     with db:
         assert db.execute("UPDATE facts SET value = ?", (forged,)).rowcount == 3
-        # the run's record and its families' times (FamilyTimes)
-        assert db.execute("UPDATE runs SET value = ?", (forged,)).rowcount == 2
+        assert db.execute("UPDATE runs SET value = ?", (forged,)).rowcount == 1
     db.close()
     main(["check", "--root", str(repo)])
     assert capsys.readouterr().out == first
@@ -449,38 +448,3 @@ def test_files_read_here_with_the_collector_paused_leave_no_cycles_behind(tmp_pa
     finally:
         gc.enable()
     assert len(left) == 2 and [ref() for ref in left] == [None, None]
-
-
-@pytest.mark.parametrize("times, expected", [
-    (None, ("PF5",)),  # no last run: the Python rules
-    ({"PF0": 0.01, "PF1": 0.25, "PF2": 0.3, "PF4": 0.33, "PF5": 1.0}, ("PF5",)),
-    # a tree whose packaging outweighs the rest (scale 4 of the benchmark): the halves are evened
-    ({"PF0": 0.1, "PF1": 1.14, "PF2": 3.29, "PF4": 2.25, "PF5": 4.45}, ("PF1", "PF5")),
-    ({"PF0": 0.1, "PF1": 0.2, "PF2": 0.3}, ("PF2",)),  # no PF5 enabled: still a split
-    ({"PF0": 0.1, "PF1": 0.2}, ("PF0",)),  # a tie: the first in order
-    ({"PF0": 0.1, "PF1": 0.2, "PF4": 0.5}, ("PF4",)),
-    ({"PF1": 0.2, "PF5": 1.0}, ("PF5",)),  # a family without a time (PF0): the default
-])
-def test_the_forked_families_even_the_halves_by_the_last_runs_times(times, expected):
-    families = [f for f in ("PF0", "PF1", "PF2", "PF4", "PF5") if times is None or f in times or f == "PF0"]
-    assert engine.forked_families(families, times) == expected
-
-
-def test_a_run_records_each_familys_time_and_the_next_run_splits_by_them(tmp_path, monkeypatch):
-    import shutil
-
-    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("PREFLIGHT_JOBS", "2")
-    repo = tmp_path / "pipeline"
-    shutil.copytree(Path(__file__).parent.parent / "examples" / "pipeline", repo, symlinks=True)
-    asked = []
-    choose = engine.forked_families
-    monkeypatch.setattr(engine, "forked_families", lambda families, times: asked.append(times) or choose(families, times))
-    first, _ = engine.check(repo, Config())
-    (repo / "extra.py").write_text("X = 1\n", encoding="utf-8")  # not the run cache: the rules run again
-    second, _ = engine.check(repo, Config())
-    assert asked[0] is None
-    assert sorted(asked[1]) == ["PF0", "PF1", "PF2", "PF3", "PF4", "PF5", "PF9"]
-    assert all(isinstance(t, float) and t >= 0 for t in asked[1].values())
-    assert [(f.code, f.location.path, f.location.line) for f in second.findings] == [
-        (f.code, f.location.path, f.location.line) for f in first.findings]

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from gcp_preflight.config import load
 from gcp_preflight.model import Location
 from gcp_preflight.project import Project
@@ -293,3 +295,20 @@ def test_a_linked_evaluation_is_cached_until_the_script_or_a_file_it_sources_cha
     assert memory() == ("512MB", 2)  # deploy.sh's facts, and its link record: found, but what it sources changed
     (repo / "bin/local.sh").write_text('MEMORY="1GB"\n')  # a file it tried to source appears
     assert memory()[0] == "1GB"
+
+
+@pytest.mark.parametrize("part, words", [
+    ("create_job  scraper_a\tscraper_b ", ["create_job", "scraper_a", "scraper_b"]),  # plain: str.split
+    ("run 'a b' \"c d\"", ["run", "a b", "c d"]),
+    ("run a\\ b", ["run", "a b"]),
+    ("run a # b c", ["run", "a"]),
+    ("run a#b c", ["run", "a"]),  # shlex (unlike a shell) ends the word at `#`, dropping the rest
+    ("run a\x0cb", ["run", "a\x0cb"]),  # a form feed is no shell whitespace, though str.split cuts there
+    ("run a\u00a0b", ["run", "a\u00a0b"]),
+    ("run 'open", None),
+])
+def test_the_words_of_a_command_line_are_shlexs_with_a_fast_path_for_plain_parts(part, words):
+    # validators/shell/commands.py: the ShellCallArgs the names family reads
+    from gcp_preflight.validators.shell.commands import _words
+
+    assert _words(part) == words

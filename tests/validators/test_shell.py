@@ -298,7 +298,7 @@ def test_a_linked_evaluation_is_cached_until_the_script_or_a_file_it_sources_cha
 
 
 @pytest.mark.parametrize("part, words", [
-    ("create_job  scraper_a\tscraper_b ", ["create_job", "scraper_a", "scraper_b"]),  # plain: str.split
+    ("create_job  scraper_a\tscraper_b ", ["create_job", "scraper_a", "scraper_b"]),
     ("run 'a b' \"c d\"", ["run", "a b", "c d"]),
     ("run a\\ b", ["run", "a b"]),
     ("run a # b c", ["run", "a"]),
@@ -306,8 +306,13 @@ def test_a_linked_evaluation_is_cached_until_the_script_or_a_file_it_sources_cha
     ("run a\x0cb", ["run", "a\x0cb"]),  # a form feed is no shell whitespace, though str.split cuts there
     ("run a\u00a0b", ["run", "a\u00a0b"]),
     ("run 'open", None),
+    ("run a\\", None),  # an escape with nothing after it
+    ("run '' \"\"", ["run", "", ""]),
+    ("run \"a\\\"b\\\\c\\d\" 'e\\f'", ["run", 'a"b\\c\\d', "e\\f"]),  # in double quotes only \" and \\
+    ("run \"x # y\" # z", ["run", "x # y"]),
+    ("run a # note\n  b c", ["run", "a", "b", "c"]),  # a comment ends at the line's end (a continuation)
 ])
-def test_the_words_of_a_command_line_are_shlexs_with_a_fast_path_for_plain_parts(part, words):
+def test_the_words_of_a_command_line_are_the_words_shlex_splits(part, words):
     # validators/shell/commands.py: the ShellCallArgs the names family reads
     from gcp_preflight.validators.shell.commands import _words
 

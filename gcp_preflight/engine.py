@@ -284,17 +284,20 @@ class RunRecord:
     deferred: tuple[tuple[int, DeferredFix], ...] = ()
 
 
-def _for_run_cache(stamped: list[Finding], keep_edits: bool) -> tuple[list[Finding], tuple[tuple[int, DeferredFix], ...]]:
+def _for_run_cache(stamped: list[Finding], keep_edits: bool,
+                   shown: Sequence[str] = ()) -> tuple[list[Finding], tuple[tuple[int, DeferredFix], ...]]:
     """The findings as the run cache keeps them: a fix not yet built is kept as its recipe
     (building it to store it would load libcst on every check that finds a PF401), unless the
-    caller's report prints edits anyway (`keep_edits`: JSON, --diff, --fix), whose next run
-    from the cache then needs no libcst."""
+    caller's report prints its edits anyway (`keep_edits`: JSON, --diff, --fix, for the
+    findings touching the `shown` paths when given), whose next run from the cache then needs
+    no libcst."""
     kept, deferred = [], []
     for index, finding in enumerate(stamped):
         fix = finding.fix
         if fix is not None and type(fix) is not Fix:  # a LazyFix: the cache holds plain facts
             recipe = getattr(fix, "deferred", None)
-            if recipe is not None and not fix.built and not keep_edits:
+            printed = keep_edits and (not shown or _touches(finding, shown))
+            if recipe is not None and not fix.built and not printed:
                 deferred.append((index, recipe))
                 finding = replace(finding, fix=Fix(fix.description, (), fix.safe))
             else:
@@ -396,7 +399,7 @@ def check(root: Path, config: Config, *, selection: Selection | None = None, val
         stamped, suppressed = _settle(project, raw, config, selection)
         files = project.files_read
         if store is not None:
-            kept, deferred = _for_run_cache(stamped, keep_edits)
+            kept, deferred = _for_run_cache(stamped, keep_edits, only_paths)
             store.put_run(key, (RunRecord(files, suppressed, deferred), *kept))
     if store is not None:
         store.close()

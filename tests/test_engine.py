@@ -311,6 +311,14 @@ def test_a_cached_run_keeps_a_pf401_fix_as_its_recipe_and_builds_it_again_when_a
     kept = [f for f in third.findings if f.code == "PF401"][0]
     assert isinstance(answered, engine.SourceLines) and not isinstance(kept.fix, LazyFix)
     assert kept.fix.edits == again.fix.edits
+    # ... for the findings it shows: checking other files (pre-commit), the fix stays a recipe
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache-elsewhere"))
+    other = next(rel for rel in SEED if rel.endswith(".py") and rel != "orchestration/main.py")
+    engine.check(repo, Config(), keep_edits=True, only_paths=(other,))
+    fourth, answered = engine.check(repo, Config())
+    later = [f for f in fourth.findings if f.code == "PF401"][0]
+    assert isinstance(answered, engine.SourceLines) and isinstance(later.fix, LazyFix) and not later.fix.built
+    assert later.fix.edits == again.fix.edits
 
 
 def test_every_fact_of_the_example_pipeline_comes_back_from_the_cache(tmp_path, monkeypatch):

@@ -173,7 +173,7 @@ def test_no_credentials_one_line_not_a_traceback(repo, monkeypatch, capsys):
 
 def test_static_check_and_offline_audit_never_import_google(repo):
     code = ("import sys\nfrom gcp_preflight.cli import main\n"
-            f"main(sys.argv[1:])\n"
+            "main(sys.argv[1:])\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('google', 'grpc', 'requests')))")
     for argv in (["check", str(repo), "--no-cache"],
                  ["validate-all", str(repo), "--no-cache", "--inventory", str(repo / "functions.json")]):

@@ -7,7 +7,6 @@ and review the diff: every line must be a seeded incident.
 
 from pathlib import Path
 
-import pytest
 
 from gcp_preflight.cli import main
 

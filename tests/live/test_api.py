@@ -8,7 +8,7 @@ import pytest
 from google.auth.credentials import AnonymousCredentials
 
 from gcp_preflight.validators.gcp_inventory.api import Connection, Limits, list_live
-from gcp_preflight.validators.gcp_inventory.facts import AccessProblem, Listed
+from gcp_preflight.validators.gcp_inventory.facts import Listed
 from tests.fake_gcp import FakeGcp, function_v1, function_v2, run_job, run_service
 
 FAST = Limits(timeout=0.6, initial_backoff=0.02)

@@ -1,6 +1,5 @@
 """Shell scripts in, command facts out: variables, defaults, source, continuations, quoting, cd."""
 
-from pathlib import Path
 
 import pytest
 

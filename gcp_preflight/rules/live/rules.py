@@ -17,7 +17,7 @@ from gcp_preflight.gcloud.memory import flag_bytes, mib
 from gcp_preflight.model import Diagnostic, Location, Related, Severity
 from gcp_preflight.rules.base import rule
 from gcp_preflight.rules.live.match import (
-    audit, dict_keys, duration_seconds, env_file_keys, known, list_items)
+    audit, dict_keys, duration_seconds, env_file_keys, known)
 from gcp_preflight.validators.deploy.facts import DeployCommand, Flag
 from gcp_preflight.validators.gcp_inventory.facts import AccessProblem, LiveResource
 

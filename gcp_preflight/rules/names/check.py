@@ -16,7 +16,7 @@ from gcp_preflight.rules.names import auto
 from gcp_preflight.rules.names.copies import collapse_copies
 from gcp_preflight.rules.names.matching import (describe_character, lookalike_of, odd_characters, skeleton, suggest,
                                                  suggestions)
-from gcp_preflight.rules.names.options import Contract, NamesOptions, parse_options
+from gcp_preflight.rules.names.options import NamesOptions, parse_options
 from gcp_preflight.rules.names.routes import check_routes, normalized
 from gcp_preflight.rules.names.resolve import NameItem, PythonIndex, _shared_prefix
 from gcp_preflight.rules.names.sources import (Instance, SourceSpec, call_instances, class_instances,

@@ -146,7 +146,7 @@ def read_ddl(source: SourceText) -> Iterable[object]:
 
     try:
         statements = list(_statements(source.text))
-    except sqlglot.errors.SqlglotError as exc:  # an unterminated string or comment
+    except sqlglot.errors.SqlglotError:  # an unterminated string or comment
         match = _DDL_ANYWHERE.search(source.text)
         if match:
             line = source.text.count("\n", 0, match.start()) + 1

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gcp_preflight.model import Location
-from gcp_preflight.validators.deploy.facts import DeployCommand, Flag, Word
+from gcp_preflight.validators.deploy.facts import Flag, Word
 from gcp_preflight.validators.terraform.facts import HclAttribute, HclBlock
 from gcp_preflight.validators.terraform.values import Scope, V, text
 

@@ -45,7 +45,7 @@ def start(work: Callable[[], Any], workers: int) -> Child | None:
 
 
 def _child(work: Callable[[], Any], send: Any) -> None:
-    progress._current = None  # the parent's line is the only one
+    progress.silence()
     try:
         data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - nothing sent: the parent does this work itself and says why

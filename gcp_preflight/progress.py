@@ -55,6 +55,12 @@ def done() -> None:
         _current = None
 
 
+def silence() -> None:
+    """No line from this process (a forked child: its parent's line is the only one)."""
+    global _current
+    _current = None
+
+
 def wanted(stream: TextIO | None = None) -> bool:
     """Whether a progress line may be shown on this stream at all."""
     stream = stream or sys.stderr

@@ -11,6 +11,7 @@ import difflib
 import posixpath
 from collections import deque
 from dataclasses import dataclass
+from typing import Callable
 
 from gcp_preflight.model import Location
 from gcp_preflight.rules.packaging import distributions, stdlib
@@ -217,14 +218,16 @@ class Closure:
                 queue.append((found, chain + (step,)))
 
     def _import(self, module: Found, imp: Import, step: Step, chain):
-        where = Location(self.real(step.path), imp.line, imp.column)
-        trail = chain + (step,)
-        statement = _statement(imp)
+        # where the import is, its chain and its text: made only for an issue (most imports have none)
+        def site() -> tuple[Location, tuple, str]:
+            return Location(self.real(step.path), imp.line, imp.column), chain + (step,), _statement(imp)
+
         base = imp.module
         if imp.level:
             parts = (module.name if module.package else module.name.rpartition(".")[0]).split(".")
             parts = [p for p in parts if p]
             if imp.level - 1 >= len(parts) or module.name == "__main__":
+                where, trail, statement = site()
                 self._issue("PF202", where, f"`{statement}` is a relative import with no parent package in "
                             f"{self.unit.label}: {module.path} is imported as the top-level module `{module.name}`",
                             trail, statement, f"relative:{where}")
@@ -233,13 +236,13 @@ class Closure:
             base = f"{package}.{imp.module}" if imp.module else package
         parents = base.split(".")
         if self.modules.find(parents[0]) is None:
-            self._external(base, imp, where, trail, statement)
+            self._external(base, imp, site)
             return
         found = None
         for size in range(1, len(parents) + 1):
             found = self.modules.find(".".join(parents[:size]))
             if found is None:
-                self._missing_local(".".join(parents[:size]), where, trail, statement,
+                self._missing_local(".".join(parents[:size]), *site(),
                                     self.repo.find(".".join(parents[:size])))
                 return
             yield found
@@ -259,17 +262,19 @@ class Closure:
                 continue
             counterpart = self.repo.find(f"{base}.{name}")
             if found.namespace or counterpart is not None:
-                self._missing_local(f"{base}.{name}", where, trail, statement, counterpart)
+                self._missing_local(f"{base}.{name}", *site(), counterpart)
             else:
                 hint = _did_you_mean(name, names)
+                where = site()[0]
                 self.issues.append(Issue(
                     "PF204", where,
                     f"`{base}` ({self.real(found.path)}) defines no `{name}`"
                     + (f" (did you mean `{hint[0]}`?)" if hint else ""),
                     f"name:{where}:{name}"))
 
-    def _external(self, base: str, imp: Import, where: Location, trail, statement: str) -> None:
-        """A module outside the unit: the standard library, an installed distribution, or missing."""
+    def _external(self, base: str, imp: Import, site: Callable[[], tuple[Location, tuple, str]]) -> None:
+        """A module outside the unit: the standard library, an installed distribution, or missing.
+        `site()` gives the import's location, chain and text, for an issue."""
         top = base.split(".")[0]
         if stdlib.is_stdlib(top, self.unit.runtime):
             return
@@ -279,10 +284,11 @@ class Closure:
             return
         counterpart = self.repo.find(base) or self._same_named_module(top)
         if counterpart is not None:  # a project package that was not copied, not a distribution
-            self._missing_local(base, where, trail, statement, counterpart)
+            self._missing_local(base, *site(), counterpart)
             return
         if self.installed is None:
             return
+        where, trail, statement = site()
         if not self.installed.certain:  # an unknown requirement may bring it
             self.unexplained.extend((module, where) for module in missing)
             return

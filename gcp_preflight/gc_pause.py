@@ -1,12 +1,14 @@
 """The cyclic garbage collector, paused for one command.
 
 A run builds hundreds of thousands of long-lived facts and index entries at once and frees them
-all at exit; the facts form no cycles (the analyses that hold the Project do). With the collector on, every few hundred allocations it
-walks the young objects and, as the heap grows, all of them again: on a 2,500-file repository
-that was half of a warm run (facts decoded from the cache) and a quarter of a cold one. Plain
-reference counting still frees everything that is not in a cycle; the collector is turned back
-on when the command ends (tests call main() many times in one process), and worker processes
-turn it on for themselves (project.parse_files: what a reader leaves in cycles is collected there).
+all at exit; the facts form no cycles (the analyses that hold the Project do). With the
+collector on, every few hundred allocations it walks the young objects and, as the heap grows,
+all of them again: on a 2,500-file repository that was half of a warm run (facts decoded from
+the cache) and a quarter of a cold one. Plain reference counting still frees everything that is
+not in a cycle; the collector is turned back on when the command ends (tests call main() many
+times in one process). What readers leave in cycles is collected where they run: worker
+processes turn their collector on, and a serial read collects after each file
+(project.parse_files).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Simple commands of shell scripts with their literal arguments: `create_job some_scraper`.
 
 A line reader like literals.py, not a shell parser: each line (comments dropped, `\\` line
-continuations joined) is cut at `;`, `&&`, `||` and `|`, and each part split into words as a POSIX
-shell would (shlex). A word that expands something (`$`, a backtick) is not literal and is left
-out; the names family reads the literal arguments of a function or command named in its config.
+continuations joined) is cut at `;`, `&&`, `||` and `|`, and each part split into words as shlex
+splits them (`_words`). A word that expands something (`$`, a backtick) is not literal and is
+left out; the names family reads the literal arguments of a function or command named in its config.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@
 
 Scale 1 is the size of the real repository the targets below were measured on (with
 `benchmarks/shape.py`); 0.25 and 4 shrink or grow every count, never the size of a file: the
-Python size distribution is the same at every scale. The output is deterministic for a given
+Python size distribution is the same at every scale. Nor does a function's shared/ tree grow
+(19 copied modules and ~60 links, as measured): a larger tree has more of them. The output is deterministic for a given
 scale and seed (same paths, same bytes).
 
 What is inside, and why: gcp-preflight's cost is driven by long modules (many functions,
@@ -199,6 +200,17 @@ class Table:
         return self.columns + self.migrated
 
 
+def shared_parts(total: int) -> list[tuple[str, int]]:
+    """The shared/ folders and how many modules each holds, for `total` shared modules."""
+    parts = []
+    for pkg, share in SHARED_SHARE.items():
+        k = max(2, round(total * share))
+        nested = SHARED_NESTED.get(pkg, []) if k >= 6 else []
+        parts.append((pkg, k - (len(nested) * round(k * 0.3) if nested else 0)))
+        parts += [(f"{pkg}/{sub}", round(k * 0.3)) for sub in nested]
+    return parts
+
+
 @dataclass
 class Mod:
     rel: str
@@ -210,6 +222,10 @@ class Mod:
     classes: list[Cls] = field(default_factory=list)
     consts: list[str] = field(default_factory=list)
     role: str = ""
+    # Among the modules a function's shared/ tree holds (its copies and file links): those a
+    # scale-1 tree has. The tree keeps its measured size at every scale (19 copies, ~60 links),
+    # as a file keeps its size, so its modules import only each other.
+    core: bool = True
 
     @property
     def dotted(self) -> str:
@@ -1113,17 +1129,14 @@ class Generator:
                     plan.append(Mod(f"{base}/{self.module_name(sub, i)}.py", area, grp, style))
 
         # shared, layered
-        shared_total = counts["shared"]
         plan.append(Mod("shared/__init__.py", "shared", "shared", "lib", role="init"))
-        for pkg, share in SHARED_SHARE.items():
-            k = max(2, round(shared_total * share))
-            nested = SHARED_NESTED.get(pkg, []) if k >= 6 else []
-            parts = [(pkg, k - (len(nested) * round(k * 0.3) if nested else 0))]
-            parts += [(f"{pkg}/{sub}", round(k * 0.3)) for sub in nested]
-            for sub, part in parts:
-                plan.append(Mod(f"shared/{sub}/__init__.py", "shared", f"shared.{pkg}", "lib", role="init"))
-                for i in range(max(1, part - 1)):
-                    plan.append(Mod(f"shared/{sub}/{self.module_name(sub, i)}.py", "shared", f"shared.{pkg}", "lib"))
+        at_scale_1 = dict(shared_parts(max(2, AREAS["shared"])))
+        for sub, part in shared_parts(counts["shared"]):
+            pkg = sub.split("/")[0]
+            plan.append(Mod(f"shared/{sub}/__init__.py", "shared", f"shared.{pkg}", "lib", role="init"))
+            for i in range(max(1, part - 1)):
+                plan.append(Mod(f"shared/{sub}/{self.module_name(sub, i)}.py", "shared", f"shared.{pkg}", "lib",
+                                core=i < max(1, at_scale_1.get(sub, part) - 1)))
         plan.append(Mod("processors/__init__.py", "processors", "processors", "processor", role="init"))
         subs = {"raw": 0.40, "analytics": 0.21, "precompute": 0.15, "grading": 0.10, "reference": 0.08, "quality": 0.06}
         for sub, share in subs.items():
@@ -1211,6 +1224,8 @@ class Generator:
             fn = group[3:]
             if fn in self.tree_functions:
                 pools = [f"shared.{p}" for p in TREE_COPIED + TREE_LINKED_FILES + TREE_LINKED_DIRS]
+                return [m for p in pools for m in self.by_package.get(p, []) if m.role != "init" and m.core] + \
+                    [m for m in self.by_package.get(group, []) if m.role != "init" and m is not mod]
             else:
                 pools = [p for p in self.by_package if p.startswith("shared.")]
             pools.append(group)
@@ -1223,6 +1238,8 @@ class Generator:
         else:  # scripts, tests: anything but the modules of function folders (importable only there)
             pools = [p for p in self.by_package if not p.startswith("fn.")]
         found = [m for p in pools for m in self.by_package.get(p, []) if m.role != "init" and m is not mod]
+        if mod.core and mod.area == "shared":  # a function's shared/ tree may hold it: it imports only its kind
+            found = [m for m in found if m.core]
         return found
 
     def write_python(self) -> None:
@@ -1540,6 +1557,7 @@ class Generator:
         """A function's shared/ folder: some packages copied, others linked file by file (their
         subfolders linked whole) or linked whole."""
         self.write(f"{base}/shared/__init__.py", "", "python_copy")
+        by_rel = {m.rel: m for m in self.modules}
         linked_dirs = set()
 
         def link_to(rel: str) -> None:
@@ -1551,11 +1569,14 @@ class Generator:
             pkg = parts[1]
             if rel == "shared/__init__.py":
                 continue
+            nested = len(parts) > 3 and not (pkg == "processors" and parts[2] == "patterns")
+            one_by_one = pkg in TREE_COPIED or (pkg in TREE_LINKED_FILES and not nested)
+            if one_by_one and not by_rel[rel].core:
+                continue  # beyond the tree's measured size
             if pkg in TREE_COPIED:
                 self.write(f"{base}/{rel}", (self.root / rel).read_text(encoding="utf-8"), "python")
                 self.counts["python_copies"] += 1
             elif pkg in TREE_LINKED_FILES:
-                nested = len(parts) > 3 and not (pkg == "processors" and parts[2] == "patterns")
                 if nested:
                     folder = "/".join(parts[:3])
                     if folder not in linked_dirs:

@@ -100,6 +100,16 @@ def test_generator_counts_at_a_tiny_scale(trees):
     assert measured["python"]["totals"].get("unparsable", 0) == 0
 
 
+def test_a_functions_shared_tree_keeps_its_measured_size_at_a_larger_scale(tmp_path):
+    """At scale 2 there are twice the tree functions, each with the tree of scale 1 (19 copied
+    modules plus shared/__init__.py, ~60 links), not a tree twice as large: every count doubles,
+    the copies and links too (as planned: 19 copies per tree function)."""
+    manifest = generate.generate(tmp_path, 2, seed=0, size_factor=0.02)
+    assert (manifest["shared_tree_functions"], manifest["python_copies"], manifest["symlinks"]) == (12, 12 * 19, 757)
+    folders = shape.measure(tmp_path)["function_folders"]
+    assert (folders["shared_tree_copied_py"], folders["shared_tree_links"]) == (12 * 20, 709)
+
+
 def test_generator_refuses_a_non_empty_folder(tmp_path):
     (tmp_path / "keep.txt").write_text("x")
     with pytest.raises(SystemExit):

@@ -410,6 +410,21 @@ def test_rules_run_in_a_forked_child_give_the_serial_report(tmp_path, capsys, mo
     assert any(f["code"] == "PF401" and f["fix"]["edits"] for f in serial["findings"])
 
 
+def test_the_python_rules_that_read_the_packaging_analysis_run_here_not_in_the_child(tmp_path, monkeypatch):
+    # PF510/PF511 may ask a file's deployment units for their runtime: the packaging analysis,
+    # which this process computes for PF2xx. In the child it would be computed a second time.
+    ran_here = []
+    real = engine._run_in_order
+    monkeypatch.setattr(engine, "_run_in_order",
+                        lambda project, rules: ran_here.append([r.code for r in rules]) or real(project, rules))
+    repo = write_repo(tmp_path / "repo", {"app/main.py": "x = 1\n"})
+    monkeypatch.setenv("PREFLIGHT_JOBS", "2")
+    engine.check(repo, Config(), use_cache=False)
+    assert len(ran_here) == 1  # the child's own calls are recorded in the child
+    assert [code for code in ran_here[0] if code.startswith("PF5")] == ["PF510", "PF511"]
+    assert {code[:3] for code in ran_here[0]} == {"PF0", "PF1", "PF2", "PF3", "PF4", "PF5", "PF9"}
+
+
 def test_a_rule_raising_in_the_forked_child_raises_here_as_in_a_serial_run(tmp_path, monkeypatch, capfd):
     from gcp_preflight.rules import ALL_RULES
 

@@ -24,7 +24,7 @@ def options(project) -> Options:
     return Options.from_config(project.config.section("packaging"))
 
 
-@shared_analysis("PF2", "PF3")  # the deploy family reads the units too
+@shared_analysis("PF2", "PF3", "PF5")  # the deploy family reads the units too, PF510/PF511 their runtimes
 def analyse(project) -> Analysis:
     opts = project.memo(options)
     units, notes = gather(project, opts)

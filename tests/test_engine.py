@@ -47,7 +47,7 @@ def test_corrupt_cache_entries_are_misses(tmp_path, capsys, monkeypatch):
     repo = write_repo(tmp_path / "repo", BAD)
     main(["check", "--root", str(repo)])
     first = capsys.readouterr().out
-    db = sqlite3.connect(tmp_path / "cache" / "facts-v3.sqlite3")
+    db = sqlite3.connect(tmp_path / "cache" / "facts-v4.sqlite3")
     forged = b"cos\nsystem\n(S'touch " + str(tmp_path / "ran").encode() + b"'\ntR."  # os.system("touch ...")
     with db:
         assert db.execute("UPDATE facts SET value = ?", (forged,)).rowcount == 3
@@ -56,6 +56,17 @@ def test_corrupt_cache_entries_are_misses(tmp_path, capsys, monkeypatch):
     main(["check", "--root", str(repo)])
     assert capsys.readouterr().out == first
     assert not (tmp_path / "ran").exists()
+
+
+def test_a_store_of_an_older_format_is_removed_when_the_new_one_is_made(tmp_path, capsys, monkeypatch):
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    for name in ("facts-v3.sqlite3", "facts-v3.sqlite3-wal", "facts-v3.sqlite3-shm", "notes.txt"):
+        (cache / name).write_bytes(b"old")
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(cache))
+    repo = write_repo(tmp_path / "repo", BAD)
+    assert main(["check", "--root", str(repo)]) == 1
+    assert sorted(p.name for p in cache.iterdir()) == ["facts-v4.sqlite3", "notes.txt"]
 
 
 def test_an_unchanged_tree_is_answered_from_the_run_cache(tmp_path, capsys, monkeypatch):

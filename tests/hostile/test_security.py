@@ -144,7 +144,7 @@ def test_cache_entries_of_the_wrong_shape_are_misses(tmp_path, capsys, monkeypat
     monkeypatch.chdir(tmp_path)
     repo = write_repo(tmp_path / "repo", PLANTED)
     first = check(capsys, repo)
-    db = sqlite3.connect(store / "facts-v3.sqlite3")
+    db = sqlite3.connect(store / "facts-v4.sqlite3")
     with db:
         count = db.execute("UPDATE facts SET value = ?", (forged,)).rowcount
         runs = db.execute("UPDATE runs SET value = ?", (forged,)).rowcount  # the whole-run result too

@@ -17,7 +17,7 @@ import os
 import stat
 import time
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from gcp_preflight import facts
 
@@ -126,8 +126,9 @@ class FactStore:
             self._db.execute(f"DELETE FROM {table} WHERE used < ?", (today - KEEP_DAYS,))
         self._db.execute("INSERT OR REPLACE INTO meta VALUES ('pruned', ?)", (today,))
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, tuple]:
-        """The decoded facts of every key found; a key whose entry does not decode is a miss."""
+    def get_many(self, keys: Sequence[str], decode: Callable[[bytes], Any] = facts.loads) -> dict[str, Any]:
+        """The decoded entry of every key found; a key whose entry does not decode (`decode`
+        raises a ValueError: facts.CacheShapeError) is a miss."""
         db = self._connect()
         found: dict[str, tuple] = {}
         if db is None or not keys:
@@ -143,7 +144,7 @@ class FactStore:
                 marks = ",".join("?" * len(chunk))
                 for key, value, used in db.execute(f"SELECT key, value, used FROM facts WHERE key IN ({marks})", chunk):
                     try:
-                        found[key] = facts.loads(value)
+                        found[key] = decode(value)
                     except ValueError:  # facts.CacheShapeError
                         continue  # wrong shape: a miss, parsed again and overwritten
                     if used < today:

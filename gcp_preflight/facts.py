@@ -4,8 +4,9 @@ Every fact type is a dataclass with slots registered with `@fact`: a value, neve
 made (model.py says why it is not declared frozen; the test suite freezes it). Collections
 inside facts are tuples; mappings are tuples of pairs.
 
-A file's facts are cached as one pickle, read back by a loader that builds registered fact
-types (and the enums of their modules) and plain values, nothing else. Pickle's C loader builds
+A file's facts are cached as one entry of per-type pickles (`dumps_by_type`: a run decodes only
+the types its rules ask for), read back by a loader that builds registered fact types (and the
+enums of their modules) and plain values, nothing else. Pickle's C loader builds
 objects several times faster than a decoder written in Python (a warm check of the scale-1
 benchmark loads about 870,000 objects), and the restriction keeps the cache from running code.
 """
@@ -209,19 +210,52 @@ def loads(data: bytes) -> tuple:
     so an entry is what this code wrote; the loader still refuses to build anything but facts,
     so even a forged entry cannot run code, and a top-level value that is not a tuple of facts
     is a miss."""
-    if type(data) is not bytes:
-        raise CacheShapeError("a cache entry is bytes")
-    try:
-        out = _Loader(io.BytesIO(data)).load()
-    except CacheShapeError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any malformed pickle (EOFError, UnpicklingError, ...)
-        raise CacheShapeError(f"not a cache entry: {type(exc).__name__}") from None
+    out = _unpickled(data)
     if type(out) is not tuple:
         raise CacheShapeError("a cache entry is a tuple")
     stranger = _first_stranger(out)
     if stranger is not None:
         raise CacheShapeError(f"{stranger.__name__} is not a fact type")
+    return out
+
+
+def _unpickled(data: bytes) -> Any:
+    if type(data) is not bytes:
+        raise CacheShapeError("a cache entry is bytes")
+    try:
+        return _Loader(io.BytesIO(data)).load()
+    except CacheShapeError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any malformed pickle (EOFError, UnpicklingError, ...)
+        raise CacheShapeError(f"not a cache entry: {type(exc).__name__}") from None
+
+
+def dumps_by_type(values: Any) -> bytes:
+    """A file's facts as one cache entry of per-type groups, so that a run decodes only the
+    types its rules read (project.py): pairs of a type's name and `dumps` of that type's facts,
+    in the order the types first appear (each type's facts keep their order)."""
+    groups: dict[type, list] = {}
+    for value in values:
+        groups.setdefault(type(value), []).append(value)
+    encoded = tuple((kind.__name__, dumps(items)) for kind, items in groups.items())
+    return pickle.dumps(encoded, protocol=5)
+
+
+def loads_by_type(data: bytes) -> tuple[tuple[str, bytes], ...]:
+    """The (type name, encoded facts) pairs `dumps_by_type` wrote, still encoded; CacheShapeError
+    for anything else (the loader builds no class at all here)."""
+    out = _unpickled(data)
+    if type(out) is not tuple or not all(type(pair) is tuple and len(pair) == 2 and type(pair[0]) is str
+                                         and type(pair[1]) is bytes for pair in out):
+        raise CacheShapeError("a cache entry is a tuple of (type name, facts) pairs")
+    return out
+
+
+def loads_of_type(kind: type, data: bytes) -> tuple:
+    """One group of an entry of `dumps_by_type`: facts of type `kind` only."""
+    out = loads(data)
+    if out and set(map(type, out)) != {kind}:
+        raise CacheShapeError(f"facts of another type than {kind.__name__}")
     return out
 
 

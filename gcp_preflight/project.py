@@ -2,7 +2,7 @@
 
 Each file a validator wants is read once; all validators that want it read that one text, and
 their facts are cached together keyed by the file's content hash (cache.py: a per-user store,
-never inside the repository).
+never inside the repository). Cached facts are decoded type by type, when a rule first asks.
 """
 
 from __future__ import annotations
@@ -139,6 +139,13 @@ class Project:
         self._lines: dict[str, list[str]] = {}
         self._by_type: dict[type, list] = defaultdict(list)
         self._by_path: dict[tuple[type, str], list] = defaultdict(list)
+        # Facts not yet indexed, by type name, in the order they were read: (path, the facts, or
+        # their cache entry's group, decoded when a rule first asks for the type). A run decodes
+        # only the types its rules read, and a forked child (forked.py) decodes its own.
+        self._waiting: dict[str, list[tuple[str, list | bytes]]] = defaultdict(list)
+        self._indexed: set[type] = set()
+        self._validators = validators
+        self._fallback: dict[str, dict[str, list]] = {}  # path -> facts read again, by type name
         self._memo: dict[Callable, Any] = {}
         # The exact mode's resolver (resolve.py), set by engine.check when `--resolve` is on.
         self.resolver = None
@@ -169,7 +176,7 @@ class Project:
         known = self.cache.file_rows(str(self.root), readers) if self.cache else {}
         stats = self.tree.stats or {}
         rows: list[tuple[str, int, int, int, str, str]] = []
-        slots: list[tuple[str, tuple | None]] = []
+        slots: list[tuple[str, tuple | None]] = []  # (path, its facts or its entry's groups)
         pending: list[tuple[int, str, str, tuple[int, ...]]] = []  # (slot, rel, digest, wanting)
         for rel in self.tree.files:
             stat = stats.get(rel)
@@ -205,12 +212,12 @@ class Project:
             pending.append((len(slots), rel, digest, wanting))
             slots.append((rel, None))
         keys = [_fact_key(rel, validators, wanting, digest) for _, rel, digest, wanting in pending]
-        cached = self.cache.get_many(keys) if self.cache else {}
+        cached = self.cache.get_many(keys, facts.loads_by_type) if self.cache else {}
         misses: list[ParseJob] = []
         for (slot, rel, digest, wanting), key in zip(pending, keys):
             found = cached.get(key)
             if found is not None:
-                slots[slot] = (rel, found)
+                slots[slot] = (rel, _Groups(found))
             else:
                 misses.append(ParseJob(slot, rel, digest, wanting, key))
         entries: list[tuple[str, bytes]] = []  # cache entries, stored as they come (not all held at once)
@@ -227,20 +234,57 @@ class Project:
             self.cache.put_encoded(entries)
             self.cache.put_file_rows(str(self.root), readers, rows)
             self.cache.close()
-        by_type, by_path = self._by_type, self._by_path
-        for rel, found in slots:  # _add, inlined: hundreds of thousands of facts on a large tree
+        waiting = self._waiting
+        for rel, found in slots:
+            if type(found) is _Groups:
+                for name, group in found:
+                    waiting[name].append((rel, group))
+                continue
+            by_name: dict[str, list] = {}
             for item in found:
-                kind = type(item)
-                by_type[kind].append(item)
-                by_path[(kind, rel)].append(item)
+                by_name.setdefault(type(item).__name__, []).append(item)
+            for name, items in by_name.items():
+                waiting[name].append((rel, items))
 
     def _add(self, item: object, rel: str) -> None:
-        self._by_type[type(item)].append(item)
-        self._by_path[(type(item), rel)].append(item)
+        kind = type(item)
+        if kind in self._indexed:
+            self._by_type[kind].append(item)
+            self._by_path[(kind, rel)].append(item)
+        else:
+            self._waiting[kind.__name__].append((rel, [item]))
+
+    def _index(self, kind: type) -> None:
+        """Index the facts of one type, decoding those still in their cache entries' groups."""
+        self._indexed.add(kind)
+        by_type, by_path = self._by_type[kind], self._by_path
+        for rel, found in self._waiting.pop(kind.__name__, ()):
+            if type(found) is bytes:
+                try:
+                    found = facts.loads_of_type(kind, found)
+                except ValueError:  # an entry this code did not write: the file is read again
+                    found = self._read_again(rel).get(kind.__name__, [])
+            by_type.extend(found)
+            by_path[(kind, rel)].extend(found)
+
+    def _read_again(self, rel: str) -> dict[str, list]:
+        if rel not in self._fallback:
+            global _WORKER_VALIDATORS, _WORKER_ROOT
+            _WORKER_VALIDATORS, _WORKER_ROOT = self._validators, self.root
+            index = {v.name: i for i, v in enumerate(self._validators)}
+            wanting = tuple(index[name] for name in self.readers(rel) if name in index)
+            found, _ = _parse_one(ParseJob(0, rel, "", wanting, ""))
+            by_name: dict[str, list] = {}
+            for item in found:
+                by_name.setdefault(type(item).__name__, []).append(item)
+            self._fallback[rel] = by_name
+        return self._fallback[rel]
 
     def replace(self, kind: type, updates: dict[str, list]) -> None:
         """Swap the facts of one type read from some files ({path: new facts}), in one pass
         however many files change (for a validator's `link` step only)."""
+        if kind not in self._indexed:
+            self._index(kind)
         old_ids = {id(x) for path in updates for x in self._by_path.get((kind, path), ())}
         merged = [x for x in self._by_type.get(kind, []) if id(x) not in old_ids]
         for path, items in updates.items():
@@ -252,9 +296,13 @@ class Project:
     # -- reading ----------------------------------------------------------------------------
     def facts(self, kind: type[T]) -> tuple[T, ...]:
         """All facts of one type, in file order."""
+        if kind not in self._indexed:
+            self._index(kind)
         return tuple(self._by_type.get(kind, ()))
 
     def facts_in(self, path: str, kind: type[T]) -> tuple[T, ...]:
+        if kind not in self._indexed:
+            self._index(kind)
         return tuple(self._by_path.get((kind, path), ()))
 
     def text(self, path: str) -> str | None:
@@ -355,6 +403,12 @@ def _parse_bare(job: ParseJob) -> tuple[tuple, None]:
     return _parse_one(job)[0], None
 
 
+class _Groups(tuple):
+    """A cache entry's (type name, encoded facts) pairs (facts.dumps_by_type), not yet decoded."""
+
+    __slots__ = ()
+
+
 def _parse_and_encode(job: ParseJob) -> tuple[tuple, bytes | None]:
     """One file's facts and their cache entry, encoded where they were read (in a worker, so the
     main process only stores it); None when they cannot be cached."""
@@ -362,7 +416,7 @@ def _parse_and_encode(job: ParseJob) -> tuple[tuple, bytes | None]:
     if not as_hashed:
         return found, None
     try:
-        return found, facts.dumps(found)
+        return found, facts.dumps_by_type(found)
     except (TypeError, RecursionError):
         return found, None
 
@@ -375,10 +429,10 @@ def _parse_in_worker(job: ParseJob) -> tuple[tuple | None, bytes | None]:
 
 
 def _facts_of(job: ParseJob, entry: bytes) -> tuple:
-    """The facts a worker sent as their cache entry; read again here should the entry not load
-    (a fact type missing from facts.FACT_MODULES: a bug, which the codec's tests catch)."""
+    """The facts a worker sent as their cache entry, as its groups (decoded type by type when
+    a rule asks); read again here should the entry not load."""
     try:
-        return facts.loads(entry)
+        return _Groups(facts.loads_by_type(entry))
     except ValueError:
         return _parse_one(job)[0]
 

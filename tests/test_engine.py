@@ -394,6 +394,86 @@ def test_a_file_changed_after_it_was_hashed_is_read_as_it_is_now_and_not_cached(
     assert [m.path for m in found_b if isinstance(m, PythonModule)] == ["b.py"] and entry_b is None
 
 
+LAZY_REPO = {
+    "app/a.py": "import os\n\n\ndef run():\n    return os.getcwd()\n",
+    "app/b.py": "from app.a import run\n\nVALUE = run()\n",
+    "app/c.py": "-> a.py",
+    "app/main.py": "import b\n\n\ndef handler(request):\n    return b.VALUE\n",
+    "deploy.sh": "gcloud functions deploy fn --gen2 --runtime python311 --region us-central1 --source app "
+                 "--memory 128MB --trigger-http\n",
+}
+
+
+def _warm_project(tmp_path, monkeypatch):
+    from gcp_preflight.project import Project
+    from gcp_preflight.validators import default_validators
+
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = tmp_path / "repo"
+    if not repo.exists():
+        write_repo(repo, LAZY_REPO)
+    first = Project(repo, Config(), default_validators())
+    return first, Project(repo, Config(), default_validators())
+
+
+def test_facts_from_the_cache_are_decoded_only_for_the_types_asked(tmp_path, monkeypatch):
+    from gcp_preflight import facts
+    from gcp_preflight.discovery import Symlink
+    from gcp_preflight.validators.python.source import PythonModule
+
+    fresh, warm = _warm_project(tmp_path, monkeypatch)
+    decoded = []
+    real = facts.loads_of_type
+    monkeypatch.setattr(facts, "loads_of_type", lambda kind, data: decoded.append(kind.__name__) or real(kind, data))
+    assert [m.path for m in warm.facts(PythonModule)] == ["app/a.py", "app/b.py", "app/main.py"]
+    assert warm.facts(PythonModule) == fresh.facts(PythonModule)
+    assert decoded == ["PythonModule"] * 3  # one group per file, of that type only
+    assert warm.facts_in("app/b.py", PythonModule) == fresh.facts_in("app/b.py", PythonModule)
+    assert decoded == ["PythonModule"] * 3  # indexed once
+    assert [s.path for s in warm.facts(Symlink)] == ["app/c.py"] and decoded == ["PythonModule"] * 3
+
+
+def test_a_cache_entry_group_that_does_not_load_is_read_again(tmp_path, monkeypatch):
+    import pickle
+    import sqlite3
+
+    from gcp_preflight import facts
+    from gcp_preflight.validators.python.source import PythonModule
+
+    fresh, _ = _warm_project(tmp_path, monkeypatch)
+    db = sqlite3.connect(tmp_path / "cache" / "facts-v4.sqlite3")
+    with db:
+        for key, value in list(db.execute("SELECT key, value FROM facts")):
+            groups = facts.loads_by_type(value)
+            if any(name == "PythonModule" for name, _ in groups):  # that group, and only it, broken
+                broken = tuple((name, b"not a pickle" if name == "PythonModule" else group) for name, group in groups)
+                db.execute("UPDATE facts SET value = ? WHERE key = ?", (pickle.dumps(broken, protocol=5), key))
+    db.close()
+    _, warm = _warm_project(tmp_path, monkeypatch)
+    assert warm.facts(PythonModule) == fresh.facts(PythonModule)
+    assert [m.path for m in warm.facts(PythonModule)] == ["app/a.py", "app/b.py", "app/main.py"]
+    assert sorted(warm._fallback) == ["app/a.py", "app/b.py", "app/main.py"]  # read again, once each
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])  # with 2, workers send the entries the main process decodes by type
+def test_a_warm_run_gives_the_cold_report_with_facts_decoded_by_type(tmp_path, capsys, monkeypatch, jobs):
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PREFLIGHT_JOBS", jobs)
+    repo = write_repo(tmp_path / "repo", LAZY_REPO)
+    assert main(["check", "--root", str(repo), "--no-cache", "--format", "json"]) == 1
+    cold = json.loads(capsys.readouterr().out)
+    main(["check", "--root", str(repo), "--format", "json"])  # fills the cache
+    capsys.readouterr()
+    (repo / "app/b.py").write_text("from app.a import run\n\nVALUE = run()\nOTHER = 1\n")  # not the run cache
+    assert main(["check", "--root", str(repo), "--format", "json"]) == 1
+    warm = json.loads(capsys.readouterr().out)
+    for report in (cold, warm):
+        report["summary"].pop("duration_s")
+    assert warm == cold
+    assert [(f["code"], f["path"], f["line"]) for f in warm["findings"]] == [("PF202", "app/b.py", 1),
+                                                                             ("PF205", "deploy.sh", 1)]
+
+
 def _example_json(tmp_path, capsys, monkeypatch, jobs: str) -> dict:
     monkeypatch.setenv("PREFLIGHT_JOBS", jobs)
     main(["check", "--root", str(Path(__file__).parent.parent / "examples" / "pipeline"), "--no-cache",

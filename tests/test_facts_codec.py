@@ -95,6 +95,31 @@ def test_entries_that_are_not_tuples_of_facts_are_refused(entry, why):
     assert not MARKER.exists()
 
 
+def test_an_entry_by_type_holds_each_types_facts_in_order_and_decodes_one_type_at_a_time():
+    first, second = Location("a.py", 1, 1), Location("a.py", 2, 1)
+    literal = ShellLiteral("a.sh", first, "phase2", '"')
+    groups = facts.loads_by_type(facts.dumps_by_type([first, literal, second]))
+    assert [name for name, _ in groups] == ["Location", "ShellLiteral"]
+    assert facts.loads_of_type(Location, groups[0][1]) == (first, second)
+    assert facts.loads_of_type(ShellLiteral, groups[1][1]) == (literal,)
+    with pytest.raises(facts.CacheShapeError) as refused:
+        facts.loads_of_type(Location, groups[1][1])  # a group under another type's name
+    assert str(refused.value) == "facts of another type than Location"
+
+
+@pytest.mark.parametrize("entry, why", [
+    (pickle.dumps((("Location", pickle.dumps(()), "more"),)), "a cache entry is a tuple of (type name, facts) pairs"),
+    (pickle.dumps((("Location", "not bytes"),)), "a cache entry is a tuple of (type name, facts) pairs"),
+    (pickle.dumps([("Location", b"")]), "a cache entry is a tuple of (type name, facts) pairs"),
+    (pickle.dumps((("Runs", _Runs()),)), f"{os.system.__module__}.system is not a fact type"),
+], ids=["a triple", "a string group", "a list", "calls a function"])
+def test_entries_by_type_of_another_shape_are_refused(entry, why):
+    with pytest.raises(facts.CacheShapeError) as refused:
+        facts.loads_by_type(entry)
+    assert str(refused.value) == why
+    assert not MARKER.exists()
+
+
 def test_a_fact_type_of_a_module_not_yet_imported_loads():
     # What an entry names is imported from FACT_MODULES only: a class of another module of
     # the package (here the CLI's, which would run the tool on import) is refused.

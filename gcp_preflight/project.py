@@ -144,6 +144,10 @@ class Project:
         # only the types its rules read, and a forked child (forked.py) decodes its own.
         self._waiting: dict[str, list[tuple[str, list | bytes]]] = defaultdict(list)
         self._indexed: set[type] = set()
+        # For a type not indexed whole: the files whose facts of it were asked for one by one
+        # (facts_in), and where each file's entries wait (positions in _waiting, by type name).
+        self._indexed_at: dict[type, set[str]] = defaultdict(set)
+        self._positions: dict[str, dict[str, list[int]]] = {}
         self._validators = validators
         self._fallback: dict[str, dict[str, list]] = {}  # path -> facts read again, by type name
         self._memo: dict[Callable, Any] = {}
@@ -253,19 +257,48 @@ class Project:
             self._by_path[(kind, rel)].append(item)
         else:
             self._waiting[kind.__name__].append((rel, [item]))
+            self._positions.pop(kind.__name__, None)
+            if rel in self._indexed_at.get(kind, ()):  # that file's facts of the type are indexed already
+                self._by_path[(kind, rel)].append(item)
 
     def _index(self, kind: type) -> None:
         """Index the facts of one type, decoding those still in their cache entries' groups."""
         self._indexed.add(kind)
         by_type, by_path = self._by_type[kind], self._by_path
+        done = self._indexed_at.pop(kind, ())
         for rel, found in self._waiting.pop(kind.__name__, ()):
             if type(found) is bytes:
-                try:
-                    found = facts.loads_of_type(kind, found)
-                except ValueError:  # an entry this code did not write: the file is read again
-                    found = self._read_again(rel).get(kind.__name__, [])
+                found = self._decoded(kind, rel, found)
             by_type.extend(found)
-            by_path[(kind, rel)].extend(found)
+            if rel not in done:
+                by_path[(kind, rel)].extend(found)
+
+    def _index_at(self, kind: type, path: str) -> None:
+        """Index the facts of one type read from one file (a rule asking file by file decodes
+        only the files it asks about: a closure's modules, a file's function locals)."""
+        done = self._indexed_at[kind]
+        if path in done:
+            return
+        done.add(path)
+        name = kind.__name__
+        waiting = self._waiting.get(name, [])
+        positions = self._positions.get(name)
+        if positions is None:
+            positions = self._positions[name] = defaultdict(list)
+            for i, (rel, _) in enumerate(waiting):
+                positions[rel].append(i)
+        for i in positions.get(path, ()):
+            rel, found = waiting[i]
+            if type(found) is bytes:
+                found = self._decoded(kind, rel, found)
+                waiting[i] = (rel, found)  # decoded once, whoever asks next
+            self._by_path[(kind, path)].extend(found)
+
+    def _decoded(self, kind: type, rel: str, group: bytes) -> list | tuple:
+        try:
+            return facts.loads_of_type(kind, group)
+        except ValueError:  # an entry this code did not write: the file is read again
+            return self._read_again(rel).get(kind.__name__, [])
 
     def _read_again(self, rel: str) -> dict[str, list]:
         if rel not in self._fallback:
@@ -302,7 +335,7 @@ class Project:
 
     def facts_in(self, path: str, kind: type[T]) -> tuple[T, ...]:
         if kind not in self._indexed:
-            self._index(kind)
+            self._index_at(kind, path)
         return tuple(self._by_path.get((kind, path), ()))
 
     def text(self, path: str) -> str | None:

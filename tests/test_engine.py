@@ -433,6 +433,52 @@ def test_facts_from_the_cache_are_decoded_only_for_the_types_asked(tmp_path, mon
     assert [s.path for s in warm.facts(Symlink)] == ["app/c.py"] and decoded == ["PythonModule"] * 3
 
 
+def test_facts_asked_file_by_file_are_decoded_only_for_those_files(tmp_path, monkeypatch):
+    from gcp_preflight import facts
+    from gcp_preflight.validators.base import Problem, problem
+    from gcp_preflight.validators.python.source import PythonModule
+
+    fresh, warm = _warm_project(tmp_path, monkeypatch)
+    decoded = []
+    real = facts.loads_of_type
+    monkeypatch.setattr(facts, "loads_of_type", lambda kind, data: decoded.append(kind.__name__) or real(kind, data))
+    assert warm.facts_in("app/b.py", PythonModule) == fresh.facts_in("app/b.py", PythonModule) != ()
+    assert decoded == ["PythonModule"]  # that file's group only
+    assert warm.facts_in("app/b.py", Problem) == ()
+    late = problem("PF004", "app/b.py", 1, 1, "added once the files were read")
+    warm._add(late, "app/b.py")  # (a live audit's facts come so) for a file already asked about
+    assert warm.facts_in("app/b.py", Problem) == (late,)
+    assert warm.facts(PythonModule) == fresh.facts(PythonModule)
+    assert decoded == ["PythonModule"] * 3  # the other two files' groups, b's not again
+    assert warm.facts_in("app/b.py", PythonModule) == fresh.facts_in("app/b.py", PythonModule)
+    assert warm.facts(Problem) == (late,) and warm.facts_in("app/b.py", Problem) == (late,)
+
+
+def test_a_functions_locals_are_decoded_only_where_a_dotted_name_is_looked_up(tmp_path, monkeypatch):
+    from gcp_preflight import facts
+    from gcp_preflight.rules.names.check import python_index
+
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    files = {f"m{i}.py": f"X = 1\n\n\ndef f():\n    table = ['t{i}']\n    return table\n" for i in range(3)}
+    repo = write_repo(tmp_path / "repo", files)
+    from gcp_preflight.project import Project
+    from gcp_preflight.validators import default_validators
+
+    Project(repo, Config(), default_validators())  # fills the cache
+    warm = Project(repo, Config(), default_validators())
+    decoded = []
+    real = facts.loads_of_type
+    monkeypatch.setattr(facts, "loads_of_type", lambda kind, data: decoded.append(kind.__name__) or real(kind, data))
+    index = python_index(warm)
+    assert "PyLocalBinding" not in decoded
+    assert index.binding("m1.py", "X").location.line == 1
+    assert index.binding("m1.py", "f.table").value.items[0].text == "t1"
+    assert index.binding("m1.py", "f.other") is None
+    assert decoded.count("PyLocalBinding") == 1  # m1.py's, once
+    assert [b.path for b in index.every("f.table")] == ["m0.py", "m1.py", "m2.py"]
+    assert decoded.count("PyLocalBinding") == 3
+
+
 def test_a_cache_entry_group_that_does_not_load_is_read_again(tmp_path, monkeypatch):
     import pickle
     import sqlite3

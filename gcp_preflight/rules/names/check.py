@@ -23,7 +23,7 @@ from gcp_preflight.rules.names.sources import (Instance, SourceSpec, call_instan
                                                python_instances, shell_instances, yaml_instances)
 from gcp_preflight.rules.python.index import python_index as project_index
 from gcp_preflight.validators.python.classes import PyClass
-from gcp_preflight.validators.names.python import PyCallArgs, PyImportName, PyNameBinding
+from gcp_preflight.validators.names.python import PyCallArgs, PyImportName, PyLocalBinding, PyNameBinding
 from gcp_preflight.validators.shell.commands import ShellCallArgs
 from gcp_preflight.validators.shell.literals import ShellLiteral
 from gcp_preflight.project import read_source
@@ -48,7 +48,8 @@ class Check:
 
 def python_index(project) -> PythonIndex:
     return PythonIndex(project.facts(PyNameBinding), project.facts(PyClass), project.facts(PyImportName),
-                       project.memo(project_index))
+                       project.memo(project_index), lambda path: project.facts_in(path, PyLocalBinding),
+                       lambda: project.facts(PyLocalBinding))
 
 
 def names_options(project) -> NamesOptions:

@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Iterable
+from typing import Callable, Iterable
 
 from gcp_preflight.model import Location
 from gcp_preflight.rules.python.index import ClassRef, ModuleRef
@@ -69,14 +69,23 @@ Target = PyNameBinding | ClassTarget | Module | None
 
 
 _symbol = attrgetter("symbol")
+_path = attrgetter("path")
 
 
 class PythonIndex:
     """Every binding, class and import of the project's Python files, by path."""
 
     def __init__(self, bindings: Iterable[PyNameBinding], classes: Iterable[PyClass],
-                 imports: Iterable[PyImportName], project: ProjectIndex):
+                 imports: Iterable[PyImportName], project: ProjectIndex,
+                 locals_in: Callable[[str], Iterable[PyNameBinding]] = lambda path: (),
+                 all_locals: Callable[[], Iterable[PyNameBinding]] = lambda: ()):
         self.project = project  # modules, as Python finds them
+        # Functions' locals (`func.NAME`), read file by file when a dotted name is looked up
+        # there: most never are (validators/names/python.py, PyLocalBinding).
+        self._locals_in, self._all_locals = locals_in, all_locals
+        self._locals: dict[str, dict[str, PyNameBinding]] = {}
+        self._every_local: list[PyNameBinding] | None = None
+        self._every_local_symbols: list[str] = []
         # path -> symbol -> binding (not keyed by (path, symbol) pairs: a tuple per binding)
         self.bindings: dict[str, dict[str, PyNameBinding]] = {}
         self.by_symbol: dict[str, list[PyNameBinding]] = defaultdict(list)  # one per file: what others import
@@ -118,13 +127,36 @@ class PythonIndex:
             self.imports.setdefault((i.path, i.alias), i)
 
     def binding(self, path: str, symbol: str) -> PyNameBinding | None:
-        """The binding of a symbol in a file (the one others see, when bound twice)."""
+        """The binding of a symbol in a file (the one others see, when bound twice); a dotted
+        symbol not bound in a module or class body may be a function's local."""
         own = self.bindings.get(path)
-        return own.get(symbol) if own is not None else None
+        found = own.get(symbol) if own is not None else None
+        if found is None and "." in symbol:
+            found = self._locals_of(path).get(symbol)
+        return found
+
+    def _locals_of(self, path: str) -> dict[str, PyNameBinding]:
+        own = self._locals.get(path)
+        if own is None:
+            own = self._locals[path] = {}
+            for b in self._locals_in(path):
+                old = own.get(b.symbol)
+                if old is None or _preferred(b, old):
+                    own[b.symbol] = b
+        return own
 
     def every(self, symbol: str) -> list[PyNameBinding]:
         """Every binding of a symbol (each `try:` / `except` branch's too), in file order."""
-        return self._every[bisect_left(self._every_symbols, symbol):bisect_right(self._every_symbols, symbol)]
+        found = self._every[bisect_left(self._every_symbols, symbol):bisect_right(self._every_symbols, symbol)]
+        if "." not in symbol:
+            return found
+        if self._every_local is None:
+            self._every_local = sorted(self._all_locals(), key=_symbol)
+            self._every_local_symbols = [b.symbol for b in self._every_local]
+        symbols = self._every_local_symbols
+        local = self._every_local[bisect_left(symbols, symbol):bisect_right(symbols, symbol)]
+        # files are read in path order; within one, module and class bodies before functions
+        return sorted(found + local, key=_path) if local else found
 
     # -- modules ----------------------------------------------------------------------------
     def find_module(self, name: str, exact: bool, importer: str) -> str | None:

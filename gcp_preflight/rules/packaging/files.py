@@ -49,6 +49,7 @@ class RepoIndex:
         self._folders: dict[tuple[str, int], tuple[list[tuple[str, Node]], list[Dangling]]] = {}
         # path -> (relative path, entry) under it, as packaging/shell.py lists it (entries are read, never changed)
         self.items_cache: dict[str, list] = {}
+        self._nodes: dict[str | None, Node] = {}  # one Node per repository file, for every unit holding it
         for path in list(files) + list(links):
             parent = posixpath.dirname(path)
             self.children[parent].append(path)
@@ -57,6 +58,12 @@ class RepoIndex:
                 grand = posixpath.dirname(parent)
                 self.children[grand].append(parent)
                 parent = grand
+
+    def node(self, real: str | None) -> Node:
+        found = self._nodes.get(real)
+        if found is None:
+            found = self._nodes[real] = Node(real)
+        return found
 
     def kind(self, path: str) -> str | None:
         """"file", "dir", "link" or None."""

@@ -91,10 +91,13 @@ class Package:
     # -- operations -------------------------------------------------------------------------
     def copy(self, src: str, dest: str, deref: bool, where: Location,
              exclude: Callable[[str], bool] | None = None, depth: int = 0) -> None:
+        # What items() lists is normalized (a listing's names, or keys made by _join): below a
+        # normalized folder, a path is the two joined (normpath per file cost 0.7 s at scale 4).
+        clean = posixpath.normpath(dest) == dest if dest else True
         for rel, entry in self.items(src):
             if exclude is not None and rel and exclude(rel):
                 continue
-            target = _join(dest, rel)
+            target = (f"{dest}/{rel}" if dest else rel) if clean and rel else _join(dest, rel)
             if entry.link is not None and deref and depth < 8:
                 self._deref(_join(src, rel), entry, target, where, depth)
             else:
@@ -116,9 +119,10 @@ class Package:
     def files(self, root: str) -> UnitFiles:
         """The package as gcloud uploads it: links resolved to their targets."""
         out = UnitFiles()
+        node = self.repo.node
         for rel, entry in self.items(root):
             if entry.link is None:
-                out.add(rel, Node(entry.real))
+                out.files[rel] = node(entry.real)  # rel is normalized (see copy)
                 continue
             if entry.dangling:
                 out.dangling.append(Dangling(rel, entry.origin, entry.link, Location(entry.origin or rel), entry.where))

@@ -229,7 +229,7 @@ class Project:
             if found is None:
                 found = _facts_of(job, entry)
             slots[job.slot] = (job.rel, found)
-            if entry is not None:
+            if entry is not None and self.cache:
                 entries.append((job.key, entry))
                 if len(entries) >= 256:
                     self.cache.put_encoded(entries)
@@ -497,10 +497,11 @@ def workers_for(count: int) -> int:
 
 def parse_files(validators: Sequence[Validator], jobs: list[ParseJob], encode: bool,
                 root: Path) -> Iterator[tuple[tuple | None, bytes | None]]:
-    """(facts, cache entry) for each job, in order, as they come; the entry is None unless
-    `encode`, and from a worker the facts are None when the entry holds them. Forked workers
-    inherit the validators and the root; where fork is not available, or for few files,
-    everything runs here."""
+    """(facts, cache entry) for each job, in order, as they come; from a worker the facts are
+    None when the entry holds them (a worker always sends an entry, cache or not: the main
+    process decodes only the types its rules ask for), else the entry is None unless `encode`.
+    Forked workers inherit the validators and the root; where fork is not available, or for
+    few files, everything runs here."""
     global _WORKER_VALIDATORS, _WORKER_ROOT
     _WORKER_VALIDATORS, _WORKER_ROOT = validators, root
     one = _parse_and_encode if encode else _parse_bare
@@ -513,7 +514,7 @@ def parse_files(validators: Sequence[Validator], jobs: list[ParseJob], encode: b
         try:
             # Each worker collects its own cycles (what a reader leaves behind); see gc_pause.py.
             with ProcessPoolExecutor(workers, mp_context=context, initializer=gc.enable) as pool:
-                for result in pool.map(_parse_in_worker if encode else one, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 4)))):
+                for result in pool.map(_parse_in_worker, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 4)))):
                     done += 1
                     progress.step("reading files", done, len(jobs))
                     yield result

@@ -124,6 +124,8 @@ class PythonIndex:
         self._maybe_children: set[str] = set()
         self._real: dict[str, str] = {}  # every rule asks the same questions: answer each once
         self._modules: dict[tuple[str, str, int], Target] = {}
+        # (module path, folder) -> where the search upward from the folder finds it (see _upward)
+        self._upward: dict[tuple[str, str], tuple[str | None, bool]] = {}
         self._bases: dict[tuple[str, str, tuple[str, ...]], list[Target]] = {}
 
     # -- files and modules ------------------------------------------------------------------
@@ -180,21 +182,35 @@ class PythonIndex:
                 package = posixpath.dirname(package)
             module = "/".join(p for p in (package, rel) if p)
             return self.module_at(module) if module else Unknown("a relative import above the root")
-        folder = posixpath.dirname(importer)
-        first = rel.split("/")[0]
-        seen_first = False
-        while True:
-            module = f"{folder}/{rel}" if folder else rel
-            if self._module_file(module) is not None or self._is_dir(module):
-                return self.module_at(module)
-            top = f"{folder}/{first}" if folder else first
-            seen_first = seen_first or self._module_file(top) is not None or self._is_dir(top)
-            if not folder:
-                break
-            folder = posixpath.dirname(folder)
+        found, seen_first = self._search_upward(rel, posixpath.dirname(importer))
+        if found is not None:
+            return self.module_at(found)
         if seen_first:
             return Unknown(f"`{dotted}` is not a module of the project")
         return External(dotted)
+
+    def _search_upward(self, rel: str, folder: str) -> tuple[str | None, bool]:
+        """The first of folder/rel, its parent's /rel, ... up to the root that is a module (or
+        None), and whether the module's first part exists in a folder on the way. Kept per
+        folder: every importer below a folder shares what lies above it."""
+        upward = self._upward
+        first = rel.split("/")[0]
+        levels = []
+        while (rel, folder) not in upward:
+            levels.append(folder)
+            if not folder:
+                break
+            folder = posixpath.dirname(folder)
+        above = upward.get((rel, folder), (None, False)) if not levels or levels[-1] else (None, False)
+        for folder in reversed(levels):
+            module = f"{folder}/{rel}" if folder else rel
+            if self._module_file(module) is not None or self._is_dir(module):
+                above = (module, False)
+            elif above[0] is None and not above[1]:
+                top = f"{folder}/{first}" if folder else first
+                above = (None, self._module_file(top) is not None or self._is_dir(top))
+            upward[(rel, folder)] = above
+        return above
 
     def module_at(self, module: str) -> Target:
         """The module at a root-relative path without extension (`shared/utils`)."""

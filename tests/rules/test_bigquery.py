@@ -306,15 +306,20 @@ def test_other_libraries_insert_rows_is_not_a_sink(tmp_path):
     assert found(tmp_path, select=("PF4",)) == []
 
 
+PUSH_SINK = {
+    "preflight.toml": """
+        [bigquery]
+        default-project = "p"
+        default-dataset = "analytics"
+        sinks = [{function = "vendor.bq.push", api = "insert_rows_json", table = "table", rows = 0}]
+        """,
+    "schemas/events.sql": "CREATE TABLE `p.analytics.events` (event_id STRING);\n",
+}
+
+
 def test_configured_sink_and_default_dataset(tmp_path):
     write_repo(tmp_path, {
-        "preflight.toml": """
-            [bigquery]
-            default-project = "p"
-            default-dataset = "analytics"
-            sinks = [{function = "vendor.bq.push", api = "insert_rows_json", table = "table", rows = 0}]
-            """,
-        "schemas/events.sql": "CREATE TABLE `p.analytics.events` (event_id STRING);\n",
+        **PUSH_SINK,
         "app/main.py": """
             from vendor.bq import push
 
@@ -324,6 +329,47 @@ def test_configured_sink_and_default_dataset(tmp_path):
             """,
     })
     assert_marks(tmp_path, select=("PF4",))
+
+
+def test_configured_sink_called_through_a_local_is_checked(tmp_path):
+    # `pusher.push(...)`: its head is neither imported nor self, so the reader keeps the call apart
+    # (BqLooseCall), and the analysis reads it because config names a sink called `push`.
+    write_repo(tmp_path, {
+        **PUSH_SINK,
+        "app/main.py": """
+            import logging
+
+            logger = logging.getLogger(__name__)
+
+
+            def record(event_id, pusher):
+                logger.info("recording %s", event_id)
+                pusher.push([{"event_id": event_id, "evt": 1}], table="events")  # expect: PF403
+            """,
+    })
+    assert_marks(tmp_path, select=("PF4",))
+
+
+def test_calls_no_project_function_or_api_sink_can_be_are_kept_apart():
+    from gcp_preflight.validators.base import SourceText
+    from gcp_preflight.validators.bigquery.facts import BqCall, BqLooseCall
+    from gcp_preflight.validators.bigquery.python import extract
+
+    text = (
+        "import ast\nimport helpers\nfrom google.cloud import bigquery\n\nclient = bigquery.Client()\n\n\n"
+        "def save(rows):\n    helpers.write(rows)\n    log.info(rows)\n    store(rows)\n    ast.dump(rows)\n\n\n"
+        "def store(rows):\n    client.insert_rows_json('t', rows)\n    other.push(rows)\n\n\n"
+        "class Writer:\n    def put(self, rows):\n        self.save(rows)\n        cls.save(rows)\n"
+    )
+    import ast as python_ast
+
+    found = extract(python_ast.parse(text), SourceText("app/w.py", text))
+    calls = [(type(f).__name__, f.callee, getattr(f, "after", None)) for f in found if isinstance(f, BqCall)]
+    assert calls == [
+        ("BqCall", "helpers.write", None), ("BqLooseCall", "log.info", 1), ("BqCall", "store", None),
+        ("BqCall", "ast.dump", None), ("BqCall", "client.insert_rows_json", None),
+        ("BqLooseCall", "other.push", 4), ("BqCall", "self.save", None), ("BqCall", "cls.save", None),
+    ]
 
 
 def test_dumps_without_default(tmp_path):

@@ -10,14 +10,16 @@ job's own schema).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import Sequence
 
 from gcp_preflight.rules.python.index import ModuleRef, python_index
 from gcp_preflight.rules.bigquery.classes import ClassIndex
 from gcp_preflight.rules.bigquery.queries import QueryTypes
 from gcp_preflight.rules.bigquery.schemas import SchemaIndex, split_id
 from gcp_preflight.validators.bigquery.facts import (
-    Arg, BqCall, BqFunction, BqModule, BqTableDecl, JobConfig, Piece, Row, Rows,
+    Arg, BqCall, BqFunction, BqLooseCall, BqModule, BqTableDecl, JobConfig, Piece, Row, Rows,
 )
 from gcp_preflight.validators.bigquery.python import SINKS
 from gcp_preflight.validators.bigquery.schema import BqColumn
@@ -439,6 +441,8 @@ def analyse(project) -> Analysis:
     opts = options(project)
     resolver = Resolver(project, opts)
     calls = list(project.facts(BqCall))
+    if opts.sinks:  # a sink named in config may be any call's last name
+        calls = _with_loose(calls, project.facts(BqLooseCall))
     wrappers = find_wrappers(resolver, calls)
     schemas = SchemaIndex(project, opts, _tables_in_code(project, resolver))
     result = Analysis(modules=resolver.by_path)
@@ -461,6 +465,29 @@ def analyse(project) -> Analysis:
     result.disagreements = list(schemas.disagreements.values())
     result.queries = QueryTypes(resolver, schemas, opts)
     return result
+
+
+def _with_loose(calls: list[BqCall], loose: Sequence[BqLooseCall]) -> list[BqCall]:
+    """The calls of every file in the order its reader recorded them, loose ones back in place."""
+    if not loose:
+        return calls
+    kept: dict[str, list[BqCall]] = defaultdict(list)
+    apart: dict[str, list[BqLooseCall]] = defaultdict(list)
+    for call in calls:
+        kept[call.path].append(call)
+    for call in loose:
+        apart[call.path].append(call)
+    out: list[BqCall] = []
+    for path in sorted(kept.keys() | apart.keys()):  # file order
+        waiting = apart.get(path, [])
+        j = 0
+        for k, call in enumerate(kept.get(path, ())):
+            while j < len(waiting) and waiting[j].after <= k:
+                out.append(waiting[j])
+                j += 1
+            out.append(call)
+        out.extend(waiting[j:])
+    return out
 
 
 def _tables_in_code(project, resolver: Resolver) -> list:

@@ -114,6 +114,17 @@ class BqCall:
     args: tuple[Arg, ...]
 
 
+@fact(shared=("callee",))
+@dataclass(slots=True, unsafe_hash=True)
+class BqLooseCall(BqCall):
+    """A call that can reach no project function and is no API sink (its head is not imported
+    in its file nor `self`/`cls` in a method, and it names no function of the file): it matters
+    only to a sink named in config, so it is a type of its own, decoded only then. `after`: how
+    many of its file's BqCall facts precede it."""
+
+    after: int = 0
+
+
 @fact
 @dataclass(slots=True, unsafe_hash=True)
 class BqFunction:

@@ -77,7 +77,8 @@ def run_rules(project: Project, rules: Sequence[Rule], selection: Selection) -> 
     from gcp_preflight.project import workers_for
 
     enabled = [item for item in rules if selection.enabled(item.code)]
-    theirs = [item for item in enabled if item.code.startswith(FORKED_FAMILIES) and not item.code.startswith(KEPT_HERE)]
+    theirs = [item for item in enabled
+              if item.code.startswith(FORKED_FAMILIES) and not item.code.startswith(KEPT_HERE)]
     child = None
     if theirs and len(theirs) < len(enabled):
         child = forked.start(lambda: _packed(_run_in_order(project, theirs)), workers_for(len(project.paths_read)))

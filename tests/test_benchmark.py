@@ -110,6 +110,24 @@ def test_a_functions_shared_tree_keeps_its_measured_size_at_a_larger_scale(tmp_p
     assert (folders["shared_tree_copied_py"], folders["shared_tree_links"]) == (12 * 20, 709)
 
 
+def test_a_kept_tree_is_reused_until_the_generator_changes(tmp_path, monkeypatch):
+    import argparse
+
+    import run
+
+    args = argparse.Namespace(tree=tmp_path / "trees", seed=0, size_factor=0.05)
+    said = []
+    root, first, seconds = run.tree_for(args, SCALE, tmp_path, said.append)
+    assert seconds is not None and first["generator"] == run.generator_digest()
+    assert run.tree_for(args, SCALE, tmp_path, said.append)[2] is None  # reused, not timed
+    monkeypatch.setattr(run, "generator_digest", lambda: "another")
+    assert run.tree_for(args, SCALE, tmp_path, said.append)[2] is not None  # written again
+    name = "scale-0.02-seed-0-size-0.05"
+    assert said == [f"generating scale 0.02 into {root} ...", f"reusing {root}",
+                    f"{root} was written by another version of generate.py", f"generating scale 0.02 into {root} ..."]
+    assert root == (tmp_path / "trees" / name).resolve()
+
+
 def test_generator_refuses_a_non_empty_folder(tmp_path):
     (tmp_path / "keep.txt").write_text("x")
     with pytest.raises(SystemExit):

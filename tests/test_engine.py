@@ -459,7 +459,8 @@ def test_a_functions_locals_are_decoded_only_where_a_dotted_name_is_looked_up(tm
     from gcp_preflight.rules.names.check import python_index
 
     monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
-    files = {f"m{i}.py": f"X = 1\n\n\ndef f():\n    table = ['t{i}']\n    return table\n" for i in range(3)}
+    files = {f"m{i}.py": f"X = 1\n\n\ndef f():\n    table = ['t{i}']\n    return table\n\n\nclass C:\n    A = 'a'\n"
+             for i in range(3)}
     repo = write_repo(tmp_path / "repo", files)
     from gcp_preflight.project import Project
     from gcp_preflight.validators import default_validators
@@ -472,6 +473,9 @@ def test_a_functions_locals_are_decoded_only_where_a_dotted_name_is_looked_up(tm
     index = python_index(warm)
     assert "PyLocalBinding" not in decoded
     assert index.binding("m1.py", "X").location.line == 1
+    assert index.binding("m0.py", "C.A").value.text == "a"
+    assert index.binding("m0.py", "C.missing") is None  # an attribute of a class here: no local
+    assert "PyLocalBinding" not in decoded
     assert index.binding("m1.py", "f.table").value.items[0].text == "t1"
     assert index.binding("m1.py", "f.other") is None
     assert decoded.count("PyLocalBinding") == 1  # m1.py's, once

@@ -132,7 +132,11 @@ class PythonIndex:
         own = self.bindings.get(path)
         found = own.get(symbol) if own is not None else None
         if found is None and "." in symbol:
-            found = self._locals_of(path).get(symbol)
+            head, _, rest = symbol.partition(".")
+            # `Cls.attr` of a class of this file is no local (a method's are `Cls.method.NAME`):
+            # a class attribute not set is asked of every class, and would read every file's locals
+            if "." in rest or (path, head) not in self.classes:
+                found = self._locals_of(path).get(symbol)
         return found
 
     def _locals_of(self, path: str) -> dict[str, PyNameBinding]:

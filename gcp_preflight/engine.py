@@ -79,13 +79,8 @@ def run_rules(project: Project, rules: Sequence[Rule], selection: Selection) -> 
     enabled = [item for item in rules if selection.enabled(item.code)]
     theirs = [item for item in enabled
               if item.code.startswith(FORKED_FAMILIES) and not item.code.startswith(KEPT_HERE)]
-    child = None
-    if theirs and len(theirs) < len(enabled):
-        child = forked.start(lambda: _packed(_run_in_order(project, theirs)), workers_for(len(project.paths_read)))
-    by_rule = _run_in_order(project, [item for item in enabled if child is None or item not in theirs])
-    if child is not None:
-        delivered, packed = forked.result(child)
-        by_rule.update(_unpacked(packed, project) if delivered else _run_in_order(project, theirs))
+    by_rule = forked.split(enabled, theirs, lambda rules: _run_in_order(project, rules),
+                           workers_for(len(project.paths_read)), _packed, lambda packed: _unpacked(packed, project))
     return [finding for item in enabled for finding in by_rule.get(item.code, ())]
 
 

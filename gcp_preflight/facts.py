@@ -252,8 +252,11 @@ def loads_by_type(data: bytes) -> tuple[tuple[str, bytes], ...]:
 
 
 def loads_of_type(kind: type, data: bytes) -> tuple:
-    """One group of an entry of `dumps_by_type`: facts of type `kind` only."""
-    out = loads(data)
+    """One group of an entry of `dumps_by_type`: a tuple of facts of the registered type `kind`
+    only (one check of the group's types, which `loads` would also check against every type)."""
+    out = _unpickled(data)
+    if type(out) is not tuple:
+        raise CacheShapeError("a cache entry is a tuple")
     if out and set(map(type, out)) != {kind}:
         raise CacheShapeError(f"facts of another type than {kind.__name__}")
     return out

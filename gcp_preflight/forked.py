@@ -15,9 +15,11 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence, TypeVar
 
 from gcp_preflight import progress
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -65,3 +67,18 @@ def result(child: Child) -> tuple[bool, Any]:
     finally:
         child.pipe.close()
         child.process.join()
+
+
+def split(items: Sequence[T], theirs: Sequence[T], run: Callable[[list[T]], dict], workers: int,
+          pack: Callable[[dict], Any] = lambda done: done, unpack: Callable[[Any], dict] = lambda sent: sent) -> dict:
+    """`run(items)`, with `theirs` run in a child meanwhile when there is one: the two results
+    merged (`run` returns a dict by item). With no child, or none of the items left here, all
+    run here in one call, in order. `pack` and `unpack` carry the child's result through the pipe
+    (the engine's findings hold fixes that do not pickle)."""
+    theirs = list(theirs)
+    child = start(lambda: pack(run(theirs)), workers) if theirs and len(theirs) < len(items) else None
+    done = run([item for item in items if child is None or item not in theirs])
+    if child is not None:
+        delivered, sent = result(child)
+        done.update(unpack(sent) if delivered else run(theirs))
+    return done

@@ -244,10 +244,7 @@ class Project:
                 for name, group in found:
                     waiting[name].append((rel, group))
                 continue
-            by_name: dict[str, list] = {}
-            for item in found:
-                by_name.setdefault(type(item).__name__, []).append(item)
-            for name, items in by_name.items():
+            for name, items in _by_type_name(found).items():
                 waiting[name].append((rel, items))
 
     def _add(self, item: object, rel: str) -> None:
@@ -302,15 +299,10 @@ class Project:
 
     def _read_again(self, rel: str) -> dict[str, list]:
         if rel not in self._fallback:
-            global _WORKER_VALIDATORS, _WORKER_ROOT
-            _WORKER_VALIDATORS, _WORKER_ROOT = self._validators, self.root
             index = {v.name: i for i, v in enumerate(self._validators)}
             wanting = tuple(index[name] for name in self.readers(rel) if name in index)
-            found, _ = _parse_one(ParseJob(0, rel, "", wanting, ""))
-            by_name: dict[str, list] = {}
-            for item in found:
-                by_name.setdefault(type(item).__name__, []).append(item)
-            self._fallback[rel] = by_name
+            found, _ = _parse_with(self._validators, self.root, ParseJob(0, rel, "", wanting, ""))
+            self._fallback[rel] = _by_type_name(found)
         return self._fallback[rel]
 
     def replace(self, kind: type, updates: dict[str, list]) -> None:
@@ -420,20 +412,32 @@ class ParseJob(NamedTuple):
 
 
 def _parse_one(job: ParseJob) -> tuple[tuple, bool]:
+    """_parse_with the validators and root parse_files set (a forked worker inherits them)."""
+    return _parse_with(_WORKER_VALIDATORS, _WORKER_ROOT, job)
+
+
+def _parse_with(validators: Sequence[Validator], root: Path, job: ParseJob) -> tuple[tuple, bool]:
     """One file's facts: every reader's, and its inline suppressions (cached with them, so an
     unchanged file is never scanned again); and whether they are of the content `job.digest`
     names (the file may have changed since it was hashed: then they are not cached)."""
-    result = read_source(_WORKER_ROOT, job.rel)
+    result = read_source(root, job.rel)
     if result.text is None:  # unreadable or not UTF-8 now
         return ((result.problem,) if result.problem else ()), False
     source = SourceText(job.rel, result.text)
-    found = [item for i in job.wanting for item in _safe_read(_WORKER_VALIDATORS[i], source)]
+    found = [item for i in job.wanting for item in _safe_read(validators[i], source)]
     found.extend(scan_suppressions(job.rel, result.text))
     return tuple(found), result.digest == job.digest
 
 
 def _parse_bare(job: ParseJob) -> tuple[tuple, None]:
     return _parse_one(job)[0], None
+
+
+def _by_type_name(found: Iterable[object]) -> dict[str, list]:
+    by_name: dict[str, list] = {}
+    for item in found:
+        by_name.setdefault(type(item).__name__, []).append(item)
+    return by_name
 
 
 class _Groups(tuple):

@@ -125,14 +125,9 @@ def _proposals(project: Project, layout: Layout) -> dict[str, Proposal]:
     from gcp_preflight import forked
     from gcp_preflight.project import workers_for
 
-    theirs = [s for s in SECTIONS if s in FORKED_SECTIONS]
-    child = forked.start(lambda: _propose_in_order(project, layout, theirs),
-                         workers_for(len(project.paths_read))) if theirs else None
-    out = _propose_in_order(project, layout, [s for s in SECTIONS if child is None or s not in theirs])
-    if child is not None:
-        delivered, proposed = forked.result(child)
-        out.update(proposed if delivered else _propose_in_order(project, layout, theirs))
-    return out
+    return forked.split(SECTIONS, [s for s in SECTIONS if s in FORKED_SECTIONS],
+                        lambda sections: _propose_in_order(project, layout, sections),
+                        workers_for(len(project.paths_read)))
 
 
 def _propose_in_order(project: Project, layout: Layout, sections: list[str]) -> dict[str, Proposal]:

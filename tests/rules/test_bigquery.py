@@ -352,7 +352,7 @@ def test_configured_sink_called_through_a_local_is_checked(tmp_path):
 
 def test_calls_no_project_function_or_api_sink_can_be_are_kept_apart():
     from gcp_preflight.validators.base import SourceText
-    from gcp_preflight.validators.bigquery.facts import BqCall, BqLooseCall
+    from gcp_preflight.validators.bigquery.facts import BqCall
     from gcp_preflight.validators.bigquery.python import extract
 
     text = (
@@ -370,6 +370,25 @@ def test_calls_no_project_function_or_api_sink_can_be_are_kept_apart():
         ("BqCall", "ast.dump", None), ("BqCall", "client.insert_rows_json", None),
         ("BqLooseCall", "other.push", 4), ("BqCall", "self.save", None), ("BqCall", "cls.save", None),
     ]
+
+
+def test_no_loose_call_reaches_a_project_function_or_an_api_sink():
+    # The reader's criterion (_loose_calls_apart) and the analysis's (Resolver._target) must
+    # agree: a loose call the analysis could match would be a finding lost without config sinks.
+    from pathlib import Path
+
+    from gcp_preflight import config
+    from gcp_preflight.project import Project
+    from gcp_preflight.rules.bigquery.flow import Resolver, options
+    from gcp_preflight.validators import default_validators
+    from gcp_preflight.validators.bigquery.facts import BqLooseCall
+
+    root = Path(__file__).resolve().parents[2] / "examples" / "pipeline"
+    project = Project(root, config.load(root), default_validators(), use_cache=False)
+    resolver = Resolver(project, options(project))
+    loose = project.facts(BqLooseCall)
+    assert (len(loose), options(project).sinks) == (42, ())
+    assert [call for call in loose if resolver.target(call) is not None] == []
 
 
 def test_dumps_without_default(tmp_path):

@@ -237,6 +237,9 @@ class Resolver:
         return None
 
     def _function(self, module: BqModule, parts: list[str], caller: str) -> BqFunction | None:
+        # The ways a call reaches a project function. The reader keeps apart, as BqLooseCall, the
+        # calls none of them can match (validators/bigquery/python.py, _loose_calls_apart): a way
+        # added here must be added there (tests/rules/test_bigquery.py checks the two agree).
         if len(parts) == 1:
             local = self.functions.get((module.path, parts[0]))
             if local:

@@ -352,3 +352,38 @@ def test_init_with_the_names_proposal_in_a_forked_child_proposes_what_a_serial_r
     assert [c.process.exitcode for c in children] == [0]
     assert parallel.text == serial.text and parallel.notes == serial.notes
     assert "[names.sources." in serial.text
+
+
+def test_init_finds_the_layout_once_in_this_process_while_the_child_proposes_names(tmp_path, monkeypatch):
+    monkeypatch.undo()  # the real family proposers
+    import os
+    import shutil
+
+    import gcp_preflight.init as init
+    from gcp_preflight import forked
+
+    copy = tmp_path / "pipeline"
+    shutil.copytree(EXAMPLE, copy, symlinks=True)
+    (copy / "preflight.toml").unlink()
+    calls = tmp_path / "detect-calls"
+    detect, start = init.detect, forked.start
+
+    def counted(project):
+        with open(calls, "a", encoding="utf-8") as out:  # the child's calls too
+            out.write(f"{os.getpid()} detect\n")
+        return detect(project)
+
+    def started(*args):
+        with open(calls, "a", encoding="utf-8") as out:
+            out.write("child started\n")
+        return start(*args)
+
+    monkeypatch.setattr(init, "detect", counted)
+    monkeypatch.setattr(forked, "start", started)
+    monkeypatch.setenv("PREFLIGHT_JOBS", "1")
+    serial = run(copy, dry_run=True)
+    calls.unlink()
+    monkeypatch.setenv("PREFLIGHT_JOBS", "2")
+    parallel = run(copy, dry_run=True)
+    assert calls.read_text(encoding="utf-8") == f"child started\n{os.getpid()} detect\n"
+    assert parallel.layout == serial.layout and parallel.text == serial.text

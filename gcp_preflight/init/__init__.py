@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import tomlkit
 
@@ -121,16 +122,30 @@ def _project(root: Path) -> Project:
 FORKED_SECTIONS = ("names",)
 
 
-def _proposals(project: Project, layout: Layout) -> dict[str, Proposal]:
+def _proposals(project: Project) -> tuple[dict[str, Proposal], Layout]:
+    """Every section's proposal, and the layout. This process finds the layout while the child
+    proposes (a child finds its own only if a fallback asks for it)."""
     from gcp_preflight import forked
     from gcp_preflight.project import workers_for
 
-    return forked.split(SECTIONS, [s for s in SECTIONS if s in FORKED_SECTIONS],
-                        lambda sections: _propose_in_order(project, layout, sections),
-                        workers_for(len(project.paths_read)))
+    found: list[Layout] = []
+
+    def layout() -> Layout:
+        if not found:
+            found.append(detect(project))
+        return found[0]
+
+    def here(sections: list[str]) -> dict[str, Proposal]:
+        if any(section not in FORKED_SECTIONS for section in sections):  # the process that reports
+            layout()
+        return _propose_in_order(project, layout, sections)
+
+    by_section = forked.split(SECTIONS, [s for s in SECTIONS if s in FORKED_SECTIONS], here,
+                              workers_for(len(project.paths_read)))
+    return by_section, layout()
 
 
-def _propose_in_order(project: Project, layout: Layout, sections: list[str]) -> dict[str, Proposal]:
+def _propose_in_order(project: Project, layout: Callable[[], Layout], sections: list[str]) -> dict[str, Proposal]:
     out = {}
     for index, section in enumerate(sections):
         if index:  # as a check does between rule families: the peak holds one proposer's analyses
@@ -151,8 +166,7 @@ def run(root: Path, force: bool = False, dry_run: bool = False) -> InitResult:
     except safe_io.UnsafePath as exc:
         raise InitError(str(exc)) from None
     project = _project(root)
-    layout = detect(project)
-    by_section = _proposals(project, layout)
+    by_section, layout = _proposals(project)
     proposals = [by_section[section] for section in SECTIONS]
     table = _assemble(proposals, layout)
     validate(table.unwrap(), "the proposed configuration", "")  # a bug here must not write a broken file

@@ -80,7 +80,9 @@ def as_table(section: str, text: str) -> tomlkit.items.Table:
     return table
 
 
-def propose(section: str, project: Project, layout: Layout) -> Proposal:
+def propose(section: str, project: Project, layout: Callable[[], Layout]) -> Proposal:
+    """The family's proposal, else (nothing to propose, or it failed) what `layout()` found, as
+    comments: the layout is asked for only then (a forked child proposing names rarely needs it)."""
     note = ""
     try:
         proposer = _proposer(section)
@@ -89,7 +91,7 @@ def propose(section: str, project: Project, layout: Layout) -> Proposal:
             text = proposer(project, prefix="") if "prefix" in inspect.signature(proposer).parameters \
                 else proposer(project)
             if not (text or "").strip():  # nothing to propose: say what was found instead
-                return Proposal(section, as_table(section, FALLBACKS[section](layout)), "fallback")
+                return Proposal(section, as_table(section, FALLBACKS[section](layout())), "fallback")
             table = as_table(section, text)
             validate({section: table.unwrap()}, "proposal", "")
             return Proposal(section, table, "family")
@@ -97,7 +99,7 @@ def propose(section: str, project: Project, layout: Layout) -> Proposal:
         note = f"the {section} proposal was not usable ({exc}); wrote comments instead"
     except Exception as exc:  # noqa: BLE001 - a family's bug must not stop init
         note = f"the {section} proposal failed ({type(exc).__name__}: {exc}); wrote comments instead"
-    return Proposal(section, as_table(section, FALLBACKS[section](layout)), "fallback", note)
+    return Proposal(section, as_table(section, FALLBACKS[section](layout())), "fallback", note)
 
 
 # -- fallbacks: what init found, as comments (memory floors as their defaults) --------------------

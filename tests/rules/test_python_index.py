@@ -30,3 +30,16 @@ def test_the_search_upward_finds_the_nearest_module_for_each_importer(tmp_path):
     # app/jobs and above were searched once for a's import, then reused for b's and tools'
     assert index._upward[("shared/util", "app/jobs")] == ("shared/util", False)
     assert index._upward[("shared/missing", "app")] == (None, True)
+
+
+def test_a_module_whose_first_part_names_no_file_folder_or_link_is_not_searched_for(tmp_path):
+    write_repo(tmp_path, {
+        "vendor/google/cloud/__init__.py": "", "app/run.py": "import google.cloud\nimport requests\nimport lib.x\n",
+        "app/lib_src/__init__.py": "", "app/lib_src/x.py": "X = 1\n",
+    })
+    (tmp_path / "app" / "lib").symlink_to("lib_src")  # a link's name counts, whatever its target is named
+    index = python_index(Project(tmp_path, Config(), default_validators()))
+    assert [index.resolve_module(dotted, "app/run.py") for dotted in ("requests", "google.cloud", "lib.x")] == [
+        External("requests"), External("google.cloud"), ModuleRef("app/lib_src/x.py")]
+    # `requests` names nothing in the repository: no folder on the way was looked at for it
+    assert sorted(rel for rel, _ in index._upward) == ["google/cloud", "google/cloud", "lib/x", "lib/x"]

@@ -126,6 +126,7 @@ class PythonIndex:
         self._modules: dict[tuple[str, str, int], Target] = {}
         # (module path, folder) -> where the search upward from the folder finds it (see _upward)
         self._upward: dict[tuple[str, str], tuple[str | None, bool]] = {}
+        self._names: frozenset[str] | None = None
         self._bases: dict[tuple[str, str, tuple[str, ...]], list[Target]] = {}
 
     # -- files and modules ------------------------------------------------------------------
@@ -193,8 +194,10 @@ class PythonIndex:
         """The first of folder/rel, its parent's /rel, ... up to the root that is a module (or
         None), and whether the module's first part exists in a folder on the way. Kept per
         folder: every importer below a folder shares what lies above it."""
-        upward = self._upward
         first = rel.split("/")[0]
+        if first and first not in self._entry_names():  # `google.cloud`, `os`: no folder holds it
+            return None, False
+        upward = self._upward
         levels = []
         while (rel, folder) not in upward:
             levels.append(folder)
@@ -211,6 +214,18 @@ class PythonIndex:
                 above = (None, self._module_file(top) is not None or self._is_dir(top))
             upward[(rel, folder)] = above
         return above
+
+    def _entry_names(self) -> frozenset[str]:
+        """The name of every file (a module's without `.py`), folder and link of the repository:
+        a module whose first part is none of them is found in no folder, and most imports name
+        one outside the project, so the search upward is not walked for them."""
+        if self._names is None:
+            names = set()
+            for path in (*self.files, *self.dirs, *self.links):
+                name = path.rpartition("/")[2]
+                names.add(name[:-3] if name.endswith(".py") else name)
+            self._names = frozenset(names)
+        return self._names
 
     def module_at(self, module: str) -> Target:
         """The module at a root-relative path without extension (`shared/utils`)."""

@@ -36,7 +36,7 @@ def cache_dir(environ: Mapping[str, str] = os.environ) -> Path:
     return Path(base) / "gcp-preflight"
 
 
-def _private_folder(path: Path) -> str | None:
+def private_folder(path: Path) -> str | None:
     """Create `path` (mode 0700) if needed; None when it is safe to use, else why not."""
     try:
         os.makedirs(path, mode=0o700, exist_ok=True)
@@ -72,7 +72,7 @@ class FactStore:
         if self._opened:
             return self._db
         self._opened = True
-        self.problem = _private_folder(self.folder)
+        self.problem = private_folder(self.folder)
         if self.problem:
             return None
         import sqlite3

@@ -194,7 +194,8 @@ def _colour(output: str | None) -> bool:
 
 
 def _load_config(args, root: Path) -> Config:
-    return load(root, Path(args.config) if getattr(args, "config", None) else None)
+    return load(root, Path(args.config) if getattr(args, "config", None) else None,
+                remember=not getattr(args, "no_cache", False))
 
 
 def _selection(args, config: Config):

@@ -95,7 +95,9 @@ def find_config_file(root: Path) -> Path | None:
     return None
 
 
-def load(root: Path, explicit: Path | None = None) -> Config:
+def load(root: Path, explicit: Path | None = None, remember: bool = False) -> Config:
+    """remember: keep the schema's verdict on a valid configuration in the cache folder, and
+    trust a verdict kept there (see _known_valid)."""
     path = explicit or find_config_file(root)
     if path is None:
         return Config()
@@ -117,7 +119,7 @@ def load(root: Path, explicit: Path | None = None) -> Config:
             raise ConfigError(f"{shown}: {prefix}: expected a table, got {_toml_type(raw)}")
     else:
         raw, prefix = data, ""
-    validate(raw, shown, prefix)
+    validate(raw, shown, prefix, remember)
     return Config(shown, raw)
 
 
@@ -156,12 +158,45 @@ def _validator():
     return cls(root, registry=registry)
 
 
-def validate(raw: dict[str, Any], shown: str, prefix: str) -> None:
+def validate(raw: dict[str, Any], shown: str, prefix: str, remember: bool = False) -> None:
     _check_codes(raw, shown, prefix)  # first: a typo gets its did-you-mean, not the schema's pattern
-    errors = sorted(_validator().iter_errors(raw), key=lambda e: (list(map(str, e.absolute_path)), e.message))
-    if errors:
-        raise ConfigError(_describe(errors[0], shown, prefix))
+    marker = _verdict(raw) if remember else None
+    if marker is None or not marker.is_file():
+        errors = sorted(_validator().iter_errors(raw), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+        if errors:
+            raise ConfigError(_describe(errors[0], shown, prefix))
+        if marker is not None:
+            _keep(marker)
     _check_patterns(raw, shown, prefix)
+
+
+VERDICTS = "valid-configs"  # in the cache folder: one empty file per configuration found valid
+
+
+def _verdict(raw: dict[str, Any]) -> Path | None:
+    """Where the verdict on `raw` is kept: its name hashes the configuration, the schemas and the
+    tool's code, so an edit to any of them asks the schema again. jsonschema takes about a
+    tenth of a warm run (its import, mostly); a valid configuration rarely changes between runs.
+    None when the cache folder cannot be used."""
+    import hashlib
+
+    from gcp_preflight.cache import cache_dir, private_folder
+    from gcp_preflight.project import code_fingerprint
+
+    folder = cache_dir() / VERDICTS
+    if private_folder(folder.parent) is not None or private_folder(folder) is not None:
+        return None
+    digest = hashlib.sha256(f"{code_fingerprint()}\0{json.dumps(raw, sort_keys=True, default=str)}".encode())
+    for schema_file in sorted(SCHEMA_DIR.glob("config*.schema.json")):
+        digest.update(schema_file.read_bytes())
+    return folder / digest.hexdigest()[:32]
+
+
+def _keep(marker: Path) -> None:
+    try:
+        marker.touch()
+    except OSError:  # a read-only cache: validated again next time
+        pass
 
 
 def _check_codes(raw: dict[str, Any], shown: str, prefix: str) -> None:

@@ -35,7 +35,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from gcp_preflight.cache import _private_folder, cache_dir
+from gcp_preflight.cache import cache_dir, private_folder
 
 FORMAT = 1
 TIMEOUT = 300  # seconds for one pip run
@@ -91,7 +91,7 @@ class Resolver:
         self.memory: dict[str, Resolution] = {}
         self.runs = 0  # pip runs this session (a warm cache makes none)
         self.settings = _index_settings(self.environ)
-        problem = _private_folder(base) or _private_folder(self.folder)
+        problem = private_folder(base) or private_folder(self.folder)
         self.writable = problem is None
 
     def key(self, lines: tuple[str, ...], runtime: tuple[int, int] | None) -> str:

@@ -54,3 +54,48 @@ def test_floors_are_byte_counts():
     config = {"floors": {"*-orchestrator": "1GiB", "phase2-*": "768MiB"}, "function-floor": "256MiB"}
     assert floor_for("phase2-orchestrator", "function", config).source == 'floors."*-orchestrator"'
     assert floor_for("other", "function", config).text == "256MiB"
+
+
+def test_a_valid_configuration_is_given_to_the_schema_once_until_it_changes(tmp_path, monkeypatch):
+    import gcp_preflight.config as config
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(cache))
+    repo = tmp_path / "repo"
+    write_repo(repo, {"preflight.toml": 'select = ["PF1"]\n'})
+    asked = []
+    validator = config._validator
+
+    def counted():
+        asked.append(1)
+        return validator()
+
+    monkeypatch.setattr(config, "_validator", counted)
+    assert load(repo, remember=True).select == ["PF1"]
+    assert load(repo, remember=True).select == ["PF1"]  # the kept verdict
+    assert len(asked) == 1 and len(list((cache / "valid-configs").iterdir())) == 1
+    assert load(repo).select == ["PF1"]  # not remembering: the schema is asked, nothing is kept
+    assert len(asked) == 2 and len(list((cache / "valid-configs").iterdir())) == 1
+    (repo / "preflight.toml").write_text('select = ["PF2"]\n', encoding="utf-8")
+    assert load(repo, remember=True).select == ["PF2"]
+    assert len(asked) == 3 and len(list((cache / "valid-configs").iterdir())) == 2
+
+
+def test_an_invalid_configuration_is_never_remembered(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(cache))
+    write_repo(tmp_path / "repo", {"preflight.toml": 'exclude = "build/"\n'})
+    for _ in range(2):
+        with pytest.raises(ConfigError, match=r"^preflight.toml: exclude: expected array, got str$"):
+            load(tmp_path / "repo", remember=True)
+    assert list((cache / "valid-configs").iterdir()) == []
+
+
+def test_check_with_no_cache_neither_reads_nor_keeps_a_verdict(tmp_path, monkeypatch, capsys):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(cache))
+    write_repo(tmp_path / "repo", {"preflight.toml": 'select = ["PF1"]\n'})
+    assert main(["check", "--no-cache", "--root", str(tmp_path / "repo")]) == 0
+    assert not (cache / "valid-configs").exists()
+    assert main(["check", "--root", str(tmp_path / "repo")]) == 0
+    assert len(list((cache / "valid-configs").iterdir())) == 1

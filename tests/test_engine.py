@@ -66,7 +66,7 @@ def test_a_store_of_an_older_format_is_removed_when_the_new_one_is_made(tmp_path
     monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(cache))
     repo = write_repo(tmp_path / "repo", BAD)
     assert main(["check", "--root", str(repo)]) == 1
-    assert sorted(p.name for p in cache.iterdir()) == ["facts-v4.sqlite3", "notes.txt"]
+    assert sorted(p.name for p in cache.iterdir()) == ["facts-v4.sqlite3", "notes.txt", "valid-configs"]
 
 
 def test_an_unchanged_tree_is_answered_from_the_run_cache(tmp_path, capsys, monkeypatch):

@@ -137,7 +137,7 @@ def test_a_category_per_root_reaches_the_sarif(tmp_path, broken_repo):
 def test_the_check_uses_the_cached_fact_folder(tmp_path, broken_repo):
     done, _ = run_check_step(tmp_path, broken_repo, {})
     assert done.returncode == 1, done.stderr
-    assert [p.name for p in (tmp_path / "facts").iterdir()] == ["facts-v4.sqlite3"]
+    assert sorted(p.name for p in (tmp_path / "facts").iterdir()) == ["facts-v4.sqlite3", "valid-configs"]
 
 
 def test_pip_and_the_fact_cache_are_restored_and_saved_under_one_key():

@@ -20,6 +20,8 @@ Test files are never sources.
 from __future__ import annotations
 
 import posixpath
+from collections import Counter, defaultdict
+from itertools import chain
 from dataclasses import dataclass, field
 
 from gcp_preflight.rules.names import auto
@@ -69,13 +71,16 @@ def _holding(targets: list[NameSet]) -> dict[str, list[int]]:
 
 def _best_target(used: NameSet, targets: list[NameSet], holding: dict[str, list[int]]) -> tuple[NameSet, int] | None:
     best = None
-    candidates = sorted({i for text in used.texts for i in holding.get(text, ())})  # in target order: ties go to the first
-    for t in (targets[i] for i in candidates):
+    # how many of the used names each target holds (_matched), counted from the targets that
+    # hold each name; in target order, so ties go to the first
+    shared = Counter(chain.from_iterable(holding.get(text, ()) for text in used.texts))
+    for i in sorted(shared):
+        t = targets[i]
         if t.binding is not None and t.binding == used.binding:
             continue  # a dict's values are not checked against its own keys
         if used.kind == "registry" and t.kind == "registry":
             continue  # registries declare their keys: one is not the subset of another
-        matched = _matched(used.texts, t.texts)
+        matched = shared[i]
         if not _mostly(matched, len(used.texts)):
             continue
         score = (matched / len(used.texts), -RANK[t.kind], len(t.texts))
@@ -130,13 +135,12 @@ def _sibling(a: NameSet, lists: list[NameSet], word: str, into: str) -> NameSet 
                  str(b.spec["symbol"]).rpartition(".")[2].lower() == last.replace(word, into)), None)
 
 
-def _unlike(missing: set[str], declared: set[str]) -> tuple[str, ...]:
+def _unlike(missing: set[str], kind: Kind) -> tuple[str, ...]:
     """The names outside the target that are not of its kind (matching.Kind). A partial
     overlap is evidence for a subset contract only when what it would report reads as a slip or
     a name of the same family declared nowhere (`p2_standings` beside `p2_*` processors); names
     unlike every target name are more likely another kind of name (team codes beside field
     names), and enforcing the contract would report each of them."""
-    kind = Kind(sorted(declared))
     return tuple(sorted(n for n in missing if not kind.holds(n)))
 
 
@@ -239,6 +243,7 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
                 continue
         add("equal", copy, original, why)
     holding = _holding(targets)
+    kinds: dict[str, Kind] = {}
     for used in sets:
         if used.kind not in ("list", "registry", "values", "shell", "calls") or used.key in derived:
             continue
@@ -252,7 +257,9 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
         if len(used.texts) == 1:
             why = f"the one {used.about.replace('names', 'name', 1)} is {target.about}"
         missing = used.texts - target.texts
-        outliers = _unlike(missing, target.texts)
+        if target.key not in kinds:  # what a target's names share, worked out once per target
+            kinds[target.key] = Kind(sorted(target.texts))
+        outliers = _unlike(missing, kinds[target.key])
         if outliers:
             shown = _shown(outliers)
             proposal.tentative.append(("subset", used, target, why, f"{shown} {'resembles' if len(outliers) == 1 else 'resemble'} "
@@ -268,15 +275,23 @@ def infer(index: PythonIndex, documents: tuple[YamlDocument, ...], literals: tup
             if covered / len(target.texts) >= KEYS_COVER:
                 add("keys-cover", target, used, f"{_fraction(covered, len(target.texts))} {target.about} "
                                                 f"have an entry in {used.spec['symbol']}")
-    attributes = [s for s in sets if s.kind == "attribute"]
-    # each path's prefixes before a '/': looked up in a registry's keys, not matched against each
-    heads = {s.key: [{p[:i] for i, ch in enumerate(p) if ch == "/"} for p in s.texts] for s in attributes}
-    for paths in attributes:
-        for routes in (s for s in sets if s.kind == "registry"):
-            prefixed = sum(1 for found in heads[paths.key] if not found.isdisjoint(routes.texts))
-            if _mostly(prefixed, len(paths.texts)):
-                add("prefix", paths, routes, f"{_fraction(prefixed, len(paths.texts))} {paths.about} start with "
-                                             f"a key of {routes.spec['symbol']} and '/'")
+    registries = [s for s in sets if s.kind == "registry"]
+    holding_key: dict[str, list[int]] = {}  # a registry key -> the registries (by index) that hold it
+    for index_of, routes in enumerate(registries):
+        for text in routes.texts:
+            holding_key.setdefault(text, []).append(index_of)
+    for paths in (s for s in sets if s.kind == "attribute"):
+        # each path's prefixes before a '/', looked up among the registries' keys (not every path
+        # against every registry: both grow with the repository)
+        prefixed: dict[int, int] = defaultdict(int)
+        for text in paths.texts:
+            for hit in {i for n, ch in enumerate(text) if ch == "/" for i in holding_key.get(text[:n], ())}:
+                prefixed[hit] += 1
+        for index_of in sorted(prefixed):
+            routes = registries[index_of]
+            if _mostly(prefixed[index_of], len(paths.texts)):
+                add("prefix", paths, routes, f"{_fraction(prefixed[index_of], len(paths.texts))} {paths.about} start "
+                                             f"with a key of {routes.spec['symbol']} and '/'")
     used_keys = {s.key for _, a, b, *_ in proposal.contracts + proposal.tentative for s in (a, b)}
     proposal.sets = [s for s in sets if s.key in used_keys]
     return proposal

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gcp_preflight import ignore_patterns
 from gcp_preflight.model import Location
@@ -145,12 +146,18 @@ def yaml_instances(documents: tuple[YamlDocument, ...], spec: SourceSpec, label:
     return list(by_path.values())
 
 
+@lru_cache(maxsize=65536)
+def _test_file(path: str) -> bool:
+    """TEST_FILE.search, once per path: init asks of every subclass for each attribute set."""
+    return TEST_FILE.search(path) is not None
+
+
 def class_instances(index: PythonIndex, spec: SourceSpec, label: str, allowed: set[str] | None = None) -> list[Instance]:
     resolved = Resolved()
     found = index.subclasses(spec.classes)
     bases = {b.split(".")[-1] for cls in found for b in cls.bases}
     for cls in found:
-        if (allowed is not None and cls.name not in allowed) or TEST_FILE.search(cls.path):
+        if (allowed is not None and cls.name not in allowed) or _test_file(cls.path):
             continue  # a test's mock subclass is no member of the registry
         if not spec.attribute:
             resolved.items.append(NameItem(cls.name, cls.location))

@@ -43,3 +43,18 @@ def test_a_module_whose_first_part_names_no_file_folder_or_link_is_not_searched_
         External("requests"), External("google.cloud"), ModuleRef("app/lib_src/x.py")]
     # `requests` names nothing in the repository: no folder on the way was looked at for it
     assert sorted(rel for rel, _ in index._upward) == ["google/cloud", "google/cloud", "lib/x", "lib/x"]
+
+
+def test_a_folder_is_passed_over_only_when_it_holds_nothing_of_the_name(tmp_path):
+    write_repo(tmp_path, {
+        "lib/real.py": "X = 1\n", "pkg/__init__.py": "", "pkg/mod.py": "X = 2\n",
+        "app/deep/run.py": "import cfg\nimport alias.mod\nimport pkg.mod\nimport gone\n",
+        "app/gone/readme.txt": "",
+    })
+    (tmp_path / "app" / "deep" / "cfg.py").symlink_to("../../lib/real.py")  # a module that is a link
+    (tmp_path / "app" / "alias").symlink_to("../pkg")  # a package reached through a link to its folder
+    index = python_index(Project(tmp_path, Config(), default_validators()))
+    assert [index.resolve_module(dotted, "app/deep/run.py") for dotted in ("cfg", "alias.mod", "pkg.mod", "gone")] == [
+        ModuleRef("lib/real.py"), ModuleRef("pkg/mod.py"), ModuleRef("pkg/mod.py"),
+        ModuleRef("app/gone", namespace=True)]
+    assert index._upward[("pkg/mod", "app/deep")] == index._upward[("pkg/mod", "app")] == ("pkg/mod", False)

@@ -127,6 +127,7 @@ class PythonIndex:
         # (module path, folder) -> where the search upward from the folder finds it (see _upward)
         self._upward: dict[tuple[str, str], tuple[str | None, bool]] = {}
         self._names: frozenset[str] | None = None
+        self._entries: frozenset[str] | None = None
         self._bases: dict[tuple[str, str, tuple[str, ...]], list[Target]] = {}
 
     # -- files and modules ------------------------------------------------------------------
@@ -206,6 +207,9 @@ class PythonIndex:
             folder = posixpath.dirname(folder)
         above = upward.get((rel, folder), (None, False)) if not levels or levels[-1] else (None, False)
         for folder in reversed(levels):
+            if not self._holds(folder, first):  # nothing here can be the module, or its first part
+                upward[(rel, folder)] = above
+                continue
             module = f"{folder}/{rel}" if folder else rel
             if self._module_file(module) is not None or self._is_dir(module):
                 above = (module, False)
@@ -214,6 +218,15 @@ class PythonIndex:
                 above = (None, self._module_file(top) is not None or self._is_dir(top))
             upward[(rel, folder)] = above
         return above
+
+    def _holds(self, folder: str, name: str) -> bool:
+        """Whether the folder (its links followed) holds a folder, a link or a module `name`:
+        else no module `name...` is found there, and its first part is not seen there."""
+        if self._entries is None:
+            self._entries = frozenset(self.dirs) | frozenset(self.links)
+        base = self.real(folder) if folder else ""
+        entry = f"{base}/{name}" if base else name
+        return entry in self._entries or f"{entry}.py" in self.files or f"{entry}.py" in self.links
 
     def _entry_names(self) -> frozenset[str]:
         """The name of every file (a module's without `.py`), folder and link of the repository:

@@ -139,7 +139,11 @@ def _same_token(a: str, b: str) -> bool:
         return True
     if min(len(a), len(b)) < 4:
         return False
-    return a.rstrip("s") == b.rstrip("s") or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+    if a.rstrip("s") == b.rstrip("s"):
+        return True
+    # difflib's cheap upper bounds first: most pairs of words are far apart
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85
 
 
 def _token_order(a: list[str], b: list[str]) -> float:
@@ -173,9 +177,13 @@ def suggestions(name: str, declared: list[str]) -> list[str]:
     scored = []
     for candidate in declared:
         other = _core(candidate, prefix, suffix)
-        chars = max(difflib.SequenceMatcher(None, core, other).ratio(),
-                    difflib.SequenceMatcher(None, key, skeleton(other)).ratio())
         order = _token_order(words, _tokens(candidate))
+        as_written = difflib.SequenceMatcher(None, core, other)
+        as_skeleton = difflib.SequenceMatcher(None, key, skeleton(other))
+        if order <= SUGGEST_CUTOFF and all(m.real_quick_ratio() <= SUGGEST_CUTOFF or m.quick_ratio() <= SUGGEST_CUTOFF
+                                           for m in (as_written, as_skeleton)):
+            continue  # neither the words nor (difflib's upper bounds say) the characters are close
+        chars = max(as_written.ratio(), as_skeleton.ratio())
         if max(chars, order) > SUGGEST_CUTOFF:
             scored.append((round(order, 6), chars, candidate))
     if not scored:

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter, defaultdict
-from itertools import chain
 from dataclasses import dataclass, field
+from itertools import chain
 
 from gcp_preflight.rules.names import auto
 from gcp_preflight.rules.names.matching import Kind, is_slip

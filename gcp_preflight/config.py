@@ -192,10 +192,16 @@ def _verdict(raw: dict[str, Any]) -> Path | None:
     return folder / digest.hexdigest()[:32]
 
 
+KEEP_VERDICTS = 64  # the newest kept: every edit of a configuration or upgrade of the tool adds one
+
+
 def _keep(marker: Path) -> None:
     try:
         marker.touch()
-    except OSError:  # a read-only cache: validated again next time
+        kept = sorted(marker.parent.iterdir(), key=lambda path: path.stat().st_mtime_ns, reverse=True)
+        for old in kept[KEEP_VERDICTS:]:
+            old.unlink()
+    except OSError:  # a read-only cache, or another run pruning too: validated again next time
         pass
 
 

@@ -99,3 +99,24 @@ def test_check_with_no_cache_neither_reads_nor_keeps_a_verdict(tmp_path, monkeyp
     assert not (cache / "valid-configs").exists()
     assert main(["check", "--root", str(tmp_path / "repo")]) == 0
     assert len(list((cache / "valid-configs").iterdir())) == 1
+
+
+def test_only_the_newest_verdicts_are_kept(tmp_path, monkeypatch):
+    import os
+
+    import gcp_preflight.config as config
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PREFLIGHT_CACHE_DIR", str(cache))
+    (cache / "valid-configs").mkdir(parents=True, mode=0o700)
+    os.chmod(cache, 0o700)
+    for n in range(config.KEEP_VERDICTS + 5):  # older verdicts, oldest first
+        old = cache / "valid-configs" / f"old{n:03d}"
+        old.touch()
+        os.utime(old, ns=(n * 10**9, n * 10**9))
+    write_repo(tmp_path / "repo", {"preflight.toml": 'select = ["PF1"]\n'})
+    load(tmp_path / "repo", remember=True)
+    kept = sorted(p.name for p in (cache / "valid-configs").iterdir())
+    olds = [name for name in kept if name.startswith("old")]
+    assert olds == [f"old{n:03d}" for n in range(6, config.KEEP_VERDICTS + 5)]  # the 6 oldest went
+    assert len(kept) == config.KEEP_VERDICTS and len(kept) - len(olds) == 1  # the new verdict stays

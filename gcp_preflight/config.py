@@ -97,7 +97,7 @@ def find_config_file(root: Path) -> Path | None:
 
 def load(root: Path, explicit: Path | None = None, remember: bool = False) -> Config:
     """remember: keep the schema's verdict on a valid configuration in the cache folder, and
-    trust a verdict kept there (see _known_valid)."""
+    trust a verdict kept there (see _verdict)."""
     path = explicit or find_config_file(root)
     if path is None:
         return Config()

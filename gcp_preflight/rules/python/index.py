@@ -129,6 +129,7 @@ class PythonIndex:
         self._names: frozenset[str] | None = None
         self._entries: frozenset[str] | None = None
         self._bases: dict[tuple[str, str, tuple[str, ...]], list[Target]] = {}
+        self._dotted: dict[tuple[str, str], Target] = {}
 
     # -- files and modules ------------------------------------------------------------------
     def real(self, path: str) -> str:
@@ -327,6 +328,15 @@ class PythonIndex:
         return found
 
     def resolve_dotted(self, path: str, dotted: str) -> Target:
+        """What `dotted` (`name.attr...`) names in module `path`. Kept: the Python rules ask
+        each (module, dotted name) about four times (every `self.x` of a class, every call)."""
+        key = (path, dotted)
+        found = self._dotted.get(key)
+        if found is None:
+            found = self._dotted[key] = self._resolve_dotted(path, dotted)
+        return found
+
+    def _resolve_dotted(self, path: str, dotted: str) -> Target:
         parts = dotted.split(".")
         target = self.resolve_name(path, parts[0])
         for part in parts[1:]:

@@ -316,3 +316,13 @@ def test_the_words_of_a_command_line_are_the_words_shlex_splits(part, words):
     from gcp_preflight.validators.shell.commands import _words
 
     assert _words(part) == words
+
+
+def test_columns_count_characters_where_a_line_is_not_ascii():
+    """Tree-sitter counts bytes; an ASCII script is placed directly, any other through its
+    rows' character counts (`é` is two bytes, one column)."""
+    text = 'echo "é" && gcloud functions deploy f --memory 256MB\necho ok && gcloud functions deploy g\n'
+    heads = [f.words[0].location for f in read(text) if type(f) is ShellCommand and f.words[0].text == "gcloud"]
+    assert heads == [Location("bin/deploy.sh", 1, 13, 1, 19), Location("bin/deploy.sh", 2, 12, 2, 18)]
+    ascii_only = [f.words[0].location for f in read(text.replace("é", "e")) if type(f) is ShellCommand]
+    assert ascii_only[1] == Location("bin/deploy.sh", 1, 13, 1, 19)

@@ -29,16 +29,24 @@ def word_of(value: Value, raw: str, location: Location) -> Word:
                 literal.origin if literal is not None else None)
 
 
-def facts_from(path: str, invocations: Sequence[Invocation], origin: str, start: int = 0) -> list[object]:
+def facts_from(path: str, invocations: Sequence[Invocation], origin: str, start: int = 0,
+               prune: bool = False) -> list[object]:
+    """Every command, each followed by its deploy command if it is one; with `prune`, only up
+    to the last deploy command (what prune_commands keeps, without building the rest's words)."""
+    deploys = [deploy_command(path, start + offset, inv.location, inv.fields, origin,
+                              inv.cwd if inv.cwd is not None else ".", inv.cwd is not None)
+               for offset, inv in enumerate(invocations)]
+    end = len(invocations)
+    if prune:
+        end = next((offset + 1 for offset in range(end - 1, -1, -1) if deploys[offset] is not None), 0)
     out: list[object] = []
-    for offset, inv in enumerate(invocations):
-        sequence = start + offset
+    for offset in range(end):
+        inv = invocations[offset]
         words = tuple(word(f) for f in inv.fields)
         cwd = inv.cwd if inv.cwd is not None else "."
-        out.append(ShellCommand(path, sequence, inv.location, words, cwd, inv.cwd is not None, inv.exits))
-        deploy = deploy_command(path, sequence, inv.location, inv.fields, origin, cwd, inv.cwd is not None)
-        if deploy is not None:
-            out.append(deploy)
+        out.append(ShellCommand(path, start + offset, inv.location, words, cwd, inv.cwd is not None, inv.exits))
+        if deploys[offset] is not None:
+            out.append(deploys[offset])
     return out
 
 

@@ -14,7 +14,7 @@ from typing import Iterable
 from gcp_preflight.facts import dumps, fact
 from gcp_preflight.validators.base import SourceText, problem
 from gcp_preflight.validators.deploy.facts import DeployCommand, ShellCommand, ShellSource
-from gcp_preflight.validators.deploy.reader import facts_from, prune_commands
+from gcp_preflight.validators.deploy.reader import facts_from
 from gcp_preflight.validators.shell.eval import ShellEvaluator, parse
 from gcp_preflight.validators.shell.positions import Positions
 
@@ -32,9 +32,7 @@ def evaluate(path: str, text: str, load=None, parsed: dict | None = None,
     source = text.encode("utf-8")
     evaluator = ShellEvaluator(path, load=load, parsed=parsed)
     evaluator.run(Positions(path, source), parse(source))
-    facts: list[object] = facts_from(path, evaluator.invocations, "shell")
-    if prune:
-        facts = prune_commands(facts)
+    facts: list[object] = facts_from(path, evaluator.invocations, "shell", prune=prune)
     facts.extend(ShellSource(path, s.location, s.raw, s.target, s.candidates, s.read) for s in evaluator.sources)
     return evaluator, facts
 

@@ -39,6 +39,22 @@ class Field:
     many: bool = False  # an unquoted unknown expansion: may be any number of words
 
 
+def _simple(segments) -> tuple[list[Piece], Location | None] | None:
+    """The pieces of a word made only of literal text and quoted known values (nothing split,
+    no array, nothing unknown), with where the first quoted variable was assigned; else None."""
+    pieces: list[Piece] = []
+    assigned = None
+    for kind, payload in segments:
+        if kind == "lit":
+            pieces.append(payload)
+        elif kind == "q" and payload.pieces is not None:
+            pieces.extend(payload.pieces)
+            assigned = assigned or payload.assigned
+        else:
+            return None
+    return (pieces, assigned) if segments else None
+
+
 class WordExpander:
     """Expansion of words against the evaluator's state (env, positional, cwd, pos)."""
 
@@ -68,6 +84,9 @@ class WordExpander:
 
     def _assemble(self, node, segments) -> list[Field]:
         location, raw = self.pos.node(node), self.pos.raw(node)
+        simple = _simple(segments)
+        if simple is not None:  # most words: literal text and quoted known text, one field
+            return [Field(Value(merge(simple[0]), "", None, simple[1]), raw, location)]
         fields: list[Field] = []
         current: list[Piece] = []
         state = {"present": False, "unknown": None, "many": False, "written": None}

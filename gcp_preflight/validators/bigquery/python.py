@@ -212,13 +212,20 @@ class FunctionWalk:
             self.statement(stmt)
 
     def statement(self, stmt: ast.stmt) -> None:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        kind = stmt.__class__
+        if kind in _OWN_SCOPES:
             return  # walked as their own scopes
         self.memo, self.inner_memo = {}, {}
         try:
-            for expr in _header_expressions(stmt):
-                self.scan_calls(expr)
-            self.effect(stmt)
+            header = _HEADERS.get(kind)
+            if header is None:
+                self.scan_calls(stmt)
+            else:
+                for expr in header(stmt):
+                    self.scan_calls(expr)
+            effect = _EFFECTS.get(kind)
+            if effect is not None:
+                effect(self, stmt)
         finally:
             self.changed()
 
@@ -228,45 +235,60 @@ class FunctionWalk:
 
     def effect(self, stmt: ast.stmt) -> None:
         """What a statement binds or changes, and the blocks it runs."""
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+        effect = _EFFECTS.get(stmt.__class__)
+        if effect is not None:
+            effect(self, stmt)
+
+    def _assign(self, stmt: ast.Assign | ast.AnnAssign) -> None:
+        if stmt.value is not None:
             value = self.eval(stmt.value)
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            targets = stmt.targets if stmt.__class__ is ast.Assign else [stmt.target]
             for target in targets:
                 self.bind(target, value, stmt.value)
-        elif isinstance(stmt, ast.Return):
-            self.returns.append(self.eval(stmt.value) if stmt.value is not None else AVal("none", stmt))
-            self.return_nodes.append(stmt)
-        elif isinstance(stmt, ast.AugAssign) and self.is_self(stmt.target):
+
+    def _return(self, stmt: ast.Return) -> None:
+        self.returns.append(self.eval(stmt.value) if stmt.value is not None else AVal("none", stmt))
+        self.return_nodes.append(stmt)
+
+    def _aug_assign(self, stmt: ast.AugAssign) -> None:
+        if self.is_self(stmt.target):
             self.self_assigned.append((stmt.target.attr, UNKNOWN, stmt))
-        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+        elif stmt.target.__class__ is ast.Name:
             current = self.env.get(stmt.target.id)
             added = self.eval(stmt.value)
             if isinstance(current, AList) and isinstance(added, AList):
                 self.changed()
                 current.items.extend(added.items)
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+
+    def _expression(self, stmt: ast.Expr) -> None:
+        if stmt.value.__class__ is ast.Call:
             self.mutation(stmt.value)
-        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-            self.bind_loop(stmt.target, self.eval(stmt.iter))
-            self.run(stmt.body)
-            self.run(stmt.orelse)
-        elif isinstance(stmt, (ast.If, ast.While)):
-            self.run(stmt.body)
-            self.run(stmt.orelse)
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            for item in stmt.items:
-                if item.optional_vars is not None:
-                    self.bind(item.optional_vars, self.eval(item.context_expr), item.context_expr)
-            self.run(stmt.body)
-        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            self.run(stmt.body)
-            for handler in stmt.handlers:
-                self.run(handler.body)
-            self.run(stmt.orelse)
-            self.run(stmt.finalbody)
-        elif isinstance(stmt, ast.Match):
-            for case in stmt.cases:
-                self.run(case.body)
+
+    def _loop(self, stmt: ast.For | ast.AsyncFor) -> None:
+        self.bind_loop(stmt.target, self.eval(stmt.iter))
+        self.run(stmt.body)
+        self.run(stmt.orelse)
+
+    def _branches(self, stmt: ast.If | ast.While) -> None:
+        self.run(stmt.body)
+        self.run(stmt.orelse)
+
+    def _with(self, stmt: ast.With | ast.AsyncWith) -> None:
+        for item in stmt.items:
+            if item.optional_vars is not None:
+                self.bind(item.optional_vars, self.eval(item.context_expr), item.context_expr)
+        self.run(stmt.body)
+
+    def _try(self, stmt: ast.Try) -> None:
+        self.run(stmt.body)
+        for handler in stmt.handlers:
+            self.run(handler.body)
+        self.run(stmt.orelse)
+        self.run(stmt.finalbody)
+
+    def _match(self, stmt: ast.Match) -> None:
+        for case in stmt.cases:
+            self.run(case.body)
 
     def bind(self, target: ast.AST, value: object, node: ast.AST) -> None:
         self.changed()
@@ -783,17 +805,31 @@ _EVALUATE = {
 
 # -- helpers ----------------------------------------------------------------------------------
 
-def _header_expressions(stmt: ast.stmt) -> list[ast.AST]:
-    """The expressions a statement evaluates itself (not those of nested bodies)."""
-    if isinstance(stmt, (ast.For, ast.AsyncFor)):
-        return [stmt.iter]
-    if isinstance(stmt, (ast.If, ast.While)):
-        return [stmt.test]
-    if isinstance(stmt, (ast.With, ast.AsyncWith)):
-        return [item.context_expr for item in stmt.items]
-    if isinstance(stmt, (ast.Try, ast.Match)) or type(stmt).__name__ == "TryStar":
-        return [stmt.subject] if isinstance(stmt, ast.Match) else []
-    return [stmt]
+_TRY_STAR = getattr(ast, "TryStar", None)  # Python 3.11 and later
+_OWN_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+
+# The expressions a compound statement evaluates itself (not those of its blocks); any other
+# statement is evaluated whole.
+_HEADERS = {
+    ast.For: lambda s: [s.iter], ast.AsyncFor: lambda s: [s.iter],
+    ast.If: lambda s: [s.test], ast.While: lambda s: [s.test],
+    ast.With: lambda s: [item.context_expr for item in s.items],
+    ast.AsyncWith: lambda s: [item.context_expr for item in s.items],
+    ast.Try: lambda s: [], ast.Match: lambda s: [s.subject],
+    **({_TRY_STAR: lambda s: []} if _TRY_STAR else {}),
+}
+
+# What a statement binds or changes, and the blocks it runs, by its kind.
+_EFFECTS = {
+    ast.Assign: FunctionWalk._assign, ast.AnnAssign: FunctionWalk._assign,
+    ast.Return: FunctionWalk._return, ast.AugAssign: FunctionWalk._aug_assign,
+    ast.Expr: FunctionWalk._expression,
+    ast.For: FunctionWalk._loop, ast.AsyncFor: FunctionWalk._loop,
+    ast.If: FunctionWalk._branches, ast.While: FunctionWalk._branches,
+    ast.With: FunctionWalk._with, ast.AsyncWith: FunctionWalk._with,
+    ast.Try: FunctionWalk._try, **({_TRY_STAR: FunctionWalk._try} if _TRY_STAR else {}),
+    ast.Match: FunctionWalk._match,
+}
 
 
 def _import_line(tree: ast.Module) -> int:

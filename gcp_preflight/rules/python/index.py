@@ -79,13 +79,18 @@ class Hierarchy:
     unknown: str = ""
 
     def attributes(self) -> dict[str, tuple[PyClass, int, str]]:
-        """Every attribute the classes define: name -> (class, line, kind), nearest class first."""
-        out: dict[str, tuple[PyClass, int, str]] = {}
-        for cls in self.classes:
-            for name, line, kind in cls.members:
-                out.setdefault(name, (cls, line, kind))
-            for name, line in cls.attributes:
-                out.setdefault(name, (cls, line, "attribute"))
+        """Every attribute the classes define: name -> (class, line, kind), nearest class first.
+        Worked out once per hierarchy (the index keeps one per class, and the Python rules ask
+        it for every `self.x` of the class): a dict not to be changed."""
+        out = self.__dict__.get("_attributes")
+        if out is None:
+            out = {}
+            for cls in self.classes:
+                for name, line, kind in cls.members:
+                    out.setdefault(name, (cls, line, kind))
+                for name, line in cls.attributes:
+                    out.setdefault(name, (cls, line, "attribute"))
+            object.__setattr__(self, "_attributes", out)  # frozen: fields unchanged, one memo added
         return out
 
     @property
@@ -123,7 +128,8 @@ class PythonIndex:
         self._children: dict[tuple[str, str], list[PyClass]] | None = None
         self._maybe_children: set[str] = set()
         self._real: dict[str, str] = {}  # every rule asks the same questions: answer each once
-        self._modules: dict[tuple[str, str, int], Target] = {}
+        self._modules: dict[tuple[str, str, int], Target] = {}  # by the importer's folder
+        self._imported: dict[tuple[str, str, int], Target] = {}  # by the importer (no dirname to work out)
         # (module path, folder) -> where the search upward from the folder finds it (see _upward)
         self._upward: dict[tuple[str, str], tuple[str | None, bool]] = {}
         self._names: frozenset[str] | None = None
@@ -171,10 +177,14 @@ class PythonIndex:
 
     def resolve_module(self, dotted: str, importer: str, level: int = 0) -> Target:
         """The module an import names, seen from the file `importer`."""
-        key = (dotted, posixpath.dirname(importer), level)
-        found = self._modules.get(key)
-        if found is None:
-            found = self._modules[key] = self._find_module(dotted, importer, level)
+        key = (dotted, importer, level)
+        found = self._imported.get(key)
+        if found is None:  # every importer in one folder shares the answer
+            folder_key = (dotted, posixpath.dirname(importer), level)
+            found = self._modules.get(folder_key)
+            if found is None:
+                found = self._modules[folder_key] = self._find_module(dotted, importer, level)
+            self._imported[key] = found
         return found
 
     def _find_module(self, dotted: str, importer: str, level: int) -> Target:

@@ -45,6 +45,9 @@ class Callables:
             self.signatures[(sig.path, sig.owner, sig.name)].append(sig)
         self.dataclasses = {(d.path, d.name): d for d in project.facts(PyDataclass)}
         self._targets: dict[tuple[str, str], object] = {}  # many calls name the same callee
+        # (id of the class, method, instance) -> (the class, its Callee): kept, as every call of
+        # `self.save(...)` in a class asks again (the class is held, so its id stays its own)
+        self._methods: dict[tuple[int, str, bool], tuple[PyClass, Callee | None]] = {}
 
 
     # -- names --------------------------------------------------------------------------------
@@ -129,6 +132,13 @@ class Callables:
 
     def method(self, cls: PyClass, name: str, instance: bool) -> Callee | None:
         """The method `name` as `instance.name` (or `Class.name`) finds it."""
+        key = (id(cls), name, instance)
+        hit = self._methods.get(key)
+        if hit is None or hit[0] is not cls:
+            hit = self._methods[key] = (cls, self._method(cls, name, instance))
+        return hit[1]
+
+    def _method(self, cls: PyClass, name: str, instance: bool) -> Callee | None:
         hierarchy = self.index.hierarchy(cls)
         if hierarchy.unknown or name in self.index.stored:
             return None

@@ -131,6 +131,11 @@ class _Visitor(ast.NodeVisitor):
             elif walruses and kind is ast.NamedExpr:
                 self.features.append(((3, 8), inner.lineno, inner.col_offset + 1, "an assignment expression (:=)"))
 
+    # A statement that holds no statement is walked whole, once (not child by child): what it
+    # binds and reads goes into sets, and its features are sorted at the end.
+    visit_Assign = visit_AugAssign = visit_AnnAssign = visit_Expr = _expression
+    visit_Return = visit_Delete = visit_Raise = visit_Assert = _expression
+
     # -- bindings ---------------------------------------------------------------------------
     def _bind(self, name: str) -> None:
         if not self.scope:

@@ -233,12 +233,7 @@ class FunctionWalk:
         """The environment is about to change: what was evaluated may no longer hold."""
         self.memo = self.inner_memo = None
 
-    def effect(self, stmt: ast.stmt) -> None:
-        """What a statement binds or changes, and the blocks it runs."""
-        effect = _EFFECTS.get(stmt.__class__)
-        if effect is not None:
-            effect(self, stmt)
-
+    # what each kind of statement binds or changes, and the blocks it runs (see _EFFECTS)
     def _assign(self, stmt: ast.Assign | ast.AnnAssign) -> None:
         if stmt.value is not None:
             value = self.eval(stmt.value)

@@ -129,7 +129,6 @@ class PythonIndex:
         self._maybe_children: set[str] = set()
         self._real: dict[str, str] = {}  # every rule asks the same questions: answer each once
         self._modules: dict[tuple[str, str, int], Target] = {}  # by the importer's folder
-        self._imported: dict[tuple[str, str, int], Target] = {}  # by the importer (no dirname to work out)
         # (module path, folder) -> where the search upward from the folder finds it (see _upward)
         self._upward: dict[tuple[str, str], tuple[str | None, bool]] = {}
         self._names: frozenset[str] | None = None
@@ -177,14 +176,10 @@ class PythonIndex:
 
     def resolve_module(self, dotted: str, importer: str, level: int = 0) -> Target:
         """The module an import names, seen from the file `importer`."""
-        key = (dotted, importer, level)
-        found = self._imported.get(key)
-        if found is None:  # every importer in one folder shares the answer
-            folder_key = (dotted, posixpath.dirname(importer), level)
-            found = self._modules.get(folder_key)
-            if found is None:
-                found = self._modules[folder_key] = self._find_module(dotted, importer, level)
-            self._imported[key] = found
+        key = (dotted, posixpath.dirname(importer), level)  # every importer in one folder shares the answer
+        found = self._modules.get(key)
+        if found is None:
+            found = self._modules[key] = self._find_module(dotted, importer, level)
         return found
 
     def _find_module(self, dotted: str, importer: str, level: int) -> Target:

@@ -193,3 +193,21 @@ def test_modules_copied_into_the_repository_source_folder_before_deploy(tmp_path
     })
     assert [(f.code, f"{f.location.path}:{f.location.line}") for f in run(tmp_path, select=("PF2",))] == [
         ("PF202", "orchestration/live/main.py:3")]  # shared/ was not copied
+
+
+def test_a_service_script_run_from_its_own_folder_builds_its_dockerfile(tmp_path):
+    # factored-datathon-2024-ariteam: cloud_run/bq-functions/setup.sh builds and deploys the
+    # folder it lies in (`docker build .`, `gcloud run deploy --source .`); the app is app/main.py
+    write_repo(tmp_path, {
+        "cloud_run/bq/setup.sh": "docker build -t bq .\ngcloud run deploy bq --source . --region us-east1 --memory 4Gi\n",
+        "cloud_run/bq/Dockerfile": "FROM python:3.12\nWORKDIR /code\nCOPY ./requirements.txt /code/requirements.txt\n"
+                                   "RUN pip install -r /code/requirements.txt\nCOPY ./app /code/app\n"
+                                   'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8080"]\n',
+        "cloud_run/bq/requirements.txt": "fastapi\nuvicorn\n",
+        "cloud_run/bq/app/__init__.py": "",
+        "cloud_run/bq/app/main.py": "from fastapi import FastAPI\nimport yaml  # expect: PF203\napp = FastAPI()\n",
+        "dataflow/pipeline.py": "print('not deployed by the script')\n",
+    })
+    assert_marks(tmp_path, select=("PF2",))
+    [finding] = run(tmp_path, select=("PF203",))
+    assert "which image cloud_run/bq/Dockerfile does not install" in finding.message

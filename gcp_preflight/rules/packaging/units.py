@@ -121,7 +121,8 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes, copied
         # Scripts are read as run from the repository root; a per-function script with
         # `--source=.` is run from its own folder. Take that folder when only it is a unit.
         beside = resolve_path(posixpath.dirname(command.path), posixpath.join(command.cwd, source))
-        if repo.kind(root) is None or (not _has_entry(repo, root) and _has_entry(repo, beside)):
+        if repo.kind(root) is None or (not _has_entry(repo, root, command.platform)
+                                       and _has_entry(repo, beside, command.platform)):
             root = beside if repo.kind(beside) is not None else root
     if package.virtual(root):
         files = package.files(root)
@@ -214,8 +215,15 @@ def _procfile_entry(project, unit: Unit, path: str) -> None:
 OTHER_LANGUAGES = ("package.json", "go.mod", "pom.xml", "build.gradle", "Gemfile", "composer.json")
 
 
-def _has_entry(repo: RepoIndex, folder: str) -> bool:
-    return repo.kind(posixpath.join(folder, "main.py") if folder else "main.py") in ("file", "link")
+# What makes a folder a source folder: a function starts from main.py; a Cloud Run service built
+# from source may instead be built from its Dockerfile or started by its Procfile.
+_ENTRY_FILES = {"function": ("main.py",)}
+_SERVICE_ENTRY_FILES = ("main.py", "Dockerfile", "Procfile")
+
+
+def _has_entry(repo: RepoIndex, folder: str, platform: str) -> bool:
+    return any(repo.kind(posixpath.join(folder, name) if folder else name) in ("file", "link")
+               for name in _ENTRY_FILES.get(platform, _SERVICE_ENTRY_FILES))
 
 
 def _not_python(files: UnitFiles, runtime: str | None) -> bool:

@@ -189,6 +189,29 @@ if (( 10#$m > 16#$m )); then gcloud run deploy a --memory 1Gi; fi
     assert [g[5] for g in got if g[0] == "deploy"] == ["a"]
 
 
+def test_a_here_document_with_no_command_is_a_block_comment():
+    # Venki124/NEPTUNE prep-project.sh: `<<COMMENT_BLOCK` ... `COMMENT_BLOCK` around example
+    # commands. Valid bash (nothing reads the body, nothing in it runs); tree-sitter-bash wants a
+    # command before `<<`, so the here-document is blanked (same rows) before parsing.
+    text = """\
+gcloud functions deploy a --memory 512MB --runtime python312 --trigger-http
+<<COMMENT_BLOCK
+# an example, never run
+gcloud functions deploy b --memory=256MB
+gcloud functions delete a --quiet
+COMMENT_BLOCK
+\t<<-'END' # tabs stripped
+\tgcloud run deploy c --memory 128Mi
+\tEND
+gcloud run deploy d --memory 1Gi
+"""
+    got = summary(read(text))
+    assert [g for g in got if g[0] == "problem"] == []
+    assert [(g[2], g[3][:4]) for g in got if g[0] == "cmd"] == [
+        ("bin/deploy.sh:1:1", ["gcloud", "functions", "deploy", "a"]),
+        ("bin/deploy.sh:10:1", ["gcloud", "run", "deploy", "d"])]
+
+
 def test_one_unparsable_region_is_one_problem():
     # Python pasted after a shell function: error recovery makes dozens of ERROR nodes in one
     # statement; they are one region, reported once at its first place.

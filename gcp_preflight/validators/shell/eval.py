@@ -30,7 +30,8 @@ _BASE_PREFIX = re.compile(rb"[0-9]+#")
 def parse(source: bytes):
     """The syntax tree of a script. Grammar gaps are worked around on a copy of the same length
     (so every node keeps its bytes, rows and columns in `source`): a base prefix the grammar
-    cannot read before an expansion is blanked, and the script parsed again."""
+    cannot read before an expansion, and a here-document with no command (a block comment), are
+    blanked, and the script parsed again."""
     global _PARSER
     if _PARSER is None:
         import tree_sitter
@@ -39,31 +40,59 @@ def parse(source: bytes):
         _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
     tree = _PARSER.parse(source)
     if tree.root_node.has_error:
-        patched = _blank_base_prefixes(source, tree.root_node)
+        patched = _blank_gaps(source, tree.root_node)
         if patched is not None:
             tree = _PARSER.parse(patched)
     return tree
 
 
-def _blank_base_prefixes(source: bytes, root) -> bytes | None:
-    """`source` with each base prefix the parser could not read (an ERROR node that is exactly
-    `N#` right before a `$`) turned into spaces; None when there is none. The arithmetic keeps
-    its value: words.py reads the prefix from the original text."""
+def _blank_gaps(source: bytes, root) -> bytes | None:
+    """`source` with what the parser could not read, of two kinds, turned into spaces (newlines
+    kept); None when there is none.
+    - A base prefix before an expansion (an ERROR node that is exactly `N#` right before a `$`).
+      The arithmetic keeps its value: words.py reads the prefix from the original text.
+    - A here-document that starts a line with no command (`<<COMMENT` ... `COMMENT`, a block
+      comment): the grammar wants a command before it. Nothing reads its body, so nothing in it
+      runs; blanked whole, its body is not read as commands after the error."""
     spans = []
     stack = [root]
     while stack:
         node = stack.pop()
-        if node.type == "ERROR" and _BASE_PREFIX.fullmatch(source[node.start_byte:node.end_byte]) \
-                and source[node.end_byte:node.end_byte + 1] == b"$":
+        text = source[node.start_byte:node.end_byte]
+        if node.type == "ERROR" and _BASE_PREFIX.fullmatch(text) and source[node.end_byte:node.end_byte + 1] == b"$":
             spans.append((node.start_byte, node.end_byte))
+        elif node.type == "ERROR" and text == b"<" and (span := _bare_heredoc(source, node.start_byte)) is not None:
+            spans.append(span)
         elif node.has_error:
             stack.extend(node.children)
     if not spans:
         return None
     patched = bytearray(source)
     for start, end in spans:
-        patched[start:end] = b" " * (end - start)
+        patched[start:end] = bytes(b if b == 0x0A else 0x20 for b in source[start:end])
     return bytes(patched)
+
+
+_BARE_HEREDOC = re.compile(rb"<<(-?)[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2[ \t]*(?:#[^\n]*)?\n")
+
+
+def _bare_heredoc(source: bytes, start: int) -> tuple[int, int] | None:
+    """The bytes of a here-document with no command that starts at `start` (only blanks before it
+    on its line), through its closing line (or the end of the script, as bash reads it)."""
+    line_start = source.rfind(b"\n", 0, start) + 1
+    found = _BARE_HEREDOC.match(source, start)
+    if found is None or source[line_start:start].strip(b" \t"):
+        return None
+    delimiter, strip_tabs = found.group(3), found.group(1) == b"-"
+    position = found.end()
+    while position < len(source):
+        end = source.find(b"\n", position)
+        end = len(source) if end < 0 else end
+        line = source[position:end]
+        if (line.lstrip(b"\t") if strip_tabs else line) == delimiter:
+            return start, end
+        position = end + 1
+    return start, len(source)
 
 
 def _unreadable(node) -> list:

@@ -92,6 +92,13 @@ def read_source(root: Path, rel: str) -> ReadResult:
     except OSError as exc:
         return ReadResult(None, problem("PF004", rel, 1, 1, f"cannot read file: {exc.strerror or exc}"), "")
     digest = hashlib.sha256(data).hexdigest()
+    wide = _wide_encoding(rel, data)
+    if wide is not None:
+        try:
+            return ReadResult(data.decode(wide), None, digest)
+        except UnicodeDecodeError as exc:
+            return ReadResult(None, problem("PF004", rel, 1, 1, f"not valid {wide.upper()} at byte {exc.start}; not checked"),
+                              digest)
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return ReadResult(None, problem("PF004", rel, line, 1, "binary content (NUL byte); not checked"), digest)
@@ -103,6 +110,24 @@ def read_source(root: Path, rel: str) -> ReadResult:
         return ReadResult(None, problem("PF004", rel, line, column,
                           f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); not checked"), digest)
     return ReadResult(text, None, digest)
+
+
+# UTF-32 first: its little-endian BOM begins with UTF-16's.
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+              (b"\xfe\xff", "utf-16"))
+
+
+def _wide_encoding(rel: str, data: bytes) -> str | None:
+    """UTF-16 or UTF-32, for a requirements file that starts with its BOM: pip decodes such a file
+    by its BOM (`pip freeze > requirements.txt` in Windows PowerShell writes UTF-16), so it
+    installs, and is read here as pip reads it. Any other file with NUL bytes is binary."""
+    encoding = next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), None)
+    if encoding is None:
+        return None
+    from gcp_preflight.validators.base import matches_any
+    from gcp_preflight.validators.packaging.requirements import PATTERNS
+
+    return encoding if matches_any(rel, PATTERNS) else None
 
 
 def _python_encoding(rel: str, data: bytes) -> str:

@@ -68,3 +68,17 @@ def test_suppression_in_shell_and_yaml(tmp_path):
         "app/ok.py": "x = 1  # preflight: ignore[PF002]\n",
     })
     assert found(tmp_path) == [("PF001", "app/ok.py:1")]
+
+
+def test_a_utf16_requirements_file_is_read_as_pip_reads_it(tmp_path):
+    # s25-team6-cama: `pip freeze > requirements.txt` in Windows PowerShell writes UTF-16 with a
+    # BOM; pip decodes a requirements file by its BOM, so the function installs. A Python file in
+    # UTF-16 stays unreadable: Python does not decode it.
+    write_repo(tmp_path, {
+        "fn/requirements.txt": "\ufefffunctions-framework==3.5.0\r\ngoogle-cloud-bigquery==3.25.0\r\n".encode("utf-16-le"),
+        "fn/main.py": "import functions_framework\nfrom google.cloud import bigquery\nimport yaml\n\n"
+                      "@functions_framework.http\ndef run(request):\n    return 'ok'\n",
+        "fn/wide.py": "\ufeffX = 1\n".encode("utf-16-le"),
+        "deploy.sh": "gcloud functions deploy run --gen2 --runtime python312 --source fn --trigger-http --memory 512MB\n",
+    })
+    assert found(tmp_path, select=("PF0", "PF2")) == [("PF203", "fn/main.py:3"), ("PF004", "fn/wide.py:1")]

@@ -114,8 +114,9 @@ def unreadable_file(project):
 
     ## What it does
     Reports a source file that is not valid UTF-8 (at the first bad byte; a Python file in the
-    encoding its PEP 263 coding cookie names), holds binary content, is larger than 5 MiB, or
-    cannot be opened; a folder that cannot be listed or lies more than 64 levels deep; a
+    encoding its PEP 263 coding cookie names; a requirements file in UTF-16 or UTF-32 when it
+    starts with that encoding's BOM, as pip reads it), holds binary content, is larger than
+    5 MiB, or cannot be opened; a folder that cannot be listed or lies more than 64 levels deep; a
     `.gitignore` that is a link (git does not read those either).
 
     ## Why is this bad?

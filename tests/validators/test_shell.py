@@ -349,3 +349,12 @@ def test_columns_count_characters_where_a_line_is_not_ascii():
     assert heads == [Location("bin/deploy.sh", 1, 13, 1, 19), Location("bin/deploy.sh", 2, 12, 2, 18)]
     ascii_only = [f.words[0].location for f in read(text.replace("é", "e")) if type(f) is ShellCommand]
     assert ascii_only[1] == Location("bin/deploy.sh", 1, 13, 1, 19)
+
+
+def test_a_line_continuation_that_ends_the_script():
+    # mozilla/docker-etl dev_run_docker.sh ends with `\` and a newline: bash ends the command
+    # there (`bash -n` accepts it); tree-sitter-bash wants a next line.
+    got = summary(read("gcloud run deploy api --memory 512Mi \\\n  --region us-east1 \\\n"))
+    assert [g for g in got if g[0] == "problem"] == []
+    assert [g[3] for g in got if g[0] == "cmd"] == [["gcloud", "run", "deploy", "api", "--memory", "512Mi",
+                                                     "--region", "us-east1"]]

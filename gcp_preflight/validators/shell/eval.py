@@ -30,8 +30,8 @@ _BASE_PREFIX = re.compile(rb"[0-9]+#")
 def parse(source: bytes):
     """The syntax tree of a script. Grammar gaps are worked around on a copy of the same length
     (so every node keeps its bytes, rows and columns in `source`): a base prefix the grammar
-    cannot read before an expansion, and a here-document with no command (a block comment), are
-    blanked, and the script parsed again."""
+    cannot read before an expansion, a here-document with no command (a block comment) and a line
+    continuation that ends the script are blanked, and the script parsed again."""
     global _PARSER
     if _PARSER is None:
         import tree_sitter
@@ -53,7 +53,8 @@ def _blank_gaps(source: bytes, root) -> bytes | None:
       The arithmetic keeps its value: words.py reads the prefix from the original text.
     - A here-document that starts a line with no command (`<<COMMENT` ... `COMMENT`, a block
       comment): the grammar wants a command before it. Nothing reads its body, so nothing in it
-      runs; blanked whole, its body is not read as commands after the error."""
+      runs; blanked whole, its body is not read as commands after the error.
+    - A line continuation that ends the script."""
     spans = []
     stack = [root]
     while stack:
@@ -65,12 +66,25 @@ def _blank_gaps(source: bytes, root) -> bytes | None:
             spans.append(span)
         elif node.has_error:
             stack.extend(node.children)
+    tail = _trailing_continuation(source)
+    if tail is not None:
+        spans.append(tail)
     if not spans:
         return None
     patched = bytearray(source)
     for start, end in spans:
         patched[start:end] = bytes(b if b == 0x0A else 0x20 for b in source[start:end])
     return bytes(patched)
+
+
+_TRAILING_CONTINUATION = re.compile(rb"\\(\r?\n)?\Z")
+
+
+def _trailing_continuation(source: bytes) -> tuple[int, int] | None:
+    """The backslash of a line continuation that ends the script (`--date 2024-01-01 \\` on its
+    last line): bash joins it with nothing and ends the command; the grammar wants a next line."""
+    found = _TRAILING_CONTINUATION.search(source)
+    return (found.start(), found.start() + 1) if found is not None else None
 
 
 _BARE_HEREDOC = re.compile(rb"<<(-?)[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2[ \t]*(?:#[^\n]*)?\n")

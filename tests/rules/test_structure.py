@@ -82,3 +82,22 @@ def test_a_utf16_requirements_file_is_read_as_pip_reads_it(tmp_path):
         "deploy.sh": "gcloud functions deploy run --gen2 --runtime python312 --source fn --trigger-http --memory 512MB\n",
     })
     assert found(tmp_path, select=("PF0", "PF2")) == [("PF203", "fn/main.py:3"), ("PF004", "fn/wide.py:1")]
+
+
+def test_helm_and_jinja_templates_are_not_yaml_errors(tmp_path):
+    # 1xves/gcp-data-platform (a Helm chart's templates/) and mozilla/docker-etl (Jinja templates
+    # a script renders into CI config): not YAML until rendered. A GitHub Actions `${{ }}`
+    # expression is YAML as written, so a broken workflow is still reported.
+    write_repo(tmp_path, {
+        "chart/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\n",
+        "chart/templates/hpa.yaml": "{{- if .Values.autoscaling.enabled }}\napiVersion: autoscaling/v2\n"
+                                    "metadata:\n  name: {{ .Release.Name }}\n{{- end }}\n",
+        "chart/templates/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                                          "  name: {{ .Release.Name }}-config\n  labels:\n"
+                                          "    {{- include \"api.labels\" . | nindent 4 }}\n",
+        "templates/ci_job.template.yaml": "  build-{{ job_name }}:\n    needs: [lint-{{ job_name }}]\n"
+                                          "{% if docker %}\n    runs-on: ubuntu-latest\n{% endif %}\n",
+        ".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    runs-on: ${{ matrix.os }}\n"
+                                    "    steps: [\n",
+    })
+    assert found(tmp_path, select=("PF003",)) == [("PF003", ".github/workflows/ci.yml:5")]

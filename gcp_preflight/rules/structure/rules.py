@@ -84,7 +84,9 @@ def yaml_syntax_error(project):
 
     ## What it does
     Reports where the YAML parser failed in a `.yaml` or `.yml` file (workflows, Cloud Build,
-    GitHub Actions, any other).
+    GitHub Actions, any other). A file that fails and holds template syntax (Terraform's
+    `%{ if }`, Jinja's `{% %}`, Go and Helm's `{{ }}`, not GitHub's `${{ }}`) is a template, not
+    YAML until it is rendered: it is not reported.
 
     ## Why is this bad?
     A workflows file that does not parse means every processor name it declares is unknown;

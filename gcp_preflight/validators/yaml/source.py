@@ -77,8 +77,10 @@ class _Budget(Exception):
     pass
 
 
-# `%{ if x }`, `%{~ for u in users ~}`: Terraform template directives, which no YAML file holds
-_TEMPLATE_DIRECTIVE = re.compile(r"%\{~?\s*(?:if|for|else|endif|endfor)\b")
+# Template syntax, which no YAML file holds before it is rendered: Terraform directives
+# (`%{ if x }`, `%{~ for u in users ~}`), Jinja and Go/Helm tags (`{% if %}`, `{{ .Values.x }}`,
+# `{{- include "x" . }}`). Not GitHub Actions' `${{ expr }}`: that is YAML as written.
+_TEMPLATE_DIRECTIVE = re.compile(r"%\{~?\s*(?:if|for|else|endif|endfor)\b|\{%-?\s*\w|(?<!\$)\{\{-?\s*[^\s}]")
 
 # YAML also breaks lines at NEL, U+2028 and U+2029; everything else here does not (lines.py).
 _YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
@@ -138,7 +140,7 @@ class YamlValidator:
                     documents.append(YamlDocument(source.path, index, _convert(node, budget, table)))
         except yaml.MarkedYAMLError as exc:
             if _TEMPLATE_DIRECTIVE.search(source.text):
-                return  # a Terraform template (templatefile()): not YAML until it is rendered
+                return  # a template (Terraform, Jinja, Helm): not YAML until it is rendered
             mark = exc.problem_mark or exc.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             if mark and _YAML_ONLY_BREAKS.search(source.text):

@@ -85,6 +85,11 @@ def test_which_json_files_are_read():
     assert not validator.wants("package.json", "{\n")
     assert read("data/list.json", '[1, 2, 3]') == []
     assert read("data/rows.json", '[{"name": "x"}]') == []  # no "type": not a schema
+    # flowtom/aicp-to-bigquery: name and type, but JSON Schema's keys (items, properties): it
+    # describes JSON documents, not a table
+    assert read("models/schemas/budget_list_schema.json",
+                '[{"name": "id", "type": "string"},\n {"name": "items", "type": "array",\n'
+                '  "items": {"type": "object", "properties": {"id": {"type": "string"}}}}]') == []
     assert read("data/broken.json", '[1, 2') == []
     assert read("schemas/broken.json", '[1, 2') == [
         Problem("PF400", Diagnostic(Location("schemas/broken.json", 1, 6), "invalid JSON: Expecting ',' delimiter")),
@@ -107,3 +112,30 @@ def test_clustering_with_a_sort_order_is_not_bigquery_ddl():
         Problem("PF400", Diagnostic(Location("s.sql", 5, 1), "CLUSTER BY takes column names only, not a sort order "
                                     "(DESC): BigQuery rejects this statement, so its columns are not checked")),
     ]
+
+
+def test_ddl_bigquery_accepts_that_sqlglot_reads_as_a_command():
+    # triage of stop 28: ALTER COLUMN ... SET OPTIONS declares no column; a BigLake Iceberg table's
+    # WITH CONNECTION clause names where its data lives, and its columns are read
+    text = ("CREATE TABLE IF NOT EXISTS `p.a.events` (\n  event_id STRING NOT NULL\n);\n\n"
+            "ALTER TABLE `p.a.events`\n  ALTER COLUMN event_id SET OPTIONS (description = 'the id');\n"
+            "ALTER TABLE `p.a.events` SET OPTIONS (description = 'events');\n"
+            "CREATE TABLE a.ice (\n  id STRING,\n  n INT64\n)\nWITH CONNECTION `p.us.lake`\n"
+            "OPTIONS (file_format = 'PARQUET', table_format = 'ICEBERG', storage_uri = 'gs://b/ice');\n")
+    assert read("sql/events.sql", text) == [
+        BqSchema("sql/events.sql", 1, "p.a.events", (BqColumn("event_id", "STRING", "REQUIRED", (), 2),), "ddl"),
+        BqSchema("sql/events.sql", 8, "a.ice", (BqColumn("id", "STRING", "NULLABLE", (), 9),
+                                                BqColumn("n", "INTEGER", "NULLABLE", (), 10)), "ddl"),
+    ]
+    # an ALTER TABLE that adds columns in a form sqlglot does not read is still said
+    assert [p.diagnostic.location.line for p in read("sql/alter.sql", "ALTER TABLE `p.a.events` ADD COLUMN c STRING, "
+                                                     "ALTER COLUMN event_id SET OPTIONS (description = 'x');\n")] == [1]
+
+
+def test_another_databases_ddl_is_not_read():
+    # 1xves/gcp-data-platform: a PostgreSQL (Supabase) migration beside the BigQuery code
+    text = ("-- applied with psql\nCREATE TABLE IF NOT EXISTS public.users (\n"
+            "  id UUID PRIMARY KEY DEFAULT gen_random_uuid(),\n  n SERIAL,\n  email TEXT NOT NULL\n);\n"
+            "ALTER TABLE public.users ENABLE ROW LEVEL SECURITY;\n")
+    assert read("database/migrations/001_users.sql", text) == []
+    assert read("db/mysql.sql", "CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB;\n") == []

@@ -66,6 +66,18 @@ _DDL_START = re.compile(r"^\s*(CREATE\s+(OR\s+REPLACE\s+)?(TEMP(ORARY)?\s+)?TABL
 # `CLUSTER BY a, b DESC`: BigQuery's clustering list takes column names only. Some sqlglot
 # versions accept the sort order and some fall back to an opaque command, so it is read here.
 _CLUSTER_ORDER = re.compile(r"\bCLUSTER\s+BY\s+[\w`.,\s]*?\b(ASC|DESC)\b", re.I)
+# `CREATE TABLE t (...) WITH CONNECTION DEFAULT OPTIONS (table_format = 'ICEBERG', ...)`: a BigLake
+# table for Apache Iceberg, which sqlglot reads only as an opaque command. The clause names where
+# the data lives, not its columns, so it is blanked (same length) before parsing.
+_WITH_CONNECTION = re.compile(r"\bWITH\s+CONNECTION\s+(?:DEFAULT\b|`[^`]*`|[\w.-]+)", re.I)
+# An ALTER TABLE that sqlglot reads only as an opaque command declares columns only if it adds some
+# (`ALTER COLUMN x SET OPTIONS (...)`, `SET OPTIONS`, `RENAME TO`, ... declare none).
+_ADD_COLUMN = re.compile(r"\bADD\s+COLUMN\b", re.I)
+# What no BigQuery script holds: PostgreSQL and MySQL types, clauses and statements. A .sql file
+# with any of them is another database's, and none of its tables is BigQuery's.
+_OTHER_DIALECT = re.compile(
+    r"\b(?:BIG)?SERIAL\b|\bTIMESTAMPTZ\b|\bJSONB\b|\bROW\s+LEVEL\s+SECURITY\b|\bOWNER\s+TO\b|\bAUTO_INCREMENT\b"
+    r"|\bENGINE\s*=|\bCREATE\s+(?:UNIQUE\s+)?INDEX\b|\bCREATE\s+EXTENSION\b|\bgen_random_uuid\s*\(", re.I)
 
 
 def _statements(text: str):
@@ -153,10 +165,16 @@ def read_ddl(source: SourceText) -> Iterable[object]:
             yield problem("PF400", source.path, line, 1,
                           "cannot read this SQL file: a string or comment is not terminated")
         return
+    if _OTHER_DIALECT.search(source.text):
+        return  # another database's DDL (a PostgreSQL migration, ...): not BigQuery's to check
     _quiet_sqlglot()
     for statement, line in statements:
         if not _DDL_START.match(statement):
             continue
+        connection = _WITH_CONNECTION.search(statement)
+        if connection is not None:
+            blank = re.sub(r"[^\n]", " ", connection.group())
+            statement = statement[:connection.start()] + blank + statement[connection.end():]
         # Parse the statement alone (linear in the file: no padding); its tokens count lines from
         # 1, so every line it reports is shifted by `offset` to the file's lines.
         offset = line - 1
@@ -191,6 +209,9 @@ def read_ddl(source: SourceText) -> Iterable[object]:
             yield from _unknown_types(source.path, cols)
             if cols:
                 yield BqSchema(source.path, line, _table_name(parsed.this), cols, "alter")
+        elif isinstance(parsed, exp.Command) and statement.lstrip()[:5].upper() == "ALTER" \
+                and not _ADD_COLUMN.search(statement):
+            continue  # changes options or names, declares no column
         elif isinstance(parsed, exp.Command) or (isinstance(parsed, exp.Create) and parsed.args.get("expression") is None
                                                  and _is_table_ddl(statement)):
             # (a Create with an expression is CREATE TABLE ... AS SELECT, whose OPTIONS(...) may
@@ -242,9 +263,17 @@ def _json_columns(items, source: SourceText, cursor: list[int], where: str):
     return columns, problems
 
 
+# Keys of JSON Schema (and OpenAPI) that no BigQuery field has: a list of such objects with
+# "name" and "type" describes JSON documents, not a table.
+_JSON_SCHEMA_KEYS = frozenset(("items", "properties", "$schema", "$ref", "additionalProperties", "enum"))
+
+
 def looks_like_schema(data) -> bool:
-    """A list whose first item is an object with "name" and "type": BigQuery's schema format."""
-    return isinstance(data, list) and bool(data) and isinstance(data[0], dict) and "name" in data[0] and "type" in data[0]
+    """A list whose first item is an object with "name" and "type": BigQuery's schema format,
+    unless an item uses JSON Schema's keys."""
+    return (isinstance(data, list) and bool(data) and isinstance(data[0], dict) and "name" in data[0]
+            and "type" in data[0] and not any(isinstance(item, dict) and not _JSON_SCHEMA_KEYS.isdisjoint(item)
+                                              for item in data))
 
 
 def read_json_schema(source: SourceText) -> Iterable[object]:

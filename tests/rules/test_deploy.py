@@ -257,6 +257,21 @@ def test_pf305_conflicts_and_repeated_keys(tmp_path):
     assert [str(r.location) for r in first.related] == ["bin/d.sh:2:3"]
 
 
+def test_a_flag_whose_value_may_split_is_still_given(tmp_path):
+    # An unquoted `--name=...$UNSET` splits into words no one can see, but its first word starts
+    # with the literal `--name=`: the flag is given (stop 28 triage, syduc993/etl-api-bigquery)
+    write_repo(tmp_path, {
+        "bin/d.sh": """\
+            gcloud run deploy a --image i --memory 1Gi --update-env-vars=A=1 --set-env-vars=B=$X  # expect: PF305
+            gcloud run deploy b --image i --memory=$MEM
+            """,
+    })
+    assert_marks(tmp_path, select=("PF305",))
+    assert [(f.code, str(f.location)) for f in run(tmp_path, select=("PF302", "PF304"))] == [
+        ("PF304", "bin/d.sh:1:66"), ("PF302", "bin/d.sh:2:40")]
+    assert "is not checked against the floor" in run(tmp_path, select=("PF302",))[0].message
+
+
 def test_pf306_unknown_flags(tmp_path):
     write_repo(tmp_path, {
         "preflight.toml": '[deploy]\nextra-flags = ["--brand-new"]\n',

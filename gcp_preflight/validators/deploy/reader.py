@@ -92,6 +92,8 @@ def deploy_command(path: str, sequence: int, location: Location, fields: Sequenc
         field = fields[i]
         text = field.value.text
         if field.many:
+            if _FLAG_PREFIX.match(field.raw):  # `--set-env-vars=A=$X`: the flag is there, however $X splits
+                flags.append(_flag(fields, i, command)[0])
             opaque.append(word(field))
             i += 1
         elif text is not None and text == "--":

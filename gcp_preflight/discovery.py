@@ -97,12 +97,16 @@ def _link(root: Path, rel: str) -> Symlink:
     return Symlink(rel, raw, target, exists, exists and real.is_dir())
 
 
-def walk(root: Path, excludes: tuple[str, ...] = (), use_gitignore: bool = True) -> Tree:
+def walk(root: Path, excludes: tuple[str, ...] = (), use_gitignore: bool = True,
+         tracked: frozenset[str] | None = None) -> Tree:
     """Every file under root that is not excluded, in sorted order. Folders are listed with an
     explicit stack (no recursion), each once; links are recorded, never followed; a folder that
-    cannot be listed, or lies too deep, is a PF004 problem, never a silent gap."""
+    cannot be listed, or lies too deep, is a PF004 problem, never a silent gap. `tracked`, the
+    files git tracks when known: git ignores .gitignore for those, and so does this walk (a
+    committed requirements.txt under a `*.txt` pattern is deployed all the same)."""
     root = root.resolve()
     user_spec = ignore_patterns.compile_patterns(DEFAULT_EXCLUDES + tuple(excludes))
+    kept_folders = _folders_of(tracked) if tracked else frozenset()
     files: list[str] = []
     stats: dict[str, tuple[int, int, int]] = {}
     links: list[Symlink] = []
@@ -114,6 +118,8 @@ def walk(root: Path, excludes: tuple[str, ...] = (), use_gitignore: bool = True)
         probe = rel + "/" if is_dir else rel
         if user_spec.match_file(probe):
             return True
+        if tracked and (rel in kept_folders if is_dir else rel in tracked):
+            return False
         for base, spec in ignores:
             if base and not rel.startswith(base + "/"):
                 continue
@@ -166,6 +172,17 @@ def walk(root: Path, excludes: tuple[str, ...] = (), use_gitignore: bool = True)
         stack.extend(reversed(subfolders))
     return Tree(tuple(sorted(files)), tuple(sorted(links, key=lambda s: s.path)), tuple(sorted(dirs)),
                 tuple(problems), stats)
+
+
+def _folders_of(paths: frozenset[str]) -> frozenset[str]:
+    """Every folder that holds one of `paths`, at any depth."""
+    folders: set[str] = set()
+    for path in paths:
+        folder = posixpath.dirname(path)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = posixpath.dirname(folder)
+    return frozenset(folders)
 
 
 def only_tracked(tree: Tree, tracked: frozenset[str]) -> Tree:

@@ -377,7 +377,7 @@ def check(root: Path, config: Config, *, selection: Selection | None = None, val
     validators = validators if validators is not None else default_validators()
     if resolve is None:
         resolve = bool(config.section("packaging").get("resolve", False)) and not os.environ.get("PRE_COMMIT")
-    tree = walk(root.resolve(), tuple(config.exclude))
+    tree = walk(root.resolve(), tuple(config.exclude), tracked=tracked)
     if tracked is not None:
         tree = only_tracked(tree, tracked)
     store = FactStore() if use_cache and not extra_facts and rules is None else None

@@ -126,6 +126,23 @@ def test_under_pre_commit_untracked_files_are_absent(untracked_helper, capsys, m
     assert check(capsys, "fn/main.py") == (0, [], "")
 
 
+def test_a_tracked_file_a_gitignore_pattern_matches_is_there(tmp_path, monkeypatch, capsys):
+    # tpximpact/GCP-Data-Pipelines-DX: `*.txt` in .gitignore, the requirements files committed
+    # all the same. git ignores .gitignore for tracked files, and the deploy uploads them.
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    write_repo(tmp_path, dict(UNIT, **{".gitignore": "*.txt\nbuild/\n", "fn/requirements.txt": "PyYAML==6.0.2\n",
+                                       "build/notes.txt": "not tracked\n"}))
+    assert _git(tmp_path, "init", "-q").returncode == 0
+    assert _git(tmp_path, "add", "-f", ".gitignore", "preflight.toml", "deploy.sh", "fn").returncode == 0
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PRE_COMMIT", raising=False)
+    assert check(capsys, "--tracked-only") == (0, [], "")
+    # without git's word, .gitignore decides: the requirements file is left out
+    status, lines, _ = check(capsys)
+    assert (status, lines[0].split(" PF")[0]) == (1, "fn/main.py:1:1: error")
+
+
 def test_outside_a_repository_it_says_so_and_checks_every_file(tmp_path, monkeypatch, capsys):
     write_repo(tmp_path / "repo", dict(UNIT, **{"fn/requirements.txt": "PyYAML==6.0.2\n"}))
     monkeypatch.chdir(tmp_path / "repo")

@@ -211,3 +211,37 @@ def test_a_service_script_run_from_its_own_folder_builds_its_dockerfile(tmp_path
     assert_marks(tmp_path, select=("PF2",))
     [finding] = run(tmp_path, select=("PF203",))
     assert "which image cloud_run/bq/Dockerfile does not install" in finding.message
+
+
+def test_a_redeploy_without_source_of_a_function_terraform_declares(tmp_path):
+    # aa-tt/gcp-data-pipeline: Terraform creates the function from a Cloud Storage object; a
+    # workflow redeploys it by name, without --source or --runtime. gcloud then leaves the
+    # function's source as it is: the current folder is not what runs.
+    write_repo(tmp_path, {
+        "functions/ingest/main.py": "def ingest(request):\n    return 'ok'\n",
+        "scripts/redeploy.sh": "gcloud functions deploy ingest-prod --gen2 --region=us-central1 --trigger-http --memory 512MB\n",
+        "tf/main.tf": """
+            resource "google_cloudfunctions2_function" "ingest" {
+              name     = "ingest-prod"
+              location = "us-central1"
+              build_config {
+                runtime     = "python311"
+                entry_point = "ingest"
+                source {
+                  storage_source {
+                    bucket = "my-bucket"
+                    object = "ingest.zip"
+                  }
+                }
+              }
+              service_config {
+                available_memory = "512Mi"
+              }
+            }
+            """,
+    })
+    assert _codes(tmp_path) == [("PF208", "scripts/redeploy.sh:1"), ("PF208", "tf/main.tf:10")]
+    # a function no declaration names: the command's folder is uploaded (first deploy or not)
+    write_repo(tmp_path, {"scripts/redeploy.sh": "gcloud functions deploy other --gen2 --region=us-central1 "
+                                                 "--trigger-http --memory 512MB\n"})
+    assert _codes(tmp_path) == [("PF205", "scripts/redeploy.sh:1"), ("PF208", "tf/main.tf:10")]

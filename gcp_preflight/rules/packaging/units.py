@@ -38,10 +38,15 @@ def gather(project, options: Options) -> tuple[list[Unit], list[tuple[Location, 
                 dockerfiles.setdefault(ins.path, []).append(ins)
         copied: set[str] = set()  # Dockerfiles a deploy copies into its source folder first
         replayers: dict[str, Replayer] = {}
-        for command in project.facts(DeployCommand):
+        commands = project.facts(DeployCommand)
+        # Functions Terraform declares: their source is a Cloud Storage object (or a repository),
+        # however the object was made
+        from_objects = frozenset(c.name.text for c in commands if c.origin == "terraform" and c.platform == "function"
+                                 and c.name is not None and c.name.known)
+        for command in commands:
             if archived(command.path, options.archived):
                 continue
-            unit = _deploy_unit(project, repo, command, notes, copied, replayers)
+            unit = _deploy_unit(project, repo, command, notes, copied, replayers, from_objects)
             if unit is not None:
                 units.append(unit)
         for path, instructions in sorted(dockerfiles.items()):
@@ -84,7 +89,7 @@ def _dockerignore(project, dockerfile: str, context: str | None):
 
 
 def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes, copied: set[str],
-                 replayers: dict) -> Unit | None:
+                 replayers: dict, from_objects: frozenset[str] = frozenset()) -> Unit | None:
     if command.command not in UPLOADING or command.value("--image") is not None:
         return None
     word = command.value("--source")
@@ -98,6 +103,14 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes, copied
     if word is None and command.has("--flags-file") and not command.flags_files:
         notes.append((command.location, "the source folder may be set in the --flags-file, which is not read, so "
                                         "the package of this deploy is not checked"))
+        return None
+    if word is None and not command.declarative and command.value("--runtime") is None \
+            and command.name is not None and command.name.known and command.name.text in from_objects:
+        # A redeploy (no --runtime, which a new function needs) of a function declared with a
+        # Cloud Storage object for its source: without --source, gcloud leaves that source as it is.
+        notes.append((command.location, f"no --source: this redeploys function {command.name.text}, which is "
+                                        f"declared elsewhere with a Cloud Storage object for its source, and gcloud "
+                                        f"leaves that source as it is, so the package of this deploy is not checked"))
         return None
     if word is not None and not word.known:
         notes.append((word.location, f"cannot tell which folder `{word.raw}` is, so the package of this deploy "

@@ -139,3 +139,19 @@ def test_another_databases_ddl_is_not_read():
             "ALTER TABLE public.users ENABLE ROW LEVEL SECURITY;\n")
     assert read("database/migrations/001_users.sql", text) == []
     assert read("db/mysql.sql", "CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB;\n") == []
+    # waqar-ahmed-malik/GCP-ETL: SQL Server's temporary tables
+    assert read("ams/sql/ledger.sql", "SET NOCOUNT ON;\nCREATE TABLE #items (\n  id INT IDENTITY(1, 1),\n"
+                                      "  amount MONEY NOT NULL\n);\n") == []
+    # a BigQuery file that names them in a comment, or holds an index statement BigQuery would
+    # refuse beside its table (nba-stats-scraper), is still read
+    text = ("-- not a SERIAL: ids come from the scraper\nCREATE TABLE d.runs (\n  id STRING\n);\n"
+            "-- Create index for staleness queries\nCREATE INDEX IF NOT EXISTS idx_runs ON d.runs(id);\n")
+    assert read("schemas/runs.sql", text) == [BqSchema("schemas/runs.sql", 2, "d.runs",
+                                                       (BqColumn("id", "STRING", "NULLABLE", (), 3),), "ddl")]
+
+
+def test_a_parse_error_names_the_token_by_its_text():
+    assert read("a.sql", "CREATE TABLE (\n  id INT64\n);\n") == [
+        Problem("PF400", Diagnostic(Location("a.sql", 1, 14), "cannot parse this table DDL near '(': "
+                                                               "Expected table name but got '('")),
+    ]

@@ -73,11 +73,16 @@ _WITH_CONNECTION = re.compile(r"\bWITH\s+CONNECTION\s+(?:DEFAULT\b|`[^`]*`|[\w.-
 # An ALTER TABLE that sqlglot reads only as an opaque command declares columns only if it adds some
 # (`ALTER COLUMN x SET OPTIONS (...)`, `SET OPTIONS`, `RENAME TO`, ... declare none).
 _ADD_COLUMN = re.compile(r"\bADD\s+COLUMN\b", re.I)
-# What no BigQuery script holds: PostgreSQL and MySQL types, clauses and statements. A .sql file
-# with any of them is another database's, and none of its tables is BigQuery's.
+# What no BigQuery script holds, outside comments: PostgreSQL, MySQL and SQL Server types, clauses
+# and statements. A .sql file with any of them is another database's, and none of its tables is
+# BigQuery's. (Not CREATE INDEX: BigQuery schema files are seen holding one beside their tables.)
 _OTHER_DIALECT = re.compile(
     r"\b(?:BIG)?SERIAL\b|\bTIMESTAMPTZ\b|\bJSONB\b|\bROW\s+LEVEL\s+SECURITY\b|\bOWNER\s+TO\b|\bAUTO_INCREMENT\b"
-    r"|\bENGINE\s*=|\bCREATE\s+(?:UNIQUE\s+)?INDEX\b|\bCREATE\s+EXTENSION\b|\bgen_random_uuid\s*\(", re.I)
+    r"|\bENGINE\s*=|\bCREATE\s+EXTENSION\b|\bgen_random_uuid\s*\("
+    r"|\bCREATE\s+TABLE\s+#|\bIDENTITY\s*\(|\bSET\s+NOCOUNT\b|\bNVARCHAR\b|\[dbo\]|^\s*GO\s*$", re.I | re.M)
+# sqlglot names a token by its repr in some messages: `<Token token_type: TokenType.L_PAREN, text: (, line: 2, ...>`
+_TOKEN_REPR = re.compile(r"<Token token_type: [\w.]+, text: (.*?), line: \d+[^>]*>")
+_SQL_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 
 
 def _statements(text: str):
@@ -165,7 +170,7 @@ def read_ddl(source: SourceText) -> Iterable[object]:
             yield problem("PF400", source.path, line, 1,
                           "cannot read this SQL file: a string or comment is not terminated")
         return
-    if _OTHER_DIALECT.search(source.text):
+    if _OTHER_DIALECT.search(_SQL_COMMENT.sub(" ", source.text)):
         return  # another database's DDL (a PostgreSQL migration, ...): not BigQuery's to check
     _quiet_sqlglot()
     for statement, line in statements:
@@ -191,8 +196,9 @@ def read_ddl(source: SourceText) -> Iterable[object]:
             near = (err.get("highlight") or "").strip()
             column = max((err.get("col") or 1) - len(near) + 1, 1)  # sqlglot points at the token's end
             near = f" near {near!r}" if near else ""
+            why = _TOKEN_REPR.sub(lambda m: repr(m.group(1)), str(err.get("description") or exc))
             yield problem("PF400", source.path, (err.get("line") or 1) + offset, column,
-                          f"cannot parse this table DDL{near}: {err.get('description') or exc}")
+                          f"cannot parse this table DDL{near}: {why}")
             continue
         except sqlglot.errors.SqlglotError as exc:  # tokenizer errors and the like
             yield problem("PF400", source.path, line, 1, f"cannot parse this table DDL: {exc}")

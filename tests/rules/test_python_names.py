@@ -93,6 +93,33 @@ def test_import_time_names(tmp_path):
         "21, after this runs, so importing the module raises NameError")
 
 
+def test_the_main_block_runs_only_as_a_script(tmp_path):
+    # waqar-ahmed-malik/GCP-ETL: an import missing for the `__main__` block fails when the file is
+    # run, not when a function imports the module (PF511, not PF510); the names it reads keep the
+    # module's order
+    write_repo(tmp_path, {"tools/audit.py": """
+        import logging
+
+
+        def main():
+            logging.info("x")
+
+
+        if __name__ == "__main__":
+            parser = argparse.ArgumentParser()  # expect: PF511
+            print(LATER)  # expect: PF511
+            main()
+        else:
+            print(missing)  # expect: PF510
+        LATER = 1
+        """})
+    assert_marks(tmp_path, select=CODES)
+    messages = {f.location.line: f.message for f in run(tmp_path, select=("PF511",))}
+    assert messages[9] == (
+        '`argparse` is not defined in the `if __name__ == "__main__":` block: nothing in this module binds it (no '
+        "import, assignment or definition) and it is not a builtin, so this line raises NameError when it runs")
+
+
 def test_annotations_deferred_by_future_import_and_in_function_bodies(tmp_path):
     write_repo(tmp_path, {
         "future.py": """

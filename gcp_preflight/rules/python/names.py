@@ -11,7 +11,7 @@ from typing import Iterator
 from gcp_preflight.model import Diagnostic, Related, Severity
 from gcp_preflight.rules.base import rule
 from gcp_preflight.rules.python.index import ModuleRef, Unknown, python_index
-from gcp_preflight.validators.python.free_names import PyBuiltinsWrite, PyUndefinedName
+from gcp_preflight.validators.python.free_names import MAIN_BLOCK, PyBuiltinsWrite, PyUndefinedName
 
 DEFERRED_ANNOTATIONS = (3, 14)
 
@@ -67,7 +67,9 @@ def _candidates(project, when: str) -> Iterator[tuple[PyUndefinedName, str]]:
     added = {name for w in written for name in w.names}
     runtimes = _Runtimes(project)
     for use in project.facts(PyUndefinedName):
-        if use.when != when or use.name in added or (use.stars and _star_may_bind(project, use)) \
+        # a use in the `__main__` block runs in the module's order, but only when the file runs
+        # as a script: NameError when that line runs (PF511), not at import (PF510)
+        if (use.when if use.context != MAIN_BLOCK else "call") != when or use.name in added or (use.stars and _star_may_bind(project, use)) \
                 or _submodule(project, use):
             continue
         note = ""
@@ -122,8 +124,8 @@ def name_undefined_at_import(project):
     """A name that nothing binds, read when the module is imported (NameError at import).
 
     ## What it does
-    Reports a name read by code that runs when the module is imported (module-level statements,
-    class bodies, decorators, default values, base classes, and the annotations of functions and
+    Reports a name read by code that runs when the module is imported (module-level statements
+    outside the `if __name__ == "__main__":` block, which PF511 reports, class bodies, decorators, default values, base classes, and the annotations of functions and
     class or module variables when the module has no `from __future__ import annotations`)
     that nothing binds at that point: no import, assignment, definition or builtin, or a binding
     that comes only later in the module. Python's scoping is followed: an import inside a
@@ -176,7 +178,8 @@ def name_undefined(project):
     """A name that nothing binds, read in a function (NameError when the line runs).
 
     ## What it does
-    Reports a name read in a function (or a lambda) that the function does not bind, no
+    Reports a name read in a function (or a lambda, or the `if __name__ == "__main__":` block,
+    which runs only when the file is run as a script) that the function does not bind, no
     enclosing function binds, the module does not bind anywhere and that is not a builtin of the
     runtime: `firestore.Client()` in a module that never imports `firestore` (another module
     does), `get_client()` where the only import of it is local to a different function, a

@@ -29,6 +29,7 @@ from typing import Iterable
 from gcp_preflight.facts import fact
 from gcp_preflight.model import Location
 from gcp_preflight.validators.base import SourceText
+from gcp_preflight.validators.python.handlers import is_main_test
 from gcp_preflight.validators.python.nodes import children
 from gcp_preflight.validators.python.scopes import _names as _names_in
 from gcp_preflight.validators.python.scopes import isolated, location
@@ -55,11 +56,16 @@ _WATCHED_METHODS = frozenset({"install", "_convert_", "_convert", "update", "set
 _TYPE_PARAMS = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+\w+[ \t]*\[|^[ \t]*type[ \t]+\w+[ \t]*[\[=]", re.M)
 
 
+TOP_LEVEL = "the module's top-level code"
+MAIN_BLOCK = 'the `if __name__ == "__main__":` block'
+
+
 @fact
 @dataclass(slots=True, unsafe_hash=True)
 class PyUndefinedName:
-    """A name read where nothing binds it. `when` is "import" (runs when the module is imported)
-    or "call" (runs when `function` is called). `later` is the module's binding after an
+    """A name read where nothing binds it. `when` is "import" (runs when the module is imported,
+    or, with `context` MAIN_BLOCK, when the file is run as a script) or "call" (runs when
+    `function` is called). `later` is the module's binding after an
     import-time use; `elsewhere` a binding local to another function (`elsewhere_in`); `since`
     the Python version that made the name a builtin; `stars` the star imports that may bind it."""
 
@@ -186,7 +192,7 @@ class _Reader:
 
     def _walk(self, tree: ast.Module) -> None:
         # state: (scope, when, context, annotation, loop, guarded, dead)
-        start = (self.module, "import", "the module's top-level code", False, None, False, False)
+        start = (self.module, "import", TOP_LEVEL, False, None, False, False)
         stack = [(node, start) for node in reversed(tree.body)]
         pop, extend = stack.pop, stack.extend
         uses = self.uses
@@ -322,6 +328,10 @@ class _Reader:
         return ([(node.type, state)] if node.type is not None else []) + [(s, state) for s in node.body]
 
     def _if(self, node, state):
+        if state[0].kind == "module" and state[2] == TOP_LEVEL and is_main_test(node.test):
+            # runs in the module's order, but only when the file is run as a script (PF511, not PF510)
+            main = (state[0], state[1], MAIN_BLOCK, *state[3:])
+            return [(node.test, state), *((s, main) for s in node.body), *((s, state) for s in node.orelse)]
         if _never_runs(node.test) or _by_platform(node.test):
             scope, when, context, annotation, loop, guarded, _ = state
             dead = (scope, when, context, annotation, loop, guarded, True)

@@ -101,12 +101,22 @@ def walk(root: Path, excludes: tuple[str, ...] = (), use_gitignore: bool = True,
          tracked: frozenset[str] | None = None) -> Tree:
     """Every file under root that is not excluded, in sorted order. Folders are listed with an
     explicit stack (no recursion), each once; links are recorded, never followed; a folder that
-    cannot be listed, or lies too deep, is a PF004 problem, never a silent gap. `tracked`, the
-    files git tracks when known: git ignores .gitignore for those, and so does this walk (a
-    committed requirements.txt under a `*.txt` pattern is deployed all the same)."""
+    cannot be listed, or lies too deep, is a PF004 problem, never a silent gap. git ignores
+    .gitignore for a file it tracks (a committed requirements.txt under a `*.txt` pattern is
+    deployed all the same), and so does this walk: the tracked files are `tracked` when given
+    (git's own list), else read from .git/index the first time a .gitignore pattern matches."""
     root = root.resolve()
     user_spec = ignore_patterns.compile_patterns(DEFAULT_EXCLUDES + tuple(excludes))
-    kept_folders = _folders_of(tracked) if tracked else frozenset()
+    known: list[tuple[frozenset[str], frozenset[str]]] = []  # (tracked files, their folders), once asked
+
+    def is_tracked(rel: str, is_dir: bool) -> bool:
+        if not known:
+            from gcp_preflight.git_index import index_paths
+
+            paths = tracked if tracked is not None else index_paths(root) or frozenset()
+            known.append((paths, _folders_of(paths)))
+        paths, folders = known[0]
+        return rel in folders if is_dir else rel in paths
     files: list[str] = []
     stats: dict[str, tuple[int, int, int]] = {}
     links: list[Symlink] = []
@@ -118,14 +128,12 @@ def walk(root: Path, excludes: tuple[str, ...] = (), use_gitignore: bool = True,
         probe = rel + "/" if is_dir else rel
         if user_spec.match_file(probe):
             return True
-        if tracked and (rel in kept_folders if is_dir else rel in tracked):
-            return False
         for base, spec in ignores:
             if base and not rel.startswith(base + "/"):
                 continue
             sub = rel[len(base) + 1:] if base else rel
             if spec.match_file(sub + "/" if is_dir else sub):
-                return True
+                return not is_tracked(rel, is_dir)
         return False
 
     stack: list[tuple[str, int]] = [("", 0)]

@@ -138,7 +138,9 @@ def test_a_tracked_file_a_gitignore_pattern_matches_is_there(tmp_path, monkeypat
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("PRE_COMMIT", raising=False)
     assert check(capsys, "--tracked-only") == (0, [], "")
-    # without git's word, .gitignore decides: the requirements file is left out
+    assert check(capsys) == (0, [], "")  # git is not run: its index is read (git_index.py)
+    # with no repository, .gitignore decides: the requirements file is left out
+    shutil.rmtree(tmp_path / ".git")
     status, lines, _ = check(capsys)
     assert (status, lines[0].split(" PF")[0]) == (1, "fn/main.py:1:1: error")
 

@@ -221,8 +221,12 @@ def test_a_redeploy_without_source_of_a_function_terraform_declares(tmp_path):
         "functions/ingest/main.py": "def ingest(request):\n    return 'ok'\n",
         "scripts/redeploy.sh": "gcloud functions deploy ingest-prod --gen2 --region=us-central1 --trigger-http --memory 512MB\n",
         "tf/main.tf": """
+            variable "environment" {
+              default = "dev"
+            }
+
             resource "google_cloudfunctions2_function" "ingest" {
-              name     = "ingest-prod"
+              name     = "ingest-${var.environment}"
               location = "us-central1"
               build_config {
                 runtime     = "python311"
@@ -240,8 +244,18 @@ def test_a_redeploy_without_source_of_a_function_terraform_declares(tmp_path):
             }
             """,
     })
-    assert _codes(tmp_path) == [("PF208", "scripts/redeploy.sh:1"), ("PF208", "tf/main.tf:10")]
+    # (the declared name holds a variable: `ingest-prod` is one of its values)
+    assert _codes(tmp_path) == [("PF208", "scripts/redeploy.sh:1"), ("PF208", "tf/main.tf:14")]
     # a function no declaration names: the command's folder is uploaded (first deploy or not)
     write_repo(tmp_path, {"scripts/redeploy.sh": "gcloud functions deploy other --gen2 --region=us-central1 "
                                                  "--trigger-http --memory 512MB\n"})
-    assert _codes(tmp_path) == [("PF205", "scripts/redeploy.sh:1"), ("PF208", "tf/main.tf:10")]
+    assert _codes(tmp_path) == [("PF205", "scripts/redeploy.sh:1"), ("PF208", "tf/main.tf:14")]
+
+
+def test_a_declared_name_with_variables_matches_each_of_their_values():
+    from gcp_preflight.rules.packaging.units import _fits
+
+    cases = [(["ingest-", ""], "ingest-prod", True), (["ingest-", ""], "ingest-", False),
+             (["a", "b", "c"], "axbyc", True), (["a", "b", "c"], "abc", False), (["a", "b", "c"], "axbc", False),
+             (["", "-fn"], "x-fn", True), (["a", "a"], "aa", False), (["a", "a"], "aXa", True)]
+    assert [_fits(parts, name) for parts, name, _ in cases] == [want for _, _, want in cases]

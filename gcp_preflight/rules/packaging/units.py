@@ -5,6 +5,7 @@ Build, with the package-building steps before them replayed), from Dockerfiles, 
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import replace
 
 from gcp_preflight import ignore_patterns
@@ -40,9 +41,9 @@ def gather(project, options: Options) -> tuple[list[Unit], list[tuple[Location, 
         replayers: dict[str, Replayer] = {}
         commands = project.facts(DeployCommand)
         # Functions Terraform declares: their source is a Cloud Storage object (or a repository),
-        # however the object was made
-        from_objects = frozenset(c.name.text for c in commands if c.origin == "terraform" and c.platform == "function"
-                                 and c.name is not None and c.name.known)
+        # however the object was made. A name with variables (`data-ingestion-${var.environment}`)
+        # stands for every value they may take.
+        from_objects = _DeclaredNames([c for c in commands if c.origin == "terraform" and c.platform == "function"])
         for command in commands:
             if archived(command.path, options.archived):
                 continue
@@ -88,8 +89,46 @@ def _dockerignore(project, dockerfile: str, context: str | None):
     return None
 
 
+_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+
+
+class _DeclaredNames:
+    """The names some commands declare; an interpolation (`data-ingestion-${var.environment}`)
+    stands for any non-empty text. Matched by finding each literal part in turn (no regex built
+    from the repository's text: linear in the name)."""
+
+    def __init__(self, commands: list[DeployCommand]):
+        self.exact: set[str] = set()
+        self.shapes: list[list[str]] = []
+        for command in commands:
+            if command.name is None:
+                continue
+            raw = command.name.raw.strip("\"'")
+            if "${" in raw:
+                self.shapes.append(_INTERPOLATION.split(raw))
+            elif command.name.known:
+                self.exact.add(command.name.text)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.exact or any(_fits(parts, name) for parts in self.shapes)
+
+
+def _fits(parts: list[str], name: str) -> bool:
+    """Whether `name` is parts[0] + something + parts[1] + ... + something + parts[-1]."""
+    first, *middle, last = parts
+    if not name.startswith(first) or not name.endswith(last) or len(name) < len(first) + len(last) + len(parts) - 1:
+        return False
+    position, end = len(first) + 1, len(name) - len(last) - 1  # each gap holds one character at least
+    for part in middle:
+        found = name.find(part, position, end)
+        if found < 0:
+            return False
+        position = found + len(part) + 1
+    return position <= end + 1
+
+
 def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes, copied: set[str],
-                 replayers: dict, from_objects: frozenset[str] = frozenset()) -> Unit | None:
+                 replayers: dict, from_objects: _DeclaredNames | None = None) -> Unit | None:
     if command.command not in UPLOADING or command.value("--image") is not None:
         return None
     word = command.value("--source")
@@ -105,7 +144,8 @@ def _deploy_unit(project, repo: RepoIndex, command: DeployCommand, notes, copied
                                         "the package of this deploy is not checked"))
         return None
     if word is None and not command.declarative and command.value("--runtime") is None \
-            and command.name is not None and command.name.known and command.name.text in from_objects:
+            and command.name is not None and command.name.known and from_objects is not None \
+            and command.name.text in from_objects:
         # A redeploy (no --runtime, which a new function needs) of a function declared with a
         # Cloud Storage object for its source: without --source, gcloud leaves that source as it is.
         notes.append((command.location, f"no --source: this redeploys function {command.name.text}, which is "

@@ -118,7 +118,9 @@ def test_an_inventory_that_is_a_fifo_is_one_error(hostile):
 def test_files_and_values_past_their_limits_stay_linear(hostile):
     big_list = "ROWS = [\n" + "".join(f"    {{'name': 'n{i}', 'v': {i}}},\n" for i in range(100_000)) + "]\n"
     outcome = hostile({"app/big.py": big_list, "big.sql": "SELECT '" + "a" * 3_000_000 + "';\n"})
-    assert outcome.planted and outcome.seconds < 10
+    # about 8 s on two cores (a 3.3 MB module is read by every family); a reader quadratic in a
+    # file would take many minutes here. The bound leaves room for a loaded machine.
+    assert outcome.planted and outcome.seconds < 20
 
 
 SERVICE = """

@@ -69,7 +69,8 @@ def _candidates(project, when: str) -> Iterator[tuple[PyUndefinedName, str]]:
     for use in project.facts(PyUndefinedName):
         # a use in the `__main__` block runs in the module's order, but only when the file runs
         # as a script: NameError when that line runs (PF511), not at import (PF510)
-        if (use.when if use.context != MAIN_BLOCK else "call") != when or use.name in added or (use.stars and _star_may_bind(project, use)) \
+        runs = "call" if use.context == MAIN_BLOCK else use.when
+        if runs != when or use.name in added or (use.stars and _star_may_bind(project, use)) \
                 or _submodule(project, use):
             continue
         note = ""
@@ -125,8 +126,9 @@ def name_undefined_at_import(project):
 
     ## What it does
     Reports a name read by code that runs when the module is imported (module-level statements
-    outside the `if __name__ == "__main__":` block, which PF511 reports, class bodies, decorators, default values, base classes, and the annotations of functions and
-    class or module variables when the module has no `from __future__ import annotations`)
+    outside the `if __name__ == "__main__":` block, which PF511 reports, class bodies,
+    decorators, default values, base classes, and the annotations of functions and class or
+    module variables when the module has no `from __future__ import annotations`)
     that nothing binds at that point: no import, assignment, definition or builtin, or a binding
     that comes only later in the module. Python's scoping is followed: an import inside a
     function binds only in that function, a name bound in another module is unbound here, a

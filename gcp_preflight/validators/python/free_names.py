@@ -65,9 +65,9 @@ MAIN_BLOCK = 'the `if __name__ == "__main__":` block'
 class PyUndefinedName:
     """A name read where nothing binds it. `when` is "import" (runs when the module is imported,
     or, with `context` MAIN_BLOCK, when the file is run as a script) or "call" (runs when
-    `function` is called). `later` is the module's binding after an
-    import-time use; `elsewhere` a binding local to another function (`elsewhere_in`); `since`
-    the Python version that made the name a builtin; `stars` the star imports that may bind it."""
+    `function` is called). `later` is the module's binding after an import-time use;
+    `elsewhere` a binding local to another function (`elsewhere_in`); `since` the Python version
+    that made the name a builtin; `stars` the star imports that may bind it."""
 
     path: str
     name: str

@@ -101,3 +101,15 @@ def test_helm_and_jinja_templates_are_not_yaml_errors(tmp_path):
                                     "    steps: [\n",
     })
     assert found(tmp_path, select=("PF003",)) == [("PF003", ".github/workflows/ci.yml:5")]
+
+
+def test_a_tab_that_separates_within_a_line_is_yaml(tmp_path):
+    # minh-tran-dev/Apache_Beam_DV: `-   id:<TAB>check-json`. YAML allows a tab there (not in
+    # indentation); PyYAML's Python scanner refuses it, libyaml (pre-commit's loader) reads it.
+    # Too deep a nesting is not handed to libyaml, whose composer would crash the process.
+    write_repo(tmp_path, {
+        "cloudbuild.yaml": "steps:\n- name: python\n  args:\t[\"echo\", \"hi\"]\n",
+        "indented.yaml": "a:\n\t- 1\n",
+        "deep.yaml": "a:\t1\nb: " + "[" * 60_000 + "]" * 60_000 + "\n",
+    })
+    assert found(tmp_path, select=("PF003",)) == [("PF003", "deep.yaml:1"), ("PF003", "indented.yaml:2")]

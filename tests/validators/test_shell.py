@@ -268,6 +268,9 @@ def test_wants_scripts_by_suffix_and_shebang():
     assert v.wants("bin/deploy", "#!/usr/bin/env bash\n")
     assert v.wants("bin/deploy", "#!/bin/sh -e\n")
     assert not v.wants("bin/tool", "#!/usr/bin/env python3\n")
+    # a template a tool renders into a script (AirQo-api's Ansible `join_k8s_cluster.sh.j2`)
+    assert not v.wants("roles/k8s/templates/join_k8s_cluster.sh.j2", "#!/bin/bash\n")
+    assert not v.wants("deploy.sh.tmpl", "#!/bin/bash\n")
     assert not v.wants("README.md", "# deploy\n")
 
 

@@ -86,7 +86,8 @@ def yaml_syntax_error(project):
     Reports where the YAML parser failed in a `.yaml` or `.yml` file (workflows, Cloud Build,
     GitHub Actions, any other). A file that fails and holds template syntax (Terraform's
     `%{ if }`, Jinja's `{% %}`, Go and Helm's `{{ }}`, not GitHub's `${{ }}`) is a template, not
-    YAML until it is rendered: it is not reported.
+    YAML until it is rendered: it is not reported. A tab that separates within a line
+    (`key:<TAB>value`) is YAML, as libyaml reads it; a tab that indents is not.
 
     ## Why is this bad?
     A workflows file that does not parse means every processor name it declares is unknown;

@@ -20,11 +20,14 @@ from gcp_preflight.validators.shell.positions import Positions
 
 _SHEBANG = re.compile(r"^#!\s*\S*?(?:/|\benv\s+)(?:ba|da|k)?sh\b")
 SHELL_SUFFIXES = (".sh", ".bash")
+# A template a tool renders into a script (Ansible's `join.sh.j2`): not shell until rendered.
+TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl")
 
 
 def is_shell_script(path: str, head: str) -> bool:
-    """A shell script by its suffix or its first line (`#!/bin/bash`, `#!/usr/bin/env sh`)."""
-    return path.endswith(SHELL_SUFFIXES) or bool(_SHEBANG.match(head))
+    """A shell script by its suffix or its first line (`#!/bin/bash`, `#!/usr/bin/env sh`),
+    unless it is a template."""
+    return not path.endswith(TEMPLATE_SUFFIXES) and (path.endswith(SHELL_SUFFIXES) or bool(_SHEBANG.match(head)))
 
 
 def evaluate(path: str, text: str, load=None, parsed: dict | None = None,

@@ -116,6 +116,28 @@ def json_document(path: str, text: str) -> tuple[YamlDocument | None, tuple[int,
 
 
 Extractor = Callable[["YamlDocument", SourceText], Iterable[object]]
+_C_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+# libyaml's composer recurses in C: nesting 50,000 flow collections deep crashes the process
+# (20,000 does not). Block nesting is bounded by the file size (about 3,000 levels in 5 MiB).
+_C_MAX_BRACKETS = 5_000
+
+
+def _by_libyaml(source: SourceText) -> list[YamlDocument] | None:
+    if _C_LOADER is None or source.text.count("[") + source.text.count("{") > _C_MAX_BRACKETS:
+        return None
+    try:
+        return _documents(source, _C_LOADER)
+    except (yaml.YAMLError, _Budget):
+        return None
+
+
+def _documents(source: SourceText, loader) -> list[YamlDocument]:
+    budget = [MAX_NODES]
+    table = LineTable(source.text) if _YAML_ONLY_BREAKS.search(source.text) else None
+    return [YamlDocument(source.path, index, _convert(node, budget, table))
+            for index, node in enumerate(yaml.compose_all(source.text, Loader=loader)) if node is not None]
 
 
 class YamlValidator:
@@ -131,14 +153,15 @@ class YamlValidator:
         return path.endswith((".yaml", ".yml"))
 
     def read(self, source: SourceText) -> Iterable[object]:
-        documents = []
         try:
-            budget = [MAX_NODES]
-            table = LineTable(source.text) if _YAML_ONLY_BREAKS.search(source.text) else None
-            for index, node in enumerate(yaml.compose_all(source.text, Loader=yaml.SafeLoader)):
-                if node is not None:
-                    documents.append(YamlDocument(source.path, index, _convert(node, budget, table)))
+            documents = _documents(source, yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
+            # PyYAML's Python scanner refuses a tab that separates within a line (`args:<TAB>[...]`),
+            # which YAML allows and libyaml (pre-commit's loader, Go's yaml) reads: ask libyaml.
+            documents = _by_libyaml(source) if "'\\t' that cannot start" in str(exc) else None
+            if documents is not None:
+                yield from self._facts(documents, source)
+                return
             if _TEMPLATE_DIRECTIVE.search(source.text):
                 return  # a template (Terraform, Jinja, Helm): not YAML until it is rendered
             mark = exc.problem_mark or exc.context_mark
@@ -157,6 +180,9 @@ class YamlValidator:
         except _Budget:
             yield problem("PF003", source.path, 1, 1, f"more than {MAX_NODES} nodes (alias expansion?); not checked")
             return
+        yield from self._facts(documents, source)
+
+    def _facts(self, documents: list[YamlDocument], source: SourceText) -> Iterable[object]:
         yield from documents
         for extract in self.extractors:
             for document in documents:

@@ -155,3 +155,25 @@ def test_a_parse_error_names_the_token_by_its_text():
         Problem("PF400", Diagnostic(Location("a.sql", 1, 14), "cannot parse this table DDL near '(': "
                                                                "Expected table name but got '('")),
     ]
+
+
+def test_spanner_hive_and_jinja_sql_are_not_bigquery():
+    # professional-services (Spanner, Hive test DDL), gps_building_blocks and bigquery-etl
+    # (Jinja templates rendered before they run): none of their tables is BigQuery's
+    spanner = ("CREATE TABLE Singers (\n  SingerId INT64 NOT NULL\n) PRIMARY KEY (SingerId);\n"
+               "CREATE TABLE Albums (\n  SingerId INT64 NOT NULL\n) PRIMARY KEY (SingerId),\n"
+               "  INTERLEAVE IN PARENT Singers ON DELETE CASCADE;\n")
+    hive = "USE DEFAULT;\nCREATE TABLE IF NOT EXISTS events (id INT, tags MAP<STRING,INT>) STORED AS ORC;\n"
+    jinja = ("CREATE TEMP TABLE Features AS (\n  SELECT *, {% for c in cols %} MAX({{ c }}) AS m_{{ c }}, {% endfor %}\n"
+             "  FROM `{{ source_table }}`\n);\nCREATE OR REPLACE TABLE `{{ output_table }}` (id STRING);\n")
+    assert [read("db/spanner.sql", spanner), read("hive/t.sql", hive), read("templates/f.sql", jinja)] == [[], [], []]
+
+
+def test_a_list_of_names_and_types_none_of_them_bigquery_is_no_schema():
+    # professional-services: Cloud DNS record sets in a test's data folder
+    records = '[{"name": "www.example.com.", "type": "A", "ttl": 300}, {"name": "example.com.", "type": "MX"}]'
+    assert read("tests/data/dns-records.json", records) == []
+    # one BigQuery type is enough to read the list as a schema, and report the others
+    assert [p.diagnostic.message for p in read("schemas/a.json", '[{"name": "id", "type": "STRING"},\n'
+                                                                 ' {"name": "bad", "type": "TEXT"}]')
+            if isinstance(p, Problem)] == ["field 'bad' has unknown type 'TEXT'"]

@@ -271,6 +271,10 @@ def test_wants_scripts_by_suffix_and_shebang():
     # a template a tool renders into a script (AirQo-api's Ansible `join_k8s_cluster.sh.j2`)
     assert not v.wants("roles/k8s/templates/join_k8s_cluster.sh.j2", "#!/bin/bash\n")
     assert not v.wants("deploy.sh.tmpl", "#!/bin/bash\n")
+    # another language's file, whatever its first line (professional-services: a .tf file that
+    # starts with `#!/bin/bash`, a comment in HCL)
+    assert not v.wants("terraform/main.tf", "#!/bin/bash\n")
+    assert not v.wants("sql/load.sql", "#!/bin/bash\n")
     assert not v.wants("README.md", "# deploy\n")
 
 
@@ -361,3 +365,10 @@ def test_a_line_continuation_that_ends_the_script():
     assert [g for g in got if g[0] == "problem"] == []
     assert [g[3] for g in got if g[0] == "cmd"] == [["gcloud", "run", "deploy", "api", "--memory", "512Mi",
                                                      "--region", "us-east1"]]
+
+
+def test_for_without_in_loops_over_the_arguments():
+    # every gradlew: `for arg do ... done` (POSIX); tree-sitter-bash wants `for arg; do`
+    got = summary(read("for arg do\n  echo \"$arg\"\ndone\ngcloud run deploy api --memory 1Gi\n"))
+    assert [g for g in got if g[0] == "problem"] == []
+    assert [g[5] for g in got if g[0] == "deploy"] == ["api"]

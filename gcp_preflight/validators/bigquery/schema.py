@@ -73,19 +73,23 @@ _WITH_CONNECTION = re.compile(r"\bWITH\s+CONNECTION\s+(?:DEFAULT\b|`[^`]*`|[\w.-
 # An ALTER TABLE that sqlglot reads only as an opaque command declares columns only if it adds some
 # (`ALTER COLUMN x SET OPTIONS (...)`, `SET OPTIONS`, `RENAME TO`, ... declare none).
 _ADD_COLUMN = re.compile(r"\bADD\s+COLUMN\b", re.I)
-# What no BigQuery script holds, outside comments: PostgreSQL, MySQL and SQL Server types, clauses
-# and statements. A .sql file with any of them is another database's, and none of its tables is
-# BigQuery's. (Not CREATE INDEX: BigQuery schema files are seen holding one beside their tables.)
+# What no BigQuery script holds, outside comments: PostgreSQL, MySQL, SQL Server, Spanner and Hive
+# types, clauses and statements, and Jinja tags. A .sql file with any of them is another
+# database's (or not SQL until rendered), and none of its tables is BigQuery's to check. (Not CREATE INDEX: BigQuery schema files are seen holding one beside their tables.)
 _OTHER_DIALECT = re.compile(
     r"\b(?:BIG)?SERIAL\b|\bTIMESTAMPTZ\b|\bJSONB\b|\bROW\s+LEVEL\s+SECURITY\b|\bOWNER\s+TO\b|\bAUTO_INCREMENT\b"
     r"|\bENGINE\s*=|\bCREATE\s+EXTENSION\b|\bgen_random_uuid\s*\("
-    r"|\bCREATE\s+TABLE\s+#|\bIDENTITY\s*\(|\bSET\s+NOCOUNT\b|\bNVARCHAR\b|\[dbo\]|^\s*GO\s*$", re.I | re.M)
+    r"|\bCREATE\s+TABLE\s+#|\bIDENTITY\s*\(|\bSET\s+NOCOUNT\b|\bNVARCHAR\b|\[dbo\]|^\s*GO\s*$"
+    r"|\bINTERLEAVE\s+IN\s+PARENT\b|\)\s*PRIMARY\s+KEY\s*\("  # Spanner
+    r"|\bSTORED\s+AS\b|\bROW\s+FORMAT\b|\bMAP\s*<"  # Hive
+    r"|\{%|\{\{", re.I | re.M)  # a Jinja template, rendered before it runs
 # sqlglot names a token by its repr in some messages: `<Token token_type: TokenType.L_PAREN, text: (, line: 2, ...>`
 _TOKEN_REPR = re.compile(r"<Token token_type: [\w.]+, text: (.*?), line: \d+[^>]*>")
 # A cheap first look (plain words, on the lowered text), before the exact markers above, which cost
 # about a fifth of a second per MB: most files hold none of these words.
 _OTHER_DIALECT_HINT = re.compile(r"serial|timestamptz|jsonb|security|owner|auto_increment|engine|extension|gen_random"
-                                 r"|#|identity|nocount|nvarchar|dbo|\n[ \t]*go")
+                                 r"|#|identity|nocount|nvarchar|dbo|\n[ \t]*go|interleave|\)\s*primary|stored\s|row\s+format|map\s*<"
+                                 r"|\{%|\{\{")
 _SQL_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 
 
@@ -285,10 +289,13 @@ _JSON_SCHEMA_KEYS = frozenset(("items", "properties", "$schema", "$ref", "additi
 
 def looks_like_schema(data) -> bool:
     """A list whose first item is an object with "name" and "type": BigQuery's schema format,
-    unless an item uses JSON Schema's keys."""
+    unless an item uses JSON Schema's keys, or no item has a BigQuery type (a list of DNS
+    records has names and types `A`, `MX`)."""
     return (isinstance(data, list) and bool(data) and isinstance(data[0], dict) and "name" in data[0]
             and "type" in data[0] and not any(isinstance(item, dict) and not _JSON_SCHEMA_KEYS.isdisjoint(item)
-                                              for item in data))
+                                              for item in data)
+            and any(isinstance(item, dict) and isinstance(item.get("type"), str)
+                    and canonical_type(item["type"]) in KNOWN_TYPES for item in data))
 
 
 def read_json_schema(source: SourceText) -> Iterable[object]:

@@ -54,7 +54,8 @@ def _blank_gaps(source: bytes, root) -> bytes | None:
     - A here-document that starts a line with no command (`<<COMMENT` ... `COMMENT`, a block
       comment): the grammar wants a command before it. Nothing reads its body, so nothing in it
       runs; blanked whole, its body is not read as commands after the error.
-    - A line continuation that ends the script."""
+    - A line continuation that ends the script.
+    And `for name do` gets the semicolon the grammar wants before `do`."""
     spans = []
     stack = [root]
     while stack:
@@ -69,12 +70,19 @@ def _blank_gaps(source: bytes, root) -> bytes | None:
     tail = _trailing_continuation(source)
     if tail is not None:
         spans.append(tail)
-    if not spans:
+    # `for arg do` (POSIX: over "$@", as in every gradlew): `for arg;do`, the form the grammar reads
+    semicolons = [found.start(1) for found in _FOR_WITHOUT_IN.finditer(source)]
+    if not spans and not semicolons:
         return None
     patched = bytearray(source)
     for start, end in spans:
         patched[start:end] = bytes(b if b == 0x0A else 0x20 for b in source[start:end])
+    for at in semicolons:
+        patched[at] = 0x3B
     return bytes(patched)
+
+
+_FOR_WITHOUT_IN = re.compile(rb"\bfor[ \t]+[A-Za-z_][A-Za-z0-9_]*( )do\b")
 
 
 _TRAILING_CONTINUATION = re.compile(rb"\\(\r?\n)?\Z")

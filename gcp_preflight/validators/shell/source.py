@@ -22,12 +22,18 @@ _SHEBANG = re.compile(r"^#!\s*\S*?(?:/|\benv\s+)(?:ba|da|k)?sh\b")
 SHELL_SUFFIXES = (".sh", ".bash")
 # A template a tool renders into a script (Ansible's `join.sh.j2`): not shell until rendered.
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl")
+# Files another reader owns, whatever their first line: a `#!/bin/bash` atop a .tf file is an
+# HCL comment (professional-services), atop a .sql file a pasted header.
+OTHER_LANGUAGES = (".tf", ".tfvars", ".hcl", ".yaml", ".yml", ".json", ".sql", ".py", ".md", ".txt", ".toml", ".cfg",
+                   ".ini")
 
 
 def is_shell_script(path: str, head: str) -> bool:
-    """A shell script by its suffix or its first line (`#!/bin/bash`, `#!/usr/bin/env sh`),
-    unless it is a template."""
-    return not path.endswith(TEMPLATE_SUFFIXES) and (path.endswith(SHELL_SUFFIXES) or bool(_SHEBANG.match(head)))
+    """A shell script by its suffix or, for a file of no other language, its first line
+    (`#!/bin/bash`, `#!/usr/bin/env sh`); never a template."""
+    if path.endswith(TEMPLATE_SUFFIXES):
+        return False
+    return path.endswith(SHELL_SUFFIXES) or (not path.endswith(OTHER_LANGUAGES) and bool(_SHEBANG.match(head)))
 
 
 def evaluate(path: str, text: str, load=None, parsed: dict | None = None,

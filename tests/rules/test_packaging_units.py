@@ -259,3 +259,18 @@ def test_a_declared_name_with_variables_matches_each_of_their_values():
              (["a", "b", "c"], "axbyc", True), (["a", "b", "c"], "abc", False), (["a", "b", "c"], "axbc", False),
              (["", "-fn"], "x-fn", True), (["a", "a"], "aa", False), (["a", "a"], "aXa", True)]
     assert [_fits(parts, name) for parts, name, _ in cases] == [want for _, _, want in cases]
+
+
+def test_a_stage_built_on_an_earlier_stage_has_its_files(tmp_path):
+    # airqo-platform/AirQo-api: `FROM base AS job` after a `base` stage that copied the context
+    write_repo(tmp_path, {
+        "svc/Dockerfile": "FROM python:3.11-slim AS base\nWORKDIR /app\nCOPY . /app\n"
+                          "RUN pip install -r requirements.txt\n\nFROM base AS job\nCMD [\"python\", \"job.py\"]\n",
+        "svc/job.py": "import yaml  # expect: PF203\nprint('run')\n",
+        "svc/requirements.txt": "requests\n",
+        # a stage built on an image, not on the earlier stage, has none of its files
+        "other/Dockerfile": "FROM python:3.11-slim AS build\nCOPY . /src\n\nFROM python:3.11-slim\n"
+                            "CMD [\"python\", \"/src/tool.py\"]\n",
+        "other/tool.py": "print('x')\n",
+    })
+    assert _codes(tmp_path) == [("PF202", "other/Dockerfile:5"), ("PF203", "svc/job.py:1")]

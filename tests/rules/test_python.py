@@ -591,3 +591,25 @@ def test_local_use_silent_when_a_binding_may_come_first(tmp_path):
             return [row for row in rows if row], [json for json in rows]
         """})
     assert found(tmp_path, select=("PF5",)) == []
+
+
+def test_a_class_used_as_a_namespace_has_no_instance(tmp_path):
+    # GoogleCloudPlatform/bigquery-utils: `def find_queries(html)` with no self, called on the
+    # class (`Module.find_queries(page)`): `html` is a response, not an instance of the class
+    write_repo(tmp_path, {
+        "crawler/modules.py": """
+            class DocsModule:
+                def find_queries(response):
+                    return response.text.splitlines()
+
+
+            class Real:
+                def __init__(self):
+                    self.a = 1
+
+                def run(self):
+                    return self.b  # expect: PF501
+            """,
+        "crawler/extract.py": "from crawler.modules import DocsModule\n\nDocsModule.find_queries(None)\n",
+    })
+    assert_marks(tmp_path, select=("PF501",))

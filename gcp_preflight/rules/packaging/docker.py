@@ -1,7 +1,8 @@
 """What a Dockerfile puts into its image and which module its CMD or ENTRYPOINT starts.
 
-Modelled (final stage): WORKDIR; COPY/ADD of context files and folders (a folder's contents go
-into the destination, as Docker does); ENV PYTHONPATH; `pip install -r FILE` and `pip install
+Modelled (the final stage, after the earlier stages it is built on: `FROM base AS job`):
+WORKDIR; COPY/ADD of context files and folders (a folder's contents go into the destination,
+as Docker does); ENV PYTHONPATH; `pip install -r FILE` and `pip install
 NAME` in RUN; CMD/ENTRYPOINT in exec or shell form starting gunicorn/uvicorn/hypercorn
 (`module:app`), `python -m module`, `python path.py` or `functions-framework --target NAME`.
 The build context is the Dockerfile's folder, or the nearest folder above it where the COPY
@@ -29,9 +30,24 @@ _SERVERS = {"gunicorn", "uvicorn", "hypercorn", "waitress-serve", "granian"}
 
 
 def _stage(instructions: tuple[DockerInstruction, ...]) -> list[DockerInstruction]:
-    """The instructions of the final build stage."""
-    start = max((i for i, ins in enumerate(instructions) if ins.keyword == "FROM"), default=0)
-    return list(instructions[start:])
+    """The instructions of the final build stage, after those of the earlier stages it is built
+    on (`FROM base AS job` starts from stage `base`'s files, WORKDIR and CMD)."""
+    starts = [i for i, ins in enumerate(instructions) if ins.keyword == "FROM"] or [0]
+    stages = [list(instructions[a:b]) for a, b in zip(starts, starts[1:] + [len(instructions)])]
+    names = {}
+    for index, stage in enumerate(stages):
+        words = stage[0].words if stage and stage[0].keyword == "FROM" else ()
+        if len(words) >= 3 and words[-2].upper() == "AS":
+            names[words[-1].lower()] = index
+    chain, index = [stages[-1]], len(stages) - 1
+    while chain[0] and chain[0][0].keyword == "FROM" and chain[0][0].words:
+        parent = names.get(chain[0][0].words[0].lower())
+        if parent is None or parent >= index:  # an image, or a stage not built before this one
+            break
+        chain[0] = chain[0][1:]  # the stage's own FROM names its parent, not an image
+        chain.insert(0, stages[parent])
+        index = parent
+    return [ins for stage in chain for ins in stage]
 
 
 def _context(repo: RepoIndex, dockerfile: str, stage: list[DockerInstruction]) -> str:

@@ -99,6 +99,8 @@ def self_attribute_undefined(project):
     project's modules, including relative imports and the copies of `shared/` in Cloud Function
     folders): methods, properties, class attributes, and attributes assigned as `self.name = ...`
     in any method. When none defines it, reports the use, with the closest name as a suggestion.
+    The instance is the method's first parameter when it is named `self` (or `cls`): a function
+    of a class used as a namespace (`def find(page)`, called as `Module.find(page)`) has none.
 
     It says nothing when the answer is not certain: a base class from outside the project or
     one that does not resolve, `__getattr__` or `__getattribute__`, a metaclass, a class

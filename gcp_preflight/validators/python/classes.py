@@ -149,6 +149,9 @@ def _is_static(function: ast.AST) -> bool:
     return any((dotted(d) or "").split(".")[-1] == "staticmethod" for d in function.decorator_list)
 
 
+_INSTANCE_NAMES = frozenset({"self", "cls", "mcs", "klass"})
+
+
 def _self_name(function: ast.AST) -> str | None:
     positional = [*function.args.posonlyargs, *function.args.args]
     return positional[0].arg if positional and not _is_static(function) else None
@@ -320,7 +323,10 @@ class _Module:
                       tuple(abstract), dynamic, escapes)
         for method in methods:
             me = _self_name(method)
-            if me is not None and not _rebinds(method, me, walks[id(method)]):
+            # `def find_queries(html)` in a class used as a namespace, called on the class
+            # (`Module.find_queries(page)`): its first parameter is not an instance. A method's
+            # is named self (or cls) by convention, so only such a parameter is read as one.
+            if me in _INSTANCE_NAMES and not _rebinds(method, me, walks[id(method)]):
                 yield from self._self_uses(node.name, method, me, walks[id(method)])
 
     def _instance_attributes(self, nodes: list[ast.AST], me: str, out: list) -> tuple[str, str]:

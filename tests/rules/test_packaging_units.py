@@ -274,3 +274,17 @@ def test_a_stage_built_on_an_earlier_stage_has_its_files(tmp_path):
         "other/tool.py": "print('x')\n",
     })
     assert _codes(tmp_path) == [("PF202", "other/Dockerfile:5"), ("PF203", "svc/job.py:1")]
+
+
+def test_an_import_in_an_import_error_fallback(tmp_path):
+    # bigquery-utils gcs_ocn_bq_ingest: `try: from common import x` for the deployed layout,
+    # `except ModuleNotFoundError: from .common import x` for the package's; one of the two fails
+    write_repo(tmp_path, {
+        "fn/main.py": "try:\n    from common import constants\nexcept ModuleNotFoundError:\n"
+                      "    from .common import constants\n\n\ndef handle(request):\n    return constants.X\n",
+        "fn/common/__init__.py": "",
+        "fn/common/constants.py": "X = 1\n",
+        "deploy.sh": "gcloud functions deploy ingest --gen2 --runtime python311 --source fn --entry-point handle "
+                     "--trigger-http --memory 512MB\n",
+    })
+    assert _codes(tmp_path) == []

@@ -2,7 +2,7 @@
 
 One ModuleImports fact per Python file. Each import records where it is and when it runs: at
 import time, only when a function runs, never (under `if TYPE_CHECKING:` or the `__main__`
-guard), or optionally (inside `try/except ImportError`).
+guard), or optionally (inside `try/except ImportError`, or in that handler: a fallback).
 """
 
 from __future__ import annotations
@@ -222,7 +222,14 @@ class _Visitor(ast.NodeVisitor):
             self.visit(stmt)
         self.guarded -= broad
         self.optional -= catches
-        for part in (node.handlers, node.orelse, node.finalbody):
+        for handler in node.handlers:
+            # `except ImportError: from .common import x`: the other layout's import, tried when
+            # the body's failed; one of the two is expected to fail, so neither is required
+            fallback = _catches_import_error(handler.type)
+            self.optional += fallback
+            self.visit(handler)
+            self.optional -= fallback
+        for part in (node.orelse, node.finalbody):
             for stmt in part:
                 self.visit(stmt)
 

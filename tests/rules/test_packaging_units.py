@@ -288,3 +288,21 @@ def test_an_import_in_an_import_error_fallback(tmp_path):
                      "--trigger-http --memory 512MB\n",
     })
     assert _codes(tmp_path) == []
+
+
+def test_start_commands_from_outside_the_image_files(tmp_path):
+    # professional-services: a base image that sets its own WORKDIR (/app in
+    # gcr.io/google-appengine/python); bigquery-utils: `python -m pytest`, pytest installed by pip
+    write_repo(tmp_path, {
+        "metric/Dockerfile": "FROM gcr.io/google-appengine/python\nADD requirements.txt /app/requirements.txt\n"
+                             "RUN pip install -r /app/requirements.txt\nADD . /app\nENTRYPOINT [\"python\", \"main.py\"]\n",
+        "metric/main.py": "print('metric')\n",
+        "metric/requirements.txt": "requests\n",
+        "ci/Dockerfile": "FROM python:3.11\nWORKDIR /ci\nCOPY requirements-dev.txt ./\nRUN pip install -r requirements-dev.txt\n"
+                         "ENTRYPOINT [\"python\", \"-m\", \"pytest\"]\n",
+        "ci/requirements-dev.txt": "pytest\n",
+        # an official image starts in /, and an image that installs nothing has only its files
+        "api/Dockerfile": "FROM python:3.11\nWORKDIR /app\nCOPY main.py .\nCMD [\"python\", \"-m\", \"app.server\"]\n",
+        "api/main.py": "print('api')\n",
+    })
+    assert _codes(tmp_path) == [("PF202", "api/Dockerfile:4")]

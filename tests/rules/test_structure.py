@@ -100,6 +100,7 @@ def test_helm_and_jinja_templates_are_not_yaml_errors(tmp_path):
         ".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    runs-on: ${{ matrix.os }}\n"
                                     "    steps: [\n",
         "templates/cluster-wft.yml": "placement:\n  zoneUri: %%REGION%%-a\n",  # professional-services, sed fills it
+        "src/main/resources/application.yaml": "spring:\n  profiles:\n    active: @spring.profiles.active@\n",  # Maven
     })
     assert found(tmp_path, select=("PF003",)) == [("PF003", ".github/workflows/ci.yml:5")]
 

@@ -6,7 +6,9 @@ as Docker does); ENV PYTHONPATH; `pip install -r FILE` and `pip install
 NAME` in RUN; CMD/ENTRYPOINT in exec or shell form starting gunicorn/uvicorn/hypercorn
 (`module:app`), `python -m module`, `python path.py` or `functions-framework --target NAME`.
 The build context is the Dockerfile's folder, or the nearest folder above it where the COPY
-sources exist (`docker build -f services/api/Dockerfile .` from the root is common).
+sources exist (`docker build -f services/api/Dockerfile .` from the root is common). A base
+image other than Docker Hub's official ones may set its own WORKDIR, and `python -m` may run a
+standard or installed module: a start command those may satisfy is not reported as missing.
 """
 
 from __future__ import annotations
@@ -103,11 +105,15 @@ def image_unit(repo: RepoIndex, path: str, instructions: tuple[DockerInstruction
     argv: dict[str, tuple[DockerInstruction, list[str]]] = {}
     runtime = parse_runtime(stage[0].words[0]) if stage[0].keyword == "FROM" and stage[0].words else None
     env: dict[str, str] = {}  # ENV and ARG defaults, for $VAR in WORKDIR, COPY and PYTHONPATH
+    # An official image (`python:3.11`) starts in /; another base image may set its own WORKDIR
+    # (gcr.io/google-appengine/python: /app), unknown here until the Dockerfile sets one.
+    workdir_known = _official(stage[0].words[0]) if stage[0].keyword == "FROM" and stage[0].words else False
     for ins in stage:
         if ins.keyword in ("WORKDIR", "COPY", "ADD", "ENV", "ARG"):
             ins = replace(ins, words=tuple(_expand(w, env) for w in ins.words))
         if ins.keyword == "WORKDIR" and ins.words:
             workdir = "/" + _image_path(workdir, ins.words[0])
+            workdir_known = workdir_known or ins.words[0].startswith("/")
         elif ins.keyword in ("COPY", "ADD") and len(ins.words) >= 2:
             if _from_stage(ins) or any("://" in w for w in ins.words):
                 notes.append(f"{path}:{ins.line}: {ins.keyword} from another stage or a URL is not modelled")
@@ -141,7 +147,21 @@ def image_unit(repo: RepoIndex, path: str, instructions: tuple[DockerInstruction
                 requirements=None if requirements is None or not runtime else tuple(requirements),
                 extra_installed=tuple(installed), notes=notes)
     _start(unit, command, workdir, python_path, Location(path, defined.line))
+    if unit.missing_entry and not workdir_known and not unit.missing_entry.startswith("/"):
+        unit.notes.append(f"{path}:{defined.line}: the base image may set the working folder, so where "
+                          f"`{unit.missing_entry}` is looked for is not known")
+        unit.missing_entry = ""
     return unit
+
+
+def _official(image: str) -> bool:
+    """Docker Hub's official images (`python:3.11-slim`, `docker.io/library/python`), which start
+    in /; any other image may set its own WORKDIR."""
+    name = image.split("@", 1)[0].rsplit(":", 1)[0] if "/" not in image.rsplit(":", 1)[-1] else image
+    for prefix in ("docker.io/library/", "index.docker.io/library/", "library/"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+    return "/" not in name and "$" not in name
 
 
 _VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
@@ -255,6 +275,11 @@ def _start(unit: Unit, argv: list[str], workdir: str, python_path: list[str], wh
         rest = [w for w in argv[1:] if not w.startswith("-") or w == "-m"]
         if rest[:1] == ["-m"] and len(rest) > 1:
             _set_module(unit, rest[1], [cwd] + python_path, None)
+            if unit.missing_entry and _may_be_installed(unit, rest[1]):
+                # `python -m pytest`, `python -m http.server`: a module pip or Python provides
+                unit.missing_entry = ""
+                unit.notes.append(f"{where.path}:{where.line}: `python -m {rest[1]}` runs a module the image's "
+                                  f"files do not hold: the standard library's or an installed one")
         elif rest and rest[0].endswith(".py"):
             script = _image_path(workdir, rest[0])
             unit.entry, unit.sys_path = script, tuple([posixpath.dirname(script)] + python_path)
@@ -271,6 +296,14 @@ def _start(unit: Unit, argv: list[str], workdir: str, python_path: list[str], wh
             unit.entry, unit.missing_entry = None, source
         if target:
             unit.entry_point = EntryPoint(target, where)
+
+
+def _may_be_installed(unit: Unit, module: str) -> bool:
+    """Whether `python -m module` may run a module from outside the image's files: the standard
+    library's, or one the image installs with pip (any requirement may provide it)."""
+    from gcp_preflight.rules.packaging.stdlib import is_stdlib
+
+    return is_stdlib(module.split(".")[0], unit.runtime) or bool(unit.requirements) or bool(unit.extra_installed)
 
 
 def _set_module(unit: Unit, module: str, sys_path: list[str], entry_point: EntryPoint | None) -> None:

@@ -79,10 +79,11 @@ class _Budget(Exception):
 
 # Template syntax, which no YAML file holds before it is rendered: Terraform directives
 # (`%{ if x }`, `%{~ for u in users ~}`), Jinja and Go/Helm tags (`{% if %}`, `{{ .Values.x }}`,
-# `{{- include "x" . }}`), `%%NAME%%` placeholders. Not GitHub Actions' `${{ expr }}`: that is
-# YAML as written.
+# `{{- include "x" . }}`), `%%NAME%%` and Maven's `@name@` placeholders. Not GitHub Actions'
+# `${{ expr }}`: that is YAML as written.
 _TEMPLATE_DIRECTIVE = re.compile(r"%\{~?\s*(?:if|for|else|endif|endfor)\b|\{%-?\s*\w|(?<!\$)\{\{-?\s*[^\s}]"
-                                 r"|%%[A-Z][A-Z0-9_]*%%")  # `zoneUri: %%REGION%%-a`, filled by sed
+                                 r"|%%[A-Z][A-Z0-9_]*%%"  # `zoneUri: %%REGION%%-a`, filled by sed
+                                 r"|:[ \t]+@[\w.-]+@[ \t]*$", re.M)  # `active: @spring.profiles.active@`, by Maven
 
 # YAML also breaks lines at NEL, U+2028 and U+2029; everything else here does not (lines.py).
 _YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")

@@ -432,6 +432,8 @@ def test_syntax_errors_are_one_finding_each_and_the_rest_is_read(tmp_path):
         "infra/unknown.tf": 'resourse "google_cloud_run_v2_service" "b" {\n  name = "b"\n}\n',
         "infra/stray.tf": 'name = "c"\n',
         "infra/vars.tfvars": 'variable "x" {}\n',
+        # a sample a script fills in (professional-services): not HCL until then, not reported
+        "infra/sample.tfvars": 'project = "p"\npypi_packages = %%PYPI_PACKAGES%%\n',
         "infra/ok.tf": RUN,
     })
     assert notices(p) == [

@@ -327,7 +327,8 @@ def terraform_syntax_error(project):
     Reports where the HCL grammar gave up on a `.tf` or `.tfvars` file, a top-level block
     Terraform does not know (`resourse`, `local`), an argument outside any block, and a block in
     a variable definitions file. Nothing in a file that does not parse is read; the other files
-    of the module, and the rest of the repository, still are.
+    of the module, and the rest of the repository, still are. A file that does not parse and
+    holds `%%NAME%%` placeholders is a sample a script fills in: not reported.
 
     ## Why is this bad?
     `terraform plan` stops at the first such error, so nothing in that configuration deploys;

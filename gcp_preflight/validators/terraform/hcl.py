@@ -37,6 +37,8 @@ def parser():
 TOP_LEVEL = frozenset({"resource", "data", "variable", "locals", "output", "module", "provider", "terraform",
                        "moved", "import", "check", "removed", "ephemeral"})
 
+# `%%NAME%%`: a placeholder sed or a script replaces before Terraform reads the file
+_PLACEHOLDER = re.compile(r"%%[A-Z][A-Z0-9_]*%%")
 _ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{", re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
@@ -435,6 +437,8 @@ def read_hcl(path: str, text: str) -> tuple[HclFile | None, list[Problem]]:
     tree = parser().parse(data)
     root = tree.root_node
     converter = _Converter(path, data)
+    if root.has_error and _PLACEHOLDER.search(text):
+        return None, []  # a sample a script fills in (`pypi_packages = %%PYPI_PACKAGES%%`): not HCL yet
     if root.has_error:
         bad = _first_error(root) or root
         line, column = converter.start(bad)

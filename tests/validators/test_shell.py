@@ -372,3 +372,12 @@ def test_for_without_in_loops_over_the_arguments():
     got = summary(read("for arg do\n  echo \"$arg\"\ndone\ngcloud run deploy api --memory 1Gi\n"))
     assert [g for g in got if g[0] == "problem"] == []
     assert [g[5] for g in got if g[0] == "deploy"] == ["api"]
+
+
+def test_a_lone_dash_operand_in_a_test():
+    # mozilla/bigquery-etl script/entrypoint: `[ "${1:0:1}" = - ]` (does the first argument start
+    # with a dash?); tree-sitter-bash takes the `-` for an unfinished operator
+    got = summary(read('if [ "${1:0:1}" = - ]; then\n  exec pytest "$@"\nfi\ngcloud run deploy api --memory 1Gi\n'))
+    assert [g for g in got if g[0] == "problem"] == []
+    assert [g[3] for g in got if g[0] == "cmd"] == [["pytest", None],
+                                                    ["gcloud", "run", "deploy", "api", "--memory", "1Gi"]]

@@ -55,7 +55,8 @@ def _blank_gaps(source: bytes, root) -> bytes | None:
       comment): the grammar wants a command before it. Nothing reads its body, so nothing in it
       runs; blanked whole, its body is not read as commands after the error.
     - A line continuation that ends the script.
-    And `for name do` gets the semicolon the grammar wants before `do`."""
+    And `for name do` gets the semicolon the grammar wants before `do`, and a lone `-` operand
+    in a test another word."""
     spans = []
     stack = [root]
     while stack:
@@ -72,14 +73,22 @@ def _blank_gaps(source: bytes, root) -> bytes | None:
         spans.append(tail)
     # `for arg do` (POSIX: over "$@", as in every gradlew): `for arg;do`, the form the grammar reads
     semicolons = [found.start(1) for found in _FOR_WITHOUT_IN.finditer(source)]
-    if not spans and not semicolons:
+    # `[ "$1" = - ]`: a lone `-` operand, which the grammar takes for an unfinished test operator;
+    # any other word parses the same (the evaluator reads each word's text from the script)
+    dashes = [found.start() for found in _DASH_OPERAND.finditer(source)]
+    if not spans and not semicolons and not dashes:
         return None
     patched = bytearray(source)
     for start, end in spans:
         patched[start:end] = bytes(b if b == 0x0A else 0x20 for b in source[start:end])
     for at in semicolons:
         patched[at] = 0x3B
+    for at in dashes:
+        patched[at] = 0x5F
     return bytes(patched)
+
+
+_DASH_OPERAND = re.compile(rb"(?<=[ \t]=[ \t])-(?=[ \t]+\])|(?<=[ \t]==[ \t])-(?=[ \t]+\])")
 
 
 _FOR_WITHOUT_IN = re.compile(rb"\bfor[ \t]+[A-Za-z_][A-Za-z0-9_]*( )do\b")

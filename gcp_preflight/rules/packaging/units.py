@@ -268,15 +268,11 @@ def _procfile_entry(project, unit: Unit, path: str) -> None:
 OTHER_LANGUAGES = ("package.json", "go.mod", "pom.xml", "build.gradle", "Gemfile", "composer.json")
 
 
-# What makes a folder a source folder: a function starts from main.py; a Cloud Run service built
-# from source may instead be built from its Dockerfile or started by its Procfile.
-_ENTRY_FILES = {"function": ("main.py",)}
-_SERVICE_ENTRY_FILES = ("main.py", "Dockerfile", "Procfile")
-
-
 def _has_entry(repo: RepoIndex, folder: str, platform: str) -> bool:
-    return any(repo.kind(posixpath.join(folder, name) if folder else name) in ("file", "link")
-               for name in _ENTRY_FILES.get(platform, _SERVICE_ENTRY_FILES))
+    """Whether the folder is a source folder: a function starts from main.py; a Cloud Run service
+    built from source may instead be built from its Dockerfile or started by its Procfile."""
+    names = ("main.py",) if platform == "function" else ("main.py", "Dockerfile", "Procfile")
+    return any(repo.kind(posixpath.join(folder, name) if folder else name) in ("file", "link") for name in names)
 
 
 def _not_python(files: UnitFiles, runtime: str | None) -> bool:

@@ -15,6 +15,7 @@ from typing import Iterable
 
 from gcp_preflight.facts import fact
 from gcp_preflight.validators.base import SourceText, problem
+from gcp_preflight.validators.templates import TAGS
 
 
 @fact(shared=("name", "type"))
@@ -74,22 +75,20 @@ _WITH_CONNECTION = re.compile(r"\bWITH\s+CONNECTION\s+(?:DEFAULT\b|`[^`]*`|[\w.-
 # (`ALTER COLUMN x SET OPTIONS (...)`, `SET OPTIONS`, `RENAME TO`, ... declare none).
 _ADD_COLUMN = re.compile(r"\bADD\s+COLUMN\b", re.I)
 # What no BigQuery script holds, outside comments: PostgreSQL, MySQL, SQL Server, Spanner and Hive
-# types, clauses and statements, and Jinja tags. A .sql file with any of them is another
+# types, clauses and statements (and, checked apart, Jinja tags). A .sql file with any of them is another
 # database's (or not SQL until rendered), and none of its tables is BigQuery's to check. (Not CREATE INDEX: BigQuery schema files are seen holding one beside their tables.)
 _OTHER_DIALECT = re.compile(
     r"\b(?:BIG)?SERIAL\b|\bTIMESTAMPTZ\b|\bJSONB\b|\bROW\s+LEVEL\s+SECURITY\b|\bOWNER\s+TO\b|\bAUTO_INCREMENT\b"
     r"|\bENGINE\s*=|\bCREATE\s+EXTENSION\b|\bgen_random_uuid\s*\("
     r"|\bCREATE\s+TABLE\s+#|\bIDENTITY\s*\(|\bSET\s+NOCOUNT\b|\bNVARCHAR\b|\[dbo\]|^\s*GO\s*$"
     r"|\bINTERLEAVE\s+IN\s+PARENT\b|\)\s*PRIMARY\s+KEY\s*\("  # Spanner
-    r"|\bSTORED\s+AS\b|\bROW\s+FORMAT\b|\bMAP\s*<"  # Hive
-    r"|\{%|\{\{", re.I | re.M)  # a Jinja template, rendered before it runs
+    r"|\bSTORED\s+AS\b|\bROW\s+FORMAT\b|\bMAP\s*<", re.I | re.M)  # Hive
 # sqlglot names a token by its repr in some messages: `<Token token_type: TokenType.L_PAREN, text: (, line: 2, ...>`
 _TOKEN_REPR = re.compile(r"<Token token_type: [\w.]+, text: (.*?), line: \d+[^>]*>")
 # A cheap first look (plain words, on the lowered text), before the exact markers above, which cost
 # about a fifth of a second per MB: most files hold none of these words.
 _OTHER_DIALECT_HINT = re.compile(r"serial|timestamptz|jsonb|security|owner|auto_increment|engine|extension|gen_random"
-                                 r"|#|identity|nocount|nvarchar|dbo|\n[ \t]*go|interleave|\)\s*primary|stored\s|row\s+format|map\s*<"
-                                 r"|\{%|\{\{")
+                                 r"|#|identity|nocount|nvarchar|dbo|\n[ \t]*go|interleave|\)\s*primary|stored\s|row\s+format|map\s*<")
 _SQL_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 
 
@@ -166,7 +165,10 @@ def _table_name(table) -> str:
 
 
 def _other_dialect(text: str) -> bool:
+    """Another database's DDL, or a Jinja template rendered before it runs (templates.TAGS)."""
     code = _SQL_COMMENT.sub(" ", text)
+    if TAGS.search(code):
+        return True
     return _OTHER_DIALECT_HINT.search("\n" + code.lower()) is not None and _OTHER_DIALECT.search(code) is not None
 
 

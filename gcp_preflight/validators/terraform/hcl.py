@@ -14,6 +14,7 @@ import re
 
 from gcp_preflight.validators.base import Problem, problem
 from gcp_preflight.validators.shell.positions import Positions
+from gcp_preflight.validators.templates import is_template
 from gcp_preflight.validators.terraform.facts import HclAttribute, HclBlock, HclExpr, HclFile
 
 MAX_NODES = 300_000  # expressions and blocks of one file
@@ -37,8 +38,6 @@ def parser():
 TOP_LEVEL = frozenset({"resource", "data", "variable", "locals", "output", "module", "provider", "terraform",
                        "moved", "import", "check", "removed", "ephemeral"})
 
-# `%%NAME%%`: a placeholder sed or a script replaces before Terraform reads the file
-_PLACEHOLDER = re.compile(r"%%[A-Z][A-Z0-9_]*%%")
 _ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{", re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
@@ -437,7 +436,7 @@ def read_hcl(path: str, text: str) -> tuple[HclFile | None, list[Problem]]:
     tree = parser().parse(data)
     root = tree.root_node
     converter = _Converter(path, data)
-    if root.has_error and _PLACEHOLDER.search(text):
+    if root.has_error and is_template(text):
         return None, []  # a sample a script fills in (`pypi_packages = %%PYPI_PACKAGES%%`): not HCL yet
     if root.has_error:
         bad = _first_error(root) or root

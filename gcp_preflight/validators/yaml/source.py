@@ -15,6 +15,7 @@ import yaml
 from gcp_preflight.facts import fact
 from gcp_preflight.lines import LineTable, split_lines
 from gcp_preflight.validators.base import SourceText, problem
+from gcp_preflight.validators.templates import is_template
 
 MAX_NODES = 200_000  # alias expansion ("billion laughs") stops here
 
@@ -77,13 +78,10 @@ class _Budget(Exception):
     pass
 
 
-# Template syntax, which no YAML file holds before it is rendered: Terraform directives
-# (`%{ if x }`, `%{~ for u in users ~}`), Jinja and Go/Helm tags (`{% if %}`, `{{ .Values.x }}`,
-# `{{- include "x" . }}`), `%%NAME%%` and Maven's `@name@` placeholders. Not GitHub Actions'
-# `${{ expr }}`: that is YAML as written.
-_TEMPLATE_DIRECTIVE = re.compile(r"%\{~?\s*(?:if|for|else|endif|endfor)\b|\{%-?\s*\w|(?<!\$)\{\{-?\s*[^\s}]"
-                                 r"|%%[A-Z][A-Z0-9_]*%%"  # `zoneUri: %%REGION%%-a`, filled by sed
-                                 r"|:[ \t]+@[\w.-]+@[ \t]*$", re.M)  # `active: @spring.profiles.active@`, by Maven
+# Besides the tags and placeholders of templates.py, what no YAML file holds before it is
+# rendered: Terraform directives (`%{ if x }`, `%{~ for u in users ~}`) and Maven's filtered
+# values (`active: @spring.profiles.active@`).
+_YAML_TEMPLATE = re.compile(r"%\{~?\s*(?:if|for|else|endif|endfor)\b|:[ \t]+@[\w.-]+@[ \t]*$", re.M)
 
 # YAML also breaks lines at NEL, U+2028 and U+2029; everything else here does not (lines.py).
 _YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
@@ -165,7 +163,7 @@ class YamlValidator:
             if documents is not None:
                 yield from self._facts(documents, source)
                 return
-            if _TEMPLATE_DIRECTIVE.search(source.text):
+            if is_template(source.text) or _YAML_TEMPLATE.search(source.text):
                 return  # a template (Terraform, Jinja, Helm): not YAML until it is rendered
             mark = exc.problem_mark or exc.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
